@@ -1,0 +1,254 @@
+/**
+ * The AdminApi: everything the renderer can ask of the desktop core, in Electron (over IPC through
+ * the preload) and in browser mode (over HTTP + SSE from main/web). The spec below is the single
+ * source: each method's arguments as a zod tuple (parsed on the main side before the core is
+ * called) and its result schema. The preload exposes exactly these methods plus `onEvent`; a test
+ * fails when they drift.
+ */
+import { z } from 'zod';
+import {
+  ActionResult,
+  BulkActionRequest,
+  BulkActionResponse,
+  ClusterInfo,
+  CreateMaintenanceWindowRequest,
+  CreateScheduleRequest,
+  JobActionBody,
+  JobFilter,
+  JobSort,
+  MaintenanceWindow,
+  QueueAction,
+  QueueActionBody,
+  Schedule,
+  SubmitJobRequest,
+} from './api.ts';
+import { JobAction, JobType } from './domain.ts';
+import { Instant, Job, JobDetail, JobId, LogPage } from './jobs.ts';
+import { QueueMetrics, ResourceSample, StateCounts, Summary, WorkerNode } from './metrics.ts';
+import { AlertRule, Thresholds } from './thresholds.ts';
+
+// ---------------------------------------------------------------- clusters
+
+export const ClusterId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z0-9][a-z0-9-]*$/, 'a cluster id: lower-case letters, digits and -');
+export type ClusterId = z.infer<typeof ClusterId>;
+
+/** The embedded cluster the desktop starts itself. */
+export const LOCAL_CLUSTER_ID = 'local';
+
+export const ClusterUrl = z
+  .string()
+  .max(2000)
+  .refine((s) => {
+    try {
+      const u = new URL(s);
+      return (u.protocol === 'http:' || u.protocol === 'https:') && u.username === '' && u.password === '';
+    } catch {
+      return false;
+    }
+  }, 'an http:// or https:// URL without credentials, e.g. https://jobs.example.com:7420');
+
+export const HexColour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour as #rrggbb');
+
+/** What an admin enters to add or edit a cluster. The token is stored in the secret store, never in settings. */
+export const ClusterInput = z.strictObject({
+  name: z.string().trim().min(1, 'a name').max(60),
+  url: ClusterUrl,
+  /** Omit on edit to keep the stored token. */
+  token: z.string().min(8, 'the token looks too short').max(500).optional(),
+  /** PEM CA certificate for clusters with a self-signed TLS certificate. */
+  caCertificate: z.string().max(20_000).optional(),
+  colour: HexColour.default('#4f7cff'),
+});
+export type ClusterInput = z.input<typeof ClusterInput>;
+
+export const CONNECTION_STATUSES = ['connecting', 'online', 'degraded', 'offline', 'unauthorized', 'disabled'] as const;
+export const ConnectionStatus = z.enum(CONNECTION_STATUSES);
+export type ConnectionStatus = z.infer<typeof ConnectionStatus>;
+
+/** A configured cluster with its live connection state. */
+export const ClusterView = z.object({
+  id: ClusterId,
+  name: z.string(),
+  url: z.string(),
+  colour: HexColour,
+  local: z.boolean(),
+  enabled: z.boolean(),
+  status: ConnectionStatus,
+  /** The last connection problem in words ("wrong token: the cluster answered 401"). */
+  lastError: z.string().nullable(),
+  /** When the cache last heard from this cluster. */
+  lastSyncAt: Instant.nullable(),
+  info: ClusterInfo.nullable(),
+});
+export type ClusterView = z.infer<typeof ClusterView>;
+
+export const ConnectionTestResult = z.object({
+  ok: z.boolean(),
+  status: ConnectionStatus,
+  message: z.string(),
+  info: ClusterInfo.nullable(),
+});
+export type ConnectionTestResult = z.infer<typeof ConnectionTestResult>;
+
+// ---------------------------------------------------------------- cached jobs
+
+/** A job as the desktop knows it: the cluster's record plus which cluster it is on. */
+export const CachedJob = Job.extend({ clusterId: ClusterId });
+export type CachedJob = z.infer<typeof CachedJob>;
+
+/** Jobs query over the local cache: filter, sort, keyset page. Works offline. */
+export const JobQuery = z.strictObject({
+  /** Omit for all clusters. */
+  clusterIds: z.array(ClusterId).min(1).optional(),
+  filter: JobFilter.default({}),
+  sort: JobSort.default('-created'),
+  cursor: z.string().max(500).optional(),
+  limit: z.int().min(1).max(1000).default(100),
+});
+export type JobQuery = z.input<typeof JobQuery>;
+
+export const CachedJobPage = z.object({
+  items: z.array(CachedJob),
+  nextCursor: z.string().nullable(),
+  /** Jobs matching the filter in all. */
+  total: z.int().min(0),
+  /** Oldest sync time among the clusters asked, so the UI can say how fresh the data is. */
+  syncedAt: Instant.nullable(),
+});
+export type CachedJobPage = z.infer<typeof CachedJobPage>;
+
+export const CachedJobDetail = JobDetail.extend({
+  clusterId: ClusterId,
+  /** True when this came from the cache because the cluster is unreachable. */
+  fromCache: z.boolean(),
+});
+export type CachedJobDetail = z.infer<typeof CachedJobDetail>;
+
+export const DashboardSummary = z.object({
+  /** Per cluster asked; `summary` is null when neither live nor cached data exists. */
+  clusters: z.array(z.object({ clusterId: ClusterId, summary: Summary.nullable(), fromCache: z.boolean() })),
+  /** Totals over those clusters (from the cache when a cluster is offline). */
+  counts: StateCounts,
+  total: z.int().min(0),
+  successRate: z.number().min(0).max(1).nullable(),
+});
+export type DashboardSummary = z.infer<typeof DashboardSummary>;
+
+export const TIME_RANGES = ['15m', '1h', '6h', '24h', '7d'] as const;
+export const TimeRange = z.enum(TIME_RANGES);
+export type TimeRange = z.infer<typeof TimeRange>;
+
+/** One point of the dashboard charts. */
+export const ActivityPoint = z.object({
+  at: Instant,
+  finished: z.int().min(0),
+  failed: z.int().min(0),
+  queueLength: z.int().min(0),
+});
+export type ActivityPoint = z.infer<typeof ActivityPoint>;
+
+export const ExportFormat = z.enum(['csv', 'json']);
+export const ExportResult = z.object({ filename: z.string(), mimeType: z.string(), content: z.string(), rows: z.int() });
+export type ExportResult = z.infer<typeof ExportResult>;
+
+// ---------------------------------------------------------------- settings
+
+export const Settings = z.object({
+  theme: z.enum(['system', 'light', 'dark']).default('system'),
+  /** Days of finished jobs kept in the cache. */
+  retentionDays: z.int().min(1).max(3650).default(90),
+  thresholds: Thresholds.optional(),
+  alertRules: z.array(AlertRule).optional(),
+  notificationsEnabled: z.boolean().default(true),
+  /** Run the embedded local cluster. */
+  localClusterEnabled: z.boolean().default(true),
+});
+export type Settings = z.infer<typeof Settings>;
+export const SettingsPatch = Settings.partial().strict();
+export type SettingsPatch = z.infer<typeof SettingsPatch>;
+
+// ---------------------------------------------------------------- events to the renderer
+
+export const AdminEvent = z.discriminatedUnion('kind', [
+  /** Jobs changed in the cache (batched; at most a few per second). */
+  z.object({ kind: z.literal('jobs-changed'), clusterId: ClusterId, jobIds: z.array(JobId) }),
+  z.object({ kind: z.literal('cluster-status'), cluster: ClusterView }),
+  z.object({ kind: z.literal('clusters-changed') }),
+  z.object({ kind: z.literal('queues-changed'), clusterId: ClusterId }),
+  z.object({ kind: z.literal('settings-changed'), settings: Settings }),
+]);
+export type AdminEvent = z.infer<typeof AdminEvent>;
+
+// ---------------------------------------------------------------- the method spec
+
+function method<A extends z.ZodTuple, R extends z.ZodType>(args: A, result: R) {
+  return { args, result };
+}
+
+const Ok = z.object({ ok: z.literal(true) });
+
+/** Every AdminApi method: argument tuple and result. The order of this object is the IPC surface. */
+export const ADMIN_API = {
+  listClusters: method(z.tuple([]), z.array(ClusterView)),
+  addCluster: method(z.tuple([ClusterInput]), ClusterView),
+  updateCluster: method(z.tuple([ClusterId, ClusterInput.partial()]), ClusterView),
+  removeCluster: method(z.tuple([ClusterId]), Ok),
+  testConnection: method(z.tuple([ClusterInput]), ConnectionTestResult),
+  setLocalClusterEnabled: method(z.tuple([z.boolean()]), ClusterView.nullable()),
+
+  queryJobs: method(z.tuple([JobQuery]), CachedJobPage),
+  getJob: method(z.tuple([ClusterId, JobId]), CachedJobDetail),
+  getJobLogs: method(
+    z.tuple([ClusterId, JobId, z.object({ offset: z.int().min(0), limit: z.int().min(1).max(1000) })]),
+    LogPage,
+  ),
+  getSummary: method(z.tuple([z.array(ClusterId).optional()]), DashboardSummary),
+  getActivity: method(z.tuple([z.array(ClusterId).optional(), TimeRange]), z.array(ActivityPoint)),
+  getQueues: method(z.tuple([ClusterId]), z.array(QueueMetrics)),
+  getWorkers: method(z.tuple([ClusterId]), z.array(WorkerNode)),
+  getResources: method(z.tuple([ClusterId, TimeRange]), z.array(ResourceSample)),
+
+  submitJob: method(z.tuple([ClusterId, SubmitJobRequest]), CachedJob),
+  jobAction: method(z.tuple([ClusterId, JobId, JobAction, JobActionBody.default({})]), ActionResult),
+  bulkAction: method(z.tuple([ClusterId, BulkActionRequest]), BulkActionResponse),
+  queueAction: method(z.tuple([ClusterId, JobType, QueueAction, QueueActionBody.default({})]), QueueMetrics),
+  exportJobs: method(z.tuple([JobQuery, ExportFormat]), ExportResult),
+
+  listSchedules: method(z.tuple([ClusterId]), z.array(Schedule)),
+  createSchedule: method(z.tuple([ClusterId, CreateScheduleRequest]), Schedule),
+  setSchedulePaused: method(z.tuple([ClusterId, z.string().min(1).max(200), z.boolean()]), Schedule),
+  deleteSchedule: method(z.tuple([ClusterId, z.string().min(1).max(200)]), Ok),
+  listMaintenanceWindows: method(z.tuple([ClusterId]), z.array(MaintenanceWindow)),
+  createMaintenanceWindow: method(z.tuple([ClusterId, CreateMaintenanceWindowRequest]), MaintenanceWindow),
+  deleteMaintenanceWindow: method(z.tuple([ClusterId, z.string().min(1).max(200)]), Ok),
+
+  getSettings: method(z.tuple([]), Settings),
+  updateSettings: method(z.tuple([SettingsPatch]), Settings),
+} as const;
+
+export type AdminApiSpec = typeof ADMIN_API;
+export type AdminApiMethod = keyof AdminApiSpec;
+export const ADMIN_API_METHODS = Object.keys(ADMIN_API) as AdminApiMethod[];
+
+/** The typed interface the renderer programs against. Arguments are the schemas' inputs (defaults optional). */
+export type AdminApi = {
+  [K in AdminApiMethod]: (...args: z.input<AdminApiSpec[K]['args']>) => Promise<z.output<AdminApiSpec[K]['result']>>;
+} & {
+  /** Subscribe to change events; returns the unsubscribe function. */
+  onEvent(listener: (event: AdminEvent) => void): () => void;
+};
+
+/**
+ * Errors crossing the AdminApi carry a code and words for the admin; the renderer shows `message`.
+ * `clusterStatus` tells whether the cluster answered (e.g. 409 with its message) or was unreachable.
+ */
+export const AdminErrorBody = z.object({
+  code: z.string(),
+  message: z.string(),
+  details: z.unknown().optional(),
+});
+export type AdminErrorBody = z.infer<typeof AdminErrorBody>;

@@ -1,0 +1,91 @@
+/**
+ * Queue metrics, the dashboard summary, worker nodes and system resource samples.
+ * Every metric that has a threshold travels with its level, computed by `levelOf`.
+ */
+import { z } from 'zod';
+import { JOB_STATES, type JobState, JobType } from './domain.ts';
+import { Instant } from './jobs.ts';
+import { Level } from './thresholds.ts';
+
+/** A reading with its threshold level; `value` is null when there is nothing to measure yet. */
+export const Reading = z.object({ value: z.number().nullable(), level: Level });
+export type Reading = z.infer<typeof Reading>;
+
+export const StateCounts = z.object(
+  Object.fromEntries(JOB_STATES.map((s) => [s, z.int().min(0)])) as Record<JobState, z.ZodInt>,
+);
+export type StateCounts = z.infer<typeof StateCounts>;
+
+/** One queue (one job type): counts, control state and the four metrics of the brief. */
+export const QueueMetrics = z.object({
+  type: JobType,
+  paused: z.boolean(),
+  concurrency: z.int().min(1),
+  counts: StateCounts,
+  /** Pending jobs. */
+  queueLength: Reading,
+  /** Time pending jobs waited before starting, over the metrics window. */
+  waitTimeP50Ms: Reading,
+  waitTimeP95Ms: Reading,
+  /** Jobs finished per minute over the metrics window. */
+  processingRatePerMin: Reading,
+  /** Failed ÷ finished over the metrics window, 0..1. */
+  failureRate: Reading,
+  /** The window those rates cover. */
+  windowMs: z.int().min(1),
+});
+export type QueueMetrics = z.infer<typeof QueueMetrics>;
+
+/** The dashboard's top row and queue metrics for a whole cluster. */
+export const Summary = z.object({
+  at: Instant,
+  total: z.int().min(0),
+  counts: StateCounts,
+  /** Completed ÷ (completed + failed), 0..1; null before anything finished. */
+  successRate: z.number().min(0).max(1).nullable(),
+  queues: z.array(QueueMetrics),
+  /** Cluster-wide metrics: sums and worst levels over the queues. */
+  queueLength: Reading,
+  waitTimeP95Ms: Reading,
+  processingRatePerMin: Reading,
+  failureRate: Reading,
+});
+export type Summary = z.infer<typeof Summary>;
+
+export const WorkerStatus = z.enum(['online', 'lost']);
+
+/** A worker node (one process running BullMQ workers for some queues). */
+export const WorkerNode = z.object({
+  id: z.string(),
+  host: z.string(),
+  pid: z.int(),
+  queues: z.array(JobType),
+  concurrency: z.record(z.string(), z.int().min(0)),
+  runningJobs: z.array(z.string()),
+  startedAt: Instant,
+  lastHeartbeatAt: Instant,
+  status: WorkerStatus,
+  cpuPercent: z.number().min(0).nullable(),
+  rssBytes: z.number().min(0).nullable(),
+});
+export type WorkerNode = z.infer<typeof WorkerNode>;
+
+/** One system sample of a node: utilisation in percent, with levels. */
+export const ResourceSample = z.object({
+  nodeId: z.string(),
+  host: z.string(),
+  at: Instant,
+  cpuPercent: z.number().min(0).max(100),
+  memoryPercent: z.number().min(0).max(100),
+  /** Disk busy time in percent of the sample interval (or throughput vs capacity where unavailable). */
+  diskIoPercent: z.number().min(0).max(100),
+  /** Network throughput in percent of the link speed. */
+  networkPercent: z.number().min(0).max(100),
+  memoryUsedBytes: z.number().min(0).optional(),
+  memoryTotalBytes: z.number().min(0).optional(),
+  diskReadBytesPerSec: z.number().min(0).optional(),
+  diskWriteBytesPerSec: z.number().min(0).optional(),
+  netRxBytesPerSec: z.number().min(0).optional(),
+  netTxBytesPerSec: z.number().min(0).optional(),
+});
+export type ResourceSample = z.infer<typeof ResourceSample>;

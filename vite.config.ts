@@ -1,0 +1,125 @@
+/**
+ * One Vite config, three builds and the test projects.
+ *
+ * Decisions encoded here:
+ * - `vite build --mode renderer`: the React UI, with relative asset paths so it loads from the
+ *   app's custom `app://` protocol and from the browser-mode host alike.
+ * - `vite build --mode node`: the Node entry points (Electron main, browser-mode host, cluster CLI
+ *   and the cluster's sandboxed job processor) as ESM, dependencies left external (they ship in
+ *   node_modules, native modules included).
+ * - `vite build --mode preload`: the preload as CommonJS — sandboxed preloads cannot be ESM.
+ * - Tests: `unit` (Node), `renderer` (happy-dom), `integration` (*.pg / *.redis tests against real
+ *   servers that the global setup starts) and `e2e` (Chromium against browser mode). Integration and
+ *   e2e run after the fast projects so a broken unit test fails in seconds.
+ */
+import { existsSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import react from '@vitejs/plugin-react';
+import { defineConfig, type UserConfig } from 'vite';
+
+const NODE_ENTRIES: Record<string, string> = {
+  'electron-main': 'main/electron/main.ts',
+  'web-serve': 'main/web/serve.ts',
+  'cluster-cli': 'cluster/cli.ts',
+  'job-processor': 'cluster/workers/processor.ts',
+};
+
+const nodeExternal = [/^node:/, ...builtinModules.map((m) => new RegExp(`^${m}(/.*)?$`)), /^[^./]/];
+
+function rendererBuild(): UserConfig {
+  return {
+    root: 'renderer',
+    base: './',
+    plugins: [react()],
+    build: { outDir: '../out/renderer', emptyOutDir: true, target: 'chrome130', sourcemap: true },
+  };
+}
+
+function nodeBuild(): UserConfig {
+  // Entry points appear as their issues land; build those that exist.
+  const input = Object.fromEntries(Object.entries(NODE_ENTRIES).filter(([, file]) => existsSync(file)));
+  return {
+    build: {
+      ssr: true,
+      outDir: 'out/node',
+      emptyOutDir: true,
+      target: 'node20',
+      sourcemap: true,
+      rollupOptions: { input, external: nodeExternal, output: { format: 'es', entryFileNames: '[name].js' } },
+    },
+  };
+}
+
+function preloadBuild(): UserConfig {
+  return {
+    build: {
+      ssr: true,
+      outDir: 'out/preload',
+      emptyOutDir: true,
+      target: 'node22',
+      rollupOptions: {
+        input: { preload: 'preload/preload.ts' },
+        external: ['electron'],
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  };
+}
+
+export default defineConfig(({ mode }) => {
+  if (mode === 'node') return nodeBuild();
+  if (mode === 'preload') return preloadBuild();
+  if (mode === 'renderer') return rendererBuild();
+  return {
+    plugins: [react()],
+    test: {
+      projects: [
+        {
+          extends: true,
+          test: {
+            name: 'unit',
+            environment: 'node',
+            include: ['*.test.ts', '{contract,cluster,main,preload,bench,bin}/**/*.test.ts'],
+            exclude: ['**/node_modules/**', '**/*.pg.test.ts', '**/*.redis.test.ts'],
+            sequence: { groupOrder: 0 },
+          },
+        },
+        {
+          extends: true,
+          test: {
+            name: 'renderer',
+            environment: 'happy-dom',
+            include: ['renderer/**/*.test.{ts,tsx}'],
+            setupFiles: ['renderer/test-setup.ts'],
+            sequence: { groupOrder: 0 },
+          },
+        },
+        {
+          extends: true,
+          test: {
+            name: 'integration',
+            environment: 'node',
+            include: ['**/*.pg.test.ts', '**/*.redis.test.ts'],
+            exclude: ['**/node_modules/**'],
+            globalSetup: ['cluster/testing/global-setup.ts'],
+            testTimeout: 120_000,
+            hookTimeout: 180_000,
+            sequence: { groupOrder: 1 },
+          },
+        },
+        {
+          extends: true,
+          test: {
+            name: 'e2e',
+            environment: 'node',
+            include: ['e2e/**/*.test.ts'],
+            testTimeout: 240_000,
+            hookTimeout: 240_000,
+            fileParallelism: false,
+            sequence: { groupOrder: 2 },
+          },
+        },
+      ],
+    },
+  };
+});
