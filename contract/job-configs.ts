@@ -92,6 +92,11 @@ export const TrainingConfig = z
     validationSplit: z.number().min(0.05).max(0.5).default(0.2),
     /** Pause between epochs in ms, to model a heavier model on this small data. */
     epochDelayMs: z.int().min(0).max(60_000).default(0),
+    /**
+     * Lagged copies of each feature added as extra columns (0 = none). Memory grows with
+     * rows × features × (lags + 1); a request past the worker's matrix limit fails up front.
+     */
+    lags: z.int().min(0).max(250).default(0),
   })
   .refine(dateRangeOk, dateRangeIssue);
 export type TrainingConfig = z.infer<typeof TrainingConfig>;
