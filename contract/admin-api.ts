@@ -69,6 +69,24 @@ export const CONNECTION_STATUSES = ['connecting', 'online', 'degraded', 'offline
 export const ConnectionStatus = z.enum(CONNECTION_STATUSES);
 export type ConnectionStatus = z.infer<typeof ConnectionStatus>;
 
+/**
+ * What kind of connection problem a cluster has, so the UI can say what to do: fix the URL
+ * (`unreachable`), the token (`unauthorized`/`forbidden`), the CA certificate (`tls`), or check
+ * that the URL points at a Sigmatiq cluster (`incompatible`: not JSON / schema violation).
+ */
+export const CONNECTION_PROBLEMS = [
+  'unreachable',
+  'timeout',
+  'tls',
+  'unauthorized',
+  'forbidden',
+  'incompatible',
+  'server-error',
+  'unhealthy',
+] as const;
+export const ConnectionProblem = z.enum(CONNECTION_PROBLEMS);
+export type ConnectionProblem = z.infer<typeof ConnectionProblem>;
+
 /** A configured cluster with its live connection state. */
 export const ClusterView = z.object({
   id: ClusterId,
@@ -80,9 +98,18 @@ export const ClusterView = z.object({
   status: ConnectionStatus,
   /** The last connection problem in words ("wrong token: the cluster answered 401"). */
   lastError: z.string().nullable(),
+  /** The kind of that problem (null when none). */
+  problem: ConnectionProblem.nullable().optional(),
+  /** True when a CA certificate is configured for this cluster. */
+  hasCaCertificate: z.boolean().optional(),
   /** When the cache last heard from this cluster. */
   lastSyncAt: Instant.nullable(),
   info: ClusterInfo.nullable(),
+  /**
+   * How this cluster's token is kept on this machine, in words for the UI (the core fills it from
+   * `SecretStore.describe()`), e.g. "OS keychain" or "this session only — the OS has no keyring".
+   */
+  tokenStorage: z.string().optional(),
 });
 export type ClusterView = z.infer<typeof ClusterView>;
 
@@ -90,6 +117,7 @@ export const ConnectionTestResult = z.object({
   ok: z.boolean(),
   status: ConnectionStatus,
   message: z.string(),
+  problem: ConnectionProblem.nullable().optional(),
   info: ClusterInfo.nullable(),
 });
 export type ConnectionTestResult = z.infer<typeof ConnectionTestResult>;
@@ -180,6 +208,8 @@ export const AdminEvent = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('clusters-changed') }),
   z.object({ kind: z.literal('queues-changed'), clusterId: ClusterId }),
   z.object({ kind: z.literal('settings-changed'), settings: Settings }),
+  /** The desktop shell asks the UI to show this job (the admin clicked its native notification). */
+  z.object({ kind: z.literal('focus-job'), clusterId: ClusterId, jobId: JobId }),
 ]);
 export type AdminEvent = z.infer<typeof AdminEvent>;
 
