@@ -1,0 +1,130 @@
+/**
+ * The cache's SQL schema as versioned migrations (`PRAGMA user_version` is the applied count).
+ * Admins open `cache.db` with `sqlite3` for ad-hoc analysis, so names are plain, instants are ISO
+ * 8601 text (`2026-11-28T15:04:05.000Z`, which sorts as time) and JSON columns end in `_json`.
+ * Never edit a shipped migration: append a new one.
+ */
+
+/** Position used in sort keys when a job has none (not pending): after every real position. */
+export const NO_POSITION = 2147483647;
+
+export const MIGRATIONS: readonly string[] = [
+  // 1: jobs, per-cluster sync state, samples and snapshots.
+  `
+  CREATE TABLE jobs (
+    cluster_id       TEXT    NOT NULL,
+    job_id           TEXT    NOT NULL,
+    type             TEXT    NOT NULL,
+    state            TEXT    NOT NULL,
+    priority         TEXT    NOT NULL,
+    priority_rank    INTEGER NOT NULL,          -- 0 critical … 3 low
+    user             TEXT    NOT NULL,
+    created_at       TEXT    NOT NULL,
+    started_at       TEXT,
+    finished_at      TEXT,
+    duration_ms      INTEGER,
+    attempts         INTEGER NOT NULL,
+    max_attempts     INTEGER NOT NULL,
+    progress         REAL,                      -- percent 0..100
+    progress_json    TEXT,                      -- {percent, step, stepIndex, stepCount, message}
+    position         INTEGER,                   -- place in line while pending
+    eta              TEXT,
+    run_at           TEXT,
+    last_progress_at TEXT,
+    parent_id        TEXT,
+    worker_id        TEXT,
+    error_message    TEXT,
+    error_stack      TEXT,                      -- from the job detail, when fetched
+    config_json      TEXT,                      -- from the job detail, when fetched
+    result_json      TEXT,                      -- from the job detail, when fetched
+    detail_json      TEXT,                      -- the last fetched detail, for offline viewing
+    updated_at       TEXT    NOT NULL,          -- the cluster's time of the last change
+    cached_at        TEXT    NOT NULL,          -- when this row was last written here
+    PRIMARY KEY (cluster_id, job_id)
+  );
+  CREATE INDEX jobs_created          ON jobs (created_at, cluster_id, job_id);
+  CREATE INDEX jobs_cluster_created  ON jobs (cluster_id, created_at, job_id);
+  CREATE INDEX jobs_state_created    ON jobs (state, created_at, cluster_id, job_id);
+  CREATE INDEX jobs_state_finished   ON jobs (state, ifnull(finished_at, ''), cluster_id, job_id);
+  CREATE INDEX jobs_state_priority   ON jobs (state, priority_rank, ifnull(position, ${NO_POSITION}), created_at, cluster_id, job_id);
+  CREATE INDEX jobs_type_created     ON jobs (type, created_at);
+  CREATE INDEX jobs_user_created     ON jobs (user, created_at);
+
+  -- Counts per (cluster, state, type, priority), kept by triggers, so totals and the summary
+  -- never scan the jobs table.
+  CREATE TABLE job_counts (
+    cluster_id TEXT NOT NULL,
+    state      TEXT NOT NULL,
+    type       TEXT NOT NULL,
+    priority   TEXT NOT NULL,
+    n          INTEGER NOT NULL,
+    PRIMARY KEY (cluster_id, state, type, priority)
+  ) WITHOUT ROWID;
+  CREATE TRIGGER jobs_count_insert AFTER INSERT ON jobs BEGIN
+    INSERT INTO job_counts (cluster_id, state, type, priority, n)
+      VALUES (new.cluster_id, new.state, new.type, new.priority, 1)
+      ON CONFLICT DO UPDATE SET n = n + 1;
+  END;
+  CREATE TRIGGER jobs_count_delete AFTER DELETE ON jobs BEGIN
+    UPDATE job_counts SET n = n - 1
+      WHERE cluster_id = old.cluster_id AND state = old.state AND type = old.type AND priority = old.priority;
+  END;
+  CREATE TRIGGER jobs_count_update AFTER UPDATE OF state, type, priority ON jobs
+    WHEN old.state IS NOT new.state OR old.type IS NOT new.type OR old.priority IS NOT new.priority
+  BEGIN
+    UPDATE job_counts SET n = n - 1
+      WHERE cluster_id = old.cluster_id AND state = old.state AND type = old.type AND priority = old.priority;
+    INSERT INTO job_counts (cluster_id, state, type, priority, n)
+      VALUES (new.cluster_id, new.state, new.type, new.priority, 1)
+      ON CONFLICT DO UPDATE SET n = n + 1;
+  END;
+
+  -- Where each cluster's sync stands: the last applied event id and the history cursor.
+  CREATE TABLE sync_state (
+    cluster_id       TEXT PRIMARY KEY,
+    last_event_id    TEXT,
+    history_cursor   TEXT,
+    history_complete INTEGER NOT NULL DEFAULT 0,  -- 1 once a full history pull finished
+    last_sync_at     TEXT                         -- when the cluster was last heard from
+  );
+
+  -- Queue metrics over time (for charts and offline views), one row per queue per sample.
+  CREATE TABLE queue_samples (
+    cluster_id        TEXT    NOT NULL,
+    at                TEXT    NOT NULL,
+    type              TEXT    NOT NULL,
+    queue_length      INTEGER NOT NULL,
+    running           INTEGER NOT NULL,
+    wait_p95_ms       REAL,
+    rate_per_min      REAL,
+    failure_rate      REAL,
+    paused            INTEGER NOT NULL,
+    PRIMARY KEY (cluster_id, at, type)
+  ) WITHOUT ROWID;
+
+  -- System resource samples per node.
+  CREATE TABLE resource_samples (
+    cluster_id      TEXT NOT NULL,
+    node_id         TEXT NOT NULL,
+    host            TEXT NOT NULL,
+    at              TEXT NOT NULL,
+    cpu_percent     REAL NOT NULL,
+    memory_percent  REAL NOT NULL,
+    disk_io_percent REAL NOT NULL,
+    network_percent REAL NOT NULL,
+    sample_json     TEXT NOT NULL,
+    PRIMARY KEY (cluster_id, node_id, at)
+  ) WITHOUT ROWID;
+  CREATE INDEX resource_samples_at ON resource_samples (cluster_id, at);
+
+  -- The last live answer of each kind per cluster (summary, queues, workers, info), shown with its
+  -- age while the cluster is offline.
+  CREATE TABLE snapshots (
+    cluster_id TEXT NOT NULL,
+    kind       TEXT NOT NULL,
+    at         TEXT NOT NULL,
+    body_json  TEXT NOT NULL,
+    PRIMARY KEY (cluster_id, kind)
+  ) WITHOUT ROWID;
+  `,
+];

@@ -1,0 +1,420 @@
+/**
+ * JobCache: the local SQLite copy of every cluster's jobs, metrics samples and sync cursors.
+ * Writers (the sync) apply batches in one transaction together with the cursor they reach, so the
+ * cache and its cursor never disagree; readers (the UI's tables, charts, exports) work offline.
+ */
+import type { Statement } from 'better-sqlite3';
+import type { CachedJob, CachedJobDetail, CachedJobPage } from '../../../contract/admin-api.ts';
+import type { JobFilter, JobSort } from '../../../contract/api.ts';
+import { JOB_STATES, type JobState } from '../../../contract/domain.ts';
+import type { Job, JobDetail } from '../../../contract/jobs.ts';
+import type { QueueMetrics, ResourceSample, StateCounts } from '../../../contract/metrics.ts';
+import { JOB_ROW_COLUMNS, jobToRow, rowToJob, UPSERT_JOB_SQL, type JobRow } from './job-rows.ts';
+import { decodeCursor, encodeCursor, pageSelect, totalSelect, filterWhere } from './job-query-sql.ts';
+import { openCacheDatabase, type OpenCacheOptions, type SqliteDatabase } from './open-cache-database.ts';
+
+/** Where one cluster's sync stands. */
+export interface SyncState {
+  lastEventId: string | null;
+  historyCursor: string | null;
+  historyComplete: boolean;
+  lastSyncAt: string | null;
+}
+
+/** A batch for one cluster: job records to upsert, ids to delete, and the cursor it reaches. */
+export interface SyncBatch {
+  jobs: readonly Job[];
+  removed: readonly string[];
+  lastEventId?: string | null;
+  historyCursor?: string | null;
+  historyComplete?: boolean;
+}
+
+export interface CacheQuery {
+  clusterIds?: readonly string[];
+  filter: JobFilter;
+  sort: JobSort;
+  cursor?: string;
+  limit: number;
+}
+
+/** Thrown for a query the cache cannot answer as asked (bad cursor); the message is for the admin. */
+export class CacheQueryError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CacheQueryError';
+  }
+}
+
+export type SnapshotKind = 'summary' | 'queues' | 'workers' | 'info';
+
+export class JobCache {
+  private readonly statements = new Map<string, Statement>();
+  private readonly upsert: Statement;
+  private readonly remove: Statement;
+  private readonly writeBatch: (clusterId: string, batch: SyncBatch, at: string) => string[];
+
+  /** Open `file` (repairing a corrupt one); `recovered` tells what was repaired. */
+  static open(options: OpenCacheOptions): { cache: JobCache; recovered: string | null } {
+    const { db, recovered } = openCacheDatabase(options);
+    return { cache: new JobCache(db), recovered };
+  }
+
+  constructor(readonly db: SqliteDatabase) {
+    this.upsert = db.prepare(UPSERT_JOB_SQL);
+    this.remove = db.prepare('DELETE FROM jobs WHERE cluster_id = ? AND job_id = ?');
+    this.writeBatch = db.transaction((clusterId: string, batch: SyncBatch, at: string) => {
+      const changed: string[] = [];
+      for (const job of batch.jobs) {
+        if (this.upsert.run(jobToRow(clusterId, job, at)).changes > 0) changed.push(job.id);
+      }
+      for (const id of batch.removed) {
+        if (this.remove.run(clusterId, id).changes > 0) changed.push(id);
+      }
+      this.writeSyncState(clusterId, batch, at);
+      return changed;
+    });
+  }
+
+  private stmt(sql: string): Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      if (this.statements.size > 500) this.statements.clear();
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  // ------------------------------------------------------------ writing
+
+  /** Apply one sync batch atomically with its cursor; returns the ids of jobs that changed. */
+  applyBatch(clusterId: string, batch: SyncBatch, at = new Date().toISOString()): string[] {
+    return this.writeBatch(clusterId, batch, at);
+  }
+
+  private writeSyncState(clusterId: string, batch: SyncBatch, at: string): void {
+    this.stmt(
+      `INSERT INTO sync_state (cluster_id, last_event_id, history_cursor, history_complete, last_sync_at)
+       VALUES (@cluster_id, @last_event_id, @history_cursor, @history_complete, @at)
+       ON CONFLICT (cluster_id) DO UPDATE SET
+         last_event_id = CASE WHEN @set_event THEN @last_event_id ELSE last_event_id END,
+         history_cursor = CASE WHEN @set_cursor THEN @history_cursor ELSE history_cursor END,
+         history_complete = CASE WHEN @set_complete THEN @history_complete ELSE history_complete END,
+         last_sync_at = @at`,
+    ).run({
+      cluster_id: clusterId,
+      last_event_id: batch.lastEventId ?? null,
+      history_cursor: batch.historyCursor ?? null,
+      history_complete: batch.historyComplete ? 1 : 0,
+      set_event: batch.lastEventId !== undefined ? 1 : 0,
+      set_cursor: batch.historyCursor !== undefined ? 1 : 0,
+      set_complete: batch.historyComplete !== undefined ? 1 : 0,
+      at,
+    });
+  }
+
+  /**
+   * Update rows from a live snapshot (active and pending jobs: positions, ETAs, progress). Only
+   * rows already cached are touched — a snapshot never resurrects a job whose removal the event
+   * stream has already applied — and only when the snapshot is not older than the row.
+   */
+  refreshLive(clusterId: string, jobs: readonly Job[], at = new Date().toISOString()): string[] {
+    const update = this.stmt(
+      `UPDATE jobs SET ${JOB_ROW_COLUMNS.filter((c) => c !== 'cluster_id' && c !== 'job_id')
+        .map((c) => `${c} = @${c}`)
+        .join(', ')}
+       WHERE cluster_id = @cluster_id AND job_id = @job_id AND updated_at <= @updated_at
+         AND (updated_at < @updated_at OR position IS NOT @position OR eta IS NOT @eta
+              OR progress_json IS NOT @progress_json OR last_progress_at IS NOT @last_progress_at)`,
+    );
+    return this.db.transaction(() => jobs.filter((job) => update.run(jobToRow(clusterId, job, at)).changes > 0).map((j) => j.id))();
+  }
+
+  /** Note that a cluster answered (for "synced N s ago"). */
+  touch(clusterId: string, at = new Date().toISOString()): void {
+    this.writeSyncState(clusterId, { jobs: [], removed: [] }, at);
+  }
+
+  /** Keep the last fetched job detail (config, result, error stack…) for offline viewing. */
+  saveDetail(clusterId: string, detail: JobDetail, at = new Date().toISOString()): void {
+    this.db.transaction(() => {
+      this.upsert.run(jobToRow(clusterId, detail, at));
+      this.stmt(
+        `UPDATE jobs SET config_json = ?, result_json = ?, error_stack = ?, detail_json = ?
+         WHERE cluster_id = ? AND job_id = ?`,
+      ).run(
+        JSON.stringify(detail.config),
+        detail.result ? JSON.stringify(detail.result) : null,
+        detail.errorStack,
+        JSON.stringify(detail),
+        clusterId,
+        detail.id,
+      );
+    })();
+  }
+
+  /** Drop a cluster's jobs and sync cursors (before a full rebuild from its history). */
+  dropClusterJobs(clusterId: string): void {
+    this.db.transaction(() => {
+      this.stmt('DELETE FROM jobs WHERE cluster_id = ?').run(clusterId);
+      this.stmt('DELETE FROM sync_state WHERE cluster_id = ?').run(clusterId);
+      this.stmt('DELETE FROM job_counts WHERE cluster_id = ?').run(clusterId);
+    })();
+  }
+
+  /** Forget a cluster entirely (it was removed from the app). */
+  forgetCluster(clusterId: string): void {
+    this.db.transaction(() => {
+      for (const table of ['jobs', 'sync_state', 'queue_samples', 'resource_samples', 'snapshots']) {
+        this.stmt(`DELETE FROM ${table} WHERE cluster_id = ?`).run(clusterId);
+      }
+      this.stmt('DELETE FROM job_counts WHERE cluster_id = ?').run(clusterId);
+    })();
+  }
+
+  /**
+   * Drop finished jobs and samples older than `days`; returns how many jobs went. Deleting in
+   * chunks keeps each write transaction short so the sync is never held up for long.
+   */
+  applyRetention(days: number, now = Date.now()): number {
+    const cutoff = new Date(now - days * 86_400_000).toISOString();
+    const chunk = this.stmt(
+      `DELETE FROM jobs WHERE rowid IN (
+         SELECT rowid FROM jobs WHERE state IN ('completed', 'failed', 'cancelled') AND ifnull(finished_at, '') < ?
+         AND finished_at IS NOT NULL LIMIT 5000)`,
+    );
+    let total = 0;
+    for (;;) {
+      const n = chunk.run(cutoff).changes;
+      total += n;
+      if (n < 5000) break;
+    }
+    this.stmt('DELETE FROM queue_samples WHERE at < ?').run(cutoff);
+    this.stmt('DELETE FROM resource_samples WHERE at < ?').run(cutoff);
+    this.stmt('DELETE FROM job_counts WHERE n <= 0').run();
+    return total;
+  }
+
+  // ------------------------------------------------------------ sync state
+
+  syncState(clusterId: string): SyncState {
+    const row = this.stmt('SELECT * FROM sync_state WHERE cluster_id = ?').get(clusterId) as
+      | { last_event_id: string | null; history_cursor: string | null; history_complete: number; last_sync_at: string | null }
+      | undefined;
+    return {
+      lastEventId: row?.last_event_id ?? null,
+      historyCursor: row?.history_cursor ?? null,
+      historyComplete: row?.history_complete === 1,
+      lastSyncAt: row?.last_sync_at ?? null,
+    };
+  }
+
+  // ------------------------------------------------------------ reading
+
+  getJob(clusterId: string, jobId: string): CachedJob | null {
+    const row = this.stmt('SELECT * FROM jobs WHERE cluster_id = ? AND job_id = ?').get(clusterId, jobId) as JobRow | undefined;
+    return row ? rowToJob(row) : null;
+  }
+
+  /** The last fetched detail of a job, brought up to date with its current row; null when unknown. */
+  getDetail(clusterId: string, jobId: string): CachedJobDetail | null {
+    const row = this.stmt('SELECT * FROM jobs WHERE cluster_id = ? AND job_id = ?').get(clusterId, jobId) as
+      | (JobRow & { detail_json: string | null; config_json: string | null; result_json: string | null; error_stack: string | null })
+      | undefined;
+    if (!row) return null;
+    const job = rowToJob(row);
+    const saved = row.detail_json ? (JSON.parse(row.detail_json) as JobDetail) : null;
+    return {
+      config: row.config_json ? (JSON.parse(row.config_json) as Record<string, unknown>) : {},
+      steps: saved?.steps ?? [],
+      logsTail: saved?.logsTail ?? [],
+      logCount: saved?.logCount ?? 0,
+      errorStack: row.error_stack,
+      result: row.result_json ? (JSON.parse(row.result_json) as JobDetail['result']) : null,
+      resources: saved?.resources ?? { cpuPercent: null, rssBytes: null, peakRssBytes: null, samples: [] },
+      children: saved?.children ?? [],
+      dependsOn: saved?.dependsOn ?? [],
+      cancelReason: saved?.cancelReason ?? null,
+      ...job,
+      fromCache: true,
+    };
+  }
+
+  /** One keyset page of the UI's job tables, with the filter's total. */
+  queryJobs(query: CacheQuery): Omit<CachedJobPage, 'syncedAt'> {
+    const after = query.cursor ? decodeCursor(query.sort, query.cursor) : null;
+    if (after instanceof Error) throw new CacheQueryError(after.message);
+    const select = pageSelect(query.clusterIds, query.filter, query.sort, after, query.limit);
+    const rows = this.stmt(select.sql).all(...select.params) as (JobRow & Record<string, string | number | null>)[];
+    const more = rows.length > query.limit;
+    const page = more ? rows.slice(0, query.limit) : rows;
+    const last = page.at(-1);
+    const nextCursor =
+      more && last ? encodeCursor(query.sort, Array.from({ length: select.keyCount }, (_, i) => last[`_k${i}`] ?? null)) : null;
+    const total = this.stmt(totalSelect(query.clusterIds, query.filter).sql).get(
+      ...totalSelect(query.clusterIds, query.filter).params,
+    ) as { total: number };
+    return { items: page.map(rowToJob), nextCursor, total: total.total };
+  }
+
+  /** Every job matching a filter, in sort order, without paging (exports). */
+  *iterateJobs(clusterIds: readonly string[] | undefined, filter: JobFilter, sort: JobSort): Generator<CachedJob> {
+    let cursor: string | undefined;
+    for (;;) {
+      const page = this.queryJobs({ clusterIds, filter, sort, cursor, limit: 1000 });
+      yield* page.items;
+      if (!page.nextCursor) return;
+      cursor = page.nextCursor;
+    }
+  }
+
+  /** Jobs per state (over the given clusters, or all). */
+  countsByState(clusterIds?: readonly string[]): { counts: StateCounts; total: number } {
+    const where = filterWhere(clusterIds, {});
+    const rows = this.stmt(`SELECT state, sum(n) AS n FROM job_counts WHERE ${where.sql} GROUP BY state`).all(
+      ...where.params,
+    ) as { state: JobState; n: number }[];
+    const counts = Object.fromEntries(JOB_STATES.map((s) => [s, 0])) as StateCounts;
+    let total = 0;
+    for (const r of rows) {
+      if (r.state in counts) counts[r.state] = Math.max(0, r.n);
+      total += Math.max(0, r.n);
+    }
+    return { counts, total };
+  }
+
+  /** Ids and states of every cached job of a cluster (for comparisons and repair). */
+  allJobs(clusterId: string): CachedJob[] {
+    return (this.stmt('SELECT * FROM jobs WHERE cluster_id = ? ORDER BY job_id').all(clusterId) as JobRow[]).map(rowToJob);
+  }
+
+  /**
+   * Finished and failed jobs per time bucket, and the queue length sampled in each bucket.
+   * Buckets are `bucketMs` wide, from `from` to `to`.
+   */
+  activity(
+    clusterIds: readonly string[] | undefined,
+    from: number,
+    to: number,
+    bucketMs: number,
+  ): { at: string; finished: number; failed: number; queueLength: number }[] {
+    const where = filterWhere(clusterIds, {});
+    const fromIso = new Date(from).toISOString();
+    const toIso = new Date(to).toISOString();
+    const finishedRows = this.stmt(
+      `SELECT finished_at AS at, state FROM jobs
+       WHERE state IN ('completed', 'failed', 'cancelled') AND ifnull(finished_at, '') >= ? AND ifnull(finished_at, '') < ?
+       AND ${where.sql}`,
+    ).all(fromIso, toIso, ...where.params) as { at: string; state: string }[];
+    const queueRows = this.stmt(
+      `SELECT cluster_id, at, sum(queue_length) AS len FROM queue_samples
+       WHERE at >= ? AND at < ? AND ${where.sql} GROUP BY cluster_id, at`,
+    ).all(fromIso, toIso, ...where.params) as { cluster_id: string; at: string; len: number }[];
+
+    const count = Math.max(1, Math.ceil((to - from) / bucketMs));
+    const points = Array.from({ length: count }, (_, i) => ({
+      at: new Date(from + i * bucketMs).toISOString(),
+      finished: 0,
+      failed: 0,
+      queueLength: 0,
+    }));
+    const bucketOf = (iso: string) => Math.min(count - 1, Math.floor((Date.parse(iso) - from) / bucketMs));
+    for (const r of finishedRows) {
+      const p = points[bucketOf(r.at)]!;
+      p.finished++;
+      if (r.state === 'failed') p.failed++;
+    }
+    // Queue length per bucket: the last sample of each cluster in the bucket, summed over clusters.
+    const lastPerCluster = new Map<string, { at: string; len: number }>();
+    for (const r of queueRows) {
+      const key = `${bucketOf(r.at)}|${r.cluster_id}`;
+      const seen = lastPerCluster.get(key);
+      if (!seen || seen.at < r.at) lastPerCluster.set(key, { at: r.at, len: r.len });
+    }
+    for (const [key, v] of lastPerCluster) points[Number(key.split('|')[0])]!.queueLength += v.len;
+    return points;
+  }
+
+  // ------------------------------------------------------------ samples and snapshots
+
+  recordQueueSamples(clusterId: string, at: string, queues: readonly QueueMetrics[]): void {
+    const insert = this.stmt(
+      `INSERT OR REPLACE INTO queue_samples (cluster_id, at, type, queue_length, running, wait_p95_ms, rate_per_min, failure_rate, paused)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.db.transaction(() => {
+      for (const q of queues) {
+        insert.run(
+          clusterId,
+          at,
+          q.type,
+          q.counts.pending,
+          q.counts.running,
+          q.waitTimeP95Ms.value,
+          q.processingRatePerMin.value,
+          q.failureRate.value,
+          q.paused ? 1 : 0,
+        );
+      }
+    })();
+  }
+
+  recordResourceSamples(clusterId: string, samples: readonly ResourceSample[]): void {
+    const insert = this.stmt(
+      `INSERT OR REPLACE INTO resource_samples (cluster_id, node_id, host, at, cpu_percent, memory_percent, disk_io_percent, network_percent, sample_json)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.db.transaction(() => {
+      for (const s of samples) {
+        insert.run(
+          clusterId,
+          s.nodeId,
+          s.host,
+          new Date(s.at).toISOString(),
+          s.cpuPercent,
+          s.memoryPercent,
+          s.diskIoPercent,
+          s.networkPercent,
+          JSON.stringify(s),
+        );
+      }
+    })();
+  }
+
+  resourceSamples(clusterId: string, since: number): ResourceSample[] {
+    const rows = this.stmt('SELECT sample_json FROM resource_samples WHERE cluster_id = ? AND at >= ? ORDER BY at').all(
+      clusterId,
+      new Date(since).toISOString(),
+    ) as { sample_json: string }[];
+    return rows.map((r) => JSON.parse(r.sample_json) as ResourceSample);
+  }
+
+  saveSnapshot(clusterId: string, kind: SnapshotKind, body: unknown, at = new Date().toISOString()): void {
+    this.stmt('INSERT OR REPLACE INTO snapshots (cluster_id, kind, at, body_json) VALUES (?, ?, ?, ?)').run(
+      clusterId,
+      kind,
+      at,
+      JSON.stringify(body),
+    );
+  }
+
+  snapshot<T>(clusterId: string, kind: SnapshotKind): { at: string; body: T } | null {
+    const row = this.stmt('SELECT at, body_json FROM snapshots WHERE cluster_id = ? AND kind = ?').get(clusterId, kind) as
+      | { at: string; body_json: string }
+      | undefined;
+    return row ? { at: row.at, body: JSON.parse(row.body_json) as T } : null;
+  }
+
+  /** Refresh the planner's statistics (cheap; run now and then so filters pick the right index). */
+  optimize(): void {
+    this.db.pragma('optimize');
+  }
+
+  close(): void {
+    if (this.db.open) {
+      this.optimize();
+      this.db.close();
+    }
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * SQL for the UI's job tables over the cache: filters, sort orders with a keyset cursor, and the
+ * total. Every sort order ends with (cluster_id, job_id), so keys are unique and pages never skip
+ * or repeat a row. A filter on several states runs as one index-ordered sub-query per state,
+ * merged — SQLite cannot walk one index in order across an IN list, and sorting every completed
+ * job for a 100-row page would be slow.
+ */
+import type { JobFilter, JobSort } from '../../../contract/api.ts';
+import { NO_POSITION } from './cache-schema.ts';
+
+type SqlValue = string | number | null;
+
+/** The sort key expressions of each order (all ascending or all descending). */
+const SORT_KEYS: Record<JobSort, { keys: string[]; desc: boolean }> = {
+  created: { keys: ['created_at', 'cluster_id', 'job_id'], desc: false },
+  '-created': { keys: ['created_at', 'cluster_id', 'job_id'], desc: true },
+  finished: { keys: ["ifnull(finished_at, '')", 'cluster_id', 'job_id'], desc: false },
+  '-finished': { keys: ["ifnull(finished_at, '')", 'cluster_id', 'job_id'], desc: true },
+  position: { keys: [`ifnull(position, ${NO_POSITION})`, 'created_at', 'cluster_id', 'job_id'], desc: false },
+  priority: {
+    keys: ['priority_rank', `ifnull(position, ${NO_POSITION})`, 'created_at', 'cluster_id', 'job_id'],
+    desc: false,
+  },
+};
+
+export interface JobSelect {
+  sql: string;
+  params: SqlValue[];
+  /** How many sort-key columns (`_k0`…) each row carries, for the next cursor. */
+  keyCount: number;
+}
+
+export interface WhereClause {
+  sql: string;
+  params: SqlValue[];
+}
+
+function inList(column: string, values: readonly string[], params: SqlValue[]): string {
+  params.push(...values);
+  return `${column} IN (${values.map(() => '?').join(', ')})`;
+}
+
+/** Escape LIKE wildcards so a search for "50%" finds "50%". */
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+}
+
+/** WHERE conditions of a filter (without the state list when `withoutState`). */
+export function filterWhere(clusterIds: readonly string[] | undefined, filter: JobFilter, withoutState = false): WhereClause {
+  const parts: string[] = [];
+  const params: SqlValue[] = [];
+  if (clusterIds && clusterIds.length > 0) parts.push(inList('cluster_id', clusterIds, params));
+  if (filter.state && !withoutState) parts.push(inList('state', filter.state, params));
+  if (filter.type) parts.push(inList('type', filter.type, params));
+  if (filter.user) parts.push(inList('user', filter.user, params));
+  if (filter.priority) parts.push(inList('priority', filter.priority, params));
+  if (filter.q !== undefined && filter.q.trim() !== '') {
+    const p = likePattern(filter.q.trim());
+    parts.push(
+      "(job_id LIKE ? ESCAPE '\\' OR user LIKE ? ESCAPE '\\' OR error_message LIKE ? ESCAPE '\\' OR config_json LIKE ? ESCAPE '\\')",
+    );
+    params.push(p, p, p, p);
+  }
+  if (filter.createdAfter) {
+    parts.push('created_at >= ?');
+    params.push(new Date(filter.createdAfter).toISOString());
+  }
+  if (filter.createdBefore) {
+    parts.push('created_at < ?');
+    params.push(new Date(filter.createdBefore).toISOString());
+  }
+  if (filter.finishedBefore) {
+    parts.push('finished_at < ?');
+    params.push(new Date(filter.finishedBefore).toISOString());
+  }
+  return { sql: parts.length ? parts.join(' AND ') : '1', params };
+}
+
+/** Encode the sort-key values of a page's last row as an opaque cursor. */
+export function encodeCursor(sort: JobSort, keys: SqlValue[]): string {
+  return Buffer.from(JSON.stringify({ s: sort, k: keys }), 'utf8').toString('base64url');
+}
+
+/** The key values of a cursor, or an Error saying it does not belong to this sort order. */
+export function decodeCursor(sort: JobSort, cursor: string): SqlValue[] | Error {
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { s?: unknown; k?: unknown };
+    const expected = SORT_KEYS[sort].keys.length;
+    if (parsed.s !== sort || !Array.isArray(parsed.k) || parsed.k.length !== expected) {
+      return new Error('the page cursor belongs to another sort order: start again from the first page');
+    }
+    if (!parsed.k.every((v) => v === null || typeof v === 'string' || typeof v === 'number')) {
+      return new Error('the page cursor is damaged: start again from the first page');
+    }
+    return parsed.k as SqlValue[];
+  } catch {
+    return new Error('the page cursor is damaged: start again from the first page');
+  }
+}
+
+/** One page's SELECT: rows plus `_k0…` sort keys, `limit + 1` rows so the caller sees if more follow. */
+export function pageSelect(
+  clusterIds: readonly string[] | undefined,
+  filter: JobFilter,
+  sort: JobSort,
+  after: SqlValue[] | null,
+  limit: number,
+): JobSelect {
+  const { keys, desc } = SORT_KEYS[sort];
+  const dir = desc ? 'DESC' : 'ASC';
+  const keyCols = keys.map((k, i) => `${k} AS _k${i}`).join(', ');
+  const order = keys.map((k) => `${k} ${dir}`).join(', ');
+  const keyset = after ? `(${keys.join(', ')}) ${desc ? '<' : '>'} (${keys.map(() => '?').join(', ')})` : null;
+  const fetch = limit + 1;
+
+  const member = (stateValue: string | null): { sql: string; params: SqlValue[] } => {
+    const where = filterWhere(clusterIds, filter, stateValue !== null);
+    const parts = [where.sql];
+    const params = [...where.params];
+    if (stateValue !== null) {
+      parts.unshift('state = ?');
+      params.unshift(stateValue);
+    }
+    if (keyset && after) {
+      parts.push(keyset);
+      params.push(...after);
+    }
+    return { sql: `SELECT *, ${keyCols} FROM jobs WHERE ${parts.join(' AND ')} ORDER BY ${order} LIMIT ${fetch}`, params };
+  };
+
+  const states = filter.state ?? [];
+  if (states.length <= 1) {
+    const m = member(null);
+    return { sql: m.sql, params: m.params, keyCount: keys.length };
+  }
+  const members = states.map((s) => member(s));
+  const outerOrder = keys.map((_, i) => `_k${i} ${dir}`).join(', ');
+  return {
+    sql: `SELECT * FROM (${members.map((m) => `SELECT * FROM (${m.sql})`).join(' UNION ALL ')}) ORDER BY ${outerOrder} LIMIT ${fetch}`,
+    params: members.flatMap((m) => m.params),
+    keyCount: keys.length,
+  };
+}
+
+/**
+ * The total for a filter: from the trigger-kept `job_counts` table when the filter only names
+ * clusters, states, types and priorities (instant at any size), otherwise a COUNT over the index.
+ */
+export function totalSelect(clusterIds: readonly string[] | undefined, filter: JobFilter): WhereClause {
+  const simple =
+    filter.user === undefined &&
+    (filter.q === undefined || filter.q.trim() === '') &&
+    filter.createdAfter === undefined &&
+    filter.createdBefore === undefined &&
+    filter.finishedBefore === undefined;
+  const where = filterWhere(clusterIds, filter);
+  if (simple) return { sql: `SELECT ifnull(sum(n), 0) AS total FROM job_counts WHERE ${where.sql}`, params: where.params };
+  return { sql: `SELECT count(*) AS total FROM jobs WHERE ${where.sql}`, params: where.params };
+}

@@ -1,0 +1,145 @@
+/**
+ * Mapping between the cluster's `Job` records and rows of the cache's `jobs` table.
+ * Instants are stored normalised (`toISOString`) so text order is time order.
+ */
+import type { CachedJob } from '../../../contract/admin-api.ts';
+import { priorityRank, type JobState, type JobType, type Priority } from '../../../contract/domain.ts';
+import type { Job, JobProgress } from '../../../contract/jobs.ts';
+
+/** A `jobs` row as better-sqlite3 binds and returns it. */
+export interface JobRow {
+  cluster_id: string;
+  job_id: string;
+  type: string;
+  state: string;
+  priority: string;
+  priority_rank: number;
+  user: string;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  duration_ms: number | null;
+  attempts: number;
+  max_attempts: number;
+  progress: number | null;
+  progress_json: string | null;
+  position: number | null;
+  eta: string | null;
+  run_at: string | null;
+  last_progress_at: string | null;
+  parent_id: string | null;
+  worker_id: string | null;
+  error_message: string | null;
+  updated_at: string;
+  cached_at: string;
+}
+
+/** Columns written on every upsert, in bind order. Detail-only columns are written separately. */
+export const JOB_ROW_COLUMNS = [
+  'cluster_id',
+  'job_id',
+  'type',
+  'state',
+  'priority',
+  'priority_rank',
+  'user',
+  'created_at',
+  'started_at',
+  'finished_at',
+  'duration_ms',
+  'attempts',
+  'max_attempts',
+  'progress',
+  'progress_json',
+  'position',
+  'eta',
+  'run_at',
+  'last_progress_at',
+  'parent_id',
+  'worker_id',
+  'error_message',
+  'updated_at',
+  'cached_at',
+] as const satisfies readonly (keyof JobRow)[];
+
+/**
+ * The upsert every writer uses (sync and the raw baseline of the benchmark alike). An older record
+ * never overwrites a newer one: replays and snapshots may arrive out of order.
+ */
+export const UPSERT_JOB_SQL = `
+  INSERT INTO jobs (${JOB_ROW_COLUMNS.join(', ')})
+  VALUES (${JOB_ROW_COLUMNS.map((c) => '@' + c).join(', ')})
+  ON CONFLICT (cluster_id, job_id) DO UPDATE SET
+  ${JOB_ROW_COLUMNS.filter((c) => c !== 'cluster_id' && c !== 'job_id')
+    .map((c) => `${c} = excluded.${c}`)
+    .join(',\n  ')}
+  WHERE excluded.updated_at >= jobs.updated_at`;
+
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/** An instant in the one text form the cache sorts by. */
+export function normaliseInstant(value: string): string {
+  return ISO_UTC.test(value) ? value : new Date(value).toISOString();
+}
+
+function optionalInstant(value: string | null | undefined): string | null {
+  return value == null ? null : normaliseInstant(value);
+}
+
+/** A cluster job record as a cache row. */
+export function jobToRow(clusterId: string, job: Job, cachedAt: string): JobRow {
+  return {
+    cluster_id: clusterId,
+    job_id: job.id,
+    type: job.type,
+    state: job.state,
+    priority: job.priority,
+    priority_rank: priorityRank(job.priority),
+    user: job.user,
+    created_at: normaliseInstant(job.createdAt),
+    started_at: optionalInstant(job.startedAt),
+    finished_at: optionalInstant(job.finishedAt),
+    duration_ms: job.durationMs,
+    attempts: job.attempts,
+    max_attempts: job.maxAttempts,
+    progress: job.progress ? job.progress.percent : null,
+    progress_json: job.progress ? JSON.stringify(job.progress) : null,
+    position: job.position ?? null,
+    eta: optionalInstant(job.eta),
+    run_at: optionalInstant(job.runAt),
+    last_progress_at: optionalInstant(job.lastProgressAt),
+    parent_id: job.parentId ?? null,
+    worker_id: job.workerId ?? null,
+    error_message: job.errorMessage,
+    updated_at: normaliseInstant(job.updatedAt),
+    cached_at: cachedAt,
+  };
+}
+
+/** A cache row back as the job record the UI shows. */
+export function rowToJob(row: JobRow): CachedJob {
+  const job: CachedJob = {
+    clusterId: row.cluster_id,
+    id: row.job_id,
+    type: row.type as JobType,
+    state: row.state as JobState,
+    priority: row.priority as Priority,
+    user: row.user,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    durationMs: row.duration_ms,
+    attempts: row.attempts,
+    maxAttempts: row.max_attempts,
+    progress: row.progress_json ? (JSON.parse(row.progress_json) as JobProgress) : null,
+    eta: row.eta,
+    runAt: row.run_at,
+    lastProgressAt: row.last_progress_at,
+    errorMessage: row.error_message,
+    parentId: row.parent_id,
+    workerId: row.worker_id,
+    updatedAt: row.updated_at,
+  };
+  if (row.position !== null) job.position = row.position;
+  return job;
+}

@@ -1,0 +1,92 @@
+/**
+ * Reads a cluster's SSE body (`GET /api/v1/events`) with eventsource-parser and hands each parsed
+ * ClusterEvent to `onEvent`, in order. Ends by throwing: the stream closing, going quiet for longer
+ * than `idleMs` (a half-open connection), or carrying something that is not a cluster event are
+ * each a ClusterRequestError that says which.
+ */
+import { createParser } from 'eventsource-parser';
+import { describeZodError } from '../../../contract/api.ts';
+import { ClusterEvent } from '../../../contract/events.ts';
+import { ClusterRequestError } from './cluster-errors.ts';
+
+export interface ReadEventsOptions {
+  /** Cut and reconnect when nothing (not even a keep-alive comment) arrived for this long. */
+  idleMs: number;
+  signal: AbortSignal;
+  /** Called for each event; may return a promise (back-pressure: reading waits for it). */
+  onEvent: (event: ClusterEvent) => void | Promise<void>;
+  /** Told about every chunk, including comments, for "last heard from" times. */
+  onActivity?: () => void;
+}
+
+/** Marks the stream's end: the reader returns this reason through its thrown error. */
+export class StreamEnded extends ClusterRequestError {}
+
+/** Read events until the stream ends; always rejects (with the reason it ended). */
+export async function readClusterEvents(body: ReadableStream<Uint8Array>, host: string, options: ReadEventsOptions): Promise<never> {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  const queue: ClusterEvent[] = [];
+  let failure: ClusterRequestError | null = null;
+  const parser = createParser({
+    onEvent(message) {
+      if (failure) return;
+      let json: unknown;
+      try {
+        json = JSON.parse(message.data);
+      } catch {
+        failure = new ClusterRequestError('incompatible', `the event stream of ${host} carried data that is not JSON ("${message.data.slice(0, 60)}")`);
+        return;
+      }
+      const parsed = ClusterEvent.safeParse(json);
+      if (!parsed.success) {
+        failure = new ClusterRequestError(
+          'incompatible',
+          `the event stream of ${host} carried an event that is not a Sigmatiq cluster event (${describeZodError(parsed.error).slice(0, 160)})`,
+        );
+        return;
+      }
+      queue.push(parsed.data);
+    },
+  });
+
+  let idleTimer: NodeJS.Timeout | null = null;
+  let idled = false;
+  const armIdle = () => {
+    if (idleTimer) clearTimeout(idleTimer);
+    idleTimer = setTimeout(() => {
+      idled = true;
+      void reader.cancel().catch(() => {});
+    }, options.idleMs);
+  };
+  const onAbort = () => void reader.cancel().catch(() => {});
+  options.signal.addEventListener('abort', onAbort);
+  armIdle();
+  try {
+    for (;;) {
+      let chunk: { done: boolean; value?: Uint8Array };
+      try {
+        chunk = await reader.read();
+      } catch (error) {
+        if (options.signal.aborted) throw new StreamEnded('unreachable', 'the event stream was closed by the app');
+        throw new StreamEnded('unreachable', `the event stream from ${host} was cut (${(error as Error).message ?? error})`);
+      }
+      if (chunk.done) {
+        if (options.signal.aborted) throw new StreamEnded('unreachable', 'the event stream was closed by the app');
+        if (idled) {
+          throw new StreamEnded('timeout', `the event stream from ${host} went quiet for ${Math.round(options.idleMs / 1000)} s: reconnecting`);
+        }
+        throw new StreamEnded('unreachable', `the cluster at ${host} closed the event stream`);
+      }
+      armIdle();
+      options.onActivity?.();
+      parser.feed(decoder.decode(chunk.value!, { stream: true }));
+      while (queue.length > 0) await options.onEvent(queue.shift()!);
+      if (failure) throw failure;
+    }
+  } finally {
+    if (idleTimer) clearTimeout(idleTimer);
+    options.signal.removeEventListener('abort', onAbort);
+    await reader.cancel().catch(() => {});
+  }
+}

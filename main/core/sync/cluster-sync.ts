@@ -1,0 +1,192 @@
+/**
+ * ClusterSync: keeps the cache equal to one cluster, with no gaps.
+ *
+ * - First connect (or an interrupted first pull): page through `/api/v1/history` from the stored
+ *   cursor until done, then stream events after the last page's `eventId`.
+ * - Reconnect: stream from the last stored event id (`Last-Event-ID`); the cluster replays what we
+ *   missed. A `reset` (our id is older than what the cluster keeps) pulls history from the stored
+ *   cursor, then streams again from the new id.
+ * - A cluster whose event ids went backwards was rebuilt (new datastore): its cached jobs are
+ *   dropped and pulled again from scratch.
+ * - Live events are coalesced per job and written in batched transactions (every `flushMs` or
+ *   `maxBatch` events), each together with the event id it reaches — so a crash never leaves the
+ *   cursor ahead of the data.
+ */
+import { JobPage, type JobFilter } from '../../../contract/api.ts';
+import { compareEventIds, HistoryPage, type ClusterEvent } from '../../../contract/events.ts';
+import { Summary } from '../../../contract/metrics.ts';
+import type { JobCache } from '../cache/job-cache.ts';
+import { ClusterRequestError } from '../clusters/cluster-errors.ts';
+import type { StreamSession } from '../clusters/cluster-client.ts';
+import type { ClusterHttp } from '../clusters/cluster-http.ts';
+import { EventCoalescer } from './event-coalescer.ts';
+
+export interface ClusterSyncOptions {
+  clusterId: string;
+  cache: JobCache;
+  http: ClusterHttp;
+  /** Jobs changed in the cache (ids), for the UI. */
+  onJobsChanged?: (jobIds: string[]) => void;
+  /** Queues, workers or the summary changed. */
+  onQueuesChanged?: () => void;
+  flushMs?: number;
+  maxBatch?: number;
+  historyPageSize?: number;
+  /** Minimum time between stored queue samples (charts), in ms. */
+  sampleEveryMs?: number;
+  log?: (line: string) => void;
+}
+
+const ACTIVE_FILTER: JobFilter = { state: ['pending', 'running', 'paused', 'stuck'] };
+
+export class ClusterSync implements StreamSession {
+  private readonly coalescer = new EventCoalescer();
+  private timer: NodeJS.Timeout | null = null;
+  private needsHistory = false;
+  /** The newest event id received (written or pending), to drop replayed duplicates. */
+  private lastSeenId: string | null = null;
+  private lastSampleAt = 0;
+  private readonly o: Required<Omit<ClusterSyncOptions, 'onJobsChanged' | 'onQueuesChanged' | 'log'>> & ClusterSyncOptions;
+
+  constructor(options: ClusterSyncOptions) {
+    this.o = { flushMs: 100, maxBatch: 500, historyPageSize: 1000, sampleEveryMs: 60_000, ...options };
+  }
+
+  private get id(): string {
+    return this.o.clusterId;
+  }
+
+  async prepare(signal: AbortSignal): Promise<string | null> {
+    this.flush();
+    let state = this.o.cache.syncState(this.id);
+    if (!this.needsHistory && state.lastEventId !== null && state.historyComplete) {
+      // Cheap probe: a cluster whose newest event id is below ours was rebuilt.
+      const probe = await this.o.http.get('/api/v1/history', HistoryPage, {
+        query: { after: state.historyCursor ?? undefined, limit: 1 },
+        signal,
+      });
+      if (compareEventIds(probe.eventId, state.lastEventId) < 0) await this.rebuild(signal, 'its event ids went back');
+    } else if (state.lastEventId === null || !state.historyComplete || this.needsHistory) {
+      await this.pullHistory(signal, state.historyCursor);
+    }
+    this.needsHistory = false;
+    state = this.o.cache.syncState(this.id);
+    this.lastSeenId = state.lastEventId;
+    return state.lastEventId;
+  }
+
+  /** Drop this cluster's cached jobs and pull its whole history again. */
+  private async rebuild(signal: AbortSignal, why: string): Promise<void> {
+    this.o.log?.(`cluster ${this.id}: ${why}: rebuilding its cached jobs from the cluster`);
+    this.o.cache.dropClusterJobs(this.id);
+    await this.pullHistory(signal, null);
+  }
+
+  /** Page through history from `cursor` until the cluster says there is no more. */
+  async pullHistory(signal: AbortSignal, from: string | null): Promise<void> {
+    const before = this.o.cache.syncState(this.id).lastEventId;
+    let cursor = from;
+    for (;;) {
+      let page: HistoryPage;
+      try {
+        page = await this.o.http.get('/api/v1/history', HistoryPage, {
+          query: { after: cursor ?? undefined, limit: this.o.historyPageSize },
+          signal,
+          timeoutMs: 60_000,
+        });
+      } catch (error) {
+        // A cursor the cluster refuses (its datastore was replaced): start from scratch.
+        if (error instanceof ClusterRequestError && error.kind === 'api' && error.httpStatus === 400 && cursor !== null) {
+          this.o.log?.(`cluster ${this.id}: the cluster refused our history cursor (${error.message}): rebuilding`);
+          this.o.cache.dropClusterJobs(this.id);
+          cursor = null;
+          continue;
+        }
+        throw error;
+      }
+      const done = !page.hasMore;
+      const changed = this.o.cache.applyBatch(this.id, {
+        jobs: page.items,
+        removed: page.removed.map((r) => r.id),
+        historyCursor: page.cursor,
+        ...(done ? { lastEventId: page.eventId, historyComplete: true } : {}),
+      });
+      if (changed.length > 0) this.o.onJobsChanged?.(changed);
+      if (done) {
+        if (from !== null && before !== null && compareEventIds(page.eventId, before) < 0) {
+          await this.rebuild(signal, 'its event ids went back');
+        }
+        return;
+      }
+      if (page.cursor === cursor && page.items.length === 0 && page.removed.length === 0) {
+        throw new ClusterRequestError('incompatible', 'the cluster says more history follows but its cursor does not move');
+      }
+      cursor = page.cursor;
+    }
+  }
+
+  onEvent(event: ClusterEvent): void | 'resync' {
+    if (event.kind === 'reset') {
+      this.flush();
+      this.needsHistory = true;
+      this.o.log?.(`cluster ${this.id}: the cluster no longer has the events we missed (${event.reason}): pulling history`);
+      return 'resync';
+    }
+    if (this.lastSeenId !== null && compareEventIds(event.id, this.lastSeenId) <= 0) return; // replayed twice
+    this.lastSeenId = event.id;
+    switch (event.kind) {
+      case 'job':
+        this.coalescer.addJob(event.id, event.job);
+        break;
+      case 'job-removed':
+        this.coalescer.addRemoval(event.id, event.jobId);
+        break;
+      case 'queue':
+      case 'worker':
+        this.coalescer.addOther(event.id);
+        this.o.onQueuesChanged?.();
+        break;
+    }
+    if (this.coalescer.size >= this.o.maxBatch) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), this.o.flushMs);
+  }
+
+  /** Write the coalesced events in one transaction with the id they reach. */
+  flush(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (this.coalescer.size === 0) return;
+    const batch = this.coalescer.drain();
+    const changed = this.o.cache.applyBatch(this.id, {
+      jobs: batch.jobs,
+      removed: batch.removed,
+      lastEventId: batch.lastEventId,
+    });
+    if (changed.length > 0) this.o.onJobsChanged?.(changed);
+  }
+
+  async settle(): Promise<void> {
+    this.flush();
+  }
+
+  /** Live data while online: the summary (with queues) and the active and pending jobs. */
+  async refresh(signal: AbortSignal): Promise<void> {
+    const summary = await this.o.http.get('/api/v1/summary', Summary, { signal });
+    const now = Date.now();
+    this.o.cache.saveSnapshot(this.id, 'summary', summary);
+    if (now - this.lastSampleAt >= this.o.sampleEveryMs) {
+      this.lastSampleAt = now;
+      this.o.cache.recordQueueSamples(this.id, new Date(now).toISOString(), summary.queues);
+    }
+    const live = await this.o.http.get('/api/v1/jobs', JobPage, {
+      query: { state: ACTIVE_FILTER.state!.join(','), sort: 'priority', limit: 500 },
+      signal,
+    });
+    const changed = this.o.cache.refreshLive(this.id, live.items);
+    this.o.cache.touch(this.id);
+    if (changed.length > 0) this.o.onJobsChanged?.(changed);
+    this.o.onQueuesChanged?.();
+  }
+}
