@@ -114,6 +114,9 @@ export function createLocalJobContext<C>(options: LocalJobContextOptions<C>): Lo
   return new LocalJobContext(options);
 }
 
+/** Longest a handler runs between checkpoints without yielding to the event loop. */
+const YIELD_EVERY_MS = 20;
+
 const NO_CONTROL: JobControl = { stopRequested: () => false, pauseRequested: () => false };
 
 export class LocalJobContext<C> implements JobContext<C> {
@@ -134,6 +137,7 @@ export class LocalJobContext<C> implements JobContext<C> {
   private readonly timeoutMs: number | undefined;
   private stepIndex = -1;
   private lastReportAt = 0;
+  private lastYieldAt = Date.now();
   private pending: Promise<void> = Promise.resolve();
   private latest: JobProgress;
 
@@ -182,6 +186,12 @@ export class LocalJobContext<C> implements JobContext<C> {
 
   async checkpoint(label = this.latest.step): Promise<void> {
     await this.flush();
+    // Let timers and IPC messages (a stop request, a progress write) through during long loops
+    // whose awaits would otherwise only ever run microtasks.
+    if (Date.now() - this.lastYieldAt >= YIELD_EVERY_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      this.lastYieldAt = Date.now();
+    }
     this.checkDeadline(label);
     if (await this.control.stopRequested()) throw this.stopped(label);
     if (await this.control.pauseRequested()) await this.holdWhilePaused(label);
