@@ -86,7 +86,6 @@ describe('pause and resume', () => {
     const progress: JobProgress[] = [];
     let paused = false;
     let pausedAt: JobProgress | null = null;
-    let resumedAt: JobProgress | null = null;
     let progressWhilePaused = -1;
     const run = runRecorded(trainingHandler, { ...backtest, epochs: 40 }, {
       ...opts,
@@ -113,7 +112,7 @@ describe('pause and resume', () => {
       }
     })();
     const [result] = await Promise.all([run, holds]);
-    resumedAt = progress.find((p) => p.message.startsWith('epoch 11/')) ?? null;
+    const resumedAt = progress.find((p) => p.message.startsWith('epoch 11/')) ?? null;
     expect(progressWhilePaused).toBe(0);
     expect(pausedAt!.message).toMatch(/^epoch 10\/40/);
     expect(resumedAt).not.toBeNull();
