@@ -1,8 +1,89 @@
-/** The application shell. Screens arrive with the admin UI issue. */
-export function App() {
+/**
+ * The application shell: sidebar, cluster bar, offline banner, the routed page, feedback toasts
+ * and the Submit job dialog. Features are wired here and nowhere else.
+ */
+import type { AdminApi } from '../../contract/admin-api.ts';
+import { ApiProvider } from '../api/api-context.tsx';
+import { settingsStale } from '../api/refresh-rules.ts';
+import { useApiQuery } from '../api/use-api-query.ts';
+import { Toasts } from '../components/toasts.tsx';
+import { useClusters } from '../components/use-clusters.ts';
+import { useScope } from '../components/use-scope.ts';
+import { ClustersPage } from '../features/clusters/clusters-page.tsx';
+import { DashboardPage } from '../features/dashboard/dashboard-page.tsx';
+import { JobDetailPage } from '../features/job-detail/job-detail-page.tsx';
+import { JobsPage } from '../features/jobs/jobs-page.tsx';
+import { QueuesPage } from '../features/queues/queues-page.tsx';
+import { SchedulesPage } from '../features/schedules/schedules-page.tsx';
+import { SettingsPage } from '../features/settings/settings-page.tsx';
+import { SubmitJobDialog } from '../features/submit-job/submit-job-dialog.tsx';
+import { WorkersPage } from '../features/workers/workers-page.tsx';
+import { useUiStore } from '../store/ui-store.ts';
+import { ClusterBar } from './cluster-bar.tsx';
+import { OfflineBanner } from './offline-banner.tsx';
+import { useRoute, type Route } from './router.ts';
+import { SECTION_LABELS, Sidebar } from './sidebar.tsx';
+import { useShortcuts } from './use-shortcuts.ts';
+import { useTheme } from './use-theme.ts';
+
+/** The whole UI over one AdminApi. */
+export function App({ api }: { api: AdminApi }) {
   return (
-    <main>
-      <h1>Sigmatiq Admin Jobs</h1>
-    </main>
+    <ApiProvider api={api}>
+      <Shell />
+    </ApiProvider>
   );
+}
+
+function Shell() {
+  const route = useRoute();
+  const settings = useApiQuery('settings', (api) => api.getSettings(), { refreshOn: settingsStale });
+  useTheme(settings.data?.theme);
+  useShortcuts();
+  const clusters = useClusters();
+  const scope = useScope();
+  const submitOpen = useUiStore((s) => s.submitOpen);
+  const setSubmitOpen = useUiStore((s) => s.setSubmitOpen);
+
+  return (
+    <div className="app">
+      <a href="#content" className="skip-link" onClick={(e) => { e.preventDefault(); document.getElementById('content')?.focus(); }}>
+        Skip to content
+      </a>
+      <Sidebar current={route.section} />
+      <div className="main">
+        <header className="topbar">
+          <ClusterBar clusters={clusters.data ?? []} />
+          <button type="button" className="btn btn-primary" onClick={() => setSubmitOpen(true)} title="Submit job (n)">
+            Submit job
+          </button>
+        </header>
+        <OfflineBanner clusters={scope.clusters} />
+        <main id="content" className="content" tabIndex={-1} aria-label={SECTION_LABELS[route.section]}>
+          <Page route={route} />
+        </main>
+      </div>
+      <Toasts />
+      {submitOpen ? <SubmitJobDialog onClose={() => setSubmitOpen(false)} /> : null}
+    </div>
+  );
+}
+
+function Page({ route }: { route: Route }) {
+  switch (route.section) {
+    case 'jobs':
+      return route.job ? <JobDetailPage key={`${route.job.clusterId}/${route.job.jobId}`} {...route.job} /> : <JobsPage />;
+    case 'queues':
+      return <QueuesPage />;
+    case 'workers':
+      return <WorkersPage />;
+    case 'schedules':
+      return <SchedulesPage />;
+    case 'clusters':
+      return <ClustersPage />;
+    case 'settings':
+      return <SettingsPage />;
+    default:
+      return <DashboardPage />;
+  }
 }

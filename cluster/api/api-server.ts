@@ -1,0 +1,258 @@
+/**
+ * The cluster's admin API server (fastify 5): the route table, bearer-token auth with roles, audit
+ * records for every mutating call, limits (body size, rate per token, prototype poisoning), the SSE
+ * event stream and the generated OpenAPI document. Errors always answer in the contract's envelope.
+ */
+import fastifyRateLimit from '@fastify/rate-limit';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import { roleAtLeast } from '../../contract/api.ts';
+import { DEFAULT_STUCK_AFTER_MS } from '../../contract/thresholds.ts';
+import { readBearerToken } from '../auth/bearer.ts';
+import type { TokenStore } from '../auth/token-store.ts';
+import type { JobEngine } from '../engine/job-engine.ts';
+import { ApiFailure, toApiFailure } from './api-error.ts';
+import { registerRoute } from './dispatch.ts';
+import { parseJsonBody } from './safe-json.ts';
+import { DEFAULT_EVENT_STREAM_LIMITS, EventStreamHub, type EventStreamLimits } from './event-stream.ts';
+import { buildOpenApiDocument, type OpenApiDocument } from './openapi.ts';
+import type { RequestCounts } from './prometheus.ts';
+import type { AnyRouteDef } from './route.ts';
+import { clusterRoutes } from './routes/cluster-routes.ts';
+import type { ServerInfo } from './routes/common.ts';
+import { eventsRoute } from './routes/events-route.ts';
+import { historyRoutes } from './routes/history-routes.ts';
+import { jobRoutes } from './routes/job-routes.ts';
+import { metricsRoute } from './routes/metrics-route.ts';
+import { nodeRoutes } from './routes/node-routes.ts';
+import { openApiRoute } from './routes/openapi-route.ts';
+import { queueRoutes } from './routes/queue-routes.ts';
+import { scheduleRoutes } from './routes/schedule-routes.ts';
+
+export interface ApiLimits {
+  /** Largest request body accepted (413 above). */
+  bodyLimitBytes: number;
+  /** Requests per token (per address when unauthenticated) and window; false = no rate limit. */
+  rateLimit: { max: number; timeWindowMs: number } | false;
+  events: EventStreamLimits;
+}
+
+export const DEFAULT_API_LIMITS: ApiLimits = {
+  bodyLimitBytes: 1024 * 1024,
+  rateLimit: { max: 1200, timeWindowMs: 60_000 },
+  events: DEFAULT_EVENT_STREAM_LIMITS,
+};
+
+/** What this cluster can do, for `GET /api/v1/cluster` (the workers issue adds running-job control). */
+export const DEFAULT_CAPABILITIES = ['events', 'history', 'bulk-actions', 'schedules', 'maintenance-windows', 'audit', 'metrics'];
+
+export interface ApiServerOptions {
+  engine: JobEngine;
+  tokens: TokenStore;
+  name: string;
+  version: string;
+  /** fastify's logger option: false (default), true, or pino options such as `{level, stream}`. */
+  logger?: FastifyServerOptions['logger'];
+  limits?: Partial<Omit<ApiLimits, 'events'>> & { events?: Partial<EventStreamLimits> };
+  capabilities?: string[];
+  stuckAfterMs?: number;
+  /** Trust X-Forwarded-For for source addresses (only behind your own proxy). */
+  trustProxy?: boolean;
+}
+
+export interface ApiServer {
+  app: FastifyInstance;
+  routes: AnyRouteDef[];
+  openapi: OpenApiDocument;
+  /** Open event streams (shutdown ends them). */
+  streams: EventStreamHub;
+  /** Listen and return the URL actually bound (port 0 = a free port). */
+  listen(host: string, port: number): Promise<string>;
+  /** Stop accepting, end event streams, wait for answers in flight. The engine is the caller's. */
+  close(): Promise<void>;
+}
+
+/** Build the API server (not yet listening). */
+export async function createApiServer(options: ApiServerOptions): Promise<ApiServer> {
+  const limits: ApiLimits = {
+    ...DEFAULT_API_LIMITS,
+    ...options.limits,
+    events: { ...DEFAULT_EVENT_STREAM_LIMITS, ...options.limits?.events },
+  };
+  const { engine, tokens } = options;
+  const info: ServerInfo = {
+    name: options.name,
+    version: options.version,
+    capabilities: options.capabilities ?? DEFAULT_CAPABILITIES,
+    stuckAfterMs: options.stuckAfterMs ?? DEFAULT_STUCK_AFTER_MS,
+  };
+
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: limits.bodyLimitBytes,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    trustProxy: options.trustProxy ?? false,
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  });
+  app.decorateRequest('actor', null);
+  app.decorateRequest('auditNote', null);
+
+  // JSON bodies: our parser refuses prototype poisoning with a clear 400, and an empty body counts
+  // as "no body" so action calls work from clients that always send the content type.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
+
+  const streams = new EventStreamHub();
+  const requests: RequestCounts = new Map();
+
+  app.addHook('onRequest', async (request) => authenticate(request, tokens));
+
+  if (limits.rateLimit) {
+    const { max, timeWindowMs } = limits.rateLimit;
+    await app.register(fastifyRateLimit, {
+      global: true,
+      max,
+      timeWindow: timeWindowMs,
+      // After auth (onRequest) and before reading the body: limits are per token, and a limited
+      // client costs no parsing.
+      hook: 'preParsing',
+      keyGenerator: (request) => (request.actor ? `token:${request.actor.name}` : `ip:${request.ip}`),
+      errorResponseBuilder: (request, context) =>
+        new ApiFailure(
+          'rate_limited',
+          `rate limit exceeded: at most ${context.max} requests per ${context.after} for ${request.actor ? `token '${request.actor.name}'` : `address ${request.ip}`}; retry in ${Math.ceil(context.ttl / 1000)} s`,
+          { limit: context.max, retryAfterMs: context.ttl },
+          429,
+        ),
+    });
+  }
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    await writeAudit(engine, request, reply, payload);
+    return payload;
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const key = `${request.method} ${request.routeOptions.config?.route?.url ?? 'unmatched'} ${reply.statusCode}`;
+    requests.set(key, (requests.get(key) ?? 0) + 1);
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const failure = toApiFailure(error, limits);
+    if (failure.statusCode >= 500) request.log.error({ err: error }, 'request failed');
+    if (failure.statusCode === 401) reply.header('www-authenticate', 'Bearer realm="sigmatiq-cluster"');
+    return reply.code(failure.statusCode).type('application/json; charset=utf-8').send(failure.toEnvelope());
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const failure = new ApiFailure('not_found', `no such route: ${request.method} ${request.url.split('?')[0]}; the routes are listed at /api/v1/openapi.json`);
+    return reply.code(404).send(failure.toEnvelope());
+  });
+
+  const routes: AnyRouteDef[] = [
+    ...clusterRoutes(info),
+    ...jobRoutes(),
+    ...queueRoutes(),
+    ...nodeRoutes(),
+    ...scheduleRoutes(),
+    ...historyRoutes(),
+    eventsRoute(streams, limits.events),
+    metricsRoute(requests, streams),
+  ];
+  const openapiHolder: { doc: OpenApiDocument | null } = { doc: null };
+  routes.push(openApiRoute(() => openapiHolder.doc!));
+  const openapi = buildOpenApiDocument(routes, info);
+  openapiHolder.doc = openapi;
+  for (const route of routes) registerRoute(app, route, engine);
+
+  // fastify waits for open connections on close; event streams never end by themselves.
+  app.addHook('preClose', async () => streams.closeAll());
+
+  return {
+    app,
+    routes,
+    openapi,
+    streams,
+    async listen(host, port) {
+      await app.listen({ host, port });
+      const addr = app.server.address();
+      const boundPort = typeof addr === 'object' && addr ? addr.port : port;
+      const shownHost = host.includes(':') ? `[${host}]` : host;
+      return `http://${shownHost}:${boundPort}`;
+    },
+    async close() {
+      await app.close();
+    },
+  };
+}
+
+/** The auth hook: a token for every route that needs one, and a role at least the route's. */
+async function authenticate(request: FastifyRequest, tokens: TokenStore): Promise<void> {
+  const route = request.routeOptions.config?.route;
+  if (!route || route.access === 'none') return;
+  const token = readBearerToken(request.headers.authorization);
+  if (!token) {
+    throw new ApiFailure('unauthorized', 'missing bearer token: send "Authorization: Bearer <token>" (create one with `sigmatiq-cluster token create`)');
+  }
+  const identity = tokens.verify(token);
+  if (!identity) throw new ApiFailure('unauthorized', 'unknown or revoked token: check the token, or create a new one with `sigmatiq-cluster token create`');
+  request.actor = { name: identity.name, role: identity.role, sourceAddress: request.ip };
+  if (!roleAtLeast(identity.role, route.access)) {
+    throw new ApiFailure('forbidden', `${route.method} ${route.url} needs the ${route.access} role; token '${identity.name}' has the ${identity.role} role`, {
+      required: route.access,
+      role: identity.role,
+    });
+  }
+}
+
+function auditResultFromPayload(status: number, payload: unknown): string {
+  if (status < 400) return 'ok';
+  try {
+    const parsed = JSON.parse(String(payload)) as { error?: { code?: string; message?: string } };
+    return `${parsed.error?.code ?? 'error'}: ${parsed.error?.message ?? ''}`.slice(0, 500);
+  } catch {
+    return `error ${status}`;
+  }
+}
+
+/**
+ * One audit record per mutating call by a known token, successful or not (a 403 is worth knowing
+ * about). Unauthenticated calls are not recorded: they have no "who", and recording them would let
+ * anyone fill the log.
+ */
+async function writeAudit(engine: JobEngine, request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<void> {
+  const route = request.routeOptions.config?.route;
+  if (!route?.audit || !request.actor) return;
+  const params = (request.params ?? {}) as Record<string, string>;
+  const status = reply.statusCode;
+  let action: string;
+  let target: string;
+  try {
+    action = typeof route.audit.action === 'string' ? route.audit.action : route.audit.action(params, request.body);
+    target = request.auditNote?.target ?? route.audit.target(params, request.body);
+  } catch {
+    action = `${route.method} ${route.url}`;
+    target = '?';
+  }
+  const result = status < 400 ? (request.auditNote?.result ?? 'ok') : auditResultFromPayload(status, payload);
+  try {
+    await engine.appendAudit({
+      at: new Date().toISOString(),
+      actor: request.actor.name,
+      role: request.actor.role,
+      action,
+      target: target.slice(0, 500),
+      sourceAddress: request.actor.sourceAddress,
+      status,
+      result: result.slice(0, 500),
+    });
+  } catch (err) {
+    request.log.error({ err }, 'could not write the audit record');
+  }
+}
+

@@ -1,0 +1,46 @@
+/**
+ * Test-only: serves the dev harness (e2e/harness/index.html) with Vite, in dev mode for
+ * screenshots or as a production build for the benchmark. Returns the URL and a close function.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import react from '@vitejs/plugin-react';
+import { build, createServer, preview } from 'vite';
+
+const root = path.join(import.meta.dirname);
+const repo = path.join(root, '..', '..');
+
+export interface HarnessServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Starts the harness. `production` builds it first (minified React, as users run it). */
+export async function startHarness({ production = false } = {}): Promise<HarnessServer> {
+  if (!production) {
+    const server = await createServer({
+      configFile: false,
+      root,
+      logLevel: 'warn',
+      plugins: [react()],
+      server: { host: '127.0.0.1', port: 0, fs: { allow: [repo] } },
+    });
+    await server.listen();
+    const address = server.httpServer?.address();
+    if (!address || typeof address === 'string') throw new Error('harness server has no port');
+    return { url: `http://127.0.0.1:${address.port}/`, close: () => server.close() };
+  }
+  const outDir = mkdtempSync(path.join(tmpdir(), 'sigmatiq-harness-'));
+  await build({ configFile: false, root, logLevel: 'warn', plugins: [react()], base: './', build: { outDir, emptyOutDir: true, target: 'chrome130' } });
+  const server = await preview({ configFile: false, root, logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port: 0 } });
+  const address = server.httpServer.address();
+  if (!address || typeof address === 'string') throw new Error('preview server has no port');
+  return {
+    url: `http://127.0.0.1:${address.port}/`,
+    close: async () => {
+      await server.close();
+      rmSync(outDir, { recursive: true, force: true });
+    },
+  };
+}

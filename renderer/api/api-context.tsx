@@ -1,0 +1,34 @@
+/**
+ * Provides the AdminApi, its batched event hub and the query cache to the component tree.
+ * Tests pass a fake AdminApi here; the app passes the one `resolveAdminApi` found.
+ */
+import { createContext, useContext, useMemo, type ReactNode } from 'react';
+import type { AdminApi } from '../../contract/admin-api.ts';
+import { EventHub } from './event-hub.ts';
+import { QueryCache } from './query-cache.ts';
+
+interface ApiContextValue {
+  api: AdminApi;
+  hub: EventHub;
+  cache: QueryCache;
+}
+
+const ApiContext = createContext<ApiContextValue | null>(null);
+
+/** Makes `api` available to `useAdminApi`, `useApiQuery` and `useAdminEvents` below it. */
+export function ApiProvider({ api, batchWindowMs, children }: { api: AdminApi; batchWindowMs?: number; children: ReactNode }) {
+  const value = useMemo(() => ({ api, hub: new EventHub(api, batchWindowMs), cache: new QueryCache() }), [api, batchWindowMs]);
+  return <ApiContext.Provider value={value}>{children}</ApiContext.Provider>;
+}
+
+/** The api, hub and cache from the nearest ApiProvider. */
+export function useApiContext(): ApiContextValue {
+  const value = useContext(ApiContext);
+  if (!value) throw new Error('useApiContext outside <ApiProvider>');
+  return value;
+}
+
+/** The AdminApi from the nearest ApiProvider. */
+export function useAdminApi(): AdminApi {
+  return useApiContext().api;
+}

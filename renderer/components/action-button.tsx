@@ -1,0 +1,93 @@
+/**
+ * A button that runs an AdminApi action with feedback: it shows pending while the call runs, a
+ * toast with success or the cluster's failure message afterwards, asks first when the action is
+ * destructive, and when disabled says why (tooltip and accessible description).
+ */
+import { useId, useState, type ReactNode } from 'react';
+import { runWithFeedback } from '../store/toast-store.ts';
+import { Dialog } from './dialog.tsx';
+
+export interface ConfirmSpec {
+  title: string;
+  body: ReactNode;
+  confirmLabel: string;
+}
+
+export interface ActionButtonProps {
+  label: string;
+  /** Toast title while it runs, e.g. "Cancelling job 42". */
+  feedbackTitle: string;
+  /** Does the work; returns the success message or throws with the failure message. */
+  run: () => Promise<string | undefined>;
+  confirm?: ConfirmSpec;
+  /** When set, the button is disabled and this says why. */
+  disabledReason?: string | null;
+  variant?: 'default' | 'primary' | 'danger' | 'ghost';
+  small?: boolean;
+  /** Accessible name when `label` alone is ambiguous (e.g. "Cancel job 42"). */
+  ariaLabel?: string;
+  onDone?: (ok: boolean) => void;
+}
+
+/** A button for one action, with pending/success/failure feedback and an optional confirmation. */
+export function ActionButton(props: ActionButtonProps) {
+  const { label, feedbackTitle, run, confirm, disabledReason, variant = 'default', small, ariaLabel, onDone } = props;
+  const [pending, setPending] = useState(false);
+  const [confirming, setConfirming] = useState(false);
+  const reasonId = useId();
+
+  async function go() {
+    setConfirming(false);
+    setPending(true);
+    const ok = await runWithFeedback(feedbackTitle, run);
+    setPending(false);
+    onDone?.(ok);
+  }
+
+  const disabled = Boolean(disabledReason) || pending;
+  return (
+    <>
+      <button
+        type="button"
+        className={`btn btn-${variant}${small ? ' btn-small' : ''}${pending ? ' is-pending' : ''}`}
+        aria-label={ariaLabel}
+        aria-disabled={disabled || undefined}
+        aria-describedby={disabledReason ? reasonId : undefined}
+        aria-busy={pending || undefined}
+        title={disabledReason ?? undefined}
+        onClick={() => {
+          if (disabled) return;
+          if (confirm) setConfirming(true);
+          else void go();
+        }}
+      >
+        {pending ? <span className="spinner" aria-hidden="true" /> : null}
+        {label}
+      </button>
+      {disabledReason ? (
+        <span id={reasonId} className="sr-only">
+          {disabledReason}
+        </span>
+      ) : null}
+      {confirming && confirm ? (
+        <Dialog
+          title={confirm.title}
+          size="small"
+          onClose={() => setConfirming(false)}
+          footer={
+            <>
+              <button type="button" className="btn" onClick={() => setConfirming(false)}>
+                Keep it
+              </button>
+              <button type="button" className="btn btn-danger" onClick={() => void go()}>
+                {confirm.confirmLabel}
+              </button>
+            </>
+          }
+        >
+          {confirm.body}
+        </Dialog>
+      ) : null}
+    </>
+  );
+}

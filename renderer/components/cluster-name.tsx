@@ -1,0 +1,14 @@
+/** A cluster's name with its colour, from the cached cluster list. */
+import { useClusters } from './use-clusters.ts';
+
+/** Shows a cluster id as its configured name and colour. */
+export function ClusterName({ id }: { id: string }) {
+  const { data } = useClusters();
+  const cluster = data?.find((c) => c.id === id);
+  return (
+    <span className="cluster-name" title={cluster?.url}>
+      <span className="cluster-swatch" style={{ background: cluster?.colour ?? 'var(--muted)' }} aria-hidden="true" />
+      <span className="truncate">{cluster?.name ?? id}</span>
+    </span>
+  );
+}

@@ -1,0 +1,96 @@
+/** Formatting of times, durations, sizes and metric readings, the same everywhere in the UI. */
+import type { MetricName } from '../../contract/thresholds.ts';
+
+/** "850 ms", "42 s", "3 min 20 s", "2 h 5 min", "3 d 4 h". */
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return s % 60 ? `${m} min ${s % 60} s` : `${m} min`;
+  const h = Math.floor(m / 60);
+  if (h < 24) return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
+  const d = Math.floor(h / 24);
+  return h % 24 ? `${d} d ${h % 24} h` : `${d} d`;
+}
+
+/** "just now", "5 min ago", "in 3 min". */
+export function formatRelative(iso: string | null | undefined, now = Date.now()): string {
+  if (!iso) return '—';
+  const diff = Date.parse(iso) - now;
+  const abs = Math.abs(diff);
+  if (abs < 5000) return 'just now';
+  const text = formatDuration(abs).replace(/ \d+ (s|min|h)$/, '');
+  return diff < 0 ? `${text} ago` : `in ${text}`;
+}
+
+const timeFmt = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+const dateTimeFmt = new Intl.DateTimeFormat(undefined, {
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+const fullFmt = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+
+/** Time of day for today's instants, date and time otherwise. */
+export function formatTime(iso: string | null | undefined, now = Date.now()): string {
+  if (!iso) return '—';
+  const t = Date.parse(iso);
+  return now - t < 20 * 3600_000 && t - now < 3600_000 ? timeFmt.format(t) : dateTimeFmt.format(t);
+}
+
+/** Full date and time, for tooltips and detail views. */
+export function formatFullTime(iso: string | null | undefined): string {
+  return iso ? fullFmt.format(Date.parse(iso)) : '—';
+}
+
+/** "512 B", "3.4 MB". */
+export function formatBytes(bytes: number | null | undefined): string {
+  if (bytes === null || bytes === undefined) return '—';
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let v = bytes;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v < 10 && i > 0 ? v.toFixed(1) : Math.round(v)} ${units[i]}`;
+}
+
+/** 0.1234 → "12.3%". */
+export function formatRatio(ratio: number | null | undefined, digits = 1): string {
+  return ratio === null || ratio === undefined ? '—' : `${(ratio * 100).toFixed(digits)}%`;
+}
+
+/** A reading in the unit of its metric. */
+export function formatMetric(metric: MetricName, value: number | null): string {
+  if (value === null) return '—';
+  switch (metric) {
+    case 'queueLength':
+      return `${Math.round(value)} jobs`;
+    case 'waitTimeMs':
+      return formatDuration(value);
+    case 'processingRatePerMin':
+      return `${value < 10 ? value.toFixed(1) : Math.round(value)}/min`;
+    case 'failureRate':
+      return formatRatio(value);
+    default:
+      return `${Math.round(value)}%`;
+  }
+}
+
+/** 12345 → "12,345". */
+export function formatCount(n: number | null | undefined): string {
+  return n === null || n === undefined ? '—' : n.toLocaleString();
+}
+
+/** camelCase / kebab-case key → "Sentence case" label. */
+export function humanize(key: string): string {
+  const words = key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[-_]/g, ' ')
+    .toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}

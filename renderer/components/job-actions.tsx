@@ -1,0 +1,109 @@
+/**
+ * The per-row job actions of the brief's tables: Stop and View (active), Cancel and Change priority
+ * (queue), View results and Retry (completed). Each gives feedback and says why when disabled.
+ */
+import type { CachedJob } from '../../contract/admin-api.ts';
+import { PRIORITIES, PRIORITY_LABELS, type Priority } from '../../contract/domain.ts';
+import { useAdminApi } from '../api/api-context.tsx';
+import { actionDisabledReason, runJobAction } from '../api/job-commands.ts';
+import { jobHref } from '../app/router.ts';
+import { runWithFeedback } from '../store/toast-store.ts';
+import { ActionButton } from './action-button.tsx';
+import { useClusterUnavailable } from './use-clusters.ts';
+
+type JobRef = Pick<CachedJob, 'id' | 'clusterId' | 'state' | 'priority'>;
+
+/** Link to a job's detail view. */
+export function ViewLink({ job, label = 'View', tab }: { job: JobRef; label?: string; tab?: 'results' }) {
+  return (
+    <a className="btn btn-small btn-ghost" href={jobHref(job.clusterId, job.id, tab)} aria-label={`${label} job ${job.id}`}>
+      {label}
+    </a>
+  );
+}
+
+/** Graceful stop: finish the current step, then stop. */
+export function StopButton({ job }: { job: JobRef }) {
+  const api = useAdminApi();
+  const offline = useClusterUnavailable(job.clusterId);
+  return (
+    <ActionButton
+      small
+      label="Stop"
+      ariaLabel={`Stop job ${job.id}`}
+      feedbackTitle={`Stopping job ${job.id}`}
+      disabledReason={offline ?? actionDisabledReason('stop', job.state)}
+      confirm={{
+        title: `Stop job ${job.id}?`,
+        body: 'The job finishes its current step, then stops. Its work so far is kept; it will show as cancelled.',
+        confirmLabel: 'Graceful stop',
+      }}
+      run={() => runJobAction(api, job.clusterId, job.id, 'stop')}
+    />
+  );
+}
+
+/** Cancel a pending job, with confirmation. */
+export function CancelButton({ job }: { job: JobRef }) {
+  const api = useAdminApi();
+  const offline = useClusterUnavailable(job.clusterId);
+  return (
+    <ActionButton
+      small
+      label="Cancel"
+      ariaLabel={`Cancel job ${job.id}`}
+      feedbackTitle={`Cancelling job ${job.id}`}
+      disabledReason={offline ?? actionDisabledReason('cancel', job.state)}
+      confirm={{
+        title: `Cancel job ${job.id}?`,
+        body: 'The job leaves the queue and will not run. You can retry it later.',
+        confirmLabel: 'Cancel job',
+      }}
+      run={() => runJobAction(api, job.clusterId, job.id, 'cancel')}
+    />
+  );
+}
+
+/** Retry a finished job. */
+export function RetryButton({ job }: { job: JobRef }) {
+  const api = useAdminApi();
+  const offline = useClusterUnavailable(job.clusterId);
+  return (
+    <ActionButton
+      small
+      label="Retry"
+      ariaLabel={`Retry job ${job.id}`}
+      feedbackTitle={`Retrying job ${job.id}`}
+      disabledReason={offline ?? actionDisabledReason('retry', job.state)}
+      run={() => runJobAction(api, job.clusterId, job.id, 'retry')}
+    />
+  );
+}
+
+/** A select that changes a pending job's priority at once, with feedback. */
+export function PrioritySelect({ job }: { job: JobRef }) {
+  const api = useAdminApi();
+  const offline = useClusterUnavailable(job.clusterId);
+  const reason = offline ?? actionDisabledReason('set-priority', job.state);
+  return (
+    <select
+      className="select select-small"
+      aria-label={`Change priority of job ${job.id}`}
+      title={reason ?? 'Change priority'}
+      disabled={Boolean(reason)}
+      value={job.priority}
+      onChange={(e) => {
+        const priority = e.target.value as Priority;
+        void runWithFeedback(`Changing priority of job ${job.id} to ${PRIORITY_LABELS[priority]}`, () =>
+          runJobAction(api, job.clusterId, job.id, 'set-priority', { priority }),
+        );
+      }}
+    >
+      {PRIORITIES.map((p) => (
+        <option key={p} value={p}>
+          {PRIORITY_LABELS[p]}
+        </option>
+      ))}
+    </select>
+  );
+}

@@ -1,0 +1,207 @@
+/**
+ * Column sets of the job tables, in the brief's words: Active jobs, Queue, Completed, and the Jobs
+ * view's full list. Shared by the dashboard tables and the Jobs view so they read the same.
+ * Built once per variant (TanStack Table needs stable column definitions).
+ */
+import { createColumnHelper } from '@tanstack/react-table';
+import type { CachedJob } from '../../contract/admin-api.ts';
+import { JOB_TYPE_INFO, JOB_TYPE_LABELS } from '../../contract/domain.ts';
+import { jobHref } from '../app/router.ts';
+import { PriorityBadge, StateBadge } from './badges.tsx';
+import { ClusterName } from './cluster-name.tsx';
+import { formatDuration, formatFullTime, formatRelative, formatTime } from './format.ts';
+import { CancelButton, PrioritySelect, RetryButton, StopButton, ViewLink } from './job-actions.tsx';
+import { ProgressBar } from './progress-bar.tsx';
+import { SelectCheckbox } from './select-checkbox.tsx';
+import type { Features, TableColumn } from './data-table.tsx';
+
+const h = createColumnHelper<Features, CachedJob>();
+
+function col(def: TableColumn<CachedJob>, layout: TableColumn<CachedJob>['layout']): TableColumn<CachedJob> {
+  return { ...def, layout };
+}
+
+const jobId = col(
+  h.accessor('id', {
+    header: 'Job ID',
+    cell: (info) => {
+      const job = info.row.original;
+      return (
+        <a className="job-link mono" href={jobHref(job.clusterId, job.id)} title={`Open job ${job.id}`}>
+          {job.id}
+        </a>
+      );
+    },
+  }),
+  { width: '13%' },
+);
+
+const type = (header: string) =>
+  col(
+    h.accessor('type', {
+      id: `type-${header}`,
+      header,
+      cell: (info) => <span title={JOB_TYPE_INFO[info.row.original.type].description}>{JOB_TYPE_LABELS[info.row.original.type]}</span>,
+    }),
+    { width: '13%' },
+  );
+
+const user = col(h.accessor('user', { header: 'User', cell: (info) => <span className="truncate">{info.getValue()}</span> }), {
+  width: '10%',
+});
+
+const time = (key: 'createdAt' | 'startedAt' | 'finishedAt', header: string) =>
+  col(
+    h.accessor(key, {
+      header,
+      cell: (info) => (
+        <time className="num" dateTime={info.getValue() ?? undefined} title={formatFullTime(info.getValue())}>
+          {formatTime(info.getValue())}
+        </time>
+      ),
+    }),
+    { width: '10%' },
+  );
+
+const progress = col(
+  h.accessor('progress', {
+    header: 'Progress',
+    cell: (info) => {
+      const p = info.getValue();
+      return p ? <ProgressBar percent={p.percent} step={p.step} label={`Progress of job ${info.row.original.id}`} /> : <span className="muted">Starting…</span>;
+    },
+  }),
+  { width: '24%' },
+);
+
+const eta = col(
+  h.accessor('eta', {
+    header: 'ETA',
+    cell: (info) => {
+      const job = info.row.original;
+      if (job.state === 'stuck') return <span className="text-crit">No progress</span>;
+      if (job.state === 'paused') return <span className="muted">Paused</span>;
+      const at = info.getValue();
+      if (at && Date.parse(at) < Date.now()) return <span className="muted" title={formatFullTime(at)}>Overdue</span>;
+      return <span title={formatFullTime(at)}>{formatRelative(at)}</span>;
+    },
+  }),
+  { width: '9%' },
+);
+
+const state = (header: string) =>
+  col(h.accessor('state', { id: `state-${header}`, header, cell: (info) => <StateBadge state={info.row.original.state} /> }), {
+    width: '10%',
+  });
+
+const priority = col(h.accessor('priority', { header: 'Priority', cell: (info) => <PriorityBadge priority={info.getValue()} /> }), {
+  width: '9%',
+});
+
+const position = col(h.accessor('position', { header: 'Position', cell: (info) => <span className="num">{info.getValue() ?? '—'}</span> }), {
+  width: '8%',
+  align: 'right',
+});
+
+const duration = col(h.accessor('durationMs', { header: 'Duration', cell: (info) => <span className="num">{formatDuration(info.getValue())}</span> }), {
+  width: '10%',
+  align: 'right',
+});
+
+const cluster = col(h.accessor('clusterId', { header: 'Cluster', cell: (info) => <ClusterName id={info.getValue()} /> }), {
+  width: '12%',
+});
+
+const select = col(
+  h.display({
+    id: 'select',
+    header: () => <span className="sr-only">Selected</span>,
+    cell: (info) => <SelectCheckbox job={info.row.original} />,
+  }),
+  { width: '36px' },
+);
+
+function actions(render: (job: CachedJob) => React.ReactNode, width: string) {
+  return col(
+    h.display({
+      id: 'actions',
+      header: 'Actions',
+      cell: (info) => <div className="row-actions">{render(info.row.original)}</div>,
+    }),
+    { width },
+  );
+}
+
+/** Actions that fit a job's state in the full list. */
+function stateActions(job: CachedJob) {
+  switch (job.state) {
+    case 'pending':
+      return <CancelButton job={job} />;
+    case 'running':
+    case 'paused':
+    case 'stuck':
+      return <StopButton job={job} />;
+    default:
+      return <RetryButton job={job} />;
+  }
+}
+
+export type JobTableKind = 'active' | 'queue' | 'completed' | 'all';
+
+const cache = new Map<string, TableColumn<CachedJob>[]>();
+
+/** The columns of one job table. `showCluster` adds a Cluster column when several clusters are in view. */
+export function jobColumns(kind: JobTableKind, showCluster: boolean, selectable = false): TableColumn<CachedJob>[] {
+  const key = `${kind}:${showCluster}:${selectable}`;
+  let columns = cache.get(key);
+  if (columns) return columns;
+  const clusterCol = showCluster ? [cluster] : [];
+  switch (kind) {
+    case 'active':
+      columns = [jobId, type('Type'), user, time('startedAt', 'Started'), progress, eta, ...clusterCol, actions((j) => (
+        <>
+          <StopButton job={j} />
+          <ViewLink job={j} />
+        </>
+      ), '13%')];
+      break;
+    case 'queue':
+      columns = [position, type('Job Type'), priority, user, time('createdAt', 'Created'), ...clusterCol, actions((j) => (
+        <>
+          <CancelButton job={j} />
+          <PrioritySelect job={j} />
+        </>
+      ), '19%')];
+      break;
+    case 'completed':
+      columns = [jobId, type('Type'), state('Status'), duration, time('finishedAt', 'Finished'), ...clusterCol, actions((j) => (
+        <>
+          <ViewLink job={j} label="View results" tab="results" />
+          <RetryButton job={j} />
+        </>
+      ), '20%')];
+      break;
+    case 'all':
+      columns = [
+        ...(selectable ? [select] : []),
+        jobId,
+        type('Type'),
+        state('State'),
+        priority,
+        user,
+        time('createdAt', 'Created'),
+        duration,
+        time('finishedAt', 'Finished'),
+        ...clusterCol,
+        actions((j) => (
+          <>
+            {stateActions(j)}
+            <ViewLink job={j} />
+          </>
+        ), '12%'),
+      ];
+      break;
+  }
+  cache.set(key, columns);
+  return columns;
+}
