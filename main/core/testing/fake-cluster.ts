@@ -1,0 +1,192 @@
+/**
+ * A small in-process stand-in for a Sigmatiq cluster's API v1, for the desktop core's unit tests:
+ * jobs in memory, an event log with increasing ids and bounded retention (older ids get `reset`),
+ * `/api/v1/history` by change sequence, SSE with `Last-Event-ID`, and knobs to cut streams, answer
+ * garbage or refuse the token. Integration tests use real clusters (`bin/sigmatiq-cluster.js`).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { ClusterInfo } from '../../../contract/api.ts';
+import type { ClusterEvent, HistoryPage } from '../../../contract/events.ts';
+import type { Job } from '../../../contract/jobs.ts';
+import type { Summary } from '../../../contract/metrics.ts';
+
+export interface FakeClusterOptions {
+  token?: string;
+  /** Events kept for replay; older Last-Event-IDs get a reset. */
+  retainEvents?: number;
+}
+
+const EMPTY_COUNTS = { pending: 0, running: 0, paused: 0, stuck: 0, completed: 0, failed: 0, cancelled: 0 };
+const READING = { value: 0, level: 'good' as const };
+
+export class FakeCluster {
+  readonly token: string;
+  private server: Server;
+  private readonly sockets = new Set<Socket>();
+  private readonly streams = new Set<ServerResponse>();
+  readonly jobs = new Map<string, { job: Job; seq: number }>();
+  private removed: { id: string; type: Job['type']; seq: number }[] = [];
+  private events: ClusterEvent[] = [];
+  private nextEventId = 1;
+  private seq = 0;
+  private readonly retain: number;
+  /** 'ok', or answer HTML / invalid JSON shapes instead of the API. */
+  mode: 'ok' | 'html' | 'bad-schema' = 'ok';
+  url = '';
+  requests: string[] = [];
+
+  constructor(options: FakeClusterOptions = {}) {
+    this.token = options.token ?? 'fake-admin-token-123';
+    this.retain = options.retainEvents ?? 10_000;
+    this.server = createServer((req, res) => this.handle(req, res));
+    this.server.on('connection', (s) => {
+      this.sockets.add(s);
+      s.on('close', () => this.sockets.delete(s));
+    });
+  }
+
+  async listen(port = 0): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(port, '127.0.0.1', resolve));
+    const addr = this.server.address();
+    this.url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : port}`;
+    return this.url;
+  }
+
+  get lastEventId(): string {
+    return String(this.nextEventId - 1);
+  }
+
+  /** Create or change a job; emits a `job` event. */
+  put(job: Job, change = 'changed'): void {
+    const stamped = { ...job, updatedAt: new Date(Date.now() + this.seq).toISOString() };
+    this.jobs.set(job.id, { job: stamped, seq: ++this.seq });
+    this.emit({ id: String(this.nextEventId++), at: new Date().toISOString(), kind: 'job', change, job: stamped });
+  }
+
+  remove(id: string): void {
+    const entry = this.jobs.get(id);
+    if (!entry) return;
+    this.jobs.delete(id);
+    this.removed.push({ id, type: entry.job.type, seq: ++this.seq });
+    this.emit({ id: String(this.nextEventId++), at: new Date().toISOString(), kind: 'job-removed', jobId: id, type: entry.job.type });
+  }
+
+  private emit(event: ClusterEvent): void {
+    this.events.push(event);
+    if (this.events.length > this.retain) this.events = this.events.slice(-this.retain);
+    for (const res of this.streams) res.write(`id: ${event.id}\ndata: ${JSON.stringify(event)}\n\n`);
+  }
+
+  /** Cut every open event stream (as a network blip would). */
+  cutStreams(): void {
+    for (const res of this.streams) res.socket?.destroy();
+    this.streams.clear();
+  }
+
+  async close(): Promise<void> {
+    this.cutStreams();
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private send(res: ServerResponse, status: number, body: unknown): void {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const url = new URL(req.url ?? '/', 'http://x');
+    this.requests.push(`${req.method} ${url.pathname}`);
+    if (this.mode === 'html') {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<!doctype html><html><body>Welcome to nginx!</body></html>');
+      return;
+    }
+    if (req.headers.authorization !== `Bearer ${this.token}`) {
+      this.send(res, 401, { error: { code: 'unauthorized', message: 'unknown token' } });
+      return;
+    }
+    if (this.mode === 'bad-schema') {
+      this.send(res, 200, { hello: 'world' });
+      return;
+    }
+    switch (url.pathname) {
+      case '/api/v1/cluster': {
+        const info: ClusterInfo = {
+          name: 'fake',
+          version: '0.0.0',
+          datastore: 'embedded',
+          serverTime: new Date().toISOString(),
+          role: 'admin',
+          capabilities: ['events', 'history'],
+          stuckAfterMs: 600_000,
+        };
+        return this.send(res, 200, info);
+      }
+      case '/api/v1/history':
+        return this.send(res, 200, this.history(url.searchParams.get('after'), Number(url.searchParams.get('limit') ?? 500)));
+      case '/api/v1/summary':
+        return this.send(res, 200, this.summary());
+      case '/api/v1/jobs': {
+        const states = (url.searchParams.get('state') ?? '').split(',').filter(Boolean);
+        const items = [...this.jobs.values()].map((e) => e.job).filter((j) => states.length === 0 || states.includes(j.state));
+        return this.send(res, 200, { items: items.slice(0, 500), nextCursor: null });
+      }
+      case '/api/v1/events':
+        return this.stream(req, res);
+    }
+    this.send(res, 404, { error: { code: 'not_found', message: `no route ${url.pathname}` } });
+  }
+
+  private history(after: string | null, limit: number): HistoryPage {
+    const from = after ? Number(after) : 0;
+    const changed = [...this.jobs.values()].filter((e) => e.seq > from);
+    const gone = this.removed.filter((r) => r.seq > from);
+    const all = [
+      ...changed.map((e) => ({ seq: e.seq, job: e.job as Job | null, id: e.job.id, type: e.job.type })),
+      ...gone.map((r) => ({ seq: r.seq, job: null, id: r.id, type: r.type })),
+    ].sort((a, b) => a.seq - b.seq);
+    const page = all.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      items: page.filter((p) => p.job).map((p) => p.job!),
+      removed: page.filter((p) => !p.job).map((p) => ({ id: p.id, type: p.type })),
+      cursor: last ? String(last.seq) : (after ?? '0'),
+      eventId: this.lastEventId,
+      hasMore: all.length > limit,
+    };
+  }
+
+  private summary(): Summary {
+    const counts = { ...EMPTY_COUNTS };
+    for (const { job } of this.jobs.values()) counts[job.state]++;
+    return {
+      at: new Date().toISOString(),
+      total: this.jobs.size,
+      counts,
+      successRate: null,
+      queues: [],
+      queueLength: READING,
+      waitTimeP95Ms: READING,
+      processingRatePerMin: READING,
+      failureRate: READING,
+    };
+  }
+
+  private stream(req: IncomingMessage, res: ServerResponse): void {
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    res.write(': connected\n\n');
+    const header = req.headers['last-event-id'];
+    const after = typeof header === 'string' ? Number(header) : Number(this.lastEventId);
+    const oldest = this.events[0] ? Number(this.events[0].id) : this.nextEventId;
+    if (after < oldest - 1) {
+      const reset: ClusterEvent = { id: this.lastEventId, at: new Date().toISOString(), kind: 'reset', reason: 'too old' };
+      res.write(`id: ${reset.id}\ndata: ${JSON.stringify(reset)}\n\n`);
+    } else {
+      for (const e of this.events) if (Number(e.id) > after) res.write(`id: ${e.id}\ndata: ${JSON.stringify(e)}\n\n`);
+    }
+    this.streams.add(res);
+    res.on('close', () => this.streams.delete(res));
+  }
+}
