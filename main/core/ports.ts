@@ -48,6 +48,11 @@ export interface DesktopCorePorts {
   embeddedCluster: EmbeddedClusterLauncher | null;
   notifier: Notifier | null;
   log?: (line: string) => void;
+  /**
+   * better-sqlite3's native addon to load instead of the one in node_modules: the Electron shell
+   * passes the build for Electron's ABI (`out/native/electron/better_sqlite3.node`); omitted under Node.
+   */
+  sqliteNativeBinding?: string;
 }
 
 /** The running core: the AdminApi plus lifecycle. */
