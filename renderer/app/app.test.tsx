@@ -1,8 +1,27 @@
-import { render, screen } from '@testing-library/react';
+import { act, render, screen, within } from '@testing-library/react';
 import { expect, it } from 'vitest';
+import { FakeAdminApi } from '../testing/fake-admin-api.ts';
 import { App } from './app.tsx';
 
-it('renders the application title', () => {
-  render(<App />);
-  expect(screen.getByRole('heading', { name: 'Sigmatiq Admin Jobs' })).toBeTruthy();
+it('shows the shell: seven sections, the cluster switcher with a status chip per cluster, and the offline banner', async () => {
+  const fake = new FakeAdminApi({ localJobs: 60 });
+  render(<App api={fake.api} />);
+  const nav = screen.getByRole('navigation', { name: 'Sections' });
+  const labels = within(nav).getAllByRole('link').map((a) => a.textContent);
+  expect(labels).toEqual(['Dashboard', 'Jobs', 'Queues', 'Workers & Resources', 'Schedules', 'Clusters', 'Settings']);
+  expect(await screen.findByRole('option', { name: 'All clusters (2)' })).toBeTruthy();
+  expect(await screen.findByRole('button', { name: /Research: Offline · cache 12 min old/ })).toBeTruthy();
+  expect(screen.getByText('Showing cached data.')).toBeTruthy();
+});
+
+it('fills the dashboard cards from the AdminApi and refreshes them on events', async () => {
+  const fake = new FakeAdminApi({ localJobs: 60, researchJobs: 10 });
+  render(<App api={fake.api} />);
+  const total = await screen.findByRole('group', { name: 'Total Jobs' });
+  await screen.findByText('74', { selector: '.stat-value' }, { timeout: 2000 }); // 60 + 4 sweep children + 10
+  expect(total.textContent).toContain('74');
+  await act(async () => {
+    await fake.api.submitJob('local', { type: 'signal', user: 'alice', config: {} });
+  });
+  expect(await screen.findByText('75', { selector: '.stat-value' }, { timeout: 2000 })).toBeTruthy();
 });

@@ -12,7 +12,7 @@ import {
   type CachedJob,
   type ClusterView,
   type JobQuery as JobQueryInput,
-  JobQuery as JobQuerySchema,
+  type JobQuery as JobQuerySchema,
   type Settings,
 } from '../../contract/admin-api.ts';
 import type { z } from 'zod';

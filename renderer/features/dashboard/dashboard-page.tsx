@@ -1,0 +1,72 @@
+/**
+ * The Jobs Queue Dashboard: summary cards, queue metrics, resource gauges, charts over time and
+ * the Active / Queue / Completed tables, for the clusters in view, live.
+ */
+import type { ResourceSample } from '../../../contract/metrics.ts';
+import { jobsStale } from '../../api/refresh-rules.ts';
+import { useApiQuery } from '../../api/use-api-query.ts';
+import { PageHeader, Panel } from '../../components/panel.tsx';
+import { Segmented } from '../../components/segmented.tsx';
+import { ErrorNote } from '../../components/states.tsx';
+import { useThresholds } from '../../components/thresholds.ts';
+import { TIME_RANGE_OPTIONS } from '../../components/time-ranges.ts';
+import { useScope } from '../../components/use-scope.ts';
+import { formatTime } from '../../components/format.ts';
+import { useUiStore } from '../../store/ui-store.ts';
+import { ActivityCharts } from './activity-charts.tsx';
+import { DashboardTable } from './dashboard-tables.tsx';
+import { QueueHealth } from './queue-health.tsx';
+import { ResourceGauges } from './resource-gauges.tsx';
+import { SummaryCards } from './summary-cards.tsx';
+
+/** Resource samples of every online cluster in view (offline ones have none to give). */
+function useResources(scopeKey: string, clusterIds: string[], range: string) {
+  return useApiQuery<ResourceSample[]>(
+    `resources:${scopeKey}:${clusterIds.join(',')}:${range}`,
+    async (api) => {
+      const results = await Promise.allSettled(clusterIds.map((id) => api.getResources(id, range as never)));
+      return results.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
+    },
+    { pollMs: 5000, enabled: clusterIds.length > 0 },
+  );
+}
+
+/** The dashboard page. */
+export function DashboardPage() {
+  const scope = useScope();
+  const range = useUiStore((s) => s.dashboardRange);
+  const setRange = useUiStore((s) => s.setDashboardRange);
+  const thresholds = useThresholds();
+  const stale = jobsStale(scope.clusterIds);
+  const summary = useApiQuery(`summary:${scope.key}`, (api) => api.getSummary(scope.clusterIds), { refreshOn: stale, minIntervalMs: 500, pollMs: 10_000 });
+  const activity = useApiQuery(`activity:${scope.key}:${range}`, (api) => api.getActivity(scope.clusterIds, range), { refreshOn: stale, minIntervalMs: 2000 });
+  const online = scope.clusters.filter((c) => c.status === 'online').map((c) => c.id);
+  const latest = useResources(scope.key, online, '15m');
+  const history = useResources(scope.key, online, range);
+
+  return (
+    <div className="page dashboard">
+      <PageHeader title="Dashboard" subtitle={summary.updatedAt ? `Live · updated ${formatTime(new Date(summary.updatedAt).toISOString())}` : 'Loading…'}>
+        <Segmented label="Time range" options={TIME_RANGE_OPTIONS} value={range} onChange={setRange} />
+      </PageHeader>
+      {summary.error && !summary.data ? <ErrorNote message={summary.error.message} onRetry={summary.refetch} /> : null}
+      <SummaryCards summary={summary.data} />
+      <div className="dash-row">
+        <Panel title="Queue Metrics" subtitle="Good / Warning / Critical">
+          <QueueHealth summary={summary.data} thresholds={thresholds} />
+        </Panel>
+        <Panel title="System Resources" subtitle="Normal / High / Action Needed">
+          <ResourceGauges samples={online.length ? latest.data : []} thresholds={thresholds} />
+        </Panel>
+      </div>
+      <Panel title="Activity" subtitle={`Last ${range}`}>
+        <ActivityCharts range={range} activity={activity.data} resources={online.length ? history.data : []} />
+      </Panel>
+      <DashboardTable kind="active" scope={scope} />
+      <div className="dash-row dash-row-tables">
+        <DashboardTable kind="queue" scope={scope} />
+        <DashboardTable kind="completed" scope={scope} />
+      </div>
+    </div>
+  );
+}

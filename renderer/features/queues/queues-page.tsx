@@ -1,0 +1,3 @@
+export function QueuesPage() {
+  return <div className="page">QueuesPage</div>;
+}

@@ -1,0 +1,3 @@
+export function SchedulesPage() {
+  return <div className="page">SchedulesPage</div>;
+}

@@ -1,0 +1,3 @@
+export function WorkersPage() {
+  return <div className="page">WorkersPage</div>;
+}
