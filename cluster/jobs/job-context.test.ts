@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { JobProgress } from '../../contract/jobs.ts';
 import { backtestHandler } from './backtest/backtest-handler.ts';
-import { createLocalJobContext } from './job-context.ts';
+import { createLocalJobContext, type LogLevel } from './job-context.ts';
 import { isJobStopped, JobStoppedError, JobTimeoutError } from './job-errors.ts';
 import { runRecorded, tempFolder } from './job-test-support.ts';
 import { trainingHandler } from './training/training-handler.ts';
@@ -144,7 +144,7 @@ describe('pause and resume', () => {
 
 describe('time limit', () => {
   it('fails a job that runs past its limit with "timeout"', async () => {
-    const logs: { level: string; message: string }[] = [];
+    const logs: { level: LogLevel; message: string }[] = [];
     const error = await runRecorded(trainingHandler, { ...backtest, epochs: 1000, epochDelayMs: 20 }, { ...opts, timeoutMs: 300, logs }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(JobTimeoutError);
     expect((error as Error).message).toBe('timeout');
