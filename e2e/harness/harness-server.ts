@@ -8,8 +8,9 @@ import path from 'node:path';
 import react from '@vitejs/plugin-react';
 import { build, createServer, preview } from 'vite';
 
-const root = path.join(import.meta.dirname);
-const repo = path.join(root, '..', '..');
+// Vite's root is the repository, so the page (e2e/harness/index.html) can load renderer/ files.
+const repo = path.join(import.meta.dirname, '..', '..');
+const PAGE = 'e2e/harness/index.html';
 
 export interface HarnessServer {
   url: string;
@@ -21,7 +22,7 @@ export async function startHarness({ production = false } = {}): Promise<Harness
   if (!production) {
     const server = await createServer({
       configFile: false,
-      root,
+      root: repo,
       logLevel: 'warn',
       plugins: [react()],
       server: { host: '127.0.0.1', port: 0, fs: { allow: [repo] } },
@@ -29,15 +30,22 @@ export async function startHarness({ production = false } = {}): Promise<Harness
     await server.listen();
     const address = server.httpServer?.address();
     if (!address || typeof address === 'string') throw new Error('harness server has no port');
-    return { url: `http://127.0.0.1:${address.port}/`, close: () => server.close() };
+    return { url: `http://127.0.0.1:${address.port}/${PAGE}`, close: () => server.close() };
   }
   const outDir = mkdtempSync(path.join(tmpdir(), 'sigmatiq-harness-'));
-  await build({ configFile: false, root, logLevel: 'warn', plugins: [react()], base: './', build: { outDir, emptyOutDir: true, target: 'chrome130' } });
-  const server = await preview({ configFile: false, root, logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port: 0 } });
+  await build({
+    configFile: false,
+    root: repo,
+    logLevel: 'warn',
+    plugins: [react()],
+    base: './',
+    build: { outDir, emptyOutDir: true, target: 'chrome130', rollupOptions: { input: path.join(repo, PAGE) } },
+  });
+  const server = await preview({ configFile: false, root: repo, logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port: 0 } });
   const address = server.httpServer.address();
   if (!address || typeof address === 'string') throw new Error('preview server has no port');
   return {
-    url: `http://127.0.0.1:${address.port}/`,
+    url: `http://127.0.0.1:${address.port}/${PAGE}`,
     close: async () => {
       await server.close();
       rmSync(outDir, { recursive: true, force: true });

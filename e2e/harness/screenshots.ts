@@ -35,11 +35,11 @@ try {
     await page.goto(`${server.url}?jobs=240`);
     for (const s of SCREENS) {
       if (only && !s.name.includes(only)) continue;
-      await page.evaluate((h) => (location.hash = h), s.hash);
+      await page.evaluate(`location.hash = ${JSON.stringify(s.hash)}`);
       await page.waitForTimeout(700);
       const file = path.join(out, `${s.name}-${scheme}.png`);
       // The page scrolls inside <main>, so grow the viewport to the content for a whole-page shot.
-      const height = await page.evaluate(() => document.getElementById('content')!.scrollHeight + 60);
+      const height = await page.evaluate<number>(`document.getElementById('content').scrollHeight + 60`);
       await page.setViewportSize({ width: 1440, height: Math.max(900, Math.min(height, 4000)) });
       await page.waitForTimeout(300);
       await page.screenshot({ path: file });

@@ -1,16 +1,16 @@
 /**
- * Test-only entry: the real renderer App over the fake AdminApi with generated data, for
+ * Test-only entry (loaded by e2e/harness/index.html): the real renderer App over the fake AdminApi with generated data, for
  * screenshots and the UI benchmark before (and besides) the real browser-mode host.
  * Query parameters: `jobs` (local jobs, default 240), `live` (ms between simulated ticks, 0 = off),
  * `latency` (ms per call), `offline=local` (start with the local cluster offline).
  */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from '../../renderer/app/app.tsx';
-import { FakeAdminApi } from '../../renderer/testing/fake-admin-api.ts';
-import '../../renderer/styles/theme.css';
-import '../../renderer/styles/base.css';
-import '../../renderer/styles/components.css';
+import { App } from '../app/app.tsx';
+import { FakeAdminApi } from './fake-admin-api.ts';
+import '../styles/theme.css';
+import '../styles/base.css';
+import '../styles/components.css';
 
 const params = new URLSearchParams(location.search);
 const t0 = performance.now();
