@@ -78,6 +78,9 @@ export const sweepHandler: JobHandler<'sweep'> = {
       table: ranked.table,
       metrics: {
         strategy: config.strategy,
+        symbols: config.symbols.join(' '),
+        start: config.start,
+        end: config.end,
         rankBy: config.rankBy,
         combinations: outcomes.length,
         completed: ranked.completed,
