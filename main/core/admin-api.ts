@@ -1,0 +1,321 @@
+/**
+ * The one AdminApi implementation, for Electron (IPC) and browser mode (HTTP) alike. Queries read
+ * the cache (fast, offline); live views (summary, queues, workers, resources, job detail) ask the
+ * cluster while it is online and fall back to the cached copy with its age; actions are forwarded
+ * to the cluster and their results written back to the cache at once. Arguments arrive parsed
+ * (dispatch.ts / the IPC bridge validate them with ADMIN_API); results are checked here anyway.
+ */
+import { z } from 'zod';
+import {
+  ClusterInput,
+  JobQuery,
+  type AdminApi,
+  type AdminEvent,
+  type CachedJob,
+  type CachedJobDetail,
+  type DashboardSummary,
+  type TimeRange,
+} from '../../contract/admin-api.ts';
+import {
+  ActionResult,
+  BulkActionResponse,
+  MaintenanceWindow,
+  Schedule,
+  type BulkActionRequest,
+} from '../../contract/api.ts';
+import { JOB_STATES, type JobAction, type JobType } from '../../contract/domain.ts';
+import { Job, JobDetail, LogPage } from '../../contract/jobs.ts';
+import { QueueMetrics, ResourceSample, Summary, WorkerNode, type StateCounts } from '../../contract/metrics.ts';
+import { AdminError } from './admin-error.ts';
+import type { AdminEventHub } from './admin-event-hub.ts';
+import type { JobCache } from './cache/job-cache.ts';
+import { ClusterRequestError } from './clusters/cluster-errors.ts';
+import type { ClusterRegistry } from './clusters/cluster-registry.ts';
+import { exportJobs } from './job-export.ts';
+import type { SettingsService } from './settings/settings-service.ts';
+
+export interface AdminApiContext {
+  cache: JobCache;
+  registry: ClusterRegistry;
+  events: AdminEventHub;
+  settings: SettingsService;
+  /** Switch the embedded cluster on or off; resolves with its view (null without a launcher). */
+  setLocalClusterEnabled(enabled: boolean): Promise<ReturnType<ClusterRegistry['localView']>>;
+  /** Apply retention now (after the setting changed). */
+  applyRetention(): void;
+  log?: (line: string) => void;
+}
+
+/** A chart range: how far back and how wide each bucket is. */
+export const RANGES: Record<TimeRange, { spanMs: number; bucketMs: number }> = {
+  '15m': { spanMs: 15 * 60_000, bucketMs: 15_000 },
+  '1h': { spanMs: 3_600_000, bucketMs: 60_000 },
+  '6h': { spanMs: 6 * 3_600_000, bucketMs: 5 * 60_000 },
+  '24h': { spanMs: 86_400_000, bucketMs: 15 * 60_000 },
+  '7d': { spanMs: 7 * 86_400_000, bucketMs: 2 * 3_600_000 },
+};
+
+/** Summaries younger than this (from the live refresh) are served without asking the cluster again. */
+const FRESH_MS = 4_000;
+
+/** True for failures that mean "the cluster could not be reached" (fall back to the cache). */
+function isConnectionProblem(error: unknown): boolean {
+  return (error instanceof ClusterRequestError && error.kind !== 'api') || (error instanceof AdminError && error.code === 'cluster-not-connected');
+}
+
+function emptyCounts(): StateCounts {
+  return Object.fromEntries(JOB_STATES.map((s) => [s, 0])) as StateCounts;
+}
+
+export function createAdminApi(ctx: AdminApiContext): AdminApi {
+  const { cache, registry } = ctx;
+  const http = (clusterId: string) => registry.client(clusterId).http;
+  const enc = encodeURIComponent;
+
+  /** Ask the cluster live; on a connection problem use the cached snapshot of `kind`. */
+  async function liveOrSnapshot<T>(clusterId: string, kind: 'queues' | 'workers', fetcher: () => Promise<T>, fallback: T): Promise<T> {
+    try {
+      const value = await fetcher();
+      cache.saveSnapshot(clusterId, kind, value);
+      return value;
+    } catch (error) {
+      if (!isConnectionProblem(error)) throw error;
+      return cache.snapshot<T>(clusterId, kind)?.body ?? fallback;
+    }
+  }
+
+  function upsertFromCluster(clusterId: string, jobs: readonly z.infer<typeof Job>[]): void {
+    if (jobs.length === 0) return;
+    const changed = cache.applyBatch(clusterId, { jobs, removed: [] });
+    if (changed.length > 0) ctx.events.jobsChanged(clusterId, changed);
+  }
+
+  function clustersAsked(ids: readonly string[] | undefined): string[] {
+    if (!ids) return registry.ids();
+    for (const id of ids) registry.view(id); // unknown id → clear error
+    return [...ids];
+  }
+
+  const api: Omit<AdminApi, 'onEvent'> = {
+    async listClusters() {
+      return registry.list();
+    },
+    async addCluster(input) {
+      return registry.add(ClusterInput.parse(input));
+    },
+    async updateCluster(id, patch) {
+      return registry.update(id, ClusterInput.partial().parse(patch));
+    },
+    async removeCluster(id) {
+      await registry.remove(id);
+      return { ok: true as const };
+    },
+    async testConnection(input) {
+      return registry.test(ClusterInput.parse(input));
+    },
+    async setLocalClusterEnabled(enabled) {
+      return ctx.setLocalClusterEnabled(enabled);
+    },
+
+    async queryJobs(rawQuery) {
+      const query = JobQuery.parse(rawQuery);
+      const ids = query.clusterIds ? clustersAsked(query.clusterIds) : undefined;
+      const page = cache.queryJobs({ clusterIds: ids, filter: query.filter, sort: query.sort, cursor: query.cursor, limit: query.limit });
+      // Fresh for connected clusters, the last sync time for the others; the oldest wins.
+      const now = new Date().toISOString();
+      let syncedAt: string | null = now;
+      for (const id of ids ?? registry.ids()) {
+        const at = registry.isOnline(id) ? now : cache.syncState(id).lastSyncAt;
+        if (at === null) continue;
+        if (syncedAt === null || at < syncedAt) syncedAt = at;
+      }
+      return { ...page, syncedAt: (ids ?? registry.ids()).length === 0 ? null : syncedAt };
+    },
+
+    async getJob(clusterId, jobId): Promise<CachedJobDetail> {
+      registry.view(clusterId);
+      try {
+        const detail = await http(clusterId).get(`/api/v1/jobs/${enc(jobId)}`, JobDetail);
+        cache.saveDetail(clusterId, detail);
+        return { ...detail, clusterId, fromCache: false };
+      } catch (error) {
+        if (!isConnectionProblem(error)) throw error;
+        const cached = cache.getDetail(clusterId, jobId);
+        if (!cached) {
+          throw new AdminError('not-found', `Job ${jobId} is not in the cache and its cluster cannot be reached right now.`, 404);
+        }
+        return cached;
+      }
+    },
+
+    async getJobLogs(clusterId, jobId, page) {
+      registry.view(clusterId);
+      try {
+        return await http(clusterId).get(`/api/v1/jobs/${enc(jobId)}/logs`, LogPage, { query: page });
+      } catch (error) {
+        if (!isConnectionProblem(error)) throw error;
+        // Offline: the log tail saved with the job's detail is all there is.
+        const cached = cache.getDetail(clusterId, jobId);
+        if (!cached || cached.logsTail.length === 0) {
+          throw new AdminError('cluster-unreachable', 'The logs need a connection to the cluster, which cannot be reached right now.', 502);
+        }
+        const items = cached.logsTail.filter((l) => l.seq >= page.offset).slice(0, page.limit);
+        return { items, total: cached.logCount, nextOffset: null };
+      }
+    },
+
+    async getSummary(ids): Promise<DashboardSummary> {
+      const clusters = clustersAsked(ids);
+      const counts = emptyCounts();
+      let total = 0;
+      const out: DashboardSummary['clusters'] = [];
+      await Promise.all(
+        clusters.map(async (clusterId) => {
+          let summary: Summary | null = null;
+          let fromCache = true;
+          const snap = cache.snapshot<Summary>(clusterId, 'summary');
+          if (registry.isOnline(clusterId)) {
+            if (snap && Date.now() - Date.parse(snap.at) < FRESH_MS) {
+              summary = Summary.parse(snap.body);
+              fromCache = false;
+            } else {
+              try {
+                summary = await http(clusterId).get('/api/v1/summary', Summary, { timeoutMs: 5_000 });
+                cache.saveSnapshot(clusterId, 'summary', summary);
+                fromCache = false;
+              } catch (error) {
+                if (!isConnectionProblem(error)) throw error;
+              }
+            }
+          }
+          if (!summary && snap) summary = Summary.safeParse(snap.body).data ?? null;
+          out.push({ clusterId, summary, fromCache });
+          // Live counts when we have them; the cache's counts for an offline cluster.
+          const c = summary && !fromCache ? { counts: summary.counts, total: summary.total } : cache.countsByState([clusterId]);
+          for (const s of JOB_STATES) counts[s] += c.counts[s];
+          total += c.total;
+        }),
+      );
+      out.sort((a, b) => clusters.indexOf(a.clusterId) - clusters.indexOf(b.clusterId));
+      const finished = counts.completed + counts.failed;
+      return { clusters: out, counts, total, successRate: finished === 0 ? null : counts.completed / finished };
+    },
+
+    async getActivity(ids, range) {
+      const clusters = ids ? clustersAsked(ids) : undefined;
+      const { spanMs, bucketMs } = RANGES[range];
+      const to = Math.ceil(Date.now() / bucketMs) * bucketMs;
+      return cache.activity(clusters, to - spanMs, to, bucketMs);
+    },
+
+    async getQueues(clusterId) {
+      registry.view(clusterId);
+      return liveOrSnapshot(clusterId, 'queues', () => http(clusterId).get('/api/v1/queues', z.array(QueueMetrics)), [] as QueueMetrics[]);
+    },
+
+    async getWorkers(clusterId) {
+      registry.view(clusterId);
+      return liveOrSnapshot(clusterId, 'workers', () => http(clusterId).get('/api/v1/workers', z.array(WorkerNode)), [] as WorkerNode[]);
+    },
+
+    async getResources(clusterId, range) {
+      registry.view(clusterId);
+      const since = Date.now() - RANGES[range].spanMs;
+      try {
+        const samples = await http(clusterId).get('/api/v1/resources', z.array(ResourceSample), {
+          query: { since: new Date(since).toISOString() },
+        });
+        cache.recordResourceSamples(clusterId, samples);
+        return samples;
+      } catch (error) {
+        if (!isConnectionProblem(error)) throw error;
+        return cache.resourceSamples(clusterId, since);
+      }
+    },
+
+    async submitJob(clusterId, request): Promise<CachedJob> {
+      const job = await http(clusterId).post('/api/v1/jobs', request, Job);
+      upsertFromCluster(clusterId, [job]);
+      return { ...job, clusterId };
+    },
+
+    async jobAction(clusterId, jobId, action: JobAction, body) {
+      const result = await http(clusterId).post(`/api/v1/jobs/${enc(jobId)}/actions/${action}`, body ?? {}, ActionResult);
+      if (result.job) upsertFromCluster(clusterId, [result.job]);
+      if (action === 'delete' && result.outcome === 'ok') {
+        cache.applyBatch(clusterId, { jobs: [], removed: [jobId] });
+        ctx.events.jobsChanged(clusterId, [jobId]);
+      }
+      return result;
+    },
+
+    async bulkAction(clusterId, request) {
+      const body: z.input<typeof BulkActionRequest> = request;
+      const response = await http(clusterId).post('/api/v1/jobs/bulk', body, BulkActionResponse, { timeoutMs: 120_000 });
+      upsertFromCluster(clusterId, response.results.flatMap((r) => (r.job ? [r.job] : [])));
+      if (response.action === 'delete') {
+        const gone = response.results.filter((r) => r.outcome === 'ok').map((r) => r.id);
+        if (gone.length > 0) {
+          cache.applyBatch(clusterId, { jobs: [], removed: gone });
+          ctx.events.jobsChanged(clusterId, gone);
+        }
+      }
+      return response;
+    },
+
+    async queueAction(clusterId, type: JobType, action, body) {
+      const queue = await http(clusterId).post(`/api/v1/queues/${type}/actions/${action}`, body ?? {}, QueueMetrics);
+      ctx.events.queuesChanged(clusterId);
+      return queue;
+    },
+
+    async exportJobs(rawQuery, format) {
+      const query = JobQuery.parse(rawQuery);
+      const ids = query.clusterIds ? clustersAsked(query.clusterIds) : undefined;
+      return exportJobs(cache.iterateJobs(ids, query.filter, query.sort), format);
+    },
+
+    async listSchedules(clusterId) {
+      return http(clusterId).get('/api/v1/schedules', z.array(Schedule));
+    },
+    async createSchedule(clusterId, request) {
+      return http(clusterId).post('/api/v1/schedules', request, Schedule);
+    },
+    async setSchedulePaused(clusterId, id, paused) {
+      return http(clusterId).post(`/api/v1/schedules/${enc(id)}/actions/${paused ? 'pause' : 'resume'}`, {}, Schedule);
+    },
+    async deleteSchedule(clusterId, id) {
+      await http(clusterId).request('DELETE', `/api/v1/schedules/${enc(id)}`, z.unknown());
+      return { ok: true as const };
+    },
+    async listMaintenanceWindows(clusterId) {
+      return http(clusterId).get('/api/v1/maintenance-windows', z.array(MaintenanceWindow));
+    },
+    async createMaintenanceWindow(clusterId, request) {
+      return http(clusterId).post('/api/v1/maintenance-windows', request, MaintenanceWindow);
+    },
+    async deleteMaintenanceWindow(clusterId, id) {
+      await http(clusterId).request('DELETE', `/api/v1/maintenance-windows/${enc(id)}`, z.unknown());
+      return { ok: true as const };
+    },
+
+    async getSettings() {
+      return ctx.settings.settings;
+    },
+    async updateSettings(patch) {
+      const before = ctx.settings.settings;
+      const settings = await ctx.settings.update(patch);
+      ctx.events.emit({ kind: 'settings-changed', settings });
+      if (settings.retentionDays < before.retentionDays) ctx.applyRetention();
+      if (settings.localClusterEnabled !== before.localClusterEnabled) await ctx.setLocalClusterEnabled(settings.localClusterEnabled);
+      return settings;
+    },
+  };
+
+  return {
+    ...api,
+    onEvent(listener: (event: AdminEvent) => void) {
+      return ctx.events.subscribe(listener);
+    },
+  };
+}

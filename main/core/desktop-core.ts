@@ -1,0 +1,167 @@
+/**
+ * The desktop core's composition: cache, settings, cluster registry, the embedded local cluster
+ * and the AdminApi, wired from the ports a shell provides (Electron or browser mode).
+ */
+import path from 'node:path';
+import { LOCAL_CLUSTER_ID, type ClusterView } from '../../contract/admin-api.ts';
+import { createAdminApi } from './admin-api.ts';
+import { AdminEventHub } from './admin-event-hub.ts';
+import { JobCache } from './cache/job-cache.ts';
+import { ClusterRegistry, type ClusterRegistryOptions } from './clusters/cluster-registry.ts';
+import type { DesktopCore, DesktopCorePorts, EmbeddedClusterHandle } from './ports.ts';
+import { SettingsService } from './settings/settings-service.ts';
+
+/** Knobs for tests; the app uses the defaults. */
+export interface DesktopCoreTuning {
+  clientOptions?: ClusterRegistryOptions['clientOptions'];
+  syncOptions?: ClusterRegistryOptions['syncOptions'];
+  /** How often retention runs (ms). */
+  retentionEveryMs?: number;
+  /** Restart the local cluster after a crash this many times in a row at most. */
+  localRestarts?: number;
+}
+
+/** Build the core. Nothing runs until `start()`. */
+export function createDesktopCore(ports: DesktopCorePorts, tuning: DesktopCoreTuning = {}): DesktopCore {
+  const log = ports.log ?? (() => {});
+  const events = new AdminEventHub(100, log);
+  const settings = new SettingsService(ports.settings);
+  let cache: JobCache | null = null;
+  let registry: ClusterRegistry | null = null;
+  let local: EmbeddedClusterHandle | null = null;
+  let localStarting: Promise<void> | null = null;
+  let crashes = 0;
+  let stopped = false;
+  const timers: NodeJS.Timeout[] = [];
+
+  const need = <T>(value: T | null, what: string): T => {
+    if (value === null) throw new Error(`the desktop core is not started (${what})`);
+    return value;
+  };
+
+  async function startLocal(): Promise<void> {
+    const launcher = ports.embeddedCluster;
+    const reg = need(registry, 'registry');
+    if (!launcher || local || stopped) return;
+    reg.setLocalIdle('connecting', 'starting the local cluster…');
+    try {
+      const handle = await launcher.start({ dataDir: ports.dataDir, sampleWorkload: true });
+      if (stopped || !settings.settings.localClusterEnabled) {
+        await handle.stop();
+        return;
+      }
+      local = handle;
+      reg.attachLocal(handle.url, handle.token);
+      void handle.exited.then(async ({ code, lastOutput }) => {
+        if (local !== handle) return; // stopped on purpose
+        local = null;
+        crashes++;
+        const message = `the local cluster stopped unexpectedly (exit code ${code})${lastOutput ? `: ${lastOutput.trim().split('\n').slice(-3).join(' / ')}` : ''}`;
+        log(message);
+        await reg.detachLocal('offline', message);
+        if (crashes <= (tuning.localRestarts ?? 3) && settings.settings.localClusterEnabled && !stopped) {
+          setTimeout(() => void ensureLocal(), 2_000 * crashes).unref();
+        }
+      });
+    } catch (error) {
+      const message = `the local cluster could not start: ${error instanceof Error ? error.message : String(error)}`;
+      log(message);
+      reg.setLocalIdle('offline', message, 'unreachable');
+    }
+  }
+
+  function ensureLocal(): Promise<void> {
+    localStarting ??= startLocal().finally(() => (localStarting = null));
+    return localStarting;
+  }
+
+  async function stopLocal(status: ClusterView['status'], message: string | null): Promise<void> {
+    await localStarting;
+    const handle = local;
+    local = null;
+    await registry?.detachLocal(status, message);
+    await handle?.stop();
+  }
+
+  async function setLocalClusterEnabled(enabled: boolean): Promise<ClusterView | null> {
+    if (settings.settings.localClusterEnabled !== enabled) {
+      const next = await settings.update({ localClusterEnabled: enabled });
+      events.emit({ kind: 'settings-changed', settings: next });
+    }
+    if (!ports.embeddedCluster) return null;
+    if (enabled) {
+      crashes = 0;
+      await ensureLocal();
+    } else {
+      await stopLocal('disabled', 'the local cluster is switched off in the settings');
+      if (!registry?.has(LOCAL_CLUSTER_ID)) registry?.setLocalIdle('disabled', 'the local cluster is switched off in the settings');
+    }
+    return registry?.localView() ?? null;
+  }
+
+  function applyRetention(): void {
+    if (!cache) return;
+    const removed = cache.applyRetention(settings.settings.retentionDays);
+    if (removed > 0) log(`cache retention: removed ${removed} finished jobs older than ${settings.settings.retentionDays} days`);
+  }
+
+  const api = createAdminApi({
+    get cache() {
+      return need(cache, 'cache');
+    },
+    get registry() {
+      return need(registry, 'registry');
+    },
+    events,
+    settings,
+    setLocalClusterEnabled,
+    applyRetention,
+    log,
+  });
+
+  return {
+    api,
+    onEvent: (listener) => events.subscribe(listener),
+
+    async start() {
+      const state = await settings.load();
+      for (const problem of settings.problems) log(`settings: ${problem}`);
+      const opened = JobCache.open({ file: path.join(ports.dataDir, 'cache.db'), log, ...(ports.sqliteNativeBinding ? { nativeBinding: ports.sqliteNativeBinding } : {}) });
+      cache = opened.cache;
+      if (opened.recovered) {
+        log(opened.recovered);
+        ports.notifier?.notify({ title: 'Job cache rebuilt', body: opened.recovered, level: 'warning' });
+      }
+      registry = new ClusterRegistry({
+        cache,
+        secrets: ports.secrets,
+        events,
+        saveClusters: (clusters) => settings.saveClusters(clusters),
+        log,
+        clientOptions: tuning.clientOptions,
+        syncOptions: tuning.syncOptions,
+      });
+      await registry.load(state.clusters);
+      applyRetention();
+      timers.push(setInterval(applyRetention, tuning.retentionEveryMs ?? 3_600_000));
+      timers.push(setInterval(() => cache?.optimize(), 6 * 3_600_000));
+      for (const t of timers) t.unref();
+      registry.start();
+      if (ports.embeddedCluster) {
+        if (state.settings.localClusterEnabled) void ensureLocal();
+        else registry.setLocalIdle('disabled', 'the local cluster is switched off in the settings');
+      }
+    },
+
+    async stop() {
+      stopped = true;
+      for (const t of timers) clearInterval(t);
+      await stopLocal('disabled', 'the app is closing');
+      await registry?.stop();
+      events.flush();
+      events.close();
+      cache?.close();
+      cache = null;
+    },
+  };
+}
