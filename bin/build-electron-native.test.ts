@@ -1,0 +1,31 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+// The script is plain JavaScript; its decisions are exercised in a Node subprocess.
+const SCRIPT = path.join(import.meta.dirname, 'build-electron-native.js');
+
+function call(expression: string): unknown {
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(SCRIPT)}); console.log(JSON.stringify(${expression}));`], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return JSON.parse(r.stdout);
+}
+
+describe('build-electron-native', () => {
+  it('targets the installed Electron and better-sqlite3 versions for this platform', () => {
+    const wanted = call('m.wantedBuild()') as Record<string, string>;
+    expect(wanted).toMatchObject({ electron: '45.5.0', platform: process.platform, arch: process.arch });
+    expect(wanted.betterSqlite3).toMatch(/^12\./);
+  });
+
+  it('explains a failure in one line: network, toolchain, or see the log', () => {
+    const wanted = "{ electron: '45.5.0', betterSqlite3: '12.9.0' }";
+    const network = call(`m.explainFailure('prebuild-install warn install getaddrinfo ENOTFOUND github.com', ${wanted})`) as string;
+    expect(network).toBe(
+      "could not build better-sqlite3 12.9.0 for Electron 45.5.0: Electron's headers (and a prebuilt binary) could not be downloaded — run this again with network access, or set ELECTRON_HEADERS_DIR to unpacked headers (details: out/native/build.log)",
+    );
+    expect(call(`m.explainFailure('gyp ERR! find Python', ${wanted})`)).toMatch(/no C\+\+ toolchain/);
+    expect(call(`m.explainFailure('error: something odd', ${wanted})`)).toBe('could not build better-sqlite3 12.9.0 for Electron 45.5.0 — see out/native/build.log');
+    for (const line of [network]) expect(line).not.toContain('\n');
+  });
+});
