@@ -39,6 +39,8 @@ export interface JobData {
   config: Record<string, unknown>;
   timeoutMs?: number;
   dependsOn?: string[];
+  /** The requested earliest start (the job may be held longer while it waits for dependsOn). */
+  runAt?: string;
   /** Set when an admin asked for a graceful stop / pause; cleared on resume. */
   control?: { stopRequested?: boolean; pauseRequested?: boolean; reason?: string };
 }
@@ -49,6 +51,8 @@ export interface ProgressReport extends JobProgress {
   cpuPercent?: number;
   rssBytes?: number;
   paused?: boolean;
+  /** Names of all steps, in order (for the detail view's step list); optional. */
+  steps?: string[];
 }
 
 /** Who asks, for audit records and cancel reasons. */

@@ -1,0 +1,166 @@
+/**
+ * `openDatastore(spec)`: the one entry point to a cluster's datastore, for the API, the workers
+ * and the tests. It starts/checks the server, prepares BullMQ on it (PostgreSQL migrations; the
+ * Redis eviction policy) and returns a Datastore: BullMQ classes bound to the right backend, our
+ * SharedStore next to BullMQ's data, `ping()` and `close()`.
+ *
+ * ```ts
+ * const ds = await openDatastore('redis://127.0.0.1:6379');
+ * const { Worker } = ds.bullmq.classes;
+ * const worker = new Worker('backtest', processor, { ...ds.bullmq.options(), concurrency: 2 });
+ * ```
+ */
+import { createPostgresBackend, createRedisBackend, runMigrations, withBackend, type BackendFactory, type IQueueBackend } from 'bullmq';
+import { Redis, type RedisOptions } from 'ioredis';
+import pg from 'pg';
+import type { DatastoreKind } from '../../contract/api.ts';
+import { parseDatastoreSpec, redactSpec } from './datastore-spec.ts';
+import { defaultDataDir, startEmbeddedPostgres, type EmbeddedServer } from './embedded-postgres-server.ts';
+import { openPgStore } from './pg-store.ts';
+import { openRedisStore } from './redis-store.ts';
+import type { SharedStore } from './shared-store.ts';
+
+/** BullMQ's constructors bound to this datastore's backend, and the options every instance needs. */
+export interface BullmqAccess {
+  /** Queue, Worker, QueueEvents, QueueEventsProducer and FlowProducer for this datastore. */
+  readonly classes: ReturnType<typeof withBackend<IQueueBackend, unknown>>;
+  /** The backend factory (for code that constructs BullMQ classes itself). */
+  readonly factory: BackendFactory<IQueueBackend, unknown>;
+  /** Spread into every BullMQ constructor's options: `{ connection, prefix? }`. */
+  options(): { connection: unknown; prefix?: string };
+}
+
+export interface Datastore {
+  readonly kind: DatastoreKind;
+  /** The spec with its password hidden, for logs and messages. */
+  readonly description: string;
+  readonly bullmq: BullmqAccess;
+  /** Our own data: job index, event log, audit, settings, resource samples. */
+  readonly store: SharedStore;
+  /** Round-trip time in ms; throws when the datastore is unreachable. */
+  ping(): Promise<number>;
+  /** Closes our connections and stops the embedded server (if any). Close BullMQ instances first. */
+  close(): Promise<void>;
+}
+
+export interface OpenDatastoreOptions {
+  /** Redis: key prefix of BullMQ's keys and ours (default `sigmatiq`). One prefix = one cluster. */
+  prefix?: string;
+  /** PostgreSQL: schema of our tables (default `sigmatiq`). */
+  schema?: string;
+  /** PostgreSQL: schema of BullMQ's tables (default `bullmq`). */
+  bullmqSchema?: string;
+  /** Connections per BullMQ instance pool on PostgreSQL (default 4). */
+  pgPoolSize?: number;
+  /** Server log lines of the embedded PostgreSQL. */
+  log?: (line: string) => void;
+}
+
+/** Opens `embedded[:DIR]`, `postgres://…` or `redis://…`; errors name the spec and what to do. */
+export async function openDatastore(spec: string | undefined, options: OpenDatastoreOptions = {}): Promise<Datastore> {
+  const parsed = parseDatastoreSpec(spec);
+  if (parsed.kind === 'redis') return openRedis(parsed.url, options);
+  if (parsed.kind === 'postgres') return openPostgres(parsed.url, 'postgres', options, null);
+  const dir = parsed.dir ?? defaultDataDir();
+  const server = await startEmbeddedPostgres(dir, options.log);
+  try {
+    return await openPostgres(server.url, 'embedded', options, server);
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+}
+
+function unreachable(description: string, error: unknown, hint: string): Error {
+  const why = error instanceof Error ? error.message || error.name : String(error);
+  return new Error(`datastore '${description}' is not reachable (${why}). ${hint}`, { cause: error });
+}
+
+async function openPostgres(url: string, kind: 'embedded' | 'postgres', options: OpenDatastoreOptions, server: EmbeddedServer | null): Promise<Datastore> {
+  const description = kind === 'embedded' ? `embedded:${server!.dataDir}` : redactSpec(url);
+  const bullmqSchema = options.bullmqSchema ?? 'bullmq';
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  try {
+    await client.connect();
+  } catch (error) {
+    throw unreachable(description, error, 'Start the PostgreSQL server (13 or newer) or correct the URL, user and password.');
+  }
+  try {
+    // Once per start; concurrent starters serialize on BullMQ's advisory lock and no-op.
+    await runMigrations(client, bullmqSchema);
+  } catch (error) {
+    throw new Error(`datastore '${description}': preparing BullMQ's tables failed: ${(error as Error).message}. The user needs CREATE rights on the database.`, { cause: error });
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+  const store = await openPgStore({ connectionString: url, schema: options.schema, kind });
+  const factory = createPostgresBackend as unknown as BackendFactory<IQueueBackend, unknown>;
+  const connection = { connectionString: url, schema: bullmqSchema, max: options.pgPoolSize ?? 4 };
+  return {
+    kind,
+    description,
+    bullmq: { classes: withBackend(factory), factory, options: () => ({ connection }) },
+    store,
+    ping: () => store.ping(),
+    async close() {
+      await store.close();
+      await server?.stop();
+    },
+  };
+}
+
+/** ioredis options from a redis:// URL (BullMQ wants options, with no per-request retry limit). */
+export function redisOptionsFromUrl(url: string): RedisOptions {
+  const u = new URL(url);
+  const db = u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0;
+  return {
+    host: u.hostname,
+    port: u.port ? Number(u.port) : 6379,
+    username: u.username ? decodeURIComponent(u.username) : undefined,
+    password: u.password ? decodeURIComponent(u.password) : undefined,
+    db: Number.isInteger(db) ? db : 0,
+    tls: u.protocol === 'rediss:' ? {} : undefined,
+    maxRetriesPerRequest: null,
+  };
+}
+
+async function openRedis(url: string, options: OpenDatastoreOptions): Promise<Datastore> {
+  const description = redactSpec(url);
+  const connection = redisOptionsFromUrl(url);
+  const prefix = options.prefix ?? 'sigmatiq';
+  const probe = new Redis({ ...connection, lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 10_000, retryStrategy: () => null });
+  probe.on('error', () => undefined);
+  try {
+    await probe.connect();
+  } catch (error) {
+    probe.disconnect();
+    throw unreachable(description, error, 'Start the Redis server (6.2 or newer) or correct the URL and password.');
+  }
+  try {
+    let policy: string | null = null;
+    try {
+      const reply = (await probe.config('GET', 'maxmemory-policy')) as string[];
+      policy = reply[1] ?? null;
+    } catch {
+      policy = null; // CONFIG disabled (managed Redis): we cannot check; BullMQ warns on its own.
+    }
+    if (policy !== null && policy !== 'noeviction') {
+      throw new Error(
+        `datastore '${description}': Redis evicts keys (maxmemory-policy is '${policy}'), which would silently lose jobs. ` +
+          `Set 'maxmemory-policy noeviction' (redis.conf, or CONFIG SET maxmemory-policy noeviction) and start again.`,
+      );
+    }
+  } finally {
+    probe.disconnect();
+  }
+  const store = await openRedisStore({ connection, prefix });
+  const factory = createRedisBackend as unknown as BackendFactory<IQueueBackend, unknown>;
+  return {
+    kind: 'redis',
+    description,
+    bullmq: { classes: withBackend(factory), factory, options: () => ({ connection, prefix }) },
+    store,
+    ping: () => store.ping(),
+    close: () => store.close(),
+  };
+}

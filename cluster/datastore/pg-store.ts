@@ -1,0 +1,518 @@
+/**
+ * SharedStore on PostgreSQL (embedded or an existing server): our tables in their own schema.
+ * Event appends are serialized with a transaction-scoped advisory lock, so ids are gapless, commit
+ * in order, and a reader can never see id N+1 before id N. Wake-ups go through LISTEN/NOTIFY.
+ */
+import pg from 'pg';
+import type { AuditRecord } from '../../contract/api.ts';
+import type { JobType } from '../../contract/domain.ts';
+import type { ClusterEvent } from '../../contract/events.ts';
+import type { ResourceSample } from '../../contract/metrics.ts';
+import { LOCK_APPEND, LOCK_CLASS, LOCK_MIGRATE, schemaSql } from './pg-store-schema.ts';
+import {
+  type CountsByType,
+  type EventRead,
+  type FinishedSample,
+  type HistoryRead,
+  type JobRow,
+  type RecordChange,
+  type RecordResult,
+  type RowFilter,
+  type RowPage,
+  type RowQuery,
+  type SharedStore,
+  sortScore,
+} from './shared-store.ts';
+
+type Queryable = pg.Pool | pg.PoolClient;
+
+interface IndexRecord {
+  id: string;
+  type: string;
+  priority: string;
+  user_name: string;
+  base: string;
+  paused: boolean;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  progress_at: string | null;
+  created_seq: string;
+  queue_seq: string;
+  change_seq: string;
+  src: string;
+  search: string;
+  record: JobRow['record'];
+  payload: JobRow['payload'];
+  detached: boolean;
+  cancel_intent: JobRow['cancelIntent'];
+  removed: boolean;
+}
+
+const num = (v: string | null): number | null => (v === null ? null : Number(v));
+
+function toRow(r: IndexRecord): JobRow {
+  return {
+    id: r.id,
+    type: r.type as JobType,
+    priority: r.priority as JobRow['priority'],
+    user: r.user_name,
+    base: r.base as JobRow['base'],
+    paused: r.paused,
+    createdAt: Number(r.created_at),
+    startedAt: num(r.started_at),
+    finishedAt: num(r.finished_at),
+    progressAt: num(r.progress_at),
+    createdSeq: Number(r.created_seq),
+    queueSeq: Number(r.queue_seq),
+    changeSeq: Number(r.change_seq),
+    src: r.src,
+    search: r.search,
+    record: r.record,
+    payload: r.payload,
+    detached: r.detached,
+    cancelIntent: r.cancel_intent,
+  };
+}
+
+/** Builds a WHERE clause for a RowFilter; pushes parameters onto `params`. */
+export function filterSql(filter: RowFilter, stuckBefore: number, params: unknown[]): string {
+  const p = (v: unknown) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  const where: string[] = ['NOT removed'];
+  if (filter.types) where.push(`type = ANY(${p(filter.types)})`);
+  if (filter.users) where.push(`user_name = ANY(${p(filter.users)})`);
+  if (filter.priorities) where.push(`priority = ANY(${p(filter.priorities)})`);
+  if (filter.bases) {
+    const plain = filter.bases.filter((b) => b !== 'active');
+    const ors: string[] = [];
+    if (plain.length > 0) ors.push(`base = ANY(${p(plain)})`);
+    if (filter.bases.includes('active')) {
+      const kinds = filter.activeKinds ?? ['running', 'paused', 'stuck'];
+      const seen = 'COALESCE(progress_at, started_at, created_at)';
+      const kindSql = kinds.map((k) =>
+        k === 'paused' ? 'paused' : k === 'running' ? `(NOT paused AND ${seen} >= ${p(stuckBefore)})` : `(NOT paused AND ${seen} < ${p(stuckBefore)})`,
+      );
+      ors.push(`(base = 'active' AND (${kindSql.join(' OR ')}))`);
+    }
+    where.push(ors.length > 0 ? `(${ors.join(' OR ')})` : 'false');
+  }
+  if (filter.q) where.push(`strpos(search, ${p(filter.q)}) > 0`);
+  if (filter.createdAfter !== undefined) where.push(`created_at > ${p(filter.createdAfter)}`);
+  if (filter.createdBefore !== undefined) where.push(`created_at < ${p(filter.createdBefore)}`);
+  if (filter.finishedBefore !== undefined) where.push(`finished_at < ${p(filter.finishedBefore)}`);
+  return where.join(' AND ');
+}
+
+const SORT_COLUMN = { created: 'created_seq', finished: 'finished_at', position: 's_position', priority: 's_priority' } as const;
+
+/** Opens the store on a pool (which it owns) and creates its tables when missing. */
+export async function openPgStore(
+  options: { connectionString: string; schema?: string; poolSize?: number; kind: 'embedded' | 'postgres' },
+): Promise<SharedStore> {
+  const schema = options.schema ?? 'sigmatiq';
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`schema '${schema}': use lower-case letters, digits and _ only`);
+  const pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 8 });
+  pool.on('error', () => undefined); // idle-client errors surface on the next query
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_CLASS, LOCK_MIGRATE]);
+    await client.query(schemaSql(schema));
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+  return new PgStore(pool, schema, options.connectionString, options.kind);
+}
+
+class PgStore implements SharedStore {
+  private listener: pg.Client | null = null;
+  private listenerStarting: Promise<void> | null = null;
+  private readonly listeners = new Set<() => void>();
+  private readonly t: (table: string) => string;
+  private closed = false;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly schema: string,
+    private readonly connectionString: string,
+    readonly kind: 'embedded' | 'postgres',
+  ) {
+    this.t = (table) => `"${schema}".${table}`;
+  }
+
+  private channel(): string {
+    return `sigmatiq_events_${this.schema}`;
+  }
+
+  async recordChange(change: RecordChange): Promise<RecordResult> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_CLASS, LOCK_APPEND]);
+      if (change.cursor) {
+        await client.query(
+          `INSERT INTO ${this.t('recorder_cursor')} (queue, position) VALUES ($1, $2)
+           ON CONFLICT (queue) DO UPDATE SET position = GREATEST(${this.t('recorder_cursor')}.position, EXCLUDED.position)`,
+          [change.cursor.queue, change.cursor.position],
+        );
+      }
+      const dup = await client.query(`SELECT 1 FROM ${this.t('event_dedup')} WHERE key = $1`, [change.dedupKey]);
+      if (dup.rowCount) {
+        await client.query('COMMIT');
+        return { eventId: null, row: null };
+      }
+      const { rows: idRows } = await client.query<{ value: string }>(
+        `UPDATE ${this.t('counters')} SET value = value + 1 WHERE name = 'event' RETURNING value`,
+      );
+      const eventId = idRows[0]!.value;
+      const seq = Number(eventId);
+      let event: ClusterEvent | null = null;
+      let row: JobRow | null = null;
+      if (change.job) {
+        row = await this.upsertRow(client, change, seq);
+        event = { id: eventId, at: change.at, kind: 'job', change: change.job.change, job: row.record };
+      } else if (change.removed) {
+        await client.query(
+          `UPDATE ${this.t('job_index')} SET removed = true, change_seq = $2, src = GREATEST(src, $3) WHERE id = $1`,
+          [change.removed.id, seq, change.src],
+        );
+        event = { id: eventId, at: change.at, kind: 'job-removed', jobId: change.removed.id, type: change.removed.type };
+      } else if (change.other) {
+        event = { ...change.other, id: eventId } as ClusterEvent;
+      }
+      if (event === null) {
+        await client.query('ROLLBACK');
+        return { eventId: null, row: null };
+      }
+      await client.query(`INSERT INTO ${this.t('event_dedup')} (key, event_id) VALUES ($1, $2)`, [change.dedupKey, seq]);
+      await client.query(`INSERT INTO ${this.t('event_log')} (id, at_ms, body) VALUES ($1, $2, $3)`, [seq, Date.parse(change.at), event]);
+      await client.query('SELECT pg_notify($1, $2)', [this.channel(), eventId]);
+      await client.query('COMMIT');
+      return { eventId, row };
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Inside the append transaction: apply the row unless the stored one comes from a newer source. */
+  private async upsertRow(client: pg.PoolClient, change: RecordChange, seq: number): Promise<JobRow> {
+    const input = change.job!.row;
+    const { rows } = await client.query<IndexRecord>(`SELECT * FROM ${this.t('job_index')} WHERE id = $1 FOR UPDATE`, [input.id]);
+    const old = rows[0] ? toRow(rows[0]) : null;
+    if (old && !rows[0]!.removed && old.src > change.src) {
+      await client.query(`UPDATE ${this.t('job_index')} SET change_seq = $2 WHERE id = $1`, [input.id, seq]);
+      return { ...old, changeSeq: seq };
+    }
+    const live = old && !rows[0]!.removed ? old : null;
+    const createdSeq = live ? live.createdSeq : await this.nextJobSeq(client);
+    const enteringQueue = input.base === 'pending' && (!live || live.base !== 'pending' || live.priority !== input.priority);
+    const queueSeq = enteringQueue && live ? await this.nextJobSeq(client) : live && !enteringQueue ? live.queueSeq : createdSeq;
+    const row: JobRow = {
+      ...input,
+      createdSeq,
+      queueSeq,
+      changeSeq: seq,
+      src: change.src,
+      cancelIntent: live ? live.cancelIntent : null,
+    };
+    await client.query(
+      `INSERT INTO ${this.t('job_index')} (id, type, priority, user_name, base, paused, created_at, started_at, finished_at,
+         progress_at, created_seq, queue_seq, change_seq, src, s_position, s_priority, search, record, payload, detached,
+         cancel_intent, removed)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,false)
+       ON CONFLICT (id) DO UPDATE SET type = EXCLUDED.type, priority = EXCLUDED.priority, user_name = EXCLUDED.user_name,
+         base = EXCLUDED.base, paused = EXCLUDED.paused, created_at = EXCLUDED.created_at, started_at = EXCLUDED.started_at,
+         finished_at = EXCLUDED.finished_at, progress_at = EXCLUDED.progress_at, created_seq = EXCLUDED.created_seq,
+         queue_seq = EXCLUDED.queue_seq, change_seq = EXCLUDED.change_seq, src = EXCLUDED.src, s_position = EXCLUDED.s_position,
+         s_priority = EXCLUDED.s_priority, search = EXCLUDED.search, record = EXCLUDED.record, payload = EXCLUDED.payload,
+         detached = EXCLUDED.detached, cancel_intent = EXCLUDED.cancel_intent, removed = false`,
+      [
+        row.id, row.type, row.priority, row.user, row.base, row.paused, row.createdAt, row.startedAt, row.finishedAt,
+        row.progressAt, row.createdSeq, row.queueSeq, row.changeSeq, row.src, sortScore('position', row),
+        sortScore('priority', row), row.search, row.record, row.payload, row.detached, row.cancelIntent,
+      ],
+    );
+    return row;
+  }
+
+  private async nextJobSeq(client: pg.PoolClient): Promise<number> {
+    const { rows } = await client.query<{ value: string }>(`UPDATE ${this.t('counters')} SET value = value + 1 WHERE name = 'job' RETURNING value`);
+    return Number(rows[0]!.value);
+  }
+
+  async recorderCursor(queue: string): Promise<string | null> {
+    const { rows } = await this.pool.query<{ position: string }>(`SELECT position FROM ${this.t('recorder_cursor')} WHERE queue = $1`, [queue]);
+    return rows[0]?.position ?? null;
+  }
+
+  async readEvents(afterId: string, limit: number): Promise<EventRead> {
+    const [{ rows }, bounds] = await Promise.all([
+      this.pool.query<{ id: string; body: ClusterEvent }>(`SELECT id, body FROM ${this.t('event_log')} WHERE id > $1 ORDER BY id LIMIT $2`, [afterId, limit]),
+      this.bounds(),
+    ]);
+    return { events: rows.map((r) => ({ id: r.id, event: r.body })), ...bounds };
+  }
+
+  private async bounds(): Promise<{ oldestId: string; lastId: string }> {
+    const { rows } = await this.pool.query<{ oldest: string | null; last: string }>(
+      `SELECT (SELECT min(id) FROM ${this.t('event_log')}) AS oldest, (SELECT value FROM ${this.t('counters')} WHERE name = 'event') AS last`,
+    );
+    return { oldestId: rows[0]!.oldest ?? '0', lastId: rows[0]!.last };
+  }
+
+  async lastEventId(): Promise<string> {
+    return (await this.bounds()).lastId;
+  }
+
+  async trimEvents(keep: { maxEvents: number; maxAgeMs: number }): Promise<number> {
+    const { lastId } = await this.bounds();
+    const minKeep = Math.max(0, Number(lastId) - keep.maxEvents);
+    const cutoff = Date.now() - keep.maxAgeMs;
+    // Batches keep each statement short on big logs.
+    let total = 0;
+    for (;;) {
+      const { rowCount } = await this.pool.query(
+        `DELETE FROM ${this.t('event_log')} WHERE id IN (SELECT id FROM ${this.t('event_log')} WHERE id <= $1 OR at_ms < $2 ORDER BY id LIMIT 5000)`,
+        [minKeep, cutoff],
+      );
+      total += rowCount ?? 0;
+      if ((rowCount ?? 0) < 5000) break;
+    }
+    const { rows } = await this.pool.query<{ oldest: string | null }>(`SELECT min(id) AS oldest FROM ${this.t('event_log')}`);
+    const oldest = rows[0]!.oldest ?? lastId;
+    await this.pool.query(`DELETE FROM ${this.t('event_dedup')} WHERE event_id < $1`, [oldest]);
+    return total;
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    void this.ensureListener();
+    return () => this.listeners.delete(listener);
+  }
+
+  private ensureListener(): Promise<void> {
+    if (this.listener || this.closed) return Promise.resolve();
+    this.listenerStarting ??= (async () => {
+      const client = new pg.Client({ connectionString: this.connectionString });
+      client.on('error', () => {
+        // The connection dropped: forget it, and re-listen on the next subscribe or after a pause.
+        this.listener = null;
+        this.listenerStarting = null;
+        if (!this.closed && this.listeners.size > 0) setTimeout(() => void this.ensureListener(), 1000).unref();
+      });
+      client.on('notification', () => {
+        for (const l of this.listeners) l();
+      });
+      await client.connect();
+      await client.query(`LISTEN ${this.channel()}`);
+      this.listener = client;
+    })().catch(() => {
+      this.listenerStarting = null;
+    });
+    return this.listenerStarting;
+  }
+
+  async getRow(id: string): Promise<JobRow | null> {
+    const { rows } = await this.pool.query<IndexRecord>(`SELECT * FROM ${this.t('job_index')} WHERE id = $1 AND NOT removed`, [id]);
+    return rows[0] ? toRow(rows[0]) : null;
+  }
+
+  async getRows(ids: string[]): Promise<Map<string, JobRow>> {
+    const { rows } = await this.pool.query<IndexRecord>(`SELECT * FROM ${this.t('job_index')} WHERE id = ANY($1) AND NOT removed`, [ids]);
+    return new Map(rows.map((r) => [r.id, toRow(r)]));
+  }
+
+  async setCancelIntent(id: string, intent: { reason: string; at: string } | null): Promise<void> {
+    await this.pool.query(`UPDATE ${this.t('job_index')} SET cancel_intent = $2 WHERE id = $1`, [id, intent]);
+  }
+
+  async listRows(query: RowQuery): Promise<RowPage> {
+    const params: unknown[] = [];
+    const filter: RowFilter = { ...query.filter };
+    if (query.sort === 'position') filter.bases = (filter.bases ?? ['pending']).filter((b) => b === 'pending');
+    let where = filterSql(filter, query.stuckBefore, params);
+    const col = SORT_COLUMN[query.sort];
+    if (query.sort === 'finished') where += ' AND finished_at IS NOT NULL';
+    const dir = query.desc ? 'DESC' : 'ASC';
+    if (query.after) {
+      params.push(query.after.k, query.after.id);
+      where += ` AND (${col}, id) ${query.desc ? '<' : '>'} ($${params.length - 1}, $${params.length})`;
+    }
+    params.push(query.limit + 1);
+    const { rows } = await this.pool.query<IndexRecord>(
+      `SELECT * FROM ${this.t('job_index')} WHERE ${where} ORDER BY ${col} ${dir}, id ${dir} LIMIT $${params.length}`,
+      params,
+    );
+    const page = rows.slice(0, query.limit).map(toRow);
+    const last = page.at(-1);
+    return { rows: page, next: rows.length > query.limit && last ? { k: sortScore(query.sort, last), id: last.id } : null };
+  }
+
+  async positions(rows: JobRow[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    const byType = new Map<string, JobRow[]>();
+    for (const r of rows) if (r.base === 'pending') byType.set(r.type, [...(byType.get(r.type) ?? []), r]);
+    for (const [type, list] of byType) {
+      list.sort((a, b) => sortScore('position', a) - sortScore('position', b));
+      // Count the gap before each row (small when rows are adjacent in the run order).
+      let prev = -1;
+      let pos = 0;
+      for (const r of list) {
+        const s = sortScore('position', r);
+        const { rows: c } = await this.pool.query<{ n: string }>(
+          `SELECT count(*) AS n FROM ${this.t('job_index')} WHERE NOT removed AND base = 'pending' AND type = $1 AND s_position > $2 AND s_position < $3`,
+          [type, prev, s],
+        );
+        pos += Number(c[0]!.n) + 1;
+        out.set(r.id, pos);
+        prev = s;
+      }
+    }
+    return out;
+  }
+
+  async counts(stuckBefore: number): Promise<CountsByType[]> {
+    const { rows } = await this.pool.query<{ type: JobType; state: string; n: string }>(
+      `SELECT type, CASE WHEN base <> 'active' THEN base WHEN paused THEN 'paused'
+         WHEN COALESCE(progress_at, started_at, created_at) < $1 THEN 'stuck' ELSE 'running' END AS state, count(*) AS n
+       FROM ${this.t('job_index')} WHERE NOT removed GROUP BY 1, 2`,
+      [stuckBefore],
+    );
+    const map = new Map<JobType, CountsByType>();
+    for (const r of rows) {
+      const c = map.get(r.type) ?? { type: r.type, pending: 0, running: 0, paused: 0, stuck: 0, completed: 0, failed: 0, cancelled: 0 };
+      c[r.state as Exclude<keyof CountsByType, 'type'>] = Number(r.n);
+      map.set(r.type, c);
+    }
+    return [...map.values()];
+  }
+
+  async finishedSince(since: number, maxRows: number): Promise<FinishedSample[]> {
+    const { rows } = await this.pool.query<{ type: JobType; base: FinishedSample['base']; created_at: string; started_at: string | null; finished_at: string; run_at: string | null }>(
+      `SELECT type, base, created_at, started_at, finished_at, record->>'runAt' AS run_at FROM ${this.t('job_index')}
+       WHERE NOT removed AND finished_at IS NOT NULL AND finished_at >= $1 ORDER BY finished_at DESC LIMIT $2`,
+      [since, maxRows],
+    );
+    return rows.map((r) => ({
+      type: r.type,
+      base: r.base,
+      createdAt: Number(r.created_at),
+      startedAt: num(r.started_at),
+      finishedAt: Number(r.finished_at),
+      runAt: r.run_at ? Date.parse(r.run_at) : null,
+    }));
+  }
+
+  async history(afterSeq: number, limit: number): Promise<HistoryRead> {
+    const { rows } = await this.pool.query<IndexRecord>(
+      `SELECT * FROM ${this.t('job_index')} WHERE change_seq > $1 ORDER BY change_seq LIMIT $2`,
+      [afterSeq, limit + 1],
+    );
+    const page = rows.slice(0, limit);
+    return {
+      rows: page.filter((r) => !r.removed).map(toRow),
+      removed: page.filter((r) => r.removed).map((r) => ({ id: r.id, type: r.type as JobType, changeSeq: Number(r.change_seq) })),
+      hasMore: rows.length > limit,
+    };
+  }
+
+  async trimTombstones(beforeSeq: number): Promise<number> {
+    const { rowCount } = await this.pool.query(`DELETE FROM ${this.t('job_index')} WHERE removed AND change_seq < $1`, [beforeSeq]);
+    return rowCount ?? 0;
+  }
+
+  async unfinished(afterCreatedSeq: number, limit: number): Promise<{ id: string; type: JobType; createdSeq: number }[]> {
+    const { rows } = await this.pool.query<{ id: string; type: JobType; created_seq: string }>(
+      `SELECT id, type, created_seq FROM ${this.t('job_index')} WHERE NOT removed AND base IN ('pending', 'active') AND created_seq > $1
+       ORDER BY created_seq LIMIT $2`,
+      [afterCreatedSeq, limit],
+    );
+    return rows.map((r) => ({ id: r.id, type: r.type, createdSeq: Number(r.created_seq) }));
+  }
+
+  async appendAudit(record: Omit<AuditRecord, 'id'>): Promise<AuditRecord> {
+    const { rows } = await this.pool.query<{ id: string }>(`INSERT INTO ${this.t('audit')} (body) VALUES ($1) RETURNING id`, [record]);
+    return { ...record, id: rows[0]!.id };
+  }
+
+  async listAudit(beforeId: string | undefined, limit: number): Promise<AuditRecord[]> {
+    const { rows } = await this.pool.query<{ id: string; body: Omit<AuditRecord, 'id'> }>(
+      `SELECT id, body FROM ${this.t('audit')} WHERE ($1::bigint IS NULL OR id < $1) ORDER BY id DESC LIMIT $2`,
+      [beforeId ?? null, limit],
+    );
+    return rows.map((r) => ({ ...r.body, id: r.id }));
+  }
+
+  async getSetting<T>(key: string): Promise<T | null> {
+    const { rows } = await this.pool.query<{ value: T }>(`SELECT value FROM ${this.t('settings')} WHERE key = $1`, [key]);
+    return rows[0]?.value ?? null;
+  }
+
+  async putSetting(key: string, value: unknown): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO ${this.t('settings')} (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
+      [key, JSON.stringify(value)],
+    );
+  }
+
+  async deleteSetting(key: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query(`DELETE FROM ${this.t('settings')} WHERE key = $1`, [key]);
+    return (rowCount ?? 0) > 0;
+  }
+
+  async listSettings<T>(prefix: string): Promise<{ key: string; value: T }[]> {
+    const { rows } = await this.pool.query<{ key: string; value: T }>(
+      `SELECT key, value FROM ${this.t('settings')} WHERE starts_with(key, $1) ORDER BY key`,
+      [prefix],
+    );
+    return rows;
+  }
+
+  async appendSamples(samples: ResourceSample[]): Promise<void> {
+    if (samples.length === 0) return;
+    await this.pool.query(
+      `INSERT INTO ${this.t('resource_sample')} (node_id, at_ms, body) SELECT * FROM unnest($1::text[], $2::bigint[], $3::jsonb[])`,
+      [samples.map((s) => s.nodeId), samples.map((s) => Date.parse(s.at)), samples.map((s) => JSON.stringify(s))],
+    );
+  }
+
+  async readSamples(since: number, nodeId: string | undefined, limit: number): Promise<ResourceSample[]> {
+    const { rows } = await this.pool.query<{ body: ResourceSample }>(
+      `SELECT body FROM ${this.t('resource_sample')} WHERE at_ms >= $1 AND ($2::text IS NULL OR node_id = $2) ORDER BY at_ms, id LIMIT $3`,
+      [since, nodeId ?? null, limit],
+    );
+    return rows.map((r) => r.body);
+  }
+
+  async trimSamples(before: number): Promise<number> {
+    const { rowCount } = await this.pool.query(`DELETE FROM ${this.t('resource_sample')} WHERE at_ms < $1`, [before]);
+    return rowCount ?? 0;
+  }
+
+  async ping(): Promise<number> {
+    const started = performance.now();
+    await this.pool.query('SELECT 1');
+    return performance.now() - started;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.listeners.clear();
+    await this.listenerStarting?.catch(() => undefined);
+    await this.listener?.end().catch(() => undefined);
+    this.listener = null;
+    await this.pool.end();
+  }
+}
+
+export type { Queryable };

@@ -1,0 +1,244 @@
+/**
+ * The SharedStore: our own data next to BullMQ's, in the same datastore (tables in PostgreSQL,
+ * keys in Redis). One interface, two implementations (pg-store.ts, redis-store.ts), so the engine
+ * runs unchanged on every datastore.
+ *
+ * What lives here:
+ * - the job index: one row per job with the fields we filter/sort on and the last published `Job`
+ *   record, so lists, counts, positions and history never scan BullMQ;
+ * - the cluster event log: ids increase across the whole cluster and are assigned by the datastore
+ *   (never by a process), appended atomically together with the job-index change they describe;
+ * - audit records, settings (queue concurrency, schedules, maintenance windows, workers) and
+ *   resource samples.
+ */
+import type { AuditRecord, DatastoreKind } from '../../contract/api.ts';
+import type { JobType, Priority } from '../../contract/domain.ts';
+import type { ClusterEvent } from '../../contract/events.ts';
+import type { Job } from '../../contract/jobs.ts';
+import type { ResourceSample } from '../../contract/metrics.ts';
+
+/** The stored part of a job's state; `running`/`paused`/`stuck` are derived from `active` at read time. */
+export type BaseState = 'pending' | 'active' | 'completed' | 'failed' | 'cancelled';
+export const BASE_STATES: readonly BaseState[] = ['pending', 'active', 'completed', 'failed', 'cancelled'];
+
+/** What the engine writes for a job. The store adds createdSeq/changeSeq. */
+export interface JobRowInput {
+  id: string;
+  type: JobType;
+  priority: Priority;
+  user: string;
+  base: BaseState;
+  /** Active and the worker reported `paused: true`. */
+  paused: boolean;
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  /** Last progress report, or the start time; a running job whose value is too old is stuck. */
+  progressAt: number | null;
+  /** Lower-case text searched by `q`: id, user, config JSON, error. */
+  search: string;
+  /** The record published in events and lists (state as stored; derived states are applied on read). */
+  record: Job;
+  /** Enough to re-create the BullMQ job when it was removed from BullMQ (cancelled while pending). */
+  payload: { data: unknown; opts: Record<string, unknown> } | null;
+  /** True when the job is no longer in BullMQ but kept in the index (cancelled while pending). */
+  detached: boolean;
+}
+
+export interface JobRow extends JobRowInput {
+  /** Cluster-wide creation order, assigned on first insert. */
+  createdSeq: number;
+  /**
+   * FIFO order within (type, priority) among pending jobs: taken from the creation sequence when a
+   * job enters pending or changes priority (BullMQ puts it at the back of its priority group then).
+   */
+  queueSeq: number;
+  /** Event id of the last change (history cursor). */
+  changeSeq: number;
+  /** Ordering key of the source event that produced this row (see RecordChange.src). */
+  src: string;
+  /** Set by a cancel of a pending job before it is removed from BullMQ. */
+  cancelIntent: { reason: string; at: string } | null;
+}
+
+/**
+ * One change to record atomically: dedup check, event id assignment, event append and job-index
+ * update. `src` orders changes of one job: a change whose src is not newer than the row's keeps the
+ * row (and its newer record is published instead), so racing writers never move a job backwards.
+ */
+export interface RecordChange {
+  /** Unique per change; a second call with the same key is a no-op (several recorders, one write). */
+  dedupKey: string;
+  /** Sortable source position: a padded BullMQ event id, or '' for "older than any event". */
+  src: string;
+  /** Recorder position to advance for this queue (BullMQ event id), if any. */
+  cursor?: { queue: string; position: string };
+  at: string;
+  /** A job changed: upsert its row; the event carries the row's record. */
+  job?: { row: JobRowInput; change: string };
+  /** A job was removed: the row becomes a tombstone and a `job-removed` event is appended. */
+  removed?: { id: string; type: JobType };
+  /** Any other event (queue, worker). */
+  other?: Exclude<ClusterEvent, { kind: 'job' | 'job-removed' | 'reset' }> extends infer E
+    ? E extends { id: string }
+      ? Omit<E, 'id'>
+      : never
+    : never;
+}
+
+export interface RecordResult {
+  /** The new event id, or null when the dedup key was already recorded (or nothing to record). */
+  eventId: string | null;
+  /** The row after the change (job changes). */
+  row: JobRow | null;
+}
+
+/** Stored event: the ClusterEvent as JSON plus its id. */
+export interface StoredEvent {
+  id: string;
+  event: ClusterEvent;
+}
+
+export interface EventRead {
+  events: StoredEvent[];
+  /** Oldest retained id ('0' when none retained). */
+  oldestId: string;
+  /** Newest id ('0' when none ever). */
+  lastId: string;
+}
+
+/** A keyset position inside one sort order: the sort score and the id tie-break. */
+export interface SortKey {
+  k: number;
+  id: string;
+}
+
+/** The sort orders of the job index; `score` computes the key (same on every store). */
+export type IndexSort = 'created' | 'finished' | 'position' | 'priority';
+
+export interface RowFilter {
+  types?: JobType[];
+  /** Base states to include (derived states are translated by the engine). */
+  bases?: BaseState[];
+  /** For `active`: which derived states to keep. Undefined = all. */
+  activeKinds?: ('running' | 'paused' | 'stuck')[];
+  users?: string[];
+  priorities?: Priority[];
+  /** Lower-case substring. */
+  q?: string;
+  createdAfter?: number;
+  createdBefore?: number;
+  finishedBefore?: number;
+}
+
+export interface RowQuery {
+  filter: RowFilter;
+  sort: IndexSort;
+  desc: boolean;
+  after?: SortKey;
+  limit: number;
+  /** For the stuck test: now − stuckAfterMs. */
+  stuckBefore: number;
+}
+
+export interface RowPage {
+  rows: JobRow[];
+  /** Position of the last row in the sort order, when there may be more. */
+  next: SortKey | null;
+}
+
+export interface HistoryRead {
+  rows: JobRow[];
+  /** Removed jobs (tombstones) in the same change order. */
+  removed: { id: string; type: JobType; changeSeq: number }[];
+  hasMore: boolean;
+}
+
+/** Counts per type and derived state, and finished-job samples for queue metrics. */
+export interface CountsByType {
+  type: JobType;
+  pending: number;
+  running: number;
+  paused: number;
+  stuck: number;
+  completed: number;
+  failed: number;
+  cancelled: number;
+}
+
+export interface FinishedSample {
+  type: JobType;
+  base: 'completed' | 'failed' | 'cancelled';
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number;
+  runAt: number | null;
+}
+
+export interface SharedStore {
+  readonly kind: DatastoreKind;
+
+  recordChange(change: RecordChange): Promise<RecordResult>;
+  /** Recorder cursor (last BullMQ event position recorded) of a queue, or null. */
+  recorderCursor(queue: string): Promise<string | null>;
+  readEvents(afterId: string, limit: number): Promise<EventRead>;
+  lastEventId(): Promise<string>;
+  /** Drop events beyond the retention (count and age); returns how many were dropped. */
+  trimEvents(keep: { maxEvents: number; maxAgeMs: number }): Promise<number>;
+  /** Call the listener (cheaply, possibly coalesced) when events were appended anywhere. */
+  subscribe(listener: () => void): () => void;
+
+  getRow(id: string): Promise<JobRow | null>;
+  getRows(ids: string[]): Promise<Map<string, JobRow>>;
+  setCancelIntent(id: string, intent: { reason: string; at: string } | null): Promise<void>;
+  listRows(query: RowQuery): Promise<RowPage>;
+  /** Place in line (1 = next) of each pending row among pending jobs of its type. */
+  positions(rows: JobRow[]): Promise<Map<string, number>>;
+  counts(stuckBefore: number): Promise<CountsByType[]>;
+  finishedSince(since: number, maxRows: number): Promise<FinishedSample[]>;
+  history(afterSeq: number, limit: number): Promise<HistoryRead>;
+  /** Forget tombstones older than the given event id. */
+  trimTombstones(beforeSeq: number): Promise<number>;
+  /** Job-index rows that are pending or active (reconciliation), paged by creation order. */
+  unfinished(afterCreatedSeq: number, limit: number): Promise<{ id: string; type: JobType; createdSeq: number }[]>;
+
+  appendAudit(record: Omit<AuditRecord, 'id'>): Promise<AuditRecord>;
+  listAudit(beforeId: string | undefined, limit: number): Promise<AuditRecord[]>;
+
+  getSetting<T>(key: string): Promise<T | null>;
+  putSetting(key: string, value: unknown): Promise<void>;
+  deleteSetting(key: string): Promise<boolean>;
+  listSettings<T>(prefix: string): Promise<{ key: string; value: T }[]>;
+
+  appendSamples(samples: ResourceSample[]): Promise<void>;
+  readSamples(since: number, nodeId: string | undefined, limit: number): Promise<ResourceSample[]>;
+  trimSamples(before: number): Promise<number>;
+
+  /** Round trip to the datastore, in ms. */
+  ping(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** The sort score of a row in one order; identical for every store so cursors are portable. */
+export function sortScore(sort: IndexSort, row: Pick<JobRow, 'createdSeq' | 'finishedAt' | 'queueSeq' | 'priority'>): number {
+  const rank = PRIORITY_RANK[row.priority];
+  switch (sort) {
+    case 'created':
+      return row.createdSeq;
+    case 'finished':
+      return row.finishedAt ?? 0;
+    case 'position':
+      return rank * SCORE_BAND + row.queueSeq;
+    case 'priority':
+      return rank * SCORE_BAND + row.createdSeq;
+  }
+}
+
+/** Priority bands in composite scores; sequences stay below it (2^53 / 4 ≈ 2.2e15 is the limit). */
+export const SCORE_BAND = 1e15;
+const PRIORITY_RANK: Record<Priority, number> = { critical: 0, high: 1, normal: 2, low: 3 };
+
+/** Pads a non-negative integer string so that string order is numeric order. */
+export function padSeq(n: string | number | bigint, width = 20): string {
+  return String(n).padStart(width, '0');
+}

@@ -1,0 +1,70 @@
+/**
+ * Bulk actions over ids or a filter. Work is chunked: the filter is walked with the job index's
+ * keyset pages (BULK_CHUNK rows per datastore call, never a scan in one call), each chunk acted on
+ * with a few jobs in flight, and every job gets its own result. A dry run only counts.
+ */
+import { type BulkActionRequest, type BulkActionResponse, type ActionResult, BulkActionRequest as BulkSchema, describeZodError, fieldErrors } from '../../contract/api.ts';
+import type { JobRow } from '../datastore/shared-store.ts';
+import type { EngineContext } from './engine-context.ts';
+import { jobAction } from './job-actions.ts';
+import { type Actor, EngineError } from './job-engine.ts';
+import { rowQueryOf } from './job-list.ts';
+
+export const BULK_CHUNK = 200;
+const IN_FLIGHT = 8;
+
+/** Walks the rows of a bulk request, a chunk at a time. */
+async function* chunks(ctx: EngineContext, request: BulkActionRequest): AsyncGenerator<{ ids: string[]; rows: Map<string, JobRow> }> {
+  if (request.ids) {
+    const ids = [...new Set(request.ids)];
+    for (let i = 0; i < ids.length; i += BULK_CHUNK) {
+      const slice = ids.slice(i, i + BULK_CHUNK);
+      yield { ids: slice, rows: await ctx.store.getRows(slice) };
+    }
+    return;
+  }
+  let cursor: string | undefined;
+  const query = rowQueryOf(ctx, { ...request.filter, sort: 'created', limit: BULK_CHUNK });
+  // Created order is stable while we act, so jobs that change state are neither skipped nor seen twice.
+  for (;;) {
+    const page = await ctx.store.listRows({ ...query, after: cursor === undefined ? undefined : JSON.parse(cursor) });
+    yield { ids: page.rows.map((r) => r.id), rows: new Map(page.rows.map((r) => [r.id, r])) };
+    if (!page.next) return;
+    cursor = JSON.stringify(page.next);
+  }
+}
+
+export async function bulkAction(ctx: EngineContext, input: BulkActionRequest, actor: Actor): Promise<BulkActionResponse> {
+  const parsed = BulkSchema.safeParse(input);
+  if (!parsed.success) throw new EngineError('validation_failed', describeZodError(parsed.error), fieldErrors(parsed.error));
+  const request = parsed.data;
+  const response: BulkActionResponse = { action: request.action, dryRun: request.dryRun, matched: 0, ok: 0, skipped: 0, failed: 0, results: [] };
+  const touched = new Set<string>();
+  for await (const chunk of chunks(ctx, request)) {
+    const present = chunk.ids.filter((id) => chunk.rows.has(id));
+    response.matched += present.length;
+    if (request.dryRun) continue;
+    const results: ActionResult[] = [];
+    for (const id of chunk.ids.filter((i) => !chunk.rows.has(i))) results.push({ id, outcome: 'failed', message: `no job '${id}' in this cluster` });
+    for (let i = 0; i < present.length; i += IN_FLIGHT) {
+      const batch = present.slice(i, i + IN_FLIGHT);
+      results.push(
+        ...(await Promise.all(
+          batch.map(async (id): Promise<ActionResult> => {
+            touched.add(id);
+            try {
+              return await jobAction(ctx, id, request.action, { priority: request.priority, reason: request.reason }, actor, { wait: false });
+            } catch (error) {
+              if (error instanceof EngineError && (error.code === 'conflict' || error.code === 'not_found')) return { id, outcome: 'skipped', message: error.message };
+              return { id, outcome: 'failed', message: error instanceof Error ? error.message : String(error) };
+            }
+          }),
+        )),
+      );
+    }
+    for (const r of results) response[r.outcome] += 1;
+    response.results.push(...results);
+  }
+  if (!request.dryRun) await Promise.all([...ctx.recorders.values()].map((r) => r.idle()));
+  return response;
+}

@@ -1,0 +1,121 @@
+/**
+ * What the engine's parts share: the datastore, one BullMQ Queue per job type, the recorders, the
+ * settings of this engine, and small helpers (present a row, find a job's queue, wait until the
+ * local recorder has applied a change).
+ */
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type { Queue } from 'bullmq';
+import { JOB_TYPES, type JobType } from '../../contract/domain.ts';
+import type { Job } from '../../contract/jobs.ts';
+import type { Thresholds } from '../../contract/thresholds.ts';
+import type { Datastore } from '../datastore/open-datastore.ts';
+import type { JobRow, SharedStore } from '../datastore/shared-store.ts';
+import { CUSTOM_EVENTS, STREAM_MAX_EVENTS, type EventRecorder } from './event-recorder.ts';
+import { presentRow } from './job-record.ts';
+
+export interface EngineSettings {
+  name: string;
+  stuckAfterMs: number;
+  thresholds: Thresholds;
+  /** Window of the rates and wait-time percentiles. */
+  metricsWindowMs: number;
+  /** Concurrency per queue until an admin sets one. */
+  defaultConcurrency: number;
+  /** Running-job control (stop, force-stop, pause, resume) is served by worker nodes (issue 4). */
+  runningJobControl: boolean;
+}
+
+export class EngineContext {
+  readonly store: SharedStore;
+  private readonly applied = new EventEmitter();
+
+  constructor(
+    readonly datastore: Datastore,
+    readonly queues: Map<JobType, Queue>,
+    readonly recorders: Map<JobType, EventRecorder>,
+    readonly settings: EngineSettings,
+  ) {
+    this.store = datastore.store;
+    this.applied.setMaxListeners(0);
+  }
+
+  queue(type: JobType): Queue {
+    return this.queues.get(type)!;
+  }
+
+  /** The job record as shown now (derived state, ETA, position when given). */
+  present(row: JobRow, position?: number): Job {
+    return presentRow(row, Date.now(), this.settings.stuckAfterMs, position);
+  }
+
+  /** Records with positions for pending rows. */
+  async presentAll(rows: JobRow[]): Promise<Job[]> {
+    const positions = await this.store.positions(rows);
+    return rows.map((r) => this.present(r, positions.get(r.id)));
+  }
+
+  /** The job type of an id: from the index, else from our id form `<type>-…`. */
+  async typeOf(id: string): Promise<JobType | null> {
+    const row = await this.store.getRow(id);
+    if (row) return row.type;
+    return typeFromId(id);
+  }
+
+  notifyApplied(jobId: string | null): void {
+    this.applied.emit('applied', jobId);
+  }
+
+  /**
+   * Waits until the job's index row satisfies `ok` (the local recorder applies BullMQ's event a
+   * few ms after an action), or the timeout passes; returns the last row read.
+   */
+  async waitForRow(id: string, ok: (row: JobRow | null) => boolean, timeoutMs = 5_000): Promise<JobRow | null> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const row = await this.store.getRow(id);
+      if (ok(row) || Date.now() >= deadline) return row;
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          this.applied.off('applied', onApplied);
+          resolve();
+        };
+        const onApplied = (jobId: string | null) => {
+          if (jobId === id) done();
+        };
+        const timer = setTimeout(done, 100);
+        this.applied.on('applied', onApplied);
+      });
+    }
+  }
+
+  /** Publishes a custom event into a queue's BullMQ event stream (ordered with BullMQ's own). */
+  async publish(type: JobType, fields: Record<string, string | number>): Promise<void> {
+    await this.queue(type).backend.publishEvent(fields, STREAM_MAX_EVENTS);
+  }
+
+  async jobChanged(type: JobType, jobId: string, change: string): Promise<void> {
+    await this.publish(type, { event: CUSTOM_EVENTS.jobChanged, jobId, change });
+  }
+
+  async concurrency(type: JobType): Promise<number> {
+    const s = await this.store.getSetting<{ concurrency: number }>(queueSettingKey(type));
+    return s?.concurrency ?? this.settings.defaultConcurrency;
+  }
+}
+
+/** Settings key of a queue's desired concurrency (read by worker nodes). */
+export function queueSettingKey(type: JobType): string {
+  return `queue:${type}`;
+}
+
+/** Our job ids are `<type>-<time36><random>`: readable, unique across the cluster, type-prefixed. */
+export function newJobId(type: JobType): string {
+  return `${type}-${Date.now().toString(36)}${randomUUID().replace(/-/g, '').slice(0, 8)}`;
+}
+
+export function typeFromId(id: string): JobType | null {
+  const found = [...JOB_TYPES].sort((a, b) => b.length - a.length).find((t) => id.startsWith(`${t}-`));
+  return found ?? null;
+}

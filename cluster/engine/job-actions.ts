@@ -1,0 +1,166 @@
+/**
+ * Actions on one job: cancel (pending), retry (failed/cancelled/completed), delete, set-priority
+ * (pending); running-job control (stop, force-stop, pause, resume) goes to worker nodes through
+ * the control hook and is refused with a conflict until a worker runtime serves it.
+ *
+ * Cancel of a pending job: BullMQ cannot fail a job nobody holds, so we mark a cancel intent in
+ * the index, remove the job from BullMQ, and the recorder turns its `removed` event into a
+ * `cancelled` record that stays in the index (detached from BullMQ); retry re-adds it with the
+ * same id, data and priority.
+ */
+import { randomUUID } from 'node:crypto';
+import { ACTIONS_BY_STATE, BULLMQ_PRIORITY, isActionAllowed, JOB_ACTION_LABELS, type JobAction } from '../../contract/domain.ts';
+import type { ActionResult, JobActionBody } from '../../contract/api.ts';
+import type { JobRow } from '../datastore/shared-store.ts';
+import type { EngineContext } from './engine-context.ts';
+import { CUSTOM_EVENTS } from './event-recorder.ts';
+import { type Actor, EngineError, type JobData } from './job-engine.ts';
+
+export interface ActionOptions {
+  /** Wait until the local recorder applied the change (single actions); bulk actions skip it. */
+  wait: boolean;
+}
+
+/** Why an action is not possible in a state, in words an admin can act on. */
+export function conflictMessage(action: JobAction, id: string, state: string): string {
+  const allowed = ACTIONS_BY_STATE[state as keyof typeof ACTIONS_BY_STATE] ?? [];
+  const hint = allowed.length > 0 ? `; possible now: ${allowed.map((a) => JOB_ACTION_LABELS[a].toLowerCase()).join(', ')}` : '';
+  return `cannot ${JOB_ACTION_LABELS[action].toLowerCase()} job '${id}': it is ${state}${hint}`;
+}
+
+const RUNNING_CONTROL: JobAction[] = ['stop', 'force-stop', 'pause', 'resume'];
+
+export async function jobAction(
+  ctx: EngineContext,
+  id: string,
+  action: JobAction,
+  body: JobActionBody,
+  actor: Actor,
+  options: ActionOptions = { wait: true },
+): Promise<ActionResult> {
+  const row = await ctx.store.getRow(id);
+  if (!row) throw new EngineError('not_found', `no job '${id}' in this cluster`);
+  const state = ctx.present(row).state;
+  if (!isActionAllowed(action, state)) throw new EngineError('conflict', conflictMessage(action, id, state), { state });
+  const reason = body.reason ? `${actor.name}: ${body.reason}` : `by ${actor.name}`;
+  let after: JobRow | null;
+  switch (action) {
+    case 'cancel':
+      after = await cancel(ctx, row, reason, options);
+      break;
+    case 'retry':
+      after = await retry(ctx, row, options);
+      break;
+    case 'delete':
+      after = await remove(ctx, row, options);
+      break;
+    case 'set-priority':
+      after = await setPriority(ctx, row, body, options);
+      break;
+    default:
+      after = await control(ctx, row, action, reason);
+  }
+  const [job] = after ? await ctx.presentAll([after]) : [];
+  return { id, outcome: 'ok', ...(job ? { job } : {}) };
+}
+
+async function bullJob(ctx: EngineContext, row: JobRow) {
+  const job = await ctx.queue(row.type).getJob(row.id);
+  if (!job) throw new EngineError('conflict', `job '${row.id}' changed meanwhile (it is no longer in its queue): reload and try again`);
+  return job;
+}
+
+async function cancel(ctx: EngineContext, row: JobRow, reason: string, options: ActionOptions): Promise<JobRow | null> {
+  const job = await bullJob(ctx, row);
+  await ctx.store.setCancelIntent(row.id, { reason, at: new Date().toISOString() });
+  try {
+    await job.remove();
+  } catch {
+    await ctx.store.setCancelIntent(row.id, null);
+    throw new EngineError('conflict', `job '${row.id}' started running meanwhile: use stop or force-stop`);
+  }
+  await ctx.publish(row.type, { event: CUSTOM_EVENTS.jobRemoved, jobId: row.id });
+  return options.wait ? ctx.waitForRow(row.id, (r) => r?.base === 'cancelled') : row;
+}
+
+async function retry(ctx: EngineContext, row: JobRow, options: ActionOptions): Promise<JobRow | null> {
+  if (row.detached) {
+    if (!row.payload) throw new EngineError('conflict', `job '${row.id}' cannot be retried: its data is not kept`);
+    const opts = row.payload.opts as { attempts?: number };
+    await ctx.queue(row.type).add(row.type, row.payload.data as JobData, {
+      jobId: row.id,
+      priority: BULLMQ_PRIORITY[row.priority],
+      attempts: opts.attempts ?? 1,
+    });
+  } else {
+    const job = await bullJob(ctx, row);
+    const from = row.base === 'completed' ? 'completed' : 'failed';
+    try {
+      await job.retry(from, { resetAttemptsMade: true, resetAttemptsStarted: true });
+    } catch (error) {
+      throw new EngineError('conflict', `job '${row.id}' could not be retried: ${(error as Error).message}`);
+    }
+    await ctx.jobChanged(row.type, row.id, 'retried');
+  }
+  return options.wait ? ctx.waitForRow(row.id, (r) => r !== null && r.changeSeq > row.changeSeq && r.base !== row.base) : row;
+}
+
+async function remove(ctx: EngineContext, row: JobRow, options: ActionOptions): Promise<JobRow | null> {
+  if (row.detached) {
+    await ctx.store.recordChange({
+      dedupKey: `engine:delete:${randomUUID()}`,
+      src: '',
+      at: new Date().toISOString(),
+      removed: { id: row.id, type: row.type },
+    });
+    return null;
+  }
+  const job = await ctx.queue(row.type).getJob(row.id);
+  if (job) {
+    try {
+      await job.remove();
+    } catch {
+      throw new EngineError('conflict', `job '${row.id}' started running meanwhile: stop it before deleting`);
+    }
+    await ctx.publish(row.type, { event: CUSTOM_EVENTS.jobRemoved, jobId: row.id });
+  } else {
+    await ctx.store.recordChange({ dedupKey: `engine:delete:${randomUUID()}`, src: '', at: new Date().toISOString(), removed: { id: row.id, type: row.type } });
+  }
+  if (options.wait) await ctx.waitForRow(row.id, (r) => r === null);
+  return null;
+}
+
+async function setPriority(ctx: EngineContext, row: JobRow, body: JobActionBody, options: ActionOptions): Promise<JobRow | null> {
+  const priority = body.priority;
+  if (!priority) throw new EngineError('validation_failed', 'priority: set-priority needs a priority (critical, high, normal or low)', [{ path: 'priority', message: 'required' }]);
+  if (priority === row.priority) return row;
+  const job = await bullJob(ctx, row);
+  await job.updateData({ ...(job.data as JobData), priority });
+  await job.changePriority({ priority: BULLMQ_PRIORITY[priority] });
+  await ctx.jobChanged(row.type, row.id, 'priority');
+  return options.wait ? ctx.waitForRow(row.id, (r) => r?.priority === priority) : row;
+}
+
+/**
+ * Running-job control hook: records the request in `job.data.control` (so a worker that picks the
+ * job up later sees it) and publishes `sigmatiq.control` {jobId, command, reason} into the queue's
+ * event stream, which worker nodes watch. Refused until a worker runtime serves it.
+ */
+async function control(ctx: EngineContext, row: JobRow, action: JobAction, reason: string): Promise<JobRow | null> {
+  if (!RUNNING_CONTROL.includes(action)) throw new EngineError('bad_request', `unknown action '${action}'`);
+  if (!ctx.settings.runningJobControl) {
+    throw new EngineError(
+      'conflict',
+      `${JOB_ACTION_LABELS[action].toLowerCase()} of running jobs is not available on this cluster yet: its worker nodes do not serve running-job control`,
+    );
+  }
+  const job = await bullJob(ctx, row);
+  const data = job.data as JobData;
+  const control = { ...(data.control ?? {}), reason };
+  if (action === 'stop' || action === 'force-stop') control.stopRequested = true;
+  if (action === 'pause') control.pauseRequested = true;
+  if (action === 'resume') delete control.pauseRequested;
+  await job.updateData({ ...data, control });
+  await ctx.publish(row.type, { event: CUSTOM_EVENTS.control, jobId: row.id, command: action, reason });
+  return row;
+}

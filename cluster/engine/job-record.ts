@@ -1,0 +1,239 @@
+/**
+ * From a BullMQ job to our records: the state mapping (BullMQ state → our state), the `Job` row
+ * every table shows, and the job-index row stored next to it. Pure functions, unit-tested.
+ *
+ * State mapping:
+ * - waiting, prioritized, delayed, waiting-children (and the old `wait`/`paused`) → pending;
+ * - active → running, or paused when the last ProgressReport says `paused: true`, or stuck when
+ *   the last progress (or the start) is older than stuckAfterMs;
+ * - completed → completed;
+ * - failed → cancelled when the failure reason starts with CANCELLED_PREFIX (an admin cancelled or
+ *   force-stopped it; the rest of the reason is the cancel reason), failed otherwise.
+ */
+import { JobProgress as JobProgressSchema, UserName, type Job, type JobProgress } from '../../contract/jobs.ts';
+import { JOB_TYPES, type JobState, type JobType, type Priority, PRIORITIES, priorityFromBullmq } from '../../contract/domain.ts';
+import type { BaseState, JobRowInput } from '../datastore/shared-store.ts';
+import type { JobData, ProgressReport } from './job-engine.ts';
+
+/** A failure reason starting with this marks a cancelled job (throw `new UnrecoverableError('cancelled: …')`). */
+export const CANCELLED_PREFIX = 'cancelled:';
+
+/** The BullMQ job fields we read (a Job instance or its JSON both fit). */
+export interface BullJobLike {
+  id?: string;
+  name: string;
+  data: unknown;
+  opts: { priority?: number; attempts?: number; delay?: number };
+  timestamp: number;
+  delay?: number;
+  processedOn?: number | null;
+  finishedOn?: number | null;
+  attemptsMade: number;
+  progress: unknown;
+  failedReason?: string | null;
+  parentKey?: string | null;
+  processedBy?: string | null;
+}
+
+export function baseStateOf(bullState: string, failedReason: string | null | undefined): BaseState | null {
+  switch (bullState) {
+    case 'waiting':
+    case 'wait':
+    case 'paused':
+    case 'prioritized':
+    case 'delayed':
+    case 'waiting-children':
+      return 'pending';
+    case 'active':
+      return 'active';
+    case 'completed':
+      return 'completed';
+    case 'failed':
+      return failedReason?.startsWith(CANCELLED_PREFIX) ? 'cancelled' : 'failed';
+    default:
+      return null;
+  }
+}
+
+/** Our state for a stored base state, now. */
+export function deriveState(
+  base: BaseState,
+  active: { paused: boolean; progressAt: number | null; startedAt: number | null; createdAt: number },
+  now: number,
+  stuckAfterMs: number,
+): JobState {
+  if (base !== 'active') return base;
+  if (active.paused) return 'paused';
+  const seen = active.progressAt ?? active.startedAt ?? active.createdAt;
+  return now - seen > stuckAfterMs ? 'stuck' : 'running';
+}
+
+/** The worker's last progress report, when it is one (BullMQ progress may be a bare number). */
+export function progressReportOf(progress: unknown): (ProgressReport & { steps?: string[] }) | null {
+  if (typeof progress !== 'object' || progress === null) return null;
+  const parsed = JobProgressSchema.safeParse(progress);
+  if (!parsed.success) return null;
+  const p = progress as Partial<ProgressReport> & { steps?: unknown };
+  return {
+    ...parsed.data,
+    at: typeof p.at === 'string' && !Number.isNaN(Date.parse(p.at)) ? p.at : new Date(0).toISOString(),
+    cpuPercent: typeof p.cpuPercent === 'number' ? p.cpuPercent : undefined,
+    rssBytes: typeof p.rssBytes === 'number' ? p.rssBytes : undefined,
+    paused: p.paused === true,
+    steps: Array.isArray(p.steps) && p.steps.every((s) => typeof s === 'string') ? (p.steps as string[]) : undefined,
+  };
+}
+
+/** Our JobData from whatever is in job.data (jobs added by other tools may lack fields). */
+export function jobDataOf(data: unknown): JobData {
+  const d = (typeof data === 'object' && data !== null ? data : {}) as Partial<JobData>;
+  return {
+    user: typeof d.user === 'string' && UserName.safeParse(d.user).success ? d.user : 'system',
+    priority: PRIORITIES.includes(d.priority as Priority) ? (d.priority as Priority) : 'normal',
+    config: typeof d.config === 'object' && d.config !== null ? d.config : {},
+    timeoutMs: d.timeoutMs,
+    dependsOn: Array.isArray(d.dependsOn) ? d.dependsOn.filter((x): x is string => typeof x === 'string') : undefined,
+    runAt: typeof d.runAt === 'string' && !Number.isNaN(Date.parse(d.runAt)) ? new Date(Date.parse(d.runAt)).toISOString() : undefined,
+    control: d.control,
+  };
+}
+
+/** The job id of a flow parent key (`<prefix>:<queue>:<id>` on Redis, `<queue>:<id>` on PostgreSQL). */
+export function parentIdOf(parentKey: string | null | undefined): string | null {
+  if (!parentKey) return null;
+  const parts = parentKey.split(':');
+  return parts.at(-1) || null;
+}
+
+export function isJobType(name: string): name is JobType {
+  return (JOB_TYPES as readonly string[]).includes(name);
+}
+
+/** Delays this long are dependency holds, not run times (see job-submit.ts). */
+const HOLD_THRESHOLD_MS = 365 * 24 * 3600_000;
+
+const iso = (ms: number | null | undefined): string | null => (typeof ms === 'number' && ms > 0 ? new Date(ms).toISOString() : null);
+
+export interface RecordInput {
+  job: BullJobLike;
+  type: JobType;
+  bullState: string;
+  now: number;
+  stuckAfterMs: number;
+}
+
+/** The Job record and the index row of a BullMQ job; null when its state is unknown (gone). */
+export function buildJobRow(input: RecordInput): JobRowInput | null {
+  const { job, type, now, stuckAfterMs } = input;
+  const base = baseStateOf(input.bullState, job.failedReason);
+  if (base === null || !job.id) return null;
+  const data = jobDataOf(job.data);
+  const priority = typeof (job.data as Partial<JobData>)?.priority === 'string' ? data.priority : priorityFromBullmq(job.opts.priority);
+  const progress = progressReportOf(job.progress);
+  const startedAt = base === 'pending' ? null : (job.processedOn ?? null) || null;
+  const finished = base === 'completed' || base === 'failed' || base === 'cancelled';
+  const finishedAt = finished ? (job.finishedOn ?? now) : null;
+  const progressAt = base === 'active' && progress && progress.at !== new Date(0).toISOString() ? Date.parse(progress.at) : null;
+  const paused = base === 'active' && progress?.paused === true;
+  const delay = job.delay ?? job.opts.delay ?? 0;
+  const error = base === 'failed' || base === 'cancelled' ? (job.failedReason ?? null) : null;
+  const state = deriveState(base, { paused, progressAt, startedAt, createdAt: job.timestamp }, now, stuckAfterMs);
+  const record: Job = {
+    id: job.id,
+    type,
+    state,
+    priority,
+    user: data.user,
+    createdAt: iso(job.timestamp) ?? new Date(now).toISOString(),
+    startedAt: iso(startedAt),
+    finishedAt: iso(finishedAt),
+    durationMs: startedAt !== null && finishedAt !== null ? Math.max(0, finishedAt - startedAt) : null,
+    attempts: Math.max(0, job.attemptsMade ?? 0),
+    maxAttempts: Math.max(1, job.opts.attempts ?? 1),
+    progress: progress ? stripReport(progress) : null,
+    eta: state === 'running' ? etaOf(startedAt, progress?.percent, now) : null,
+    runAt: base !== 'pending' ? null : data.runAt ? data.runAt : delay > 0 && delay < HOLD_THRESHOLD_MS ? iso(job.timestamp + delay) : null,
+    lastProgressAt: progress && progressAt !== null ? progress.at : null,
+    errorMessage: error === null ? null : error.slice(0, 10_000),
+    parentId: parentIdOf(job.parentKey),
+    workerId: base === 'active' ? (job.processedBy ?? null) : null,
+    updatedAt: new Date(now).toISOString(),
+  };
+  return {
+    id: job.id,
+    type,
+    priority,
+    user: data.user,
+    base,
+    paused,
+    createdAt: job.timestamp,
+    startedAt,
+    finishedAt,
+    progressAt,
+    search: searchText(job.id, data.user, data.config, error),
+    record,
+    payload: { data: job.data, opts: { priority: job.opts.priority, attempts: job.opts.attempts } },
+    detached: false,
+  };
+}
+
+function stripReport(p: ProgressReport): JobProgress {
+  return { percent: p.percent, step: p.step, stepIndex: p.stepIndex, stepCount: p.stepCount, message: p.message };
+}
+
+/** Linear ETA from the progress so far; null before any progress. */
+export function etaOf(startedAt: number | null, percent: number | undefined, now: number): string | null {
+  if (startedAt === null || !percent || percent <= 0 || percent > 100) return null;
+  const elapsed = Math.max(0, now - startedAt);
+  return new Date(startedAt + (elapsed * 100) / percent).toISOString();
+}
+
+export function searchText(id: string, user: string, config: unknown, error: string | null): string {
+  return `${id} ${user} ${JSON.stringify(config ?? {})} ${error ?? ''}`.toLowerCase();
+}
+
+/** A row re-stated at read time: derived state (stuck appears with time), ETA and position. */
+export function presentRow(
+  row: Pick<JobRowInput, 'base' | 'paused' | 'progressAt' | 'startedAt' | 'createdAt' | 'record'>,
+  now: number,
+  stuckAfterMs: number,
+  position?: number,
+): Job {
+  const state = deriveState(row.base, row, now, stuckAfterMs);
+  const record: Job = { ...row.record, state };
+  if (row.base === 'active') record.eta = state === 'running' ? etaOf(row.startedAt, row.record.progress?.percent, now) : null;
+  if (position !== undefined && row.base === 'pending') record.position = position;
+  else delete record.position;
+  return record;
+}
+
+/** The record of a job cancelled while pending (removed from BullMQ, kept in our index). */
+export function cancelledRow(row: JobRowInput, reason: string, now: number): JobRowInput {
+  const message = `${CANCELLED_PREFIX} ${reason}`;
+  return {
+    ...row,
+    base: 'cancelled',
+    paused: false,
+    finishedAt: now,
+    progressAt: null,
+    detached: true,
+    search: searchText(row.id, row.user, (row.payload?.data as Partial<JobData> | undefined)?.config, message),
+    record: {
+      ...row.record,
+      state: 'cancelled',
+      finishedAt: new Date(now).toISOString(),
+      durationMs: null,
+      eta: null,
+      errorMessage: message,
+      position: undefined,
+      workerId: null,
+      updatedAt: new Date(now).toISOString(),
+    },
+  };
+}
+
+/** The reason part of a cancelled job's failure reason. */
+export function cancelReasonOf(errorMessage: string | null): string | null {
+  if (!errorMessage?.startsWith(CANCELLED_PREFIX)) return null;
+  return errorMessage.slice(CANCELLED_PREFIX.length).trim() || 'cancelled';
+}
