@@ -13,6 +13,8 @@ export interface SseConnection {
   /** Wait until at least n events arrived (rejects after timeoutMs). */
   waitForEvents(n: number, timeoutMs?: number): Promise<ClusterEvent[]>;
   waitForComment(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  /** Wait until an event matching `match` arrived; resolves with it. */
+  waitForEvent(match: (event: ClusterEvent) => boolean, timeoutMs?: number): Promise<ClusterEvent>;
   /** Settles when the server ends the stream. */
   ended: Promise<void>;
   close(): void;
@@ -67,6 +69,10 @@ export function openSse(url: string, headers: Record<string, string>): Promise<S
         async waitForEvents(n, timeoutMs) {
           await waitUntil(() => events.length >= n, `${n} events`, timeoutMs);
           return events;
+        },
+        async waitForEvent(match, timeoutMs) {
+          await waitUntil(() => events.some(match), 'a matching event', timeoutMs);
+          return events.find(match)!;
         },
         waitForComment: (pattern, timeoutMs) => waitUntil(() => comments.some((c) => pattern.test(c)), `comment ${pattern}`, timeoutMs),
         close: () => req.destroy(),
