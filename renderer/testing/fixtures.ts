@@ -4,7 +4,7 @@
  * harness and UI benchmark; never imported by the app.
  */
 import type { CachedJob, CachedJobDetail, ClusterView } from '../../contract/admin-api.ts';
-import { JOB_TYPES, PRIORITIES, type JobState, type JobType, type Priority } from '../../contract/domain.ts';
+import { JOB_TYPES, type JobState, type JobType, type Priority } from '../../contract/domain.ts';
 import { JOB_CONFIG_SCHEMAS } from '../../contract/job-configs.ts';
 import type { JobStep, LogLine } from '../../contract/jobs.ts';
 
@@ -66,7 +66,8 @@ export function generateJobs(o: GenerateOptions): CachedJob[] {
   // Newest jobs are pending, then active, then finished ones further back in time.
   for (let i = 0; i < o.count; i++) {
     const type = JOB_TYPES[Math.floor(rnd() * JOB_TYPES.length)]!;
-    const priority: Priority = PRIORITIES[Math.min(3, Math.floor(rnd() * rnd() * 4.8))] ?? 'normal';
+    const pr = rnd();
+    const priority: Priority = pr < 0.06 ? 'critical' : pr < 0.22 ? 'high' : pr < 0.86 ? 'normal' : 'low';
     let state: JobState;
     if (i < pending) state = 'pending';
     else if (i < pending + running) state = 'running';

@@ -1,0 +1,225 @@
+/**
+ * A bulk action in two steps: first a dry run on each cluster says how many jobs it will touch;
+ * after confirmation it runs and shows what happened to each job (done, skipped with the reason,
+ * failed with the cluster's message).
+ */
+import { useEffect, useMemo, useState } from 'react';
+import type { ActionResult } from '../../../contract/api.ts';
+import { PRIORITIES, PRIORITY_LABELS, type Priority } from '../../../contract/domain.ts';
+import { errorMessage } from '../../api/admin-api-error.ts';
+import { useAdminApi } from '../../api/api-context.tsx';
+import { describeBulk } from '../../api/job-commands.ts';
+import { Dialog } from '../../components/dialog.tsx';
+import { formatCount } from '../../components/format.ts';
+import { useToastStore } from '../../store/toast-store.ts';
+import { BULK_LABELS, planBulk, requestOf, type BulkKind, type BulkTarget } from './bulk-plan.ts';
+
+type Phase =
+  | { step: 'counting' }
+  | { step: 'confirm'; counts: Map<string, number | string> }
+  | { step: 'running' }
+  | { step: 'done'; results: (ActionResult & { clusterId: string })[]; errors: string[]; totals: { ok: number; skipped: number; failed: number; matched: number } };
+
+const SHOWN_RESULTS = 300;
+
+/** The dialog of one bulk action over a target (selection or filter). */
+export function BulkActionDialog({ kind, target, onClose }: { kind: BulkKind; target: BulkTarget; onClose: () => void }) {
+  const api = useAdminApi();
+  const spec = BULK_LABELS[kind];
+  const [days, setDays] = useState(30);
+  const [priority, setPriority] = useState<Priority>('high');
+  const [run_, setRun] = useState<Extract<Phase, { step: 'running' | 'done' }> | null>(null);
+  const [counted, setCounted] = useState<{ key: string; counts: Map<string, number | string> } | null>(null);
+  // The plan is pure; the dry-run counts belong to the plan they were made for.
+  const [openedAt] = useState(() => Date.now());
+  const plans = useMemo(() => planBulk(kind, target, { days, now: openedAt }), [kind, target, days, openedAt]);
+  const countKey = `${days}:${priority}`;
+
+  useEffect(() => {
+    let live = true;
+    void Promise.all(
+      plans.map(async (p): Promise<[string, number | string]> => {
+        if (p.skipReason) return [p.cluster.id, p.skipReason];
+        try {
+          const r = await api.bulkAction(p.cluster.id, { ...requestOf(kind, p, priority), dryRun: true });
+          return [p.cluster.id, r.matched];
+        } catch (e) {
+          return [p.cluster.id, errorMessage(e)];
+        }
+      }),
+    ).then((entries) => {
+      if (live) setCounted({ key: countKey, counts: new Map(entries) });
+    });
+    return () => {
+      live = false;
+    };
+  }, [api, kind, plans, priority, countKey]);
+
+  const phase: Phase = run_ ?? (counted && counted.key === countKey ? { step: 'confirm', counts: counted.counts } : { step: 'counting' });
+  const total = phase.step === 'confirm' ? [...phase.counts.values()].reduce<number>((n, c) => n + (typeof c === 'number' ? c : 0), 0) : 0;
+  const notApplicable = plans.reduce((n, p) => n + p.notApplicable, 0);
+
+  async function run() {
+    if (phase.step !== 'confirm') return;
+    const counts = phase.counts;
+    setRun({ step: 'running' });
+    const results: (ActionResult & { clusterId: string })[] = [];
+    const errors: string[] = [];
+    const totals = { ok: 0, skipped: 0, failed: 0, matched: 0 };
+    for (const p of plans) {
+      if (p.skipReason || counts.get(p.cluster.id) === 0) continue;
+      try {
+        const r = await api.bulkAction(p.cluster.id, { ...requestOf(kind, p, priority), dryRun: false });
+        results.push(...r.results.map((x) => ({ ...x, clusterId: p.cluster.id })));
+        totals.ok += r.ok;
+        totals.skipped += r.skipped;
+        totals.failed += r.failed;
+        totals.matched += r.matched;
+      } catch (e) {
+        errors.push(`${p.cluster.name}: ${errorMessage(e)}`);
+      }
+    }
+    setRun({ step: 'done', results, errors, totals });
+    useToastStore.getState().push({
+      status: errors.length || totals.failed ? 'failure' : 'success',
+      title: `${spec.title}: ${describeBulk(totals)}`,
+      message: errors.join(' ') || undefined,
+    });
+  }
+
+  const several = target.clusters.length > 1;
+  const scopeWords = target.selected && kind !== 'delete-old' ? `the ${formatCount(target.selected.length)} selected jobs` : 'all jobs matching the current filter';
+  return (
+    <Dialog
+      title={spec.title}
+      size="medium"
+      onClose={onClose}
+      description={
+        kind === 'delete-old'
+          ? 'Deletes finished jobs (completed, failed, cancelled) that finished more than N days ago, within the current filter.'
+          : `${spec.verb} ${scopeWords}. Only ${spec.states.join(' / ')} jobs are affected.`
+      }
+      footer={
+        phase.step === 'done' ? (
+          <button type="button" className="btn btn-primary" onClick={onClose}>
+            Close
+          </button>
+        ) : (
+          <>
+            <button type="button" className="btn" onClick={onClose}>
+              Keep them
+            </button>
+            <button
+              type="button"
+              className={`btn ${kind === 'delete-old' || kind === 'cancel' ? 'btn-danger' : 'btn-primary'}`}
+              aria-disabled={phase.step !== 'confirm' || total === 0 || undefined}
+              onClick={() => total > 0 && void run()}
+            >
+              {phase.step === 'running' ? <span className="spinner" aria-hidden="true" /> : null}
+              {phase.step === 'confirm' ? `${spec.verb} ${formatCount(total)} job${total === 1 ? '' : 's'}` : phase.step === 'running' ? 'Working…' : 'Counting…'}
+            </button>
+          </>
+        )
+      }
+    >
+      {kind === 'delete-old' && phase.step !== 'done' ? (
+        <label className="field field-row">
+          <span className="field-label">Older than (days)</span>
+          <input className="input input-narrow" type="number" min={1} max={3650} value={days} onChange={(e) => setDays(Math.max(1, Math.min(3650, Number(e.target.value) || 1)))} />
+        </label>
+      ) : null}
+      {kind === 'set-priority' && phase.step !== 'done' ? (
+        <label className="field field-row">
+          <span className="field-label">New priority</span>
+          <select className="select" value={priority} onChange={(e) => setPriority(e.target.value as Priority)}>
+            {PRIORITIES.map((p) => (
+              <option key={p} value={p}>
+                {PRIORITY_LABELS[p]}
+              </option>
+            ))}
+          </select>
+        </label>
+      ) : null}
+      {phase.step === 'counting' ? (
+        <p role="status" className="bulk-count">
+          <span className="spinner" aria-hidden="true" /> Counting the jobs this will touch…
+        </p>
+      ) : null}
+      {phase.step === 'confirm' ? (
+        <div role="status" className="bulk-count">
+          <p>
+            This will {spec.verb.toLowerCase()} <strong className="num">{formatCount(total)}</strong> job{total === 1 ? '' : 's'}
+            {several ? ' in all' : ''}.
+            {notApplicable ? ` ${formatCount(notApplicable)} selected job${notApplicable === 1 ? '' : 's'} in other states will be left alone.` : ''}
+          </p>
+          {several || [...phase.counts.values()].some((c) => typeof c === 'string') ? (
+            <ul className="bulk-clusters">
+              {plans.map((p) => {
+                const c = phase.counts.get(p.cluster.id);
+                return (
+                  <li key={p.cluster.id}>
+                    <strong>{p.cluster.name}</strong>: {typeof c === 'number' ? `${formatCount(c)} job${c === 1 ? '' : 's'}` : c}
+                  </li>
+                );
+              })}
+            </ul>
+          ) : null}
+        </div>
+      ) : null}
+      {phase.step === 'running' ? (
+        <p role="status" className="bulk-count">
+          <span className="spinner" aria-hidden="true" /> Working on {formatCount(total)} jobs…
+        </p>
+      ) : null}
+      {phase.step === 'done' ? <BulkResults {...phase} several={several} /> : null}
+    </Dialog>
+  );
+}
+
+function BulkResults({ results, errors, totals, several }: Extract<Phase, { step: 'done' }> & { several: boolean }) {
+  return (
+    <div className="bulk-results">
+      <p role="status">
+        <strong>{describeBulk(totals)}</strong>
+      </p>
+      {errors.map((e) => (
+        <p key={e} className="error-note" role="alert">
+          {e}
+        </p>
+      ))}
+      {results.length ? (
+        <div className="table-wrap bulk-results-table">
+          <table className="grid" aria-label="Result per job">
+            <colgroup>
+              <col style={{ width: '22%' }} />
+              {several ? <col style={{ width: '16%' }} /> : null}
+              <col style={{ width: '14%' }} />
+              <col />
+            </colgroup>
+            <thead>
+              <tr>
+                <th scope="col">Job ID</th>
+                {several ? <th scope="col">Cluster</th> : null}
+                <th scope="col">Result</th>
+                <th scope="col">Message</th>
+              </tr>
+            </thead>
+            <tbody>
+              {results.slice(0, SHOWN_RESULTS).map((r) => (
+                <tr key={`${r.clusterId}/${r.id}`}>
+                  <td className="mono">{r.id}</td>
+                  {several ? <td>{r.clusterId}</td> : null}
+                  <td>
+                    <span className={`badge outcome-${r.outcome}`}>{r.outcome === 'ok' ? 'Done' : r.outcome === 'skipped' ? 'Skipped' : 'Failed'}</span>
+                  </td>
+                  <td title={r.message}>{r.message ?? ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {results.length > SHOWN_RESULTS ? <p className="muted">…and {formatCount(results.length - SHOWN_RESULTS)} more.</p> : null}
+        </div>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,127 @@
+/**
+ * The Jobs view's table: TanStack Virtual windows the rows (only what is on screen is in the DOM,
+ * so 100,000 jobs scroll like 100), TanStack Table renders the window with the shared column
+ * definitions. Rows not loaded yet show as placeholders while their page loads. A real <table>
+ * with spacer rows keeps table semantics; aria-rowcount/aria-rowindex give the true size.
+ */
+import { memo, useEffect, useMemo, useRef } from 'react';
+import { flexRender, useTable, type Row } from '@tanstack/react-table';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import type { CachedJob } from '../../../contract/admin-api.ts';
+import { moveBetweenRows, tableFeaturesNone, type Features, type TableColumn } from '../../components/data-table.tsx';
+import { jobKey, useUiStore } from '../../store/ui-store.ts';
+import type { JobPages } from './use-job-pages.ts';
+
+export const ROW_HEIGHT = 34;
+const OVERSCAN = 12;
+
+/** The virtualised job table. */
+export function VirtualJobTable({ pages, columns, label }: { pages: JobPages; columns: TableColumn<CachedJob>[]; label: string }) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const count = pages.total ?? 0;
+  // The virtualizer's functions are not memoisable; this component re-renders on scroll anyway.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer({
+    count,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: OVERSCAN,
+    // Before the first measurement (and in tests without layout) assume a typical viewport.
+    initialRect: { width: 1200, height: 700 },
+  });
+  const items = virtualizer.getVirtualItems();
+  const last = items.length ? items[items.length - 1]!.index : 0;
+  const { ensure } = pages;
+  useEffect(() => {
+    if (count > 0) ensure(last + OVERSCAN);
+  }, [last, count, ensure]);
+
+  const first = items.length ? items[0]!.index : 0;
+  const windowRows = useMemo(() => pages.rows.slice(first, last + 1), [pages.rows, first, last]);
+  const table = useTable({
+    features: tableFeaturesNone,
+    columns,
+    data: windowRows as CachedJob[],
+    getRowId: (j: CachedJob) => jobKey(j.clusterId, j.id),
+  });
+  const rowModel = table.getRowModel().rows;
+  const before = items.length ? items[0]!.start : 0;
+  const after = items.length ? virtualizer.getTotalSize() - items[items.length - 1]!.end : 0;
+
+  return (
+    <div className="virtual-scroll" ref={scrollRef} data-testid="jobs-scroll">
+      <table className="grid grid-sticky" aria-label={label} aria-rowcount={count + 1}>
+        <colgroup>
+          {columns.map((c, i) => (
+            <col key={c.id ?? i} style={c.layout?.width ? { width: c.layout.width } : undefined} />
+          ))}
+        </colgroup>
+        <thead>
+          <tr aria-rowindex={1}>
+            {table.getHeaderGroups()[0]!.headers.map((header) => (
+              <th key={header.id} scope="col" className={alignClass(header.column.columnDef as TableColumn<CachedJob>)}>
+                {header.id === 'select' ? <SelectAllLoaded rows={pages.rows} /> : <table.FlexRender header={header} />}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody onKeyDown={moveBetweenRows}>
+          {before > 0 ? <tr className="spacer" style={{ height: before }} aria-hidden="true" /> : null}
+          {items.map((item) => {
+            const row = rowModel[item.index - first];
+            return row ? (
+              <VirtualRow key={row.id} row={row} original={row.original} index={item.index} />
+            ) : (
+              <tr key={`loading-${item.index}`} className="placeholder-row" aria-rowindex={item.index + 2}>
+                <td colSpan={columns.length}>
+                  <div className="skeleton-row" />
+                </td>
+              </tr>
+            );
+          })}
+          {after > 0 ? <tr className="spacer" style={{ height: after }} aria-hidden="true" /> : null}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function alignClass(def: TableColumn<CachedJob>): string | undefined {
+  return def.layout?.align ? `align-${def.layout.align}` : undefined;
+}
+
+function RowView({ row, index }: { row: Row<Features, CachedJob>; original: CachedJob; index: number }) {
+  const job = row.original;
+  const cls = job.state === 'stuck' ? 'row-stuck' : job.state === 'failed' ? 'row-failed' : undefined;
+  return (
+    <tr className={cls} aria-rowindex={index + 2}>
+      {row.getAllCells().map((cell) => (
+        <td key={cell.id} className={alignClass(cell.column.columnDef as TableColumn<CachedJob>)}>
+          {flexRender(cell.column.columnDef.cell, cell.getContext())}
+        </td>
+      ))}
+    </tr>
+  );
+}
+
+// A row re-renders only when its job record or its position changed.
+const VirtualRow = memo(RowView, (a, b) => a.original === b.original && a.index === b.index);
+
+/** Header checkbox: selects or clears every loaded row. */
+function SelectAllLoaded({ rows }: { rows: readonly CachedJob[] }) {
+  const selectedCount = useUiStore((s) => Object.keys(s.selected).length);
+  const setSelected = useUiStore((s) => s.setSelected);
+  const all = rows.length > 0 && selectedCount >= rows.length;
+  return (
+    <input
+      type="checkbox"
+      className="checkbox"
+      aria-label={all ? 'Clear selection' : `Select all ${rows.length} loaded jobs`}
+      checked={all}
+      ref={(el) => {
+        if (el) el.indeterminate = selectedCount > 0 && !all;
+      }}
+      onChange={() => setSelected(rows.map((j) => jobKey(j.clusterId, j.id)), !all)}
+    />
+  );
+}
