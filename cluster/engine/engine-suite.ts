@@ -1,0 +1,401 @@
+/**
+ * The engine's integration suite, run against every datastore (engine.redis.test.ts,
+ * engine.pg.test.ts, engine-embedded.pg.test.ts). One datastore per file; each test works on its
+ * own job type or user so tests do not see each other's jobs. Test processors are real BullMQ
+ * Workers on the same datastore.
+ */
+import { UnrecoverableError, type Job as BullJob } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { ListJobsQuery, SubmitJobRequest } from '../../contract/api.ts';
+import { JOB_TYPES, type JobType, PRIORITIES, type Priority, priorityRank } from '../../contract/domain.ts';
+import { ClusterEvent, HistoryPage } from '../../contract/events.ts';
+import { Job, JobDetail } from '../../contract/jobs.ts';
+import { Summary } from '../../contract/metrics.ts';
+import type { Datastore } from '../datastore/open-datastore.ts';
+import { type BullJobEngine, createEngine } from './create-engine.ts';
+import { ADMIN, eventually, testDatastore, type TestDatastore, type TestKind } from './engine-test-support.ts';
+import { EngineError } from './job-engine.ts';
+
+const submit = (engine: BullJobEngine, r: Partial<SubmitJobRequest> & { type: JobType }) =>
+  engine.submit({ user: 'tester', priority: 'normal', config: {}, ...r } as SubmitJobRequest, ADMIN);
+const list = (engine: BullJobEngine, q: Partial<ListJobsQuery>) => engine.listJobs({ sort: '-created', limit: 50, ...q } as ListJobsQuery);
+
+async function engineError(promise: Promise<unknown>): Promise<EngineError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof EngineError) return error;
+    throw error;
+  }
+  throw new Error('expected an EngineError');
+}
+
+async function listAll(engine: BullJobEngine, q: Partial<ListJobsQuery>): Promise<Job[]> {
+  const out: Job[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await list(engine, { ...q, cursor, limit: q.limit ?? 200 });
+    out.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return out;
+}
+
+export function engineSuite(kind: TestKind): void {
+  let t: TestDatastore;
+  let ds: Datastore;
+  let ds2: Datastore;
+  let a: BullJobEngine;
+  let b: BullJobEngine;
+  const workers: { close(): Promise<void> }[] = [];
+
+  beforeAll(async () => {
+    t = await testDatastore(kind);
+    ds = await t.open();
+    // The second node: its own connections to the same datastore (embedded: same server).
+    ds2 = kind === 'embedded' ? ds : await t.open();
+    a = await createEngine({ datastore: ds, stuckAfterMs: 60_000 });
+    b = await createEngine({ datastore: ds2, stuckAfterMs: 60_000 });
+  });
+
+  afterAll(async () => {
+    for (const w of workers) await w.close();
+    await a?.close();
+    await b?.close();
+    if (ds2 !== ds) await ds2?.close();
+    await ds?.close();
+    await t?.cleanup();
+  });
+
+  function worker(type: JobType, processor: (job: BullJob) => Promise<unknown>, concurrency = 1) {
+    const { Worker } = ds.bullmq.classes;
+    const w = new Worker(type, processor, { ...ds.bullmq.options(), concurrency });
+    w.on('error', () => undefined);
+    workers.push(w);
+    return w;
+  }
+
+  test('1,000 jobs of mixed priority: positions and a real worker run critical first, FIFO within a priority', async () => {
+    const type: JobType = 'signal';
+    const submitted: Job[] = [];
+    const s0 = Date.now();
+    for (let i = 0; i < 1000; i++) {
+      submitted.push(await submit(a, { type, priority: PRIORITIES[(i * 7) % 4]!, user: `u${i % 5}` }));
+    }
+    console.log(`[${kind}] submitted 1,000 in ${Date.now() - s0} ms`);
+    const byPosition = await listAll(a, { type: [type], sort: 'position' });
+    expect(byPosition).toHaveLength(1000);
+    expect(byPosition.map((j) => j.position)).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1));
+    const ranks = byPosition.map((j) => priorityRank(j.priority));
+    expect(ranks).toEqual([...ranks].sort((x, y) => x - y));
+    // FIFO inside each priority: submission order.
+    const order = new Map(submitted.map((j, i) => [j.id, i]));
+    for (let i = 1; i < byPosition.length; i++) {
+      if (byPosition[i]!.priority === byPosition[i - 1]!.priority) expect(order.get(byPosition[i]!.id)!).toBeGreaterThan(order.get(byPosition[i - 1]!.id)!);
+    }
+    const t0 = Date.now();
+    const processed: string[] = [];
+    const w = worker(type, async (job) => {
+      processed.push(job.id!);
+      return { outputs: [], metrics: {}, nextSteps: [] };
+    });
+    await eventually(async () => processed.length === 1000, 60_000, '1,000 jobs processed');
+    const t1 = Date.now();
+    await w.close();
+    expect(processed).toEqual(byPosition.map((j) => j.id));
+    console.log(`[${kind}] processed 1,000 in ${t1 - t0} ms`);
+    await eventually(async () => (await list(a, { type: [type], state: ['completed'], limit: 1 })).items.length > 0 && (await a.summary()).queues.find((q) => q.type === type)!.counts.completed === 1000, 30_000, 'index caught up');
+  });
+
+  test('config is validated with the type schema; nothing is enqueued on errors; {} is valid for every type', async () => {
+    const before = (await a.summary()).total;
+    const bad = await engineError(submit(a, { type: 'backtest', config: { symbols: ['bad symbol'], capital: -1 } }));
+    expect(bad.code).toBe('validation_failed');
+    const paths = (bad.details as { path: string }[]).map((d) => d.path);
+    expect(paths).toEqual(expect.arrayContaining(['config.symbols.0', 'config.capital']));
+    const unknown = await engineError(submit(a, { type: 'training', config: { epochz: 3 } }));
+    expect(unknown.code).toBe('validation_failed');
+    expect(unknown.message).toContain('config');
+    const badDep = await engineError(submit(a, { type: 'report', dependsOn: ['nope-1'] }));
+    expect(badDep.code).toBe('validation_failed');
+    expect((await a.summary()).total).toBe(before);
+    for (const type of JOB_TYPES.filter((x) => x !== 'signal')) {
+      const job = await submit(a, { type, user: 'defaults' });
+      expect(Job.parse(job).state).toBe('pending');
+      const detail = JobDetail.parse(await a.getJob(job.id));
+      expect(Object.keys(detail.config).length).toBeGreaterThan(0);
+    }
+    await a.bulkAction({ action: 'delete', filter: { user: ['defaults'] }, dryRun: false }, ADMIN);
+    expect((await list(a, { user: ['defaults'] })).items).toHaveLength(0);
+  });
+
+  test('state mapping: running, paused, stuck, completed, failed, cancelled (by a worker), with detail', async () => {
+    const type: JobType = 'report';
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const w = worker(
+      type,
+      async (job) => {
+        const user = (job.data as { user: string }).user;
+        if (user === 'fails') throw new Error('data not available');
+        if (user === 'cancels') throw new UnrecoverableError('cancelled: force stopped by alice');
+        if (user === 'holds' || user === 'pauses') {
+          await job.log(JSON.stringify({ at: new Date().toISOString(), level: 'info', message: 'step one' }));
+          await job.updateProgress({ percent: 40, step: 'Load data', stepIndex: 1, stepCount: 3, message: '', at: new Date().toISOString(), paused: user === 'pauses', cpuPercent: 12, rssBytes: 1e6, steps: ['Prepare', 'Load data', 'Write'] });
+          await gate;
+        }
+        return { outputs: [{ name: 'r.csv', location: '/tmp/r.csv' }], metrics: { rows: 3 }, nextSteps: ['open it'] };
+      },
+      4,
+    );
+    const ok = await submit(a, { type, user: 'works' });
+    const fails = await submit(a, { type, user: 'fails' });
+    const cancels = await submit(a, { type, user: 'cancels' });
+    const holds = await submit(a, { type, user: 'holds' });
+    const pauses = await submit(a, { type, user: 'pauses' });
+    const state = async (id: string) => (await a.getJob(id)).state;
+    await eventually(async () => (await state(ok.id)) === 'completed', 15_000, 'completed');
+    await eventually(async () => (await state(fails.id)) === 'failed', 15_000, 'failed');
+    await eventually(async () => (await state(cancels.id)) === 'cancelled', 15_000, 'cancelled');
+    await eventually(async () => (await state(holds.id)) === 'running' && (await a.getJob(holds.id)).progress !== null, 15_000, 'running');
+    await eventually(async () => (await state(pauses.id)) === 'paused', 15_000, 'paused');
+    const running = JobDetail.parse(await a.getJob(holds.id));
+    expect(running.steps.map((s) => [s.name, s.status])).toEqual([['Prepare', 'done'], ['Load data', 'running'], ['Write', 'pending']]);
+    expect(running.logsTail.map((l) => l.message)).toEqual(['step one']);
+    expect(running.resources.samples.length).toBeGreaterThan(0);
+    expect(running.eta).not.toBeNull();
+    const cancelled = JobDetail.parse(await a.getJob(cancels.id));
+    expect(cancelled.cancelReason).toBe('force stopped by alice');
+    const failed = JobDetail.parse(await a.getJob(fails.id));
+    expect(failed.errorMessage).toBe('data not available');
+    expect(failed.errorStack).toContain('data not available');
+    const done = JobDetail.parse(await a.getJob(ok.id));
+    expect(done.result?.metrics).toEqual({ rows: 3 });
+    expect(done.durationMs).not.toBeNull();
+    // Stuck: the same running job seen by an engine with a tiny stuck threshold.
+    const impatient = await createEngine({ datastore: ds, stuckAfterMs: 1 });
+    try {
+      await new Promise((r) => setTimeout(r, 20));
+      expect((await impatient.getJob(holds.id)).state).toBe('stuck');
+      expect((await impatient.listJobs({ state: ['stuck'], type: [type], sort: '-created', limit: 10 })).items.map((j) => j.id)).toEqual([holds.id]);
+      expect((await impatient.summary()).counts.stuck).toBeGreaterThanOrEqual(1);
+    } finally {
+      await impatient.close();
+    }
+    const conflict = await engineError(a.jobAction(holds.id, 'stop', {}, ADMIN));
+    expect(conflict.code).toBe('conflict');
+    expect(conflict.message).toMatch(/not available/);
+    expect((await engineError(a.jobAction(holds.id, 'cancel', {}, ADMIN))).code).toBe('conflict');
+    release();
+    await eventually(async () => (await state(holds.id)) === 'completed' && (await state(pauses.id)) === 'completed', 15_000, 'released');
+    await w.close();
+    const summary = Summary.parse(await a.summary());
+    const q = summary.queues.find((x) => x.type === type)!;
+    expect(q.failureRate.value).toBeGreaterThan(0);
+    expect(q.processingRatePerMin.value).toBeGreaterThan(0);
+    expect(q.waitTimeP95Ms.value).not.toBeNull();
+  });
+
+  test('lists: filters, text search, sorts and keyset pagination; bad cursors are refused', async () => {
+    const type: JobType = 'matrix-build';
+    const made: Job[] = [];
+    for (let i = 0; i < 25; i++) {
+      made.push(await submit(a, { type, user: i % 2 ? 'carol' : 'dave', priority: PRIORITIES[i % 4]!, config: { horizonDays: 10 + i } }));
+    }
+    const all = await listAll(a, { type: [type], limit: 7 });
+    expect(all.map((j) => j.id)).toEqual([...made].reverse().map((j) => j.id));
+    const asc = await listAll(a, { type: [type], sort: 'created', limit: 4 });
+    expect(asc.map((j) => j.id)).toEqual(made.map((j) => j.id));
+    expect((await listAll(a, { type: [type], user: ['carol'] })).every((j) => j.user === 'carol')).toBe(true);
+    expect(await listAll(a, { type: [type], priority: ['critical', 'low'] })).toHaveLength(made.filter((j) => j.priority === 'critical' || j.priority === 'low').length);
+    const found = await listAll(a, { q: '"horizondays":17' });
+    expect(found.map((j) => j.id)).toEqual([made[7]!.id]);
+    expect((await listAll(a, { q: made[3]!.id.toUpperCase() })).map((j) => j.id)).toEqual([made[3]!.id]);
+    const byPriority = await listAll(a, { type: [type], sort: 'priority', limit: 5 });
+    expect(byPriority.map((j) => priorityRank(j.priority))).toEqual([...byPriority.map((j) => priorityRank(j.priority))].sort((x, y) => x - y));
+    const page = await list(a, { type: [type], limit: 5 });
+    expect(page.nextCursor).not.toBeNull();
+    for (const cursor of ['garbage!', 'eyJ2Ijo5fQ', Buffer.from('{"v":1,"s":"created","k":1,"i":"x"}').toString('base64url')]) {
+      const error = await engineError(list(a, { type: [type], cursor, sort: '-created' }));
+      expect(error.code).toBe('bad_request');
+      expect(error.message).toMatch(/cursor/);
+    }
+    // Pending jobs carry their position, and it matches the position order.
+    const positions = await listAll(a, { type: [type], sort: 'position' });
+    expect(positions.map((j) => j.position)).toEqual(positions.map((_, i) => i + 1));
+  });
+
+  test('actions: cancel, retry, delete, set-priority, queue pause/resume/concurrency, with conflicts', async () => {
+    const type: JobType = 'backtest';
+    await a.settle();
+    const startId = await a.lastEventId();
+    const low = await submit(a, { type, priority: 'low', user: 'erin' });
+    const normal = await submit(a, { type, priority: 'normal', user: 'erin' });
+    expect(normal.position).toBe(1);
+    const raised = await a.jobAction(low.id, 'set-priority', { priority: 'critical' }, ADMIN);
+    expect(raised.job?.priority).toBe('critical');
+    expect(raised.job?.position).toBe(1);
+    expect((await a.getJob(normal.id)).position).toBe(2);
+    const cancelled = await a.jobAction(normal.id, 'cancel', { reason: 'not needed' }, ADMIN);
+    expect(cancelled.job?.state).toBe('cancelled');
+    expect((await a.getJob(normal.id)).cancelReason).toBe('alice: not needed');
+    expect((await engineError(a.jobAction(normal.id, 'cancel', {}, ADMIN))).code).toBe('conflict');
+    expect((await engineError(a.jobAction(normal.id, 'set-priority', { priority: 'high' }, ADMIN))).code).toBe('conflict');
+    expect((await engineError(a.jobAction(low.id, 'retry', {}, ADMIN))).code).toBe('conflict');
+    expect((await engineError(a.jobAction('backtest-missing', 'cancel', {}, ADMIN))).code).toBe('not_found');
+    const retried = await a.jobAction(normal.id, 'retry', {}, ADMIN);
+    expect(retried.job?.state).toBe('pending');
+    await a.jobAction(normal.id, 'delete', {}, ADMIN);
+    expect((await engineError(a.getJob(normal.id))).code).toBe('not_found');
+
+    const paused = await a.queueAction(type, 'pause', {}, ADMIN);
+    expect(paused.paused).toBe(true);
+    const resumed = await a.queueAction(type, 'resume', {}, ADMIN);
+    expect(resumed.paused).toBe(false);
+    const sized = await a.queueAction(type, 'set-concurrency', { concurrency: 5 }, ADMIN);
+    expect(sized.concurrency).toBe(5);
+    expect((await b.queues()).find((q) => q.type === type)!.concurrency).toBe(5);
+    expect((await engineError(a.queueAction(type, 'set-concurrency', {}, ADMIN))).code).toBe('validation_failed');
+    await a.settle();
+    const { events } = await a.readEvents(startId, 1000);
+    const queueEvents = events.filter((e) => e.kind === 'queue' && e.type === type);
+    expect(queueEvents.some((e) => e.kind === 'queue' && e.paused)).toBe(true);
+    expect(queueEvents.some((e) => e.kind === 'queue' && e.concurrency === 5)).toBe(true);
+  });
+
+  test('dependsOn: a job waits until its dependencies completed', async () => {
+    const type: JobType = 'training';
+    const first = await submit(a, { type, user: 'frank' });
+    const second = await submit(a, { type, user: 'frank', dependsOn: [first.id] });
+    expect(second.state).toBe('pending');
+    expect((await a.getJob(second.id)).dependsOn).toEqual([first.id]);
+    const ran: string[] = [];
+    const w = worker(type, async (job) => {
+      ran.push(job.id!);
+      return null;
+    });
+    await eventually(async () => ran.length === 2, 20_000, 'both ran');
+    expect(ran).toEqual([first.id, second.id]);
+    await w.close();
+  });
+
+  test('bulk actions by ids and by filter, with a dry run', async () => {
+    const type: JobType = 'sweep';
+    const jobs: Job[] = [];
+    for (let i = 0; i < 12; i++) jobs.push(await submit(a, { type, user: 'grace' }));
+    const dry = await a.bulkAction({ action: 'cancel', filter: { type: [type], user: ['grace'] }, dryRun: true }, ADMIN);
+    expect(dry).toMatchObject({ matched: 12, ok: 0, results: [] });
+    expect((await list(a, { type: [type], state: ['pending'] })).items).toHaveLength(12);
+    const byIds = await a.bulkAction({ action: 'set-priority', priority: 'high', ids: [jobs[0]!.id, jobs[1]!.id, 'sweep-nope'], dryRun: false }, ADMIN);
+    expect(byIds.ok).toBe(2);
+    expect(byIds.failed).toBe(1);
+    expect(byIds.results.find((r) => r.id === 'sweep-nope')?.outcome).toBe('failed');
+    await eventually(async () => (await a.getJob(jobs[0]!.id)).priority === 'high', 10_000, 'priority applied');
+    const cancel = await a.bulkAction({ action: 'cancel', filter: { type: [type], user: ['grace'] }, dryRun: false }, ADMIN);
+    expect(cancel.matched).toBe(12);
+    expect(cancel.ok).toBe(12);
+    await eventually(async () => (await listAll(a, { type: [type], state: ['cancelled'] })).length === 12, 10_000, 'all cancelled');
+    const again = await a.bulkAction({ action: 'cancel', ids: jobs.map((j) => j.id), dryRun: false }, ADMIN);
+    expect(again.skipped).toBe(12);
+    expect(again.results[0]!.message).toMatch(/cancelled/);
+    const retry = await a.bulkAction({ action: 'retry', filter: { type: [type], state: ['cancelled'] }, dryRun: false }, ADMIN);
+    expect(retry.ok).toBe(12);
+    await eventually(async () => (await listAll(a, { type: [type], state: ['pending'] })).length === 12, 10_000, 'all pending again');
+  });
+
+  test('two engines on one datastore act as one cluster, and see the same events', async () => {
+    const type: JobType = 'sweep';
+    await a.settle();
+    await b.settle();
+    const startId = await a.lastEventId();
+    const job = await submit(a, { type, user: 'heidi' });
+    const seenByB = await eventually(async () => (await list(b, { user: ['heidi'] })).items[0], 10_000, 'listed on b');
+    expect(seenByB.id).toBe(job.id);
+    const cancelled = await b.jobAction(job.id, 'cancel', {}, { ...ADMIN, name: 'bob' });
+    expect(cancelled.job?.state).toBe('cancelled');
+    expect((await a.getJob(job.id)).state).toBe('cancelled');
+    await a.settle();
+    await b.settle();
+    const last = await a.lastEventId();
+    expect(await b.lastEventId()).toBe(last);
+    const fromA = (await a.readEvents(startId, 1000)).events;
+    const fromB = (await b.readEvents(startId, 1000)).events;
+    expect(fromA.length).toBeGreaterThan(0);
+    expect(fromB).toEqual(fromA);
+    const ids = fromA.map((e) => BigInt(e.id));
+    for (let i = 1; i < ids.length; i++) expect(ids[i]! - ids[i - 1]!).toBe(1n);
+    for (const e of fromA) ClusterEvent.parse(e);
+    // Each job change was recorded once although two recorders watched every queue.
+    const heidi = fromA.filter((e) => e.kind === 'job' && e.job.id === job.id);
+    expect(heidi.filter((e) => e.kind === 'job' && e.change === 'added')).toHaveLength(1);
+    expect(heidi.at(-1)).toMatchObject({ job: { state: 'cancelled' } });
+    // Wake-ups reach the other engine.
+    let woke = false;
+    const stop = b.onEventsAvailable(() => (woke = true));
+    await submit(a, { type, user: 'heidi' });
+    await eventually(async () => woke, 10_000, 'wake-up on b');
+    stop();
+  });
+
+  test('history rebuilds the full set of jobs, removed ones included', async () => {
+    await a.settle();
+    const cache = new Map<string, Job>();
+    let cursor: string | undefined;
+    let eventId = '0';
+    for (;;) {
+      const page = HistoryPage.parse(await a.history(cursor, 300));
+      for (const j of page.items) cache.set(j.id, j);
+      for (const r of page.removed) cache.delete(r.id);
+      if (cursor === undefined) eventId = page.eventId;
+      cursor = page.cursor;
+      if (!page.hasMore) break;
+    }
+    const everything = await listAll(a, { limit: 500 });
+    expect(new Set(cache.keys())).toEqual(new Set(everything.map((j) => j.id)));
+    for (const j of everything) expect(cache.get(j.id)!.state).toBe(j.state);
+    expect(BigInt(eventId)).toBeGreaterThan(0n);
+    const again = await a.history(cursor, 100);
+    expect(again.items).toHaveLength(0);
+    expect(again.cursor).toBe(cursor);
+    expect((await engineError(a.history('abc', 10))).code).toBe('bad_request');
+  });
+
+  test('events: reading after an id older than the retained ones gives reset', async () => {
+    const last = await a.lastEventId();
+    const small = await createEngine({ datastore: ds, retainEvents: { maxEvents: 5, maxAgeMs: 3600_000 } });
+    try {
+      await small.housekeeping();
+      const old = await small.readEvents('1', 10);
+      expect(old.reset).toBe(true);
+      const recent = await small.readEvents(String(BigInt(last) - 2n), 10);
+      expect(recent.reset).toBe(false);
+      expect(recent.events.length).toBeGreaterThanOrEqual(2);
+      expect((await small.readEvents(String(BigInt(last) + 1000n), 10)).reset).toBe(true);
+      expect((await small.readEvents(null, 10)).lastId).toBe(await small.lastEventId());
+    } finally {
+      await small.close();
+    }
+  });
+
+  test('audit records are kept in the datastore, newest first, paged', async () => {
+    for (let i = 0; i < 3; i++) {
+      await a.appendAudit({ at: new Date().toISOString(), actor: 'alice', role: 'admin', action: `job.cancel`, target: `job-${i}`, sourceAddress: '127.0.0.1', status: 200, result: 'ok' });
+    }
+    const first = await b.listAudit(undefined, 2);
+    expect(first.items.map((r) => r.target)).toEqual(['job-2', 'job-1']);
+    const second = await b.listAudit(first.nextCursor!, 2);
+    expect(second.items.map((r) => r.target)).toEqual(['job-0']);
+    expect(second.nextCursor).toBeNull();
+  });
+
+  describe('health', () => {
+    test('reports the datastore reachable with a latency', async () => {
+      const h = await a.health();
+      expect(h.reachable).toBe(true);
+      expect(h.latencyMs).toBeGreaterThanOrEqual(0);
+      expect(a.datastore).toBe(kind);
+    });
+  });
+}
+
+export type { Priority };
