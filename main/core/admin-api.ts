@@ -28,9 +28,9 @@ import { Job, JobDetail, LogPage } from '../../contract/jobs.ts';
 import { QueueMetrics, ResourceSample, Summary, WorkerNode, type StateCounts } from '../../contract/metrics.ts';
 import { AdminError } from './admin-error.ts';
 import type { AdminEventHub } from './admin-event-hub.ts';
-import type { JobCache } from './cache/job-cache.ts';
+import type { JobCache } from './cache/job-ctx.cache.ts';
 import { ClusterRequestError } from './clusters/cluster-errors.ts';
-import type { ClusterRegistry } from './clusters/cluster-registry.ts';
+import type { ClusterRegistry } from './clusters/cluster-ctx.registry.ts';
 import { exportJobs } from './job-export.ts';
 import type { SettingsService } from './settings/settings-service.ts';
 
@@ -68,50 +68,49 @@ function emptyCounts(): StateCounts {
 }
 
 export function createAdminApi(ctx: AdminApiContext): AdminApi {
-  const { cache, registry } = ctx;
-  const http = (clusterId: string) => registry.client(clusterId).http;
+  const http = (clusterId: string) => ctx.registry.client(clusterId).http;
   const enc = encodeURIComponent;
 
   /** Ask the cluster live; on a connection problem use the cached snapshot of `kind`. */
   async function liveOrSnapshot<T>(clusterId: string, kind: 'queues' | 'workers', fetcher: () => Promise<T>, fallback: T): Promise<T> {
     try {
       const value = await fetcher();
-      cache.saveSnapshot(clusterId, kind, value);
+      ctx.cache.saveSnapshot(clusterId, kind, value);
       return value;
     } catch (error) {
       if (!isConnectionProblem(error)) throw error;
-      return cache.snapshot<T>(clusterId, kind)?.body ?? fallback;
+      return ctx.cache.snapshot<T>(clusterId, kind)?.body ?? fallback;
     }
   }
 
   function upsertFromCluster(clusterId: string, jobs: readonly z.infer<typeof Job>[]): void {
     if (jobs.length === 0) return;
-    const changed = cache.applyBatch(clusterId, { jobs, removed: [] });
+    const changed = ctx.cache.applyBatch(clusterId, { jobs, removed: [] });
     if (changed.length > 0) ctx.events.jobsChanged(clusterId, changed);
   }
 
   function clustersAsked(ids: readonly string[] | undefined): string[] {
-    if (!ids) return registry.ids();
-    for (const id of ids) registry.view(id); // unknown id → clear error
+    if (!ids) return ctx.registry.ids();
+    for (const id of ids) ctx.registry.view(id); // unknown id → clear error
     return [...ids];
   }
 
   const api: Omit<AdminApi, 'onEvent'> = {
     async listClusters() {
-      return registry.list();
+      return ctx.registry.list();
     },
     async addCluster(input) {
-      return registry.add(ClusterInput.parse(input));
+      return ctx.registry.add(ClusterInput.parse(input));
     },
     async updateCluster(id, patch) {
-      return registry.update(id, ClusterInput.partial().parse(patch));
+      return ctx.registry.update(id, ClusterInput.partial().parse(patch));
     },
     async removeCluster(id) {
-      await registry.remove(id);
+      await ctx.registry.remove(id);
       return { ok: true as const };
     },
     async testConnection(input) {
-      return registry.test(ClusterInput.parse(input));
+      return ctx.registry.test(ClusterInput.parse(input));
     },
     async setLocalClusterEnabled(enabled) {
       return ctx.setLocalClusterEnabled(enabled);
@@ -120,27 +119,27 @@ export function createAdminApi(ctx: AdminApiContext): AdminApi {
     async queryJobs(rawQuery) {
       const query = JobQuery.parse(rawQuery);
       const ids = query.clusterIds ? clustersAsked(query.clusterIds) : undefined;
-      const page = cache.queryJobs({ clusterIds: ids, filter: query.filter, sort: query.sort, cursor: query.cursor, limit: query.limit });
+      const page = ctx.cache.queryJobs({ clusterIds: ids, filter: query.filter, sort: query.sort, cursor: query.cursor, limit: query.limit });
       // Fresh for connected clusters, the last sync time for the others; the oldest wins.
       const now = new Date().toISOString();
       let syncedAt: string | null = now;
-      for (const id of ids ?? registry.ids()) {
-        const at = registry.isOnline(id) ? now : cache.syncState(id).lastSyncAt;
+      for (const id of ids ?? ctx.registry.ids()) {
+        const at = ctx.registry.isOnline(id) ? now : ctx.cache.syncState(id).lastSyncAt;
         if (at === null) continue;
         if (syncedAt === null || at < syncedAt) syncedAt = at;
       }
-      return { ...page, syncedAt: (ids ?? registry.ids()).length === 0 ? null : syncedAt };
+      return { ...page, syncedAt: (ids ?? ctx.registry.ids()).length === 0 ? null : syncedAt };
     },
 
     async getJob(clusterId, jobId): Promise<CachedJobDetail> {
-      registry.view(clusterId);
+      ctx.registry.view(clusterId);
       try {
         const detail = await http(clusterId).get(`/api/v1/jobs/${enc(jobId)}`, JobDetail);
-        cache.saveDetail(clusterId, detail);
+        ctx.cache.saveDetail(clusterId, detail);
         return { ...detail, clusterId, fromCache: false };
       } catch (error) {
         if (!isConnectionProblem(error)) throw error;
-        const cached = cache.getDetail(clusterId, jobId);
+        const cached = ctx.cache.getDetail(clusterId, jobId);
         if (!cached) {
           throw new AdminError('not-found', `Job ${jobId} is not in the cache and its cluster cannot be reached right now.`, 404);
         }
@@ -149,13 +148,13 @@ export function createAdminApi(ctx: AdminApiContext): AdminApi {
     },
 
     async getJobLogs(clusterId, jobId, page) {
-      registry.view(clusterId);
+      ctx.registry.view(clusterId);
       try {
         return await http(clusterId).get(`/api/v1/jobs/${enc(jobId)}/logs`, LogPage, { query: page });
       } catch (error) {
         if (!isConnectionProblem(error)) throw error;
         // Offline: the log tail saved with the job's detail is all there is.
-        const cached = cache.getDetail(clusterId, jobId);
+        const cached = ctx.cache.getDetail(clusterId, jobId);
         if (!cached || cached.logsTail.length === 0) {
           throw new AdminError('cluster-unreachable', 'The logs need a connection to the cluster, which cannot be reached right now.', 502);
         }
@@ -173,15 +172,15 @@ export function createAdminApi(ctx: AdminApiContext): AdminApi {
         clusters.map(async (clusterId) => {
           let summary: Summary | null = null;
           let fromCache = true;
-          const snap = cache.snapshot<Summary>(clusterId, 'summary');
-          if (registry.isOnline(clusterId)) {
+          const snap = ctx.cache.snapshot<Summary>(clusterId, 'summary');
+          if (ctx.registry.isOnline(clusterId)) {
             if (snap && Date.now() - Date.parse(snap.at) < FRESH_MS) {
               summary = Summary.parse(snap.body);
               fromCache = false;
             } else {
               try {
                 summary = await http(clusterId).get('/api/v1/summary', Summary, { timeoutMs: 5_000 });
-                cache.saveSnapshot(clusterId, 'summary', summary);
+                ctx.cache.saveSnapshot(clusterId, 'summary', summary);
                 fromCache = false;
               } catch (error) {
                 if (!isConnectionProblem(error)) throw error;
@@ -191,7 +190,7 @@ export function createAdminApi(ctx: AdminApiContext): AdminApi {
           if (!summary && snap) summary = Summary.safeParse(snap.body).data ?? null;
           out.push({ clusterId, summary, fromCache });
           // Live counts when we have them; the cache's counts for an offline cluster.
-          const c = summary && !fromCache ? { counts: summary.counts, total: summary.total } : cache.countsByState([clusterId]);
+          const c = summary && !fromCache ? { counts: summary.counts, total: summary.total } : ctx.cache.countsByState([clusterId]);
           for (const s of JOB_STATES) counts[s] += c.counts[s];
           total += c.total;
         }),
@@ -205,31 +204,31 @@ export function createAdminApi(ctx: AdminApiContext): AdminApi {
       const clusters = ids ? clustersAsked(ids) : undefined;
       const { spanMs, bucketMs } = RANGES[range];
       const to = Math.ceil(Date.now() / bucketMs) * bucketMs;
-      return cache.activity(clusters, to - spanMs, to, bucketMs);
+      return ctx.cache.activity(clusters, to - spanMs, to, bucketMs);
     },
 
     async getQueues(clusterId) {
-      registry.view(clusterId);
+      ctx.registry.view(clusterId);
       return liveOrSnapshot(clusterId, 'queues', () => http(clusterId).get('/api/v1/queues', z.array(QueueMetrics)), [] as QueueMetrics[]);
     },
 
     async getWorkers(clusterId) {
-      registry.view(clusterId);
+      ctx.registry.view(clusterId);
       return liveOrSnapshot(clusterId, 'workers', () => http(clusterId).get('/api/v1/workers', z.array(WorkerNode)), [] as WorkerNode[]);
     },
 
     async getResources(clusterId, range) {
-      registry.view(clusterId);
+      ctx.registry.view(clusterId);
       const since = Date.now() - RANGES[range].spanMs;
       try {
         const samples = await http(clusterId).get('/api/v1/resources', z.array(ResourceSample), {
           query: { since: new Date(since).toISOString() },
         });
-        cache.recordResourceSamples(clusterId, samples);
+        ctx.cache.recordResourceSamples(clusterId, samples);
         return samples;
       } catch (error) {
         if (!isConnectionProblem(error)) throw error;
-        return cache.resourceSamples(clusterId, since);
+        return ctx.cache.resourceSamples(clusterId, since);
       }
     },
 
@@ -243,7 +242,7 @@ export function createAdminApi(ctx: AdminApiContext): AdminApi {
       const result = await http(clusterId).post(`/api/v1/jobs/${enc(jobId)}/actions/${action}`, body ?? {}, ActionResult);
       if (result.job) upsertFromCluster(clusterId, [result.job]);
       if (action === 'delete' && result.outcome === 'ok') {
-        cache.applyBatch(clusterId, { jobs: [], removed: [jobId] });
+        ctx.cache.applyBatch(clusterId, { jobs: [], removed: [jobId] });
         ctx.events.jobsChanged(clusterId, [jobId]);
       }
       return result;
@@ -256,7 +255,7 @@ export function createAdminApi(ctx: AdminApiContext): AdminApi {
       if (response.action === 'delete') {
         const gone = response.results.filter((r) => r.outcome === 'ok').map((r) => r.id);
         if (gone.length > 0) {
-          cache.applyBatch(clusterId, { jobs: [], removed: gone });
+          ctx.cache.applyBatch(clusterId, { jobs: [], removed: gone });
           ctx.events.jobsChanged(clusterId, gone);
         }
       }
@@ -272,7 +271,7 @@ export function createAdminApi(ctx: AdminApiContext): AdminApi {
     async exportJobs(rawQuery, format) {
       const query = JobQuery.parse(rawQuery);
       const ids = query.clusterIds ? clustersAsked(query.clusterIds) : undefined;
-      return exportJobs(cache.iterateJobs(ids, query.filter, query.sort), format);
+      return exportJobs(ctx.cache.iterateJobs(ids, query.filter, query.sort), format);
     },
 
     async listSchedules(clusterId) {

@@ -169,7 +169,7 @@ export class ClusterClient {
         if (stop.aborted) break;
         if (error instanceof ResyncNeeded) continue;
         const problem = asClusterError(error, this.options.endpoint.url);
-        if (problem instanceof StreamEnded && this.state.status === 'online') {
+        if (problem instanceof StreamEnded && (this.state.status === 'online' || this.state.status === 'degraded')) {
           // A stream that was fine and ended: reconnect soon, say so without alarming.
           this.setState({ status: 'connecting', lastError: `reconnecting: ${problem.message}`, problem: null });
         } else {
