@@ -52,6 +52,14 @@ describe('MarketDataProvider', () => {
     expect(readdirSync(dir)).toEqual(['market']);
   });
 
+  it('is safe when two providers seed the same folder at once: one copy wins, none is left behind', async () => {
+    const dir = folder('md-race-local');
+    const [a, b] = [new MarketDataProvider(dir), new MarketDataProvider(dir)];
+    const [sa, sb] = await Promise.all([a.load('ALPH'), b.load('ALPH')]);
+    expect(sa.close).toEqual(sb.close);
+    expect(readdirSync(dir)).toEqual(['market']);
+  });
+
   it('is safe when two processes seed the same folder at once', async () => {
     const dir = folder('md-race');
     const script = path.join(dir, 'seed.mts');
