@@ -28,9 +28,9 @@ import { Job, JobDetail, LogPage } from '../../contract/jobs.ts';
 import { QueueMetrics, ResourceSample, Summary, WorkerNode, type StateCounts } from '../../contract/metrics.ts';
 import { AdminError } from './admin-error.ts';
 import type { AdminEventHub } from './admin-event-hub.ts';
-import type { JobCache } from './cache/job-ctx.cache.ts';
+import type { JobCache } from './cache/job-cache.ts';
 import { ClusterRequestError } from './clusters/cluster-errors.ts';
-import type { ClusterRegistry } from './clusters/cluster-ctx.registry.ts';
+import type { ClusterRegistry } from './clusters/cluster-registry.ts';
 import { exportJobs } from './job-export.ts';
 import type { SettingsService } from './settings/settings-service.ts';
 
