@@ -83,7 +83,7 @@ export const trainingHandler: JobHandler<'training'> = {
       if (!Number.isFinite(loss)) throw new JobError('bad-input', `training diverged at epoch ${epoch} (loss ${loss}); lower learningRate (now ${config.learningRate})`);
       ctx.progress(epoch / config.epochs, `epoch ${epoch}/${config.epochs} loss ${loss.toFixed(6)}`);
       if (epoch === 1 || epoch % logEvery === 0 || epoch === config.epochs) ctx.log('info', `epoch ${epoch}/${config.epochs} loss ${loss.toFixed(6)}`);
-      if (config.epochDelayMs > 0) await sleep(config.epochDelayMs);
+      if (config.epochDelayMs > 0 && epoch < config.epochs) await sleep(config.epochDelayMs);
     }
 
     await ctx.step('Evaluate', `${sets.validY.length} validation rows`);
