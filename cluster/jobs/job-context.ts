@@ -25,14 +25,14 @@ export interface JobControl {
   stopReason?(): string | undefined;
 }
 
-/** Callbacks through which a running job reports. Returned promises are awaited at checkpoints. */
+/** Callbacks through which a running job reports. A returned promise is awaited at the next checkpoint. */
 export interface JobCallbacks {
-  onProgress?(progress: JobProgress): void | Promise<void>;
-  onLog?(level: LogLevel, message: string): void | Promise<void>;
+  onProgress?(progress: JobProgress): unknown;
+  onLog?(level: LogLevel, message: string): unknown;
   /** The handler is now holding at a checkpoint (state `paused`). */
-  onPaused?(progress: JobProgress): void | Promise<void>;
+  onPaused?(progress: JobProgress): unknown;
   /** The handler continues after a pause. */
-  onResumed?(progress: JobProgress): void | Promise<void>;
+  onResumed?(progress: JobProgress): unknown;
 }
 
 /** One child backtest of a sweep as the runtime collected it (from the flow's children). */
@@ -180,8 +180,7 @@ export class LocalJobContext<C> implements JobContext<C> {
   }
 
   log(level: LogLevel, message: string): void {
-    const result = this.options.onLog?.(level, message);
-    if (result) this.track(result, 'log');
+    this.track(this.options.onLog?.(level, message), 'log');
   }
 
   async checkpoint(label = this.latest.step): Promise<void> {
@@ -245,17 +244,22 @@ export class LocalJobContext<C> implements JobContext<C> {
     const now = Date.now();
     if (!force && now - this.lastReportAt < this.intervalMs) return;
     this.lastReportAt = now;
-    const result = this.options.onProgress?.(this.latest);
-    if (result) this.track(result, 'progress');
+    this.track(this.options.onProgress?.(this.latest), 'progress');
   }
 
-  private track(result: Promise<void>, what: string): void {
+  private track(result: unknown, what: string): void {
+    // Callbacks may return anything (process.send returns a boolean); only promises are awaited.
+    if (!isPromiseLike(result)) return;
     // A failed progress/log write (datastore blip) must not fail the computation; it is reported.
-    const guarded = result.catch((error: unknown) => {
+    const guarded = Promise.resolve(result).catch((error: unknown) => {
       console.warn(`job ${this.jobId}: ${what} report failed: ${error instanceof Error ? error.message : String(error)}`);
     });
     this.pending = Promise.all([this.pending, guarded]).then(() => undefined);
   }
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 
 /** Promise-based delay (used for pause polling and training's explicit epochDelayMs). */
