@@ -15,6 +15,7 @@ import type { JobRow } from '../datastore/shared-store.ts';
 import type { EngineContext } from './engine-context.ts';
 import { CUSTOM_EVENTS } from './event-recorder.ts';
 import { type Actor, EngineError, type JobData } from './job-engine.ts';
+import { runningControlAvailable } from './running-control.ts';
 
 export interface ActionOptions {
   /** Wait until the local recorder applied the change (single actions); bulk actions skip it. */
@@ -148,7 +149,7 @@ async function setPriority(ctx: EngineContext, row: JobRow, body: JobActionBody,
  */
 async function control(ctx: EngineContext, row: JobRow, action: JobAction, reason: string): Promise<JobRow | null> {
   if (!RUNNING_CONTROL.includes(action)) throw new EngineError('bad_request', `unknown action '${action}'`);
-  if (!ctx.settings.runningJobControl) {
+  if (!(await runningControlAvailable(ctx))) {
     throw new EngineError(
       'conflict',
       `${JOB_ACTION_LABELS[action].toLowerCase()} of running jobs is not available on this cluster yet: its worker nodes do not serve running-job control`,

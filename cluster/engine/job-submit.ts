@@ -13,13 +13,14 @@
  */
 import { describeZodError, fieldErrors, SubmitJobRequest, type SubmitJobRequest as SubmitJobRequestType } from '../../contract/api.ts';
 import { BULLMQ_PRIORITY, type JobType } from '../../contract/domain.ts';
-import { JOB_CONFIG_SCHEMAS } from '../../contract/job-configs.ts';
+import { JOB_CONFIG_SCHEMAS, type SweepConfig } from '../../contract/job-configs.ts';
 import type { Job } from '../../contract/jobs.ts';
 import type { EngineContext } from './engine-context.ts';
 import { newJobId } from './engine-context.ts';
 import { addedKey } from './event-recorder.ts';
 import { buildJobRow } from './job-record.ts';
 import { EngineError, type JobData } from './job-engine.ts';
+import { addSweepFlow, checkSweepGrid } from './sweep-flow.ts';
 
 /** How long a job waiting for its dependencies is held (it is released long before). */
 export const HOLD_DELAY_MS = 10 * 365 * 24 * 3600_000;
@@ -45,6 +46,7 @@ export async function submitJob(ctx: EngineContext, input: SubmitJobRequestType)
   );
   if (problems.length > 0) throw new EngineError('validation_failed', problems.map((p) => `${p.path}: ${p.message}`).join('; '), problems);
   const waiting = dependsOn.filter((id) => rows.get(id)!.base !== 'completed');
+  if (request.type === 'sweep') checkSweepGrid(config.data as SweepConfig);
 
   const id = newJobId(request.type);
   const now = Date.now();
@@ -59,12 +61,16 @@ export async function submitJob(ctx: EngineContext, input: SubmitJobRequestType)
   const runDelay = request.runAt ? Math.max(0, Date.parse(request.runAt) - now) : 0;
   for (const dep of waiting) await ctx.store.putSetting(dependencyKey(dep, id), { jobId: id, type: request.type });
   const queue = ctx.queue(request.type);
-  const job = await queue.add(request.type, data, {
-    jobId: id,
-    priority: BULLMQ_PRIORITY[request.priority],
-    attempts: request.attempts ?? 1,
-    delay: waiting.length > 0 ? HOLD_DELAY_MS : runDelay,
-  });
+  // A sweep becomes a flow with its child backtests (sweep-flow.ts); one held for dependencies runs its grid inline.
+  const job =
+    request.type === 'sweep' && waiting.length === 0
+      ? await addSweepFlow(ctx, { id, data, attempts: request.attempts ?? 1, delay: runDelay })
+      : await queue.add(request.type, data, {
+          jobId: id,
+          priority: BULLMQ_PRIORITY[request.priority],
+          attempts: request.attempts ?? 1,
+          delay: waiting.length > 0 ? HOLD_DELAY_MS : runDelay,
+        });
   const row = buildJobRow({
     job,
     type: request.type,
