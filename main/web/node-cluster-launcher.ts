@@ -9,29 +9,11 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { parseReadyLine } from '../core/clusters/ready-line.ts';
 import type { EmbeddedClusterHandle, EmbeddedClusterLauncher } from '../core/ports.ts';
 
 /** The cluster CLI, by path: main/ starts the cluster as a process, never imports it. */
 export const CLUSTER_BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/sigmatiq-cluster.js');
-
-export interface ReadyLine {
-  url: string;
-  token: string | null;
-}
-
-/** The ready line `{"event":"ready","url":…,"token":…}`, or null for any other output line. */
-export function parseReadyLine(line: string): ReadyLine | null {
-  const trimmed = line.trim();
-  if (!trimmed.startsWith('{')) return null;
-  try {
-    const value = JSON.parse(trimmed) as { event?: unknown; url?: unknown; token?: unknown };
-    if (value.event !== 'ready' || typeof value.url !== 'string') return null;
-    new URL(value.url);
-    return { url: value.url, token: typeof value.token === 'string' ? value.token : null };
-  } catch {
-    return null;
-  }
-}
 
 /** The serve arguments for an embedded cluster in `dataDir`. */
 export function embeddedServeArgs(dataDir: string, sampleWorkload: boolean, extra: readonly string[] = []): string[] {
