@@ -90,8 +90,11 @@ export const TrainingConfig = z
     learningRate: z.number().positive().max(10).default(0.1),
     l2: z.number().min(0).max(10).default(0.001),
     validationSplit: z.number().min(0.05).max(0.5).default(0.2),
-    /** Pause between epochs in ms, to model a heavier model on this small data. */
-    epochDelayMs: z.int().min(0).max(60_000).default(0),
+    /**
+     * Pause between epochs in ms, to model a heavier model on this small data (up to an hour, so a
+     * slow epoch can outlast the stuck threshold).
+     */
+    epochDelayMs: z.int().min(0).max(3_600_000).default(0),
     /**
      * Lagged copies of each feature added as extra columns (0 = none). Memory grows with
      * rows × features × (lags + 1); a request past the worker's matrix limit fails up front.

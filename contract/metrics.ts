@@ -87,5 +87,7 @@ export const ResourceSample = z.object({
   diskWriteBytesPerSec: z.number().min(0).optional(),
   netRxBytesPerSec: z.number().min(0).optional(),
   netTxBytesPerSec: z.number().min(0).optional(),
+  /** Readings the node could not take (their percent is 0, not a measurement), e.g. network without a known link speed. */
+  unavailable: z.array(z.enum(['cpu', 'memory', 'diskIo', 'network'])).optional(),
 });
 export type ResourceSample = z.infer<typeof ResourceSample>;
