@@ -1,6 +1,7 @@
 import { describe, expect, expectTypeOf, it, vi } from 'vitest';
 import { ADMIN_API, ADMIN_API_METHODS, type AdminApi, type AdminEvent } from '../contract/admin-api.ts';
 import { ADMIN_EVENT_CHANNEL } from '../contract/ipc.ts';
+import { PRELOAD_METHODS } from './admin-api-methods.ts';
 import { BRIDGE_KEY, buildBridge } from './preload.ts';
 
 // The real 'electron' module only works inside Electron (under Node it tries to download the
@@ -32,6 +33,10 @@ function fakeIpc(reply: (channel: string, args: unknown[]) => unknown = () => ({
 }
 
 describe('preload bridge', () => {
+  it('knows exactly the methods of contract/admin-api.ts, in order (fails when they drift)', () => {
+    expect([...PRELOAD_METHODS]).toEqual(ADMIN_API_METHODS);
+  });
+
   it('exposes the bridge on window.sigmatiq when loaded as a preload', () => {
     expect([...electron.exposed.keys()]).toEqual([BRIDGE_KEY]);
     expect(BRIDGE_KEY).toBe('sigmatiq');

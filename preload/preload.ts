@@ -5,8 +5,9 @@
  * Arguments are validated on the main side (main/electron/ipc-bridge.ts), never trusted here.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { ADMIN_API_METHODS, type AdminApi, type AdminApiMethod, type AdminEvent } from '../contract/admin-api.ts';
+import type { AdminApi, AdminApiMethod, AdminEvent } from '../contract/admin-api.ts';
 import { ADMIN_EVENT_CHANNEL, adminChannel, type IpcReply } from '../contract/ipc.ts';
+import { PRELOAD_METHODS } from './admin-api-methods.ts';
 
 /** The window property the renderer reads (renderer/api is the only code that touches it). */
 export const BRIDGE_KEY = 'sigmatiq';
@@ -27,7 +28,7 @@ function unwrapReply(method: AdminApiMethod, reply: unknown): unknown {
 /** Builds the AdminApi object over an ipcRenderer (the real one in Electron, a fake in tests). */
 export function buildBridge(ipc: Pick<typeof ipcRenderer, 'invoke' | 'on' | 'removeListener'>): AdminApi {
   const api: Record<string, unknown> = {};
-  for (const method of ADMIN_API_METHODS) {
+  for (const method of PRELOAD_METHODS) {
     const channel = adminChannel(method);
     api[method] = async (...args: unknown[]) => unwrapReply(method, await ipc.invoke(channel, ...args));
   }

@@ -1,15 +1,17 @@
 /**
  * The EmbeddedClusterLauncher of the app: runs the cluster's built entry (`out/node/cluster-cli.js
  * serve …`) in an Electron utilityProcess — a Node process Electron manages, which needs no
- * ELECTRON_RUN_AS_NODE (that fuse is off) — on a free loopback port with embedded PostgreSQL under
- * the app's data folder. Ready when it has printed its URL and the admin token it generated.
- * Stopped with SIGTERM (the cluster shuts its PostgreSQL down cleanly), SIGKILL after a grace period.
+ * ELECTRON_RUN_AS_NODE (that fuse is off) — with the same arguments and ready line as browser
+ * mode's launcher (main/web/node-cluster-launcher.ts): embedded PostgreSQL under the app's data
+ * folder, loopback, a free port, a session admin token. Ready when the cluster prints its ready
+ * JSON line. Stopped with SIGTERM (the cluster shuts its PostgreSQL down cleanly), SIGKILL after a
+ * grace period.
  */
-import { createServer } from 'node:net';
-import path from 'node:path';
+import { mkdirSync } from 'node:fs';
 import type { ForkOptions } from 'electron';
 import type { EmbeddedClusterHandle, EmbeddedClusterLauncher } from '../core/ports.ts';
-
+import { parseReadyLine } from '../core/clusters/ready-line.ts';
+import { embeddedServeArgs } from '../web/node-cluster-launcher.ts';
 /** The parts of Electron's UtilityProcess the launcher uses. */
 export interface ClusterProcess {
   readonly pid: number | undefined;
@@ -28,55 +30,14 @@ export interface UtilityClusterLauncherOptions {
   entry: string;
   startTimeoutMs?: number;
   stopGraceMs?: number;
-  /** Picks the port (a free loopback port by default). */
-  pickPort?: () => Promise<number>;
+  /** Extra serve flags (tests). */
+  extraArgs?: string[];
   env?: Record<string, string | undefined>;
   log?: (line: string) => void;
 }
 
-/** What the cluster printed that the desktop needs: its API URL and the admin token it generated. */
-export interface ClusterAnnouncement {
-  url: string | null;
-  token: string | null;
-}
-
-const URL_PATTERN = /\bhttps?:\/\/(?:127\.0\.0\.1|localhost|\[::1\]):\d+\b/;
-const TOKEN_PATTERN = /^\s*admin token:\s*(\S+)\s*$/i;
-
-/** Reads one line of `serve` output into the announcement so far. */
-export function readAnnouncementLine(line: string, seen: ClusterAnnouncement): ClusterAnnouncement {
-  const token = TOKEN_PATTERN.exec(line)?.[1];
-  if (token) return { ...seen, token };
-  const url = seen.url ?? URL_PATTERN.exec(line)?.[0] ?? null;
-  return { ...seen, url };
-}
-
-/** A free TCP port on 127.0.0.1 (closed again before the cluster binds it). */
-export function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-/** The `serve` arguments for the embedded cluster. */
-export function embeddedServeArgs(options: { dataDir: string; port: number; sampleWorkload: boolean }): string[] {
-  return [
-    'serve',
-    '--datastore',
-    `embedded:${path.join(options.dataDir, 'cluster')}`,
-    '--host',
-    '127.0.0.1',
-    '--port',
-    String(options.port),
-    ...(options.sampleWorkload ? ['--sample-workload'] : []),
-  ];
-}
+/** Lines that carry a token are never logged or kept for crash reports. */
+const SECRET_LINE = /admin token:|"token":"/i;
 
 function lines(stream: NodeJS.ReadableStream | null, onLine: (line: string) => void): void {
   if (!stream) return;
@@ -97,8 +58,8 @@ export class UtilityClusterLauncher implements EmbeddedClusterLauncher {
   constructor(private readonly options: UtilityClusterLauncherOptions) {}
 
   async start(options: { dataDir: string; sampleWorkload: boolean }): Promise<EmbeddedClusterHandle> {
-    const port = await (this.options.pickPort ?? freeLoopbackPort)();
-    const child = this.options.fork(this.options.entry, embeddedServeArgs({ ...options, port }), {
+    mkdirSync(options.dataDir, { recursive: true });
+    const child = this.options.fork(this.options.entry, embeddedServeArgs(options.dataDir, options.sampleWorkload, this.options.extraArgs), {
       serviceName: 'Sigmatiq local cluster',
       stdio: 'pipe',
       cwd: options.dataDir,
@@ -110,10 +71,6 @@ export class UtilityClusterLauncher implements EmbeddedClusterLauncher {
       if (tail.length > 40) tail.shift();
       this.options.log?.(`[local cluster] ${line}`);
     };
-    // The admin token is printed once; keep it out of the log and the crash tail.
-    const redact = (line: string) => (TOKEN_PATTERN.test(line) ? 'admin token: (hidden)' : line);
-
-    let announced: ClusterAnnouncement = { url: null, token: null };
     let exitCode: number | null | undefined;
     let stopRequested = false;
     let resolveGone!: () => void;
@@ -127,16 +84,22 @@ export class UtilityClusterLauncher implements EmbeddedClusterLauncher {
         reject(new Error(`the local cluster did not start within ${Math.round((this.options.startTimeoutMs ?? 180_000) / 1000)} s:\n${tail.join('\n')}`));
         child.kill();
       }, this.options.startTimeoutMs ?? 180_000);
-      const onLine = (line: string) => {
-        remember(redact(line));
-        announced = readAnnouncementLine(line, announced);
-        if (announced.url && announced.token) {
-          clearTimeout(timer);
-          resolve({ url: announced.url, token: announced.token });
+      lines(child.stdout, (line) => {
+        const ready = parseReadyLine(line);
+        if (!ready) {
+          if (!SECRET_LINE.test(line)) remember(line);
+          return;
         }
-      };
-      lines(child.stdout, onLine);
-      lines(child.stderr, onLine);
+        clearTimeout(timer);
+        if (ready.token) resolve({ url: ready.url, token: ready.token });
+        else {
+          reject(new Error('the local cluster started without handing out a session token'));
+          child.kill();
+        }
+      });
+      lines(child.stderr, (line) => {
+        if (!SECRET_LINE.test(line)) remember(line);
+      });
       child.on('exit', (code) => {
         exitCode = code;
         clearTimeout(timer);

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ADMIN_API_METHODS, type AdminApi, type AdminEvent } from '../../contract/admin-api.ts';
 import { ADMIN_EVENT_CHANNEL, adminChannel, type IpcReply } from '../../contract/ipc.ts';
+import { AdminError } from '../core/admin-error.ts';
 import { forwardAdminEvents, isAppMainFrame, registerAdminIpc, type BridgeWindow, type FrameLike, type IpcMainLike } from './ipc-bridge.ts';
 
 const APP_URL = 'app://renderer/index.html';
@@ -28,7 +29,8 @@ function fakeCore() {
       m,
       vi.fn(async (...args: unknown[]) => {
         calls.push({ method: m, args });
-        if (m === 'removeCluster' && args[0] === 'boom') throw Object.assign(new Error('The cluster is busy; try again.'), { code: 'cluster-busy' });
+        if (m === 'removeCluster' && args[0] === 'boom') throw new AdminError('cluster-busy', 'The cluster is busy; try again.', 409);
+        if (m === 'removeCluster' && args[0] === 'bug') throw new TypeError('x is undefined');
         return { from: m };
       }),
     ]),
@@ -65,6 +67,7 @@ describe('IPC bridge', () => {
     const reply = await s.invoke('queryJobs', frame(7, 1), { filter: {} });
     expect(reply).toEqual({ ok: true, result: { from: 'queryJobs' } });
     expect(s.core.calls).toHaveLength(1);
+    // The core receives the parsed arguments, defaults applied.
     expect(s.core.calls[0]!.args[0]).toMatchObject({ filter: {}, sort: '-created', limit: 100 });
     expect(await s.invoke('listClusters', s.mainFrame)).toEqual({ ok: true, result: { from: 'listClusters' } });
     expect(s.accepted).toEqual(['queryJobs', 'listClusters']);
@@ -115,12 +118,16 @@ describe('IPC bridge', () => {
     expect(s.core.calls).toHaveLength(0);
   });
 
-  it('turns a core error into data with its code and message', async () => {
+  it('turns a core error into data with its code and message, and a bug into words without a stack', async () => {
     const s = setup();
     expect(await s.invoke('removeCluster', s.mainFrame, 'boom')).toEqual({
       ok: false,
       error: { code: 'cluster-busy', message: 'The cluster is busy; try again.' },
     });
+    const bug = await s.invoke('removeCluster', s.mainFrame, 'bug');
+    expect(bug).toMatchObject({ ok: false, error: { code: 'internal' } });
+    if (!bug.ok) expect(bug.error.message).not.toMatch(/\n\s+at /);
+    expect(s.accepted).toEqual([]);
   });
 
   it('checks the frame by process and routing id, not object identity', () => {

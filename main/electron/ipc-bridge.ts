@@ -6,9 +6,9 @@
  * the core. Core events are forwarded to the windows on one channel.
  */
 import type { IpcMainInvokeEvent } from 'electron';
-import { z } from 'zod';
-import { ADMIN_API, ADMIN_API_METHODS, type AdminApi, type AdminApiMethod, type AdminErrorBody, type AdminEvent } from '../../contract/admin-api.ts';
+import { ADMIN_API_METHODS, type AdminApi, type AdminApiMethod, type AdminEvent } from '../../contract/admin-api.ts';
 import { ADMIN_EVENT_CHANNEL, adminChannel, type IpcReply } from '../../contract/ipc.ts';
+import { dispatchAdminCall } from '../core/dispatch.ts';
 import { isAppUrl } from './security.ts';
 
 /** The parts of a frame the sender check reads (Electron's WebFrameMain). */
@@ -31,7 +31,7 @@ export interface IpcMainLike {
   removeHandler(channel: string): void;
 }
 
-/** A completed, accepted call (for observers such as the notification triggers). */
+/** A completed, accepted call (for observers such as the notification triggers); `args` passed validation. */
 export interface AcceptedCall {
   method: AdminApiMethod;
   args: readonly unknown[];
@@ -53,31 +53,6 @@ export function isAppMainFrame(frame: FrameLike | null | undefined, windows: rea
   return owner !== undefined && isAppUrl(frame.url);
 }
 
-function errorBody(error: unknown): AdminErrorBody {
-  if (error && typeof error === 'object') {
-    const e = error as { code?: unknown; message?: unknown; details?: unknown };
-    const message = typeof e.message === 'string' && e.message ? e.message : 'The request failed.';
-    const code = typeof e.code === 'string' && e.code ? e.code : 'internal';
-    return e.details === undefined ? { code, message } : { code, message, details: e.details };
-  }
-  return { code: 'internal', message: String(error) };
-}
-
-/** Parses a call's raw arguments with the method's zod tuple: the args for the core, or an error body. */
-export function parseAdminArgs(method: AdminApiMethod, rawArgs: readonly unknown[]): { ok: true; args: unknown[] } | { ok: false; error: AdminErrorBody } {
-  const schema = ADMIN_API[method].args as z.ZodType<unknown[]>;
-  const parsed = schema.safeParse([...rawArgs]);
-  if (parsed.success) return { ok: true, args: parsed.data };
-  return {
-    ok: false,
-    error: {
-      code: 'invalid-arguments',
-      message: `Invalid arguments for ${method}: ${z.prettifyError(parsed.error)}`,
-      details: parsed.error.issues,
-    },
-  };
-}
-
 /**
  * Registers one handler per AdminApi method. Returns a function that removes them.
  * `windows()` lists the app's windows at call time, so a closed window loses access at once.
@@ -96,20 +71,16 @@ export function registerAdminIpc(options: {
         log?.(`refused ${method}: the sender is not the app's main frame (${event.senderFrame?.url ?? 'no frame'})`);
         return { ok: false, error: { code: 'forbidden-sender', message: 'This page may not use the admin API.' } };
       }
-      const parsed = parseAdminArgs(method, rawArgs);
-      if (!parsed.ok) return parsed;
+      // The same validation and error mapping as browser mode's HTTP host: the core's dispatcher
+      // parses the arguments with the method's zod tuple and calls the core only when they pass.
+      const outcome = await dispatchAdminCall(api, method, rawArgs, log);
+      if (!outcome.ok) return { ok: false, error: outcome.error };
       try {
-        const call = api[method] as (...args: unknown[]) => Promise<unknown>;
-        const result = await call.apply(api, parsed.args);
-        try {
-          afterCall?.({ method, args: parsed.args, result });
-        } catch (error) {
-          log?.(`after-call observer failed for ${method}: ${String(error)}`);
-        }
-        return { ok: true, result };
+        afterCall?.({ method, args: rawArgs, result: outcome.result });
       } catch (error) {
-        return { ok: false, error: errorBody(error) };
+        log?.(`after-call observer failed for ${method}: ${String(error)}`);
       }
+      return { ok: true, result: outcome.result };
     });
   }
   return function unregisterAdminIpc() {

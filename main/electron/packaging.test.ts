@@ -26,7 +26,7 @@ describe('electron-builder.yml', () => {
     const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
     expect(validate(config), JSON.stringify(validate.errors)).toBe(true);
     expect(validate({ ...config, notAnOption: true })).toBe(false);
-  });
+  }, 60_000);
 
   it('sets the hardening fuses', () => {
     expect(config.electronFuses).toEqual({

@@ -23,7 +23,7 @@ function open() {
 }
 const file = () => path.join(dir, 'settings.json');
 
-describe('settings file', () => {
+describe('settings file', { timeout: 30_000 }, () => {
   it('starts with defaults when there is no file', () => {
     const s = open();
     expect(s.problems).toEqual([]);
