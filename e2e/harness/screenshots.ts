@@ -25,6 +25,7 @@ const SCREENS: { name: string; hash: string; action?: string }[] = [
   { name: 'schedules', hash: '#/schedules' },
   { name: 'clusters', hash: '#/clusters' },
   { name: 'settings', hash: '#/settings' },
+  { name: 'submit-job', hash: '#/jobs', action: 'n' },
 ];
 
 const server = await startHarness();
@@ -39,6 +40,10 @@ try {
       if (only && !s.name.includes(only)) continue;
       await page.evaluate(`location.hash = ${JSON.stringify(s.hash)}`);
       await page.waitForTimeout(700);
+      if (s.action) {
+        await page.keyboard.press(s.action);
+        await page.waitForTimeout(400);
+      }
       const file = path.join(out, `${s.name}-${scheme}.png`);
       // The page scrolls inside <main>, so grow the viewport to the content for a whole-page shot.
       const height = await page.evaluate<number>(`document.getElementById('content').scrollHeight + 60`);
@@ -46,6 +51,7 @@ try {
       await page.waitForTimeout(300);
       await page.screenshot({ path: file });
       await page.setViewportSize({ width: 1440, height: 900 });
+      if (s.action) await page.keyboard.press('Escape');
     }
     await page.close();
   }

@@ -1,0 +1,108 @@
+/** Add or edit a cluster, with "Test connection" before saving. The token is write-only (kept in the secret store). */
+import { useState } from 'react';
+import { ClusterInput, type ClusterView, type ConnectionTestResult } from '../../../contract/admin-api.ts';
+import { fieldErrors, type FieldError } from '../../../contract/api.ts';
+import { errorMessage } from '../../api/admin-api-error.ts';
+import { useAdminApi } from '../../api/api-context.tsx';
+import { Dialog } from '../../components/dialog.tsx';
+import { runWithFeedback } from '../../store/toast-store.ts';
+
+/** The add/edit dialog; `cluster` set means edit. */
+export function ClusterFormDialog({ cluster, onClose }: { cluster?: ClusterView; onClose: () => void }) {
+  const api = useAdminApi();
+  const [form, setForm] = useState({ name: cluster?.name ?? '', url: cluster?.url ?? 'https://', token: '', caCertificate: '', colour: cluster?.colour ?? '#4f7cff' });
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const [test, setTest] = useState<ConnectionTestResult | { ok: false; message: string } | null>(null);
+  const [testing, setTesting] = useState(false);
+  const err = (k: string) => errors.filter((e) => e.path === k).map((e) => e.message).join('; ');
+
+  function input() {
+    const raw = { name: form.name, url: form.url, colour: form.colour, ...(form.token ? { token: form.token } : {}), ...(form.caCertificate.trim() ? { caCertificate: form.caCertificate } : {}) };
+    const parsed = ClusterInput.safeParse(raw);
+    if (!parsed.success) {
+      setErrors(fieldErrors(parsed.error));
+      return null;
+    }
+    if (!cluster && !form.token) {
+      setErrors([{ path: 'token', message: 'a token: create one on the cluster with `npx sigmatiq-cluster token create --role admin`' }]);
+      return null;
+    }
+    setErrors([]);
+    return parsed.data;
+  }
+
+  async function runTest() {
+    const data = input();
+    if (!data) return;
+    setTesting(true);
+    try {
+      setTest(await api.testConnection(data));
+    } catch (e) {
+      setTest({ ok: false, message: errorMessage(e) });
+    } finally {
+      setTesting(false);
+    }
+  }
+
+  async function save() {
+    const data = input();
+    if (!data) return;
+    const ok = await runWithFeedback(cluster ? `Saving ${data.name}` : `Adding ${data.name}`, async () => {
+      const saved = cluster ? await api.updateCluster(cluster.id, data) : await api.addCluster(data);
+      return `${saved.name}: ${saved.status}.`;
+    });
+    if (ok) onClose();
+  }
+
+  const field = (key: keyof typeof form, label: string, control: React.ReactNode, hint?: string, span = false) => (
+    <label className={`field${span ? ' span-2' : ''}`}>
+      <span className="field-label">{label}</span>
+      {control}
+      {err(key) ? <span className="field-error">{err(key)}</span> : hint ? <span className="field-hint">{hint}</span> : null}
+    </label>
+  );
+  const text = (key: 'name' | 'url' | 'token', type = 'text', placeholder = '') => (
+    <input className="input" type={type} value={form[key]} placeholder={placeholder} aria-invalid={Boolean(err(key))} onChange={(e) => setForm({ ...form, [key]: e.target.value })} autoComplete="off" />
+  );
+  return (
+    <Dialog
+      title={cluster ? `Edit ${cluster.name}` : 'Add cluster'}
+      onClose={onClose}
+      footer={
+        <>
+          <button type="button" className="btn" onClick={() => void runTest()} aria-busy={testing || undefined}>
+            {testing ? <span className="spinner" aria-hidden="true" /> : null}
+            Test connection
+          </button>
+          <span className="spacer-flex" />
+          <button type="button" className="btn" onClick={onClose}>
+            Close
+          </button>
+          <button type="button" className="btn btn-primary" onClick={() => void save()}>
+            {cluster ? 'Save' : 'Add cluster'}
+          </button>
+        </>
+      }
+    >
+      <div className="form-grid">
+        {field('name', 'Name', text('name', 'text', 'Production'))}
+        {field('colour', 'Colour', <input className="input input-colour" type="color" value={form.colour} onChange={(e) => setForm({ ...form, colour: e.target.value })} />)}
+        {field('url', 'URL', text('url', 'url', 'https://jobs.example.com:7420'), 'The cluster API, as printed by `sigmatiq-cluster serve`.', true)}
+        {field('token', 'Token', text('token', 'password', cluster ? 'unchanged' : ''), cluster ? 'Leave empty to keep the stored token.' : 'Stored in the system keychain, never in settings.', true)}
+        {field(
+          'caCertificate',
+          'CA certificate (PEM, optional)',
+          <textarea className="textarea" rows={3} value={form.caCertificate} placeholder="-----BEGIN CERTIFICATE-----" onChange={(e) => setForm({ ...form, caCertificate: e.target.value })} />,
+          'Only for clusters with a self-signed TLS certificate.',
+          true,
+        )}
+      </div>
+      {test ? (
+        <p className={test.ok ? 'test-ok' : 'error-note'} role="status">
+          {test.ok ? '✓ ' : ''}
+          {test.message}
+        </p>
+      ) : null}
+    </Dialog>
+  );
+}

@@ -1,0 +1,160 @@
+/**
+ * One cluster's queues: counts by state, paused or running, editable concurrency, wait time and
+ * processing rate with threshold colours, and pause/resume.
+ */
+import { useState } from 'react';
+import type { ClusterView } from '../../../contract/admin-api.ts';
+import { JOB_STATE_LABELS, JOB_STATES, JOB_TYPE_LABELS } from '../../../contract/domain.ts';
+import type { QueueMetrics } from '../../../contract/metrics.ts';
+import { useAdminApi } from '../../api/api-context.tsx';
+import { queuesStale } from '../../api/refresh-rules.ts';
+import { useApiQuery } from '../../api/use-api-query.ts';
+import { ActionButton } from '../../components/action-button.tsx';
+import { LevelBadge } from '../../components/badges.tsx';
+import { formatMetric } from '../../components/format.ts';
+import { Panel } from '../../components/panel.tsx';
+import { EmptyState, ErrorNote, LoadingRows } from '../../components/states.tsx';
+import { runWithFeedback } from '../../store/toast-store.ts';
+
+/** The queue table of one cluster. */
+export function QueueTable({ cluster }: { cluster: ClusterView }) {
+  const q = useApiQuery(`queues:${cluster.id}`, (api) => api.getQueues(cluster.id), { refreshOn: queuesStale(cluster.id), minIntervalMs: 1000, pollMs: 10_000, enabled: cluster.status === 'online' });
+  if (cluster.status !== 'online') {
+    return (
+      <Panel title={`Queues · ${cluster.name}`}>
+        <EmptyState title={`${cluster.name} is ${cluster.status}.`} hint="Queue state comes live from the cluster; it shows again when the cluster reconnects." />
+      </Panel>
+    );
+  }
+  return (
+    <Panel title={`Queues · ${cluster.name}`} subtitle="Wait time and processing rate: Good / Warning / Critical">
+      {q.error && !q.data ? <ErrorNote message={q.error.message} onRetry={q.refetch} /> : null}
+      {!q.data && !q.error ? <LoadingRows rows={6} label="Loading queues" /> : null}
+      {q.data ? (
+        <div className="table-wrap">
+          <table className="grid queue-grid" aria-label={`Queues of ${cluster.name}`}>
+            <colgroup>
+              <col style={{ width: '13%' }} />
+              {JOB_STATES.map((s) => (
+                <col key={s} style={{ width: '6.2%' }} />
+              ))}
+              <col style={{ width: '8%' }} />
+              <col style={{ width: '11%' }} />
+              <col style={{ width: '12%' }} />
+              <col style={{ width: '12%' }} />
+              <col />
+            </colgroup>
+            <thead>
+              <tr>
+                <th scope="col">Queue</th>
+                {JOB_STATES.map((s) => (
+                  <th key={s} scope="col" className="align-right">
+                    {JOB_STATE_LABELS[s]}
+                  </th>
+                ))}
+                <th scope="col">Status</th>
+                <th scope="col">Concurrency</th>
+                <th scope="col">Wait time (p95)</th>
+                <th scope="col">Processing rate</th>
+                <th scope="col">Actions</th>
+              </tr>
+            </thead>
+            <tbody>
+              {q.data.map((m) => (
+                <QueueRow key={m.type} clusterId={cluster.id} m={m} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </Panel>
+  );
+}
+
+function QueueRow({ clusterId, m }: { clusterId: string; m: QueueMetrics }) {
+  const api = useAdminApi();
+  const label = JOB_TYPE_LABELS[m.type];
+  return (
+    <tr className={m.paused ? 'row-paused' : undefined}>
+      <th scope="row" className="row-head">
+        {label}
+      </th>
+      {JOB_STATES.map((s) => (
+        <td key={s} className={`align-right num${m.counts[s] === 0 ? ' muted' : ''}`}>
+          {m.counts[s].toLocaleString()}
+        </td>
+      ))}
+      <td>{m.paused ? <span className="badge state-paused">Paused</span> : <span className="badge level-good">Running</span>}</td>
+      <td>
+        <ConcurrencyEditor key={m.concurrency} clusterId={clusterId} m={m} />
+      </td>
+      <td>
+        <span className="metric-inline">
+          {formatMetric('waitTimeMs', m.waitTimeP95Ms.value)} {m.waitTimeP95Ms.value !== null ? <LevelBadge level={m.waitTimeP95Ms.level} kind="queue" /> : null}
+        </span>
+      </td>
+      <td>
+        <span className="metric-inline">
+          {formatMetric('processingRatePerMin', m.processingRatePerMin.value)}{' '}
+          {m.processingRatePerMin.value !== null ? <LevelBadge level={m.processingRatePerMin.level} kind="queue" /> : null}
+        </span>
+      </td>
+      <td>
+        <ActionButton
+          small
+          label={m.paused ? 'Resume' : 'Pause'}
+          ariaLabel={`${m.paused ? 'Resume' : 'Pause'} queue ${label}`}
+          feedbackTitle={`${m.paused ? 'Resuming' : 'Pausing'} the ${label} queue`}
+          confirm={
+            m.paused
+              ? undefined
+              : { title: `Pause the ${label} queue?`, body: 'Running jobs finish; pending jobs wait until the queue is resumed.', confirmLabel: 'Pause queue' }
+          }
+          run={async () => {
+            const r = await api.queueAction(clusterId, m.type, m.paused ? 'resume' : 'pause', {});
+            return `${label} queue is ${r.paused ? 'paused' : 'running'}.`;
+          }}
+        />
+      </td>
+    </tr>
+  );
+}
+
+/** Concurrency as a number field with Save; only shows Save once changed. */
+function ConcurrencyEditor({ clusterId, m }: { clusterId: string; m: QueueMetrics }) {
+  const api = useAdminApi();
+  const [value, setValue] = useState(String(m.concurrency));
+  const n = Number(value);
+  const valid = Number.isInteger(n) && n >= 1 && n <= 1000;
+  const changed = valid && n !== m.concurrency;
+  return (
+    <form
+      className="inline-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (!changed) return;
+        void runWithFeedback(`Setting ${JOB_TYPE_LABELS[m.type]} concurrency to ${n}`, async () => {
+          const r = await api.queueAction(clusterId, m.type, 'set-concurrency', { concurrency: n });
+          return `${JOB_TYPE_LABELS[m.type]} now runs up to ${r.concurrency} jobs at once.`;
+        });
+      }}
+    >
+      <input
+        className="input input-tiny num"
+        type="number"
+        min={1}
+        max={1000}
+        value={value}
+        aria-label={`Concurrency of ${JOB_TYPE_LABELS[m.type]}`}
+        aria-invalid={!valid}
+        title={valid ? undefined : 'A whole number from 1 to 1000'}
+        onChange={(e) => setValue(e.target.value)}
+      />
+      {changed ? (
+        <button type="submit" className="btn btn-small btn-primary">
+          Save
+        </button>
+      ) : null}
+    </form>
+  );
+}
