@@ -56,5 +56,75 @@ CREATE TABLE IF NOT EXISTS ${s}.audit (id bigserial PRIMARY KEY, body jsonb NOT 
 CREATE TABLE IF NOT EXISTS ${s}.settings (key text PRIMARY KEY, value jsonb NOT NULL);
 CREATE TABLE IF NOT EXISTS ${s}.resource_sample (id bigserial PRIMARY KEY, node_id text NOT NULL, at_ms bigint NOT NULL, body jsonb NOT NULL);
 CREATE INDEX IF NOT EXISTS resource_sample_at_idx ON ${s}.resource_sample (at_ms);
+${recordChangeFunction(schema)}
 `;
 }
+
+/**
+ * recordChange as one server-side function: one round trip, so the append lock is held only as
+ * long as the function runs. p_row carries the JobRowInput plus `rank` (priority rank).
+ */
+function recordChangeFunction(schema: string): string {
+  const s = `"${schema}"`;
+  return `
+CREATE OR REPLACE FUNCTION ${s}.sq_record_change(p_key text, p_src text, p_mode text, p_at bigint, p_event jsonb, p_row jsonb,
+  p_removed_id text, p_channel text)
+RETURNS TABLE (event_id bigint, row_json jsonb)
+LANGUAGE plpgsql SET search_path FROM CURRENT AS $fn$
+DECLARE
+  v_id bigint; v_old ${s}.job_index%ROWTYPE; v_found boolean; v_live boolean; v_cs bigint; v_qs bigint;
+  v_entering boolean; v_rank bigint; v_record jsonb; v_event jsonb; v_job_id text;
+BEGIN
+  PERFORM pg_advisory_xact_lock(${LOCK_CLASS}, ${LOCK_APPEND});
+  IF EXISTS (SELECT 1 FROM ${s}.event_dedup WHERE key = p_key) THEN RETURN; END IF;
+  UPDATE ${s}.counters SET value = value + 1 WHERE name = 'event' RETURNING value INTO v_id;
+  IF p_mode = 'job' THEN
+    v_job_id := p_row->>'id';
+    SELECT * INTO v_old FROM ${s}.job_index WHERE id = v_job_id FOR UPDATE;
+    v_found := FOUND;
+    IF v_found AND NOT v_old.removed AND v_old.src > p_src THEN
+      UPDATE ${s}.job_index SET change_seq = v_id WHERE id = v_job_id;
+      v_record := v_old.record;
+    ELSE
+      v_live := v_found AND NOT v_old.removed;
+      IF v_live THEN v_cs := v_old.created_seq;
+      ELSE UPDATE ${s}.counters SET value = value + 1 WHERE name = 'job' RETURNING value INTO v_cs; END IF;
+      v_entering := (p_row->>'base') = 'pending' AND (NOT v_live OR v_old.base <> 'pending' OR v_old.priority <> (p_row->>'priority'));
+      IF v_entering AND v_live THEN UPDATE ${s}.counters SET value = value + 1 WHERE name = 'job' RETURNING value INTO v_qs;
+      ELSIF v_live THEN v_qs := v_old.queue_seq;
+      ELSE v_qs := v_cs; END IF;
+      v_rank := (p_row->>'rank')::bigint;
+      v_record := p_row->'record';
+      INSERT INTO ${s}.job_index AS j (id, type, priority, user_name, base, paused, created_at, started_at, finished_at,
+        progress_at, created_seq, queue_seq, change_seq, src, s_position, s_priority, search, record, payload, detached,
+        cancel_intent, removed)
+      VALUES (v_job_id, p_row->>'type', p_row->>'priority', p_row->>'user', p_row->>'base', (p_row->>'paused')::boolean,
+        (p_row->>'createdAt')::bigint, (p_row->>'startedAt')::bigint, (p_row->>'finishedAt')::bigint,
+        (p_row->>'progressAt')::bigint, v_cs, v_qs, v_id, p_src, v_rank * ${SCORE_BAND_SQL} + v_qs, v_rank * ${SCORE_BAND_SQL} + v_cs,
+        p_row->>'search', v_record, CASE WHEN jsonb_typeof(p_row->'payload') = 'null' THEN NULL ELSE p_row->'payload' END,
+        (p_row->>'detached')::boolean, NULL, false)
+      ON CONFLICT (id) DO UPDATE SET type = EXCLUDED.type, priority = EXCLUDED.priority, user_name = EXCLUDED.user_name,
+        base = EXCLUDED.base, paused = EXCLUDED.paused, created_at = EXCLUDED.created_at, started_at = EXCLUDED.started_at,
+        finished_at = EXCLUDED.finished_at, progress_at = EXCLUDED.progress_at, created_seq = EXCLUDED.created_seq,
+        queue_seq = EXCLUDED.queue_seq, change_seq = EXCLUDED.change_seq, src = EXCLUDED.src, s_position = EXCLUDED.s_position,
+        s_priority = EXCLUDED.s_priority, search = EXCLUDED.search, record = EXCLUDED.record, payload = EXCLUDED.payload,
+        detached = EXCLUDED.detached, cancel_intent = CASE WHEN j.removed THEN NULL ELSE j.cancel_intent END, removed = false;
+    END IF;
+    v_event := p_event || jsonb_build_object('id', v_id::text, 'job', v_record);
+  ELSIF p_mode = 'removed' THEN
+    UPDATE ${s}.job_index SET removed = true, change_seq = v_id, src = GREATEST(src, p_src) WHERE id = p_removed_id;
+    v_event := p_event || jsonb_build_object('id', v_id::text);
+  ELSE
+    v_event := p_event || jsonb_build_object('id', v_id::text);
+  END IF;
+  INSERT INTO ${s}.event_dedup (key, event_id) VALUES (p_key, v_id);
+  INSERT INTO ${s}.event_log (id, at_ms, body) VALUES (v_id, p_at, v_event);
+  PERFORM pg_notify(p_channel, v_id::text);
+  RETURN QUERY SELECT v_id, (SELECT to_jsonb(x) FROM ${s}.job_index x WHERE x.id = v_job_id);
+END;
+$fn$;
+`;
+}
+
+/** SCORE_BAND of shared-store.ts as an SQL literal. */
+const SCORE_BAND_SQL = '1000000000000000';

@@ -5,10 +5,10 @@
  */
 import pg from 'pg';
 import type { AuditRecord } from '../../contract/api.ts';
-import type { JobType } from '../../contract/domain.ts';
+import { type JobType, PRIORITIES } from '../../contract/domain.ts';
 import type { ClusterEvent } from '../../contract/events.ts';
 import type { ResourceSample } from '../../contract/metrics.ts';
-import { LOCK_APPEND, LOCK_CLASS, LOCK_MIGRATE, schemaSql } from './pg-store-schema.ts';
+import { LOCK_CLASS, LOCK_MIGRATE, schemaSql } from './pg-store-schema.ts';
 import {
   type CountsByType,
   type EventRead,
@@ -49,7 +49,22 @@ interface IndexRecord {
   removed: boolean;
 }
 
-const num = (v: string | null): number | null => (v === null ? null : Number(v));
+const num = (v: string | number | null): number | null => (v === null ? null : Number(v));
+
+/** A job_index row read through to_jsonb: bigints arrive as numbers. */
+function jsonRecord(j: Record<string, unknown>): IndexRecord {
+  const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
+  return {
+    ...(j as unknown as IndexRecord),
+    created_at: String(j.created_at),
+    started_at: str(j.started_at),
+    finished_at: str(j.finished_at),
+    progress_at: str(j.progress_at),
+    created_seq: String(j.created_seq),
+    queue_seq: String(j.queue_seq),
+    change_seq: String(j.change_seq),
+  };
+}
 
 function toRow(r: IndexRecord): JobRow {
   return {
@@ -152,102 +167,45 @@ class PgStore implements SharedStore {
   }
 
   async recordChange(change: RecordChange): Promise<RecordResult> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_CLASS, LOCK_APPEND]);
-      if (change.cursor) {
-        await client.query(
-          `INSERT INTO ${this.t('recorder_cursor')} (queue, position) VALUES ($1, $2)
-           ON CONFLICT (queue) DO UPDATE SET position = GREATEST(${this.t('recorder_cursor')}.position, EXCLUDED.position)`,
-          [change.cursor.queue, change.cursor.position],
-        );
-      }
-      const dup = await client.query(`SELECT 1 FROM ${this.t('event_dedup')} WHERE key = $1`, [change.dedupKey]);
-      if (dup.rowCount) {
-        await client.query('COMMIT');
-        return { eventId: null, row: null };
-      }
-      const { rows: idRows } = await client.query<{ value: string }>(
-        `UPDATE ${this.t('counters')} SET value = value + 1 WHERE name = 'event' RETURNING value`,
+    if (change.cursor) {
+      // The cursor only moves forward (GREATEST), so it needs no place under the append lock.
+      await this.pool.query(
+        `INSERT INTO ${this.t('recorder_cursor')} (queue, position) VALUES ($1, $2)
+         ON CONFLICT (queue) DO UPDATE SET position = GREATEST(${this.t('recorder_cursor')}.position, EXCLUDED.position)`,
+        [change.cursor.queue, change.cursor.position],
       );
-      const eventId = idRows[0]!.value;
-      const seq = Number(eventId);
-      let event: ClusterEvent | null = null;
-      let row: JobRow | null = null;
-      if (change.job) {
-        row = await this.upsertRow(client, change, seq);
-        event = { id: eventId, at: change.at, kind: 'job', change: change.job.change, job: row.record };
-      } else if (change.removed) {
-        await client.query(
-          `UPDATE ${this.t('job_index')} SET removed = true, change_seq = $2, src = GREATEST(src, $3) WHERE id = $1`,
-          [change.removed.id, seq, change.src],
-        );
-        event = { id: eventId, at: change.at, kind: 'job-removed', jobId: change.removed.id, type: change.removed.type };
-      } else if (change.other) {
-        event = { ...change.other, id: eventId } as ClusterEvent;
-      }
-      if (event === null) {
-        await client.query('ROLLBACK');
-        return { eventId: null, row: null };
-      }
-      await client.query(`INSERT INTO ${this.t('event_dedup')} (key, event_id) VALUES ($1, $2)`, [change.dedupKey, seq]);
-      await client.query(`INSERT INTO ${this.t('event_log')} (id, at_ms, body) VALUES ($1, $2, $3)`, [seq, Date.parse(change.at), event]);
-      await client.query('SELECT pg_notify($1, $2)', [this.channel(), eventId]);
-      await client.query('COMMIT');
-      return { eventId, row };
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
     }
-  }
-
-  /** Inside the append transaction: apply the row unless the stored one comes from a newer source. */
-  private async upsertRow(client: pg.PoolClient, change: RecordChange, seq: number): Promise<JobRow> {
-    const input = change.job!.row;
-    const { rows } = await client.query<IndexRecord>(`SELECT * FROM ${this.t('job_index')} WHERE id = $1 FOR UPDATE`, [input.id]);
-    const old = rows[0] ? toRow(rows[0]) : null;
-    if (old && !rows[0]!.removed && old.src > change.src) {
-      await client.query(`UPDATE ${this.t('job_index')} SET change_seq = $2 WHERE id = $1`, [input.id, seq]);
-      return { ...old, changeSeq: seq };
+    // Cheap check first: another recorder usually got there already, and then we skip the lock.
+    const seen = await this.pool.query(`SELECT 1 FROM ${this.t('event_dedup')} WHERE key = $1`, [change.dedupKey]);
+    if (seen.rowCount) return { eventId: null, row: null };
+    let mode: 'job' | 'removed' | 'other';
+    let head: Record<string, unknown>;
+    let rowJson: Record<string, unknown> | null = null;
+    if (change.job) {
+      mode = 'job';
+      head = { at: change.at, kind: 'job', change: change.job.change };
+      rowJson = { ...change.job.row, rank: PRIORITIES.indexOf(change.job.row.priority) };
+    } else if (change.removed) {
+      mode = 'removed';
+      head = { at: change.at, kind: 'job-removed', jobId: change.removed.id, type: change.removed.type };
+    } else if (change.other) {
+      mode = 'other';
+      head = { ...change.other };
+    } else {
+      return { eventId: null, row: null };
     }
-    const live = old && !rows[0]!.removed ? old : null;
-    const createdSeq = live ? live.createdSeq : await this.nextJobSeq(client);
-    const enteringQueue = input.base === 'pending' && (!live || live.base !== 'pending' || live.priority !== input.priority);
-    const queueSeq = enteringQueue && live ? await this.nextJobSeq(client) : live && !enteringQueue ? live.queueSeq : createdSeq;
-    const row: JobRow = {
-      ...input,
-      createdSeq,
-      queueSeq,
-      changeSeq: seq,
-      src: change.src,
-      cancelIntent: live ? live.cancelIntent : null,
-    };
-    await client.query(
-      `INSERT INTO ${this.t('job_index')} (id, type, priority, user_name, base, paused, created_at, started_at, finished_at,
-         progress_at, created_seq, queue_seq, change_seq, src, s_position, s_priority, search, record, payload, detached,
-         cancel_intent, removed)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,false)
-       ON CONFLICT (id) DO UPDATE SET type = EXCLUDED.type, priority = EXCLUDED.priority, user_name = EXCLUDED.user_name,
-         base = EXCLUDED.base, paused = EXCLUDED.paused, created_at = EXCLUDED.created_at, started_at = EXCLUDED.started_at,
-         finished_at = EXCLUDED.finished_at, progress_at = EXCLUDED.progress_at, created_seq = EXCLUDED.created_seq,
-         queue_seq = EXCLUDED.queue_seq, change_seq = EXCLUDED.change_seq, src = EXCLUDED.src, s_position = EXCLUDED.s_position,
-         s_priority = EXCLUDED.s_priority, search = EXCLUDED.search, record = EXCLUDED.record, payload = EXCLUDED.payload,
-         detached = EXCLUDED.detached, cancel_intent = EXCLUDED.cancel_intent, removed = false`,
-      [
-        row.id, row.type, row.priority, row.user, row.base, row.paused, row.createdAt, row.startedAt, row.finishedAt,
-        row.progressAt, row.createdSeq, row.queueSeq, row.changeSeq, row.src, sortScore('position', row),
-        sortScore('priority', row), row.search, row.record, row.payload, row.detached, row.cancelIntent,
-      ],
+    const { rows } = await this.pool.query<{ event_id: string; row_json: (Omit<IndexRecord, 'created_at'> & Record<string, unknown>) | null }>(
+      `SELECT event_id, row_json FROM ${this.t('sq_record_change')}($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [change.dedupKey, change.src, mode, Date.parse(change.at), head, rowJson, change.removed?.id ?? null, this.channel()],
     );
-    return row;
+    const result = rows[0];
+    if (!result) return { eventId: null, row: null };
+    return { eventId: String(result.event_id), row: result.row_json ? toRow(jsonRecord(result.row_json)) : null };
   }
 
-  private async nextJobSeq(client: pg.PoolClient): Promise<number> {
-    const { rows } = await client.query<{ value: string }>(`UPDATE ${this.t('counters')} SET value = value + 1 WHERE name = 'job' RETURNING value`);
-    return Number(rows[0]!.value);
+  async hasRecorded(dedupKey: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query(`SELECT 1 FROM ${this.t('event_dedup')} WHERE key = $1`, [dedupKey]);
+    return (rowCount ?? 0) > 0;
   }
 
   async recorderCursor(queue: string): Promise<string | null> {

@@ -143,6 +143,10 @@ class RedisStore implements SharedStore {
     return { eventId, row: published === JSON.stringify(change.job.row.record) ? row : (await this.getRow(id)) ?? row };
   }
 
+  async hasRecorded(dedupKey: string): Promise<boolean> {
+    return (await this.redis.zscore(this.k('ev:dedup'), dedupKey)) !== null;
+  }
+
   async recorderCursor(queue: string): Promise<string | null> {
     return this.redis.hget(this.k('cursors'), queue);
   }

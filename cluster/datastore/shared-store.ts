@@ -179,6 +179,8 @@ export interface SharedStore {
   readonly kind: DatastoreKind;
 
   recordChange(change: RecordChange): Promise<RecordResult>;
+  /** True when a change with this dedup key was recorded (a cheap check before expensive work). */
+  hasRecorded(dedupKey: string): Promise<boolean>;
   /** Recorder cursor (last BullMQ event position recorded) of a queue, or null. */
   recorderCursor(queue: string): Promise<string | null>;
   readEvents(afterId: string, limit: number): Promise<EventRead>;

@@ -64,7 +64,24 @@ export async function bulkAction(ctx: EngineContext, input: BulkActionRequest, a
     }
     for (const r of results) response[r.outcome] += 1;
     response.results.push(...results);
+    await settleChunk(ctx, chunk.rows, results);
   }
-  if (!request.dryRun) await Promise.all([...ctx.recorders.values()].map((r) => r.idle()));
   return response;
+}
+
+/**
+ * Waits (bounded) until the recorders applied this chunk's changes, so a list right after the bulk
+ * action shows them; one getRows per poll for the whole chunk.
+ */
+async function settleChunk(ctx: EngineContext, before: Map<string, JobRow>, results: ActionResult[], timeoutMs = 5_000): Promise<void> {
+  let pending = results.filter((r) => r.outcome === 'ok' && r.message === undefined && before.has(r.id)).map((r) => r.id);
+  const deadline = Date.now() + timeoutMs;
+  while (pending.length > 0 && Date.now() < deadline) {
+    const now = await ctx.store.getRows(pending);
+    pending = pending.filter((id) => {
+      const row = now.get(id);
+      return row !== undefined && row.changeSeq === before.get(id)!.changeSeq;
+    });
+    if (pending.length > 0) await new Promise((r) => setTimeout(r, 25));
+  }
 }

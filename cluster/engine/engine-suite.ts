@@ -280,12 +280,12 @@ export function engineSuite(kind: TestKind): void {
   });
 
   test('bulk actions by ids and by filter, with a dry run', async () => {
-    const type: JobType = 'sweep';
+    const type: JobType = 'matrix-build';
     const jobs: Job[] = [];
     for (let i = 0; i < 12; i++) jobs.push(await submit(a, { type, user: 'grace' }));
     const dry = await a.bulkAction({ action: 'cancel', filter: { type: [type], user: ['grace'] }, dryRun: true }, ADMIN);
     expect(dry).toMatchObject({ matched: 12, ok: 0, results: [] });
-    expect((await list(a, { type: [type], state: ['pending'] })).items).toHaveLength(12);
+    expect((await list(a, { type: [type], user: ['grace'], state: ['pending'] })).items).toHaveLength(12);
     const byIds = await a.bulkAction({ action: 'set-priority', priority: 'high', ids: [jobs[0]!.id, jobs[1]!.id, 'sweep-nope'], dryRun: false }, ADMIN);
     expect(byIds.ok).toBe(2);
     expect(byIds.failed).toBe(1);
@@ -294,17 +294,17 @@ export function engineSuite(kind: TestKind): void {
     const cancel = await a.bulkAction({ action: 'cancel', filter: { type: [type], user: ['grace'] }, dryRun: false }, ADMIN);
     expect(cancel.matched).toBe(12);
     expect(cancel.ok).toBe(12);
-    await eventually(async () => (await listAll(a, { type: [type], state: ['cancelled'] })).length === 12, 10_000, 'all cancelled');
+    await eventually(async () => (await listAll(a, { type: [type], user: ['grace'], state: ['cancelled'] })).length === 12, 10_000, 'all cancelled');
     const again = await a.bulkAction({ action: 'cancel', ids: jobs.map((j) => j.id), dryRun: false }, ADMIN);
     expect(again.skipped).toBe(12);
     expect(again.results[0]!.message).toMatch(/cancelled/);
-    const retry = await a.bulkAction({ action: 'retry', filter: { type: [type], state: ['cancelled'] }, dryRun: false }, ADMIN);
+    const retry = await a.bulkAction({ action: 'retry', filter: { type: [type], user: ['grace'], state: ['cancelled'] }, dryRun: false }, ADMIN);
     expect(retry.ok).toBe(12);
-    await eventually(async () => (await listAll(a, { type: [type], state: ['pending'] })).length === 12, 10_000, 'all pending again');
+    await eventually(async () => (await listAll(a, { type: [type], user: ['grace'], state: ['pending'] })).length === 12, 10_000, 'all pending again');
   });
 
   test('two engines on one datastore act as one cluster, and see the same events', async () => {
-    const type: JobType = 'sweep';
+    const type: JobType = 'report';
     await a.settle();
     await b.settle();
     const startId = await a.lastEventId();

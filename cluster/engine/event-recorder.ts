@@ -131,6 +131,12 @@ export class EventRecorder {
       this.ctx.onApplied(jobId);
       return;
     }
+    // Another recorder usually recorded it already: skip fetching the job then.
+    if (name !== 'added' && (await this.ctx.datastore.store.hasRecorded(dedupKey))) {
+      this.ctx.onApplied(jobId);
+      if (name === 'completed') await this.ctx.onCompleted(jobId);
+      return;
+    }
     const row = await this.fetchRow(jobId);
     if (row === null) return; // gone already: its 'removed' event follows
     const change = name === CUSTOM_EVENTS.jobChanged && typeof args.change === 'string' ? args.change : name === 'failed' && row.base === 'cancelled' ? 'cancelled' : name;

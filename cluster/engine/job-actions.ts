@@ -44,6 +44,9 @@ export async function jobAction(
   const state = ctx.present(row).state;
   if (!isActionAllowed(action, state)) throw new EngineError('conflict', conflictMessage(action, id, state), { state });
   const reason = body.reason ? `${actor.name}: ${body.reason}` : `by ${actor.name}`;
+  if (action === 'set-priority' && body.priority === row.priority) {
+    return { id, outcome: 'ok', message: `already ${row.priority}`, job: (await ctx.presentAll([row]))[0] };
+  }
   let after: JobRow | null;
   switch (action) {
     case 'cancel':
@@ -118,12 +121,21 @@ async function remove(ctx: EngineContext, row: JobRow, options: ActionOptions): 
   }
   const job = await ctx.queue(row.type).getJob(row.id);
   if (job) {
+    // BullMQ removes a flow parent's children with it; announce them too (PostgreSQL does not).
+    const deps = await job.getDependencies().catch(() => ({ processed: {}, unprocessed: [] as string[] }));
+    const childKeys = [...Object.keys(deps.processed ?? {}), ...(deps.unprocessed ?? [])];
     try {
       await job.remove();
     } catch {
       throw new EngineError('conflict', `job '${row.id}' started running meanwhile: stop it before deleting`);
     }
     await ctx.publish(row.type, { event: CUSTOM_EVENTS.jobRemoved, jobId: row.id });
+    for (const key of childKeys) {
+      const parts = key.split(':');
+      const childId = parts.at(-1)!;
+      const childType = await ctx.typeOf(childId);
+      if (childType) await ctx.publish(childType, { event: CUSTOM_EVENTS.jobRemoved, jobId: childId });
+    }
   } else {
     await ctx.store.recordChange({ dedupKey: `engine:delete:${randomUUID()}`, src: '', at: new Date().toISOString(), removed: { id: row.id, type: row.type } });
   }
