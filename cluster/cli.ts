@@ -5,6 +5,7 @@
  *   serve          the admin API (and this node's workers) on a datastore
  *   token create   add an API token to a tokens file (printed once)
  *   token list     names and roles in a tokens file
+ *   worker         a worker-only node (cli/worker-command.ts)
  *
  * Exit codes: 0 done (also after SIGTERM/SIGINT), 1 a runtime failure (message on stderr),
  * 2 a bad command line (message and usage on stderr, no stack trace).
@@ -15,6 +16,7 @@ import { UsageError } from './cli/parse-args.ts';
 import type { ServeIo } from './cli/serve-command.ts';
 import { parseServeFlags, SERVE_USAGE } from './cli/serve-flags.ts';
 import { runTokenCommand, TOKEN_USAGE } from './cli/token-command.ts';
+import { runWorkerCommand, WORKER_USAGE } from './cli/worker-command.ts';
 
 const USAGE = `usage: sigmatiq-cluster <command> [options]
 
@@ -22,6 +24,7 @@ commands:
   serve          run the admin API (and workers) on a datastore
   token create   add an API token to a tokens file
   token list     show the names and roles in a tokens file
+  worker         run a worker-only node (jobs only, no API)
 
 Run 'sigmatiq-cluster <command> --help' for a command's options.
 `;
@@ -107,6 +110,10 @@ export async function main(argv: string[]): Promise<number> {
       if (wantsHelp) return (io.out(SERVE_USAGE), 0);
       return await serve(rest);
     }
+    if (command === 'worker') {
+      if (wantsHelp) return (io.out(WORKER_USAGE), 0);
+      return await runWorkerCommand(rest, io);
+    }
     if (command === 'token') {
       if (wantsHelp) return (io.out(TOKEN_USAGE), 0);
       return runTokenCommand(rest, io);
@@ -114,7 +121,7 @@ export async function main(argv: string[]): Promise<number> {
     throw new UsageError(`unknown command '${command}'`);
   } catch (err) {
     if (err instanceof UsageError) {
-      const usage = command === 'serve' ? SERVE_USAGE : command === 'token' ? TOKEN_USAGE : USAGE;
+      const usage = command === 'serve' ? SERVE_USAGE : command === 'token' ? TOKEN_USAGE : command === 'worker' ? WORKER_USAGE : USAGE;
       io.err(`sigmatiq-cluster: ${err.message}\n\n${usage}`);
       return 2;
     }
