@@ -1,0 +1,116 @@
+/** Unit tests of the engine's pure parts: state mapping, cursors, metrics math, stream positions. */
+import { describe, expect, test } from 'vitest';
+import { DEFAULT_THRESHOLDS } from '../../contract/thresholds.ts';
+import { parseDatastoreSpec, redactSpec } from '../datastore/datastore-spec.ts';
+import { rawPosition, streamPosition } from './event-recorder.ts';
+import { baseStateOf, buildJobRow, cancelReasonOf, deriveState, presentRow } from './job-record.ts';
+import { EngineError } from './job-engine.ts';
+import { rowFilterOf } from './job-list.ts';
+import { decodeCursor, encodeCursor } from './list-cursor.ts';
+import { percentile, queueMetrics, waitTimeOf } from './queue-metrics.ts';
+import { emptyCounts } from './queue-metrics.ts';
+
+describe('state mapping', () => {
+  test('BullMQ states map onto ours; a cancelled: failure is cancelled', () => {
+    for (const s of ['waiting', 'prioritized', 'delayed', 'waiting-children']) expect(baseStateOf(s, null)).toBe('pending');
+    expect(baseStateOf('active', null)).toBe('active');
+    expect(baseStateOf('completed', null)).toBe('completed');
+    expect(baseStateOf('failed', 'boom')).toBe('failed');
+    expect(baseStateOf('failed', 'cancelled: by alice')).toBe('cancelled');
+    expect(baseStateOf('unknown', null)).toBeNull();
+    expect(cancelReasonOf('cancelled: force stopped')).toBe('force stopped');
+    expect(cancelReasonOf('boom')).toBeNull();
+  });
+
+  test('active jobs are running, paused, or stuck after stuckAfterMs without progress', () => {
+    const base = { paused: false, progressAt: 1_000, startedAt: 500, createdAt: 0 };
+    expect(deriveState('active', base, 1_500, 1_000)).toBe('running');
+    expect(deriveState('active', base, 2_001, 1_000)).toBe('stuck');
+    expect(deriveState('active', { ...base, paused: true }, 9_999, 1_000)).toBe('paused');
+    expect(deriveState('active', { ...base, progressAt: null }, 1_600, 1_000)).toBe('stuck');
+    expect(deriveState('completed', base, 9_999, 1)).toBe('completed');
+  });
+
+  test('a BullMQ job becomes a Job record and an index row', () => {
+    const row = buildJobRow({
+      job: {
+        id: 'backtest-1', name: 'backtest', data: { user: 'bob', priority: 'high', config: { capital: 5 } }, opts: { priority: 2, attempts: 3 },
+        timestamp: 1_000, processedOn: 2_000, finishedOn: 5_000, attemptsMade: 1, progress: { percent: 100, step: 'done', stepIndex: 2, stepCount: 3, message: '', at: new Date(4_000).toISOString() },
+        failedReason: 'cancelled: by alice',
+      },
+      type: 'backtest', bullState: 'failed', now: 6_000, stuckAfterMs: 1_000,
+    })!;
+    expect(row.base).toBe('cancelled');
+    expect(row.record).toMatchObject({ state: 'cancelled', priority: 'high', user: 'bob', durationMs: 3_000, attempts: 1, maxAttempts: 3, errorMessage: 'cancelled: by alice' });
+    expect(row.search).toContain('"capital":5');
+    const pending = presentRow({ ...row, base: 'pending' }, 6_000, 1_000, 4);
+    expect(pending.position).toBe(4);
+    expect(presentRow(row, 6_000, 1_000, 4).position).toBeUndefined();
+  });
+
+  test('state filters split into stored states and active kinds', () => {
+    expect(rowFilterOf({ state: ['pending', 'stuck'] })).toEqual({ bases: ['pending', 'active'], activeKinds: ['stuck'] });
+    expect(rowFilterOf({ q: 'ABC' }).q).toBe('abc');
+  });
+});
+
+describe('cursors', () => {
+  test('round-trip, and refuse garbage or another sort', () => {
+    const c = encodeCursor('-created', { k: 42, id: 'x-1' });
+    expect(decodeCursor('-created', c)).toEqual({ k: 42, id: 'x-1' });
+    expect(() => decodeCursor('position', c)).toThrow(EngineError);
+    expect(() => decodeCursor('-created', 'not a cursor')).toThrow(/cursor/);
+    expect(() => decodeCursor('-created', Buffer.from('{"v":1}').toString('base64url'))).toThrow(/cursor/);
+  });
+
+  test('BullMQ stream ids sort as strings once padded, and convert back', () => {
+    expect(streamPosition('1700000000000-2') < streamPosition('1700000000000-10')).toBe(true);
+    expect(streamPosition('99') < streamPosition('100')).toBe(true);
+    expect(rawPosition(streamPosition('1700000000000-10'))).toBe('1700000000000-10');
+    expect(rawPosition(streamPosition('123'))).toBe('123');
+  });
+});
+
+describe('metrics math', () => {
+  test('nearest-rank percentiles', () => {
+    expect(percentile([], 50)).toBeNull();
+    expect(percentile([5, 1, 3, 2, 4], 50)).toBe(3);
+    expect(percentile(Array.from({ length: 100 }, (_, i) => i + 1), 95)).toBe(95);
+  });
+
+  test('wait time counts from the later of creation and runAt', () => {
+    expect(waitTimeOf({ createdAt: 0, startedAt: 5_000, runAt: null })).toBe(5_000);
+    expect(waitTimeOf({ createdAt: 0, startedAt: 5_000, runAt: 4_000 })).toBe(1_000);
+    expect(waitTimeOf({ createdAt: 0, startedAt: null, runAt: null })).toBeNull();
+  });
+
+  test('rates and levels over the window; cancelled jobs do not count as failures', () => {
+    const finished = [
+      ...Array.from({ length: 18 }, (_, i) => ({ type: 'signal' as const, base: 'completed' as const, createdAt: 0, startedAt: 1_000 * i, finishedAt: 1, runAt: null })),
+      { type: 'signal' as const, base: 'failed' as const, createdAt: 0, startedAt: 0, finishedAt: 1, runAt: null },
+      { type: 'signal' as const, base: 'cancelled' as const, createdAt: 0, startedAt: null, finishedAt: 1, runAt: null },
+      { type: 'report' as const, base: 'failed' as const, createdAt: 0, startedAt: 0, finishedAt: 1, runAt: null },
+    ];
+    const m = queueMetrics({ type: 'signal', paused: false, concurrency: 2, counts: { ...emptyCounts(), pending: 12 }, finished, windowMs: 60_000, thresholds: DEFAULT_THRESHOLDS });
+    expect(m.processingRatePerMin).toEqual({ value: 19, level: 'good' });
+    expect(m.failureRate.value).toBeCloseTo(1 / 19);
+    expect(m.failureRate.level).toBe('critical');
+    expect(m.queueLength).toEqual({ value: 12, level: 'warning' });
+    expect(m.waitTimeP95Ms.value).toBe(17_000);
+    const idle = queueMetrics({ type: 'training', paused: false, concurrency: 1, counts: emptyCounts(), finished, windowMs: 60_000, thresholds: DEFAULT_THRESHOLDS });
+    expect(idle.processingRatePerMin.level).toBe('good');
+    expect(idle.failureRate).toEqual({ value: null, level: 'good' });
+  });
+});
+
+describe('datastore spec', () => {
+  test('parses the three kinds and explains bad ones', () => {
+    expect(parseDatastoreSpec(undefined)).toEqual({ kind: 'embedded', dir: null });
+    expect(parseDatastoreSpec('embedded:/var/x')).toEqual({ kind: 'embedded', dir: '/var/x' });
+    expect(parseDatastoreSpec('postgres://u:p@h:5432/db').kind).toBe('postgres');
+    expect(parseDatastoreSpec('redis://h:6379').kind).toBe('redis');
+    expect(() => parseDatastoreSpec('mysql://h')).toThrow(/unknown scheme 'mysql'.*redis:\/\//);
+    expect(() => parseDatastoreSpec('embedded:')).toThrow(/empty/);
+    expect(redactSpec('postgres://u:secret@h/db')).toBe('postgres://u:***@h/db');
+  });
+});
