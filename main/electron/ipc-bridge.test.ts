@@ -130,6 +130,31 @@ describe('IPC bridge', () => {
     expect(s.accepted).toEqual([]);
   });
 
+  it('holds calls until the core has started, and says so when it could not', async () => {
+    const handlers = new Map<string, (event: unknown, ...args: unknown[]) => unknown>();
+    const ipcMain: IpcMainLike = { handle: (c, l) => void handlers.set(c, l as never), removeHandler: () => {} };
+    const core = fakeCore();
+    let start!: () => void;
+    const started = new Promise<void>((r) => (start = r));
+    const win = fakeWindow(frame(1, 1));
+    registerAdminIpc({ ipcMain, api: core.api, windows: () => [win], coreReady: started });
+    const pending = handlers.get('sigmatiq:listClusters')!({ senderFrame: frame(1, 1) }) as Promise<IpcReply>;
+    await new Promise((r) => setTimeout(r, 20));
+    expect(core.calls).toHaveLength(0);
+    start();
+    expect(await pending).toEqual({ ok: true, result: { from: 'listClusters' } });
+
+    const failed = new Map<string, (event: unknown, ...args: unknown[]) => unknown>();
+    const failedCore = fakeCore();
+    const failing = Promise.reject(new Error('the cache folder is not writable'));
+    registerAdminIpc({ ipcMain: { handle: (c, l) => void failed.set(c, l as never), removeHandler: () => {} }, api: failedCore.api, windows: () => [win], coreReady: failing });
+    expect(await failed.get('sigmatiq:listClusters')!({ senderFrame: frame(1, 1) })).toEqual({
+      ok: false,
+      error: { code: 'not-started', message: 'The app could not start: the cache folder is not writable' },
+    });
+    expect(failedCore.calls).toHaveLength(0);
+  });
+
   it('checks the frame by process and routing id, not object identity', () => {
     const w = fakeWindow(frame(3, 4));
     expect(isAppMainFrame(frame(3, 4), [w])).toBe(true);

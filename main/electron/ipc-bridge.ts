@@ -62,15 +62,23 @@ export function registerAdminIpc(options: {
   api: AdminApi;
   windows: () => readonly BridgeWindow[];
   afterCall?: (call: AcceptedCall) => void;
+  /** Calls wait for this (the core's start), so a page that loads first does not race the core. */
+  coreReady?: Promise<unknown>;
   log?: (line: string) => void;
 }): () => void {
   const { ipcMain, api, windows, afterCall, log } = options;
+  const coreReady = (options.coreReady ?? Promise.resolve()).then(
+    () => null,
+    (error: unknown) => (error instanceof Error ? error.message : String(error)),
+  );
   for (const method of ADMIN_API_METHODS) {
     ipcMain.handle(adminChannel(method), async function handleAdminCall(event, ...rawArgs): Promise<IpcReply> {
       if (!isAppMainFrame(event.senderFrame, windows())) {
         log?.(`refused ${method}: the sender is not the app's main frame (${event.senderFrame?.url ?? 'no frame'})`);
         return { ok: false, error: { code: 'forbidden-sender', message: 'This page may not use the admin API.' } };
       }
+      const startFailure = await coreReady;
+      if (startFailure !== null) return { ok: false, error: { code: 'not-started', message: `The app could not start: ${startFailure}` } };
       // The same validation and error mapping as browser mode's HTTP host: the core's dispatcher
       // parses the arguments with the method's zod tuple and calls the core only when they pass.
       const outcome = await dispatchAdminCall(api, method, rawArgs, log);

@@ -175,7 +175,15 @@ async function startApp(): Promise<void> {
   core = desktop;
 
   const triggers = new NotificationTriggers({ notifier, api: desktop.api, log });
-  registerAdminIpc({ ipcMain, api: desktop.api, windows: appWindows, afterCall: (call) => triggers.onAcceptedCall(call), log });
+  // The window opens while the core starts; its first calls wait for the core.
+  let coreStarted!: () => void;
+  let coreFailed!: (error: unknown) => void;
+  const coreReady = new Promise<void>((resolve, reject) => {
+    coreStarted = resolve;
+    coreFailed = reject;
+  });
+  coreReady.catch(() => {});
+  registerAdminIpc({ ipcMain, api: desktop.api, windows: appWindows, afterCall: (call) => triggers.onAcceptedCall(call), coreReady, log });
   forwardAdminEvents(desktop.onEvent, appWindows);
 
   Menu.setApplicationMenu(
@@ -250,7 +258,13 @@ async function startApp(): Promise<void> {
     void messageBox({ type: 'warning', title: 'Settings repaired', message: 'Some settings were not valid and were reset.', detail: repair });
   }
 
-  await desktop.start();
+  try {
+    await desktop.start();
+    coreStarted();
+  } catch (error) {
+    coreFailed(error);
+    throw error;
+  }
   notificationsEnabled = (await desktop.api.getSettings()).notificationsEnabled;
   void refreshTray();
   setInterval(() => void refreshTray(), TRAY_REFRESH_MS).unref();
