@@ -46,7 +46,9 @@ function ensureRenderer(args: ServeArgs, io: ServeIo): boolean {
 
 /** Start browser mode: the core, the clusters from the command line, and the HTTP host. */
 export async function startServe(args: ServeArgs, io: ServeIo): Promise<RunningServe> {
-  mkdirSync(args.dataDir, { recursive: true, mode: 0o700 });
+  // 0711: others may pass through (the local cluster's PostgreSQL runs as its own user when we are
+  // root) but not list; secrets.json itself is 0600.
+  mkdirSync(args.dataDir, { recursive: true, mode: 0o711 });
   const log = (line: string) => io.err(`${new Date().toISOString()} ${line}`);
   const core = createDesktopCore({
     dataDir: args.dataDir,

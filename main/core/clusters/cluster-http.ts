@@ -22,6 +22,8 @@ export interface RequestOptions {
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
+/** Actions may queue behind a busy datastore: give them longer than reads. */
+export const ACTION_TIMEOUT_MS = 30_000;
 
 /** A short, printable preview of a body that was not what we expected. */
 function preview(text: string): string {
@@ -52,7 +54,7 @@ export class ClusterHttp {
   /** One REST call; the answer parsed with `schema`. */
   async request<S extends z.ZodType>(method: 'GET' | 'POST' | 'DELETE', path: string, schema: S, options: RequestOptions = {}): Promise<z.output<S>> {
     const url = this.urlOf(path, options.query);
-    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const timeoutMs = options.timeoutMs ?? (method === 'GET' ? DEFAULT_TIMEOUT_MS : ACTION_TIMEOUT_MS);
     const what = `${method} ${url.pathname}`;
     const signals = [AbortSignal.timeout(timeoutMs), ...(options.signal ? [options.signal] : [])];
     let response: Response;
