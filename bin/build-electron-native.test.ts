@@ -12,13 +12,13 @@ function call(expression: string): unknown {
 }
 
 describe('build-electron-native', () => {
-  it('targets the installed Electron and better-sqlite3 versions for this platform', () => {
+  it('targets the installed Electron and better-sqlite3 versions for this platform', { timeout: 30_000 }, () => {
     const wanted = call('m.wantedBuild()') as Record<string, string>;
     expect(wanted).toMatchObject({ electron: '45.5.0', platform: process.platform, arch: process.arch });
     expect(wanted.betterSqlite3).toMatch(/^12\./);
   });
 
-  it('explains a failure in one line: network, toolchain, or see the log', () => {
+  it('explains a failure in one line: network, toolchain, or see the log', { timeout: 30_000 }, () => {
     const wanted = "{ electron: '45.5.0', betterSqlite3: '12.9.0' }";
     const network = call(`m.explainFailure('prebuild-install warn install getaddrinfo ENOTFOUND github.com', ${wanted})`) as string;
     expect(network).toBe(

@@ -34,7 +34,7 @@ function fakeElectron(name: string, withPathFile: boolean, withBinary: boolean):
   return d;
 }
 
-describe('npm start', () => {
+describe('npm start', { timeout: 30_000 }, () => {
   it('says in one line that Electron is missing and falls back to browser mode with the embedded cluster', () => {
     const r = start({ SIGMATIQ_ELECTRON_DIR: fakeElectron('no-binary', false, false) });
     expect(r.code).toBe(0);
