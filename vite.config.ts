@@ -52,6 +52,8 @@ function nodeBuild(): UserConfig {
 
 function preloadBuild(): UserConfig {
   return {
+    // A sandboxed preload can only require 'electron': bundle everything else.
+    ssr: { noExternal: true },
     build: {
       ssr: true,
       outDir: 'out/preload',
