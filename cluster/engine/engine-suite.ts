@@ -128,7 +128,7 @@ export function engineSuite(kind: TestKind): void {
     }
     await a.bulkAction({ action: 'delete', filter: { user: ['defaults'] }, dryRun: false }, ADMIN);
     // The sweep's child backtests go with it; their removals are recorded right after.
-    await eventually(async () => (await list(a, { user: ['defaults'] })).items.length === 0, 10_000, 'all deleted');
+    await eventually(async () => (await list(a, { user: ['defaults'] })).items.length === 0, 60_000, 'all deleted');
   });
 
   test('state mapping: running, paused, stuck, completed, failed, cancelled (by a worker), with detail', async () => {
@@ -292,17 +292,17 @@ export function engineSuite(kind: TestKind): void {
     expect(byIds.ok).toBe(2);
     expect(byIds.failed).toBe(1);
     expect(byIds.results.find((r) => r.id === 'sweep-nope')?.outcome).toBe('failed');
-    await eventually(async () => (await a.getJob(jobs[0]!.id)).priority === 'high', 10_000, 'priority applied');
+    await eventually(async () => (await a.getJob(jobs[0]!.id)).priority === 'high', 60_000, 'priority applied');
     const cancel = await a.bulkAction({ action: 'cancel', filter: { type: [type], user: ['grace'] }, dryRun: false }, ADMIN);
     expect(cancel.matched).toBe(12);
     expect(cancel.ok).toBe(12);
-    await eventually(async () => (await listAll(a, { type: [type], user: ['grace'], state: ['cancelled'] })).length === 12, 10_000, 'all cancelled');
+    await eventually(async () => (await listAll(a, { type: [type], user: ['grace'], state: ['cancelled'] })).length === 12, 60_000, 'all cancelled');
     const again = await a.bulkAction({ action: 'cancel', ids: jobs.map((j) => j.id), dryRun: false }, ADMIN);
     expect(again.skipped).toBe(12);
     expect(again.results[0]!.message).toMatch(/cancelled/);
     const retry = await a.bulkAction({ action: 'retry', filter: { type: [type], user: ['grace'], state: ['cancelled'] }, dryRun: false }, ADMIN);
     expect(retry.ok).toBe(12);
-    await eventually(async () => (await listAll(a, { type: [type], user: ['grace'], state: ['pending'] })).length === 12, 10_000, 'all pending again');
+    await eventually(async () => (await listAll(a, { type: [type], user: ['grace'], state: ['pending'] })).length === 12, 60_000, 'all pending again');
   });
 
   test('two engines on one datastore act as one cluster, and see the same events', async () => {
@@ -311,7 +311,7 @@ export function engineSuite(kind: TestKind): void {
     await b.settle();
     const startId = await a.lastEventId();
     const job = await submit(a, { type, user: 'heidi' });
-    const seenByB = await eventually(async () => (await list(b, { user: ['heidi'] })).items[0], 10_000, 'listed on b');
+    const seenByB = await eventually(async () => (await list(b, { user: ['heidi'] })).items[0], 60_000, 'listed on b');
     expect(seenByB.id).toBe(job.id);
     const cancelled = await b.jobAction(job.id, 'cancel', {}, { ...ADMIN, name: 'bob' });
     expect(cancelled.job?.state).toBe('cancelled');
@@ -335,7 +335,7 @@ export function engineSuite(kind: TestKind): void {
     let woke = false;
     const stop = b.onEventsAvailable(() => (woke = true));
     await submit(a, { type, user: 'heidi' });
-    await eventually(async () => woke, 10_000, 'wake-up on b');
+    await eventually(async () => woke, 60_000, 'wake-up on b');
     stop();
   });
 
