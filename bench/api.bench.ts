@@ -1,0 +1,165 @@
+/**
+ * API benchmark: jobs submitted and listed per second through the cluster API (real HTTP on
+ * loopback, auth, validation, audit, the engine's job index) versus raw BullMQ calls
+ * (`queue.add`, `queue.getJobs`) on the same datastore, in the same run — on embedded PostgreSQL
+ * and on Redis (a redis-server started here the way the integration tests start it).
+ *
+ *   node --import tsx bench/api.bench.ts [--jobs N] [--lists N] [--concurrency N]
+ */
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Queue } from 'bullmq';
+import { Agent, request } from 'undici';
+import { JobPage, ListJobsQuery, SubmitJobRequest } from '../contract/api.ts';
+import { BULLMQ_PRIORITY, PRIORITIES } from '../contract/domain.ts';
+import { createApiServer } from '../cluster/api/api-server.ts';
+import { generateToken } from '../cluster/auth/token-file.ts';
+import { TokenStore } from '../cluster/auth/token-store.ts';
+import { openDatastore, type Datastore } from '../cluster/datastore/open-datastore.ts';
+import { createEngine } from '../cluster/engine/create-engine.ts';
+import { startRedis } from '../cluster/testing/test-servers.ts';
+
+const { values } = parseArgs({
+  options: { jobs: { type: 'string', default: '1000' }, lists: { type: 'string', default: '300' }, concurrency: { type: 'string', default: '16' } },
+});
+const JOBS = Number(values.jobs);
+const LISTS = Number(values.lists);
+const CONCURRENCY = Number(values.concurrency);
+const PAGE = 50;
+
+/** Run `count` calls of `fn` with at most CONCURRENCY in flight; calls per second. */
+async function rate(count: number, fn: (i: number) => Promise<void>): Promise<number> {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: Math.min(CONCURRENCY, count) }, async () => {
+      while (next < count) await fn(next++);
+    }),
+  );
+  return count / ((performance.now() - started) / 1000);
+}
+
+interface Row {
+  datastore: string;
+  what: string;
+  /** Through HTTP: auth, validation, audit, JSON, the engine. */
+  api: number;
+  /** The engine called in-process (what the API adds is the difference to `api`). */
+  engine: number;
+  /** Raw BullMQ calls, the baseline. */
+  raw: number;
+}
+
+async function measure(label: string, datastore: Datastore): Promise<Row[]> {
+  const engine = await createEngine({ datastore, onError: () => undefined });
+  const tokens = new TokenStore();
+  const token = generateToken();
+  tokens.addMemoryToken('bench', 'operator', token);
+  const api = await createApiServer({ engine, tokens, name: 'bench', version: 'bench', limits: { rateLimit: false } });
+  const url = await api.listen('127.0.0.1', 0);
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  // undici's request (not fetch): the client shares this process's CPU with the server, so keep it lean.
+  const agent = new Agent({ connections: CONCURRENCY, pipelining: 1 });
+  const http = async (method: 'GET' | 'POST', p: string, body?: unknown) => {
+    const res = await request(`${url}${p}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), dispatcher: agent });
+    return { status: res.statusCode, text: await res.body.text() };
+  };
+  const { Queue: BoundQueue } = datastore.bullmq.classes;
+  const raw = new BoundQueue('bench-raw', { ...datastore.bullmq.options() }) as Queue;
+  await raw.waitUntilReady();
+  try {
+    // Warm up both paths (connections, prepared statements, JIT).
+    for (let i = 0; i < 20; i++) {
+      await http('POST', '/api/v1/jobs', { type: 'signal', user: 'warm', config: {} });
+      await raw.add('signal', { user: 'warm' }, { priority: 3 });
+    }
+    await raw.getJobs(['prioritized', 'waiting'], 0, PAGE - 1);
+    await engine.listJobs(ListJobsQuery.parse({ state: 'pending', limit: PAGE }));
+    const apiSubmit = await rate(JOBS, async (i) => {
+      const priority = PRIORITIES[i % 4];
+      const res = await http('POST', '/api/v1/jobs', { type: 'signal', user: `bench${i % 7}`, priority, config: {} });
+      if (res.status !== 201) throw new Error(`submit answered ${res.status}: ${res.text}`);
+    });
+    const actor = { name: 'bench', role: 'operator' as const, sourceAddress: '127.0.0.1' };
+    const engineSubmit = await rate(JOBS, async (i) => {
+      const priority = PRIORITIES[i % 4]!;
+      await engine.submit(SubmitJobRequest.parse({ type: 'signal', user: `bench${i % 7}`, priority, config: {} }), actor);
+    });
+    const rawSubmit = await rate(JOBS, async (i) => {
+      const priority = PRIORITIES[i % 4]!;
+      await raw.add('signal', { user: `bench${i % 7}`, priority, config: {} }, { priority: BULLMQ_PRIORITY[priority] });
+    });
+    let listed = 0;
+    const apiList = await rate(LISTS, async (i) => {
+      const sort = i % 2 === 0 ? '-created' : 'position';
+      const res = await http('GET', `/api/v1/jobs?state=pending&sort=${sort}&limit=${PAGE}`);
+      if (res.status !== 200) throw new Error(`list answered ${res.status}: ${res.text}`);
+      const page = JobPage.parse(JSON.parse(res.text));
+      listed += page.items.length;
+    });
+    let engineListed = 0;
+    const engineList = await rate(LISTS, async (i) => {
+      const query = ListJobsQuery.parse({ state: 'pending', sort: i % 2 === 0 ? '-created' : 'position', limit: PAGE });
+      const page = await engine.listJobs(query);
+      engineListed += page.items.length;
+    });
+    let rawListed = 0;
+    const rawList = await rate(LISTS, async () => {
+      const jobs = await raw.getJobs(['prioritized', 'waiting'], 0, PAGE - 1);
+      rawListed += jobs.length;
+    });
+    if (Math.min(listed, engineListed, rawListed) < LISTS * PAGE) throw new Error(`pages were short: api ${listed}, engine ${engineListed}, raw ${rawListed}`);
+    return [
+      { datastore: label, what: `submit (jobs/s, ${CONCURRENCY} in flight)`, api: apiSubmit, engine: engineSubmit, raw: rawSubmit },
+      { datastore: label, what: `list ${PAGE} pending (pages/s)`, api: apiList, engine: engineList, raw: rawList },
+    ];
+  } finally {
+    await agent.close();
+    await api.close();
+    await raw.obliterate({ force: true }).catch(() => undefined);
+    await raw.close();
+    await engine.close();
+  }
+}
+
+function table(rows: Row[]): string {
+  const head = ['datastore', 'operation', 'API (HTTP)', 'engine', 'raw BullMQ', 'API / raw', 'API / engine'];
+  const pct = (a: number, b: number) => `${((a / b) * 100).toFixed(0)}%`;
+  const body = rows.map((r) => [r.datastore, r.what, r.api.toFixed(0), r.engine.toFixed(0), r.raw.toFixed(0), pct(r.api, r.raw), pct(r.api, r.engine)]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i >= 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}
+
+async function main(): Promise<void> {
+  console.log(`API vs raw BullMQ: ${JOBS} submits and ${LISTS} list calls each, ${CONCURRENCY} in flight, loopback HTTP`);
+  const rows: Row[] = [];
+  const redis = await startRedis();
+  try {
+    const ds = await openDatastore(redis.url, { prefix: 'bench' });
+    try {
+      rows.push(...(await measure('redis', ds)));
+    } finally {
+      await ds.close();
+    }
+  } finally {
+    await redis.stop();
+  }
+  const dir = mkdtempSync(path.join(tmpdir(), 'sigmatiq-bench-'));
+  chmodSync(dir, 0o755); // as root, PostgreSQL runs as 'postgres' and must reach the folder
+  try {
+    const ds = await openDatastore(`embedded:${path.join(dir, 'data')}`);
+    try {
+      rows.push(...(await measure('embedded PostgreSQL', ds)));
+    } finally {
+      await ds.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  console.log(table(rows));
+}
+
+await main();
