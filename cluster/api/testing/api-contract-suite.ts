@@ -180,12 +180,12 @@ export function describeApiContract(label: string, open: () => Promise<EngineUnd
     it('delivers every missed event exactly once after a dropped connection', async () => {
       const first = await openSse(`${base}/api/v1/events`, fx.auth('viewer'));
       await first.waitForComment(/connected/);
-      await submit('normal', 'sse1', 'sweep');
+      await submit('normal', 'sse1', 'signal');
       await first.waitForEvents(1);
       const seenBeforeDrop = [...first.ids];
       first.close();
       await first.ended;
-      for (let i = 0; i < 5; i++) await submit('normal', 'sse2', 'sweep');
+      for (let i = 0; i < 5; i++) await submit('normal', 'sse2', 'signal');
       const lastSeen = seenBeforeDrop.at(-1)!;
       // What the cluster holds after the drop point, read straight from the engine.
       const expected: string[] = [];
