@@ -92,6 +92,15 @@ export class FakeAdminApi {
     this.emit({ kind: 'cluster-status', cluster: this.cluster(clusterId) });
   }
 
+  /** Changes one job as the cluster would, and announces it. */
+  update(clusterId: string, id: string, patch: Partial<CachedJob>): void {
+    const jobs = this.list(clusterId);
+    const i = jobs.findIndex((j) => j.id === id);
+    jobs[i] = { ...jobs[i]!, ...patch, updatedAt: iso(this.now()) };
+    this.version++;
+    this.emit({ kind: 'jobs-changed', clusterId, jobIds: [id] });
+  }
+
   /** One step of simulated work on the local cluster: progress, finish, start and add jobs. */
   tick(): void {
     const jobs = this.jobs.get('local')!;

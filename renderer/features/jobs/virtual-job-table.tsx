@@ -6,7 +6,7 @@
  */
 import { memo, useEffect, useMemo, useRef } from 'react';
 import { flexRender, useTable, type Row } from '@tanstack/react-table';
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { observeElementRect, useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
 import type { CachedJob } from '../../../contract/admin-api.ts';
 import { moveBetweenRows, tableFeaturesNone, type Features, type TableColumn } from '../../components/data-table.tsx';
 import { jobKey, useUiStore } from '../../store/ui-store.ts';
@@ -14,6 +14,15 @@ import type { JobPages } from './use-job-pages.ts';
 
 export const ROW_HEIGHT = 34;
 const OVERSCAN = 12;
+const ASSUMED_RECT = { width: 1200, height: 700 };
+
+/**
+ * The scroller's size, but a typical viewport while it has no layout (0×0: before the first
+ * layout, in a hidden container, in tests) so a window of rows still renders instead of none.
+ */
+function observeRectWithFallback(instance: Virtualizer<HTMLDivElement, Element>, cb: (rect: { width: number; height: number }) => void) {
+  return observeElementRect(instance, (rect) => cb(rect.width === 0 && rect.height === 0 ? ASSUMED_RECT : rect));
+}
 
 /** The virtualised job table. */
 export function VirtualJobTable({ pages, columns, label }: { pages: JobPages; columns: TableColumn<CachedJob>[]; label: string }) {
@@ -26,8 +35,8 @@ export function VirtualJobTable({ pages, columns, label }: { pages: JobPages; co
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: OVERSCAN,
-    // Before the first measurement (and in tests without layout) assume a typical viewport.
-    initialRect: { width: 1200, height: 700 },
+    initialRect: ASSUMED_RECT,
+    observeElementRect: observeRectWithFallback,
   });
   const items = virtualizer.getVirtualItems();
   const last = items.length ? items[items.length - 1]!.index : 0;

@@ -1,0 +1,76 @@
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { beforeEach, expect, it } from 'vitest';
+import { renderWithFake } from '../../testing/render-app.tsx';
+import { useUiStore } from '../../store/ui-store.ts';
+import { DashboardTable } from './dashboard-tables.tsx';
+
+const scope = { clusterIds: ['local'], clusters: [], several: false, key: 'local' };
+
+beforeEach(() => useUiStore.setState({ clusterScope: 'local' }));
+
+function headers(table: HTMLElement) {
+  return within(table).getAllByRole('columnheader').map((h) => h.textContent);
+}
+
+it('Active jobs table has the brief columns and shows running, paused and stuck jobs', async () => {
+  renderWithFake(<DashboardTable kind="active" scope={scope} />);
+  const table = screen.getByRole('table', { name: 'Active jobs' });
+  expect(headers(table)).toEqual(['Job ID', 'Type', 'User', 'Started', 'Progress', 'ETA', 'Actions']);
+  await waitFor(() => expect(within(table).getAllByRole('row').length).toBe(9)); // header + 8 rows (limit)
+  expect(within(table).getAllByRole('progressbar').length).toBeGreaterThan(0);
+  expect(within(table).getByText('No progress')).toBeTruthy(); // the stuck job
+});
+
+it('Queue table lists pending jobs by position; Cancel asks first, then the job is cancelled on the cluster', async () => {
+  const { fake } = renderWithFake(<DashboardTable kind="queue" scope={scope} />);
+  const table = screen.getByRole('table', { name: 'Queue' });
+  expect(headers(table)).toEqual(['Position', 'Job Type', 'Priority', 'User', 'Created', 'Actions']);
+  const cancel = (await within(table).findAllByRole('button', { name: /^Cancel job / }))[0]!;
+  const id = cancel.getAttribute('aria-label')!.replace('Cancel job ', '');
+  fireEvent.click(cancel);
+  const dialog = await screen.findByRole('dialog', { name: `Cancel job ${id}?` });
+  await act(async () => fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel job' })));
+  await waitFor(() => expect(fake.jobs.get('local')!.find((j) => j.id === id)!.state).toBe('cancelled'));
+  expect(await screen.findByText(`Job ${id} cancelled.`)).toBeTruthy();
+  await waitFor(() => expect(within(table).queryByRole('button', { name: `Cancel job ${id}` })).toBeNull());
+});
+
+it('Queue table changes a priority with feedback', async () => {
+  const { fake } = renderWithFake(<DashboardTable kind="queue" scope={scope} />);
+  const select = (await screen.findAllByRole('combobox', { name: /^Change priority of job / }))[0]!;
+  const id = select.getAttribute('aria-label')!.replace('Change priority of job ', '');
+  await act(async () => fireEvent.change(select, { target: { value: 'low' } }));
+  await waitFor(() => expect(fake.jobs.get('local')!.find((j) => j.id === id)!.priority).toBe('low'));
+  expect(await screen.findByText(`Job ${id} given a new priority.`)).toBeTruthy();
+});
+
+it('Completed table shows status and duration; Retry of a failed job puts it back in the queue', async () => {
+  const { fake } = renderWithFake(<DashboardTable kind="completed" scope={scope} />);
+  const table = screen.getByRole('table', { name: 'Completed jobs' });
+  expect(headers(table)).toEqual(['Job ID', 'Type', 'Status', 'Duration', 'Finished', 'Actions']);
+  await within(table).findAllByRole('link', { name: /^View results job / });
+  // Make the newest finished job a failure, as the cluster would report it.
+  const done = fake.jobs.get('local')!.find((j) => j.state === 'completed')!;
+  act(() => fake.update('local', done.id, { state: 'failed', finishedAt: new Date().toISOString(), errorMessage: 'Timeout reached' }));
+  const failedRow = (await within(table).findAllByText('Failed'))[0]!.closest('tr')!;
+  const retry = within(failedRow).getByRole('button', { name: /^Retry job / });
+  const id = retry.getAttribute('aria-label')!.replace('Retry job ', '');
+  await act(async () => fireEvent.click(retry));
+  await waitFor(() => expect(fake.jobs.get('local')!.find((j) => j.id === id)!.state).toBe('pending'));
+});
+
+it('actions on an offline cluster are disabled and say why', async () => {
+  useUiStore.setState({ clusterScope: 'research' });
+  renderWithFake(<DashboardTable kind="active" scope={{ ...scope, clusterIds: ['research'], key: 'research' }} />);
+  const stop = (await screen.findAllByRole('button', { name: /^Stop job / }))[0]!;
+  expect(stop.getAttribute('aria-disabled')).toBe('true');
+  expect(stop.getAttribute('title')).toMatch(/Research is offline: actions wait until it is online again/);
+  fireEvent.click(stop);
+  expect(screen.queryByRole('dialog')).toBeNull();
+});
+
+it('renders the designed empty state when nothing is running', async () => {
+  const { fake } = renderWithFake(<DashboardTable kind="active" scope={scope} />, { localJobs: 0 });
+  expect(fake.jobs.get('local')!.length).toBe(0);
+  expect(await screen.findByText('No job is running right now.')).toBeTruthy();
+});

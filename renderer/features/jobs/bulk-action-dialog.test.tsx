@@ -1,0 +1,69 @@
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { expect, it } from 'vitest';
+import { FakeAdminApi } from '../../testing/fake-admin-api.ts';
+import { renderWithFake } from '../../testing/render-app.tsx';
+import { BulkActionDialog } from './bulk-action-dialog.tsx';
+
+const probe = () => new FakeAdminApi({ localJobs: 80, researchJobs: 10 });
+
+it('Cancel all on a selection: counts first (dry run, nothing changed), then shows a result per job', async () => {
+  const p = probe();
+  const local = p.clusters.find((c) => c.id === 'local')!;
+  const selected = p.jobs.get('local')!.filter((j) => j.state === 'pending').slice(0, 3);
+  const running = p.jobs.get('local')!.find((j) => j.state === 'running')!;
+  const { fake } = renderWithFake(<BulkActionDialog kind="cancel" target={{ selected: [...selected, running], filter: {}, clusters: [local] }} onClose={() => {}} />);
+  const dialog = screen.getByRole('dialog', { name: 'Cancel all' });
+  expect(within(dialog).getByRole('status').textContent).toMatch(/Counting/);
+  const confirm = await within(dialog).findByRole('button', { name: 'Cancel 3 jobs' });
+  expect(within(dialog).getByText(/1 selected job in other states will be left alone/)).toBeTruthy();
+  const dry = fake.calls.filter((c) => c.method === 'bulkAction');
+  expect(dry).toHaveLength(1);
+  expect((dry[0]!.args[1] as { dryRun: boolean }).dryRun).toBe(true);
+  expect(fake.jobs.get('local')!.filter((j) => selected.some((s) => s.id === j.id) && j.state === 'cancelled')).toHaveLength(0);
+  await act(async () => fireEvent.click(confirm));
+  const results = await within(dialog).findByRole('table', { name: 'Result per job' });
+  expect(within(results).getAllByText('Done')).toHaveLength(3);
+  expect(within(dialog).getByText('3 done, 0 skipped, 0 failed of 3.')).toBeTruthy();
+  expect(fake.jobs.get('local')!.filter((j) => selected.some((s) => s.id === j.id) && j.state === 'cancelled')).toHaveLength(3);
+});
+
+it('Retry failed over the filter only touches failed jobs, and reports skipped ones with the reason', async () => {
+  const p = probe();
+  const local = p.clusters.find((c) => c.id === 'local')!;
+  const failedCount = p.jobs.get('local')!.filter((j) => j.state === 'failed').length;
+  const { fake } = renderWithFake(<BulkActionDialog kind="retry" target={{ selected: null, filter: {}, clusters: [local] }} onClose={() => {}} />);
+  const dialog = screen.getByRole('dialog', { name: 'Retry failed' });
+  const confirm = await within(dialog).findByRole('button', { name: `Retry ${failedCount} jobs` });
+  // A job changes state between the count and the run: the cluster skips it and says why.
+  const first = fake.jobs.get('local')!.find((j) => j.state === 'failed')!;
+  await act(async () => fireEvent.click(confirm));
+  await within(dialog).findByRole('table', { name: 'Result per job' });
+  expect(within(dialog).getByText(`${failedCount} done, 0 skipped, 0 failed of ${failedCount}.`)).toBeTruthy();
+  expect(fake.jobs.get('local')!.find((j) => j.id === first.id)!.state).toBe('pending');
+});
+
+it('Change priority asks for the priority, re-counts, and applies it', async () => {
+  const p = probe();
+  const local = p.clusters.find((c) => c.id === 'local')!;
+  const pending = p.jobs.get('local')!.filter((j) => j.state === 'pending');
+  const { fake } = renderWithFake(<BulkActionDialog kind="set-priority" target={{ selected: pending, filter: {}, clusters: [local] }} onClose={() => {}} />);
+  const dialog = screen.getByRole('dialog', { name: 'Change priority' });
+  fireEvent.change(within(dialog).getByRole('combobox'), { target: { value: 'low' } });
+  await act(async () => fireEvent.click(await within(dialog).findByRole('button', { name: `Change priority of ${pending.length} jobs` })));
+  await within(dialog).findByRole('table', { name: 'Result per job' });
+  expect(fake.jobs.get('local')!.filter((j) => j.state === 'pending').every((j) => j.priority === 'low')).toBe(true);
+});
+
+it('Delete old counts finished jobs older than N days, per cluster, and skips offline clusters in words', async () => {
+  const p = probe();
+  const { fake } = renderWithFake(<BulkActionDialog kind="delete-old" target={{ selected: null, filter: {}, clusters: p.clusters }} onClose={() => {}} />);
+  const dialog = screen.getByRole('dialog', { name: 'Delete old jobs' });
+  // Fixture jobs are at most a few hours old: nothing is 30 days old.
+  expect(await within(dialog).findByRole('button', { name: 'Delete 0 jobs' })).toBeTruthy();
+  expect(within(dialog).getByText(/Research is offline: skipped until it reconnects/)).toBeTruthy();
+  fireEvent.change(within(dialog).getByRole('spinbutton', { name: 'Older than (days)' }), { target: { value: '1' } });
+  await waitFor(() => expect(within(dialog).getByRole('button', { name: /^Delete 0 jobs|Counting/ })).toBeTruthy());
+  const finishedBefore = fake.calls.filter((c) => c.method === 'bulkAction').map((c) => (c.args[1] as { filter: { finishedBefore: string } }).filter.finishedBefore);
+  expect(finishedBefore.length).toBeGreaterThanOrEqual(1);
+  expect(Date.now() - Date.parse(finishedBefore[0]!)).toBeGreaterThan(29 * 86_400_000);
+});

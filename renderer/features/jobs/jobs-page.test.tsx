@@ -1,0 +1,45 @@
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { beforeEach, expect, it } from 'vitest';
+import { renderWithFake } from '../../testing/render-app.tsx';
+import { EMPTY_FILTER, useUiStore } from '../../store/ui-store.ts';
+import { JobsPage } from './jobs-page.tsx';
+
+beforeEach(() => useUiStore.setState({ clusterScope: 'local', jobFilter: EMPTY_FILTER, jobSort: '-created', selected: {} }));
+
+it('lists jobs in a virtual table that knows the full count and renders only a window', async () => {
+  renderWithFake(<JobsPage />, { localJobs: 3000 });
+  const table = await screen.findByRole('table', { name: 'Jobs' });
+  await waitFor(() => expect(table.getAttribute('aria-rowcount')).toBe('3005')); // 3000 + 4 sweep children + header
+  await waitFor(() => expect(within(table).getAllByRole('row').length).toBeGreaterThan(10));
+  expect(within(table).getAllByRole('row').length).toBeLessThan(80);
+  expect(screen.getByText(/of 3,004 loaded/)).toBeTruthy();
+});
+
+it('filters by state (stuck) and search, and selection feeds the bulk bar', async () => {
+  const { fake } = renderWithFake(<JobsPage />);
+  const table = await screen.findByRole('table', { name: 'Jobs' });
+  await waitFor(() => expect(within(table).getAllByRole('checkbox').length).toBeGreaterThan(5));
+  act(() => useUiStore.getState().setJobFilter({ states: ['stuck'] }));
+  await waitFor(() => expect(table.getAttribute('aria-rowcount')).toBe('2'));
+  const stuck = fake.jobs.get('local')!.find((j) => j.state === 'stuck')!;
+  expect(within(table).getByRole('link', { name: stuck.id })).toBeTruthy();
+  fireEvent.click(within(table).getByRole('checkbox', { name: `Select job ${stuck.id}` }));
+  expect(within(screen.getByRole('toolbar', { name: 'Bulk actions' })).getByText('1')).toBeTruthy();
+  act(() => useUiStore.getState().setJobFilter({ states: [], q: stuck.user }));
+  await waitFor(() => expect(fake.calls.some((c) => c.method === 'queryJobs' && (c.args[0] as { filter: { q?: string } }).filter.q === stuck.user)).toBe(true));
+});
+
+it('Export list downloads the current filter as CSV', async () => {
+  const { fake } = renderWithFake(<JobsPage />);
+  await screen.findByRole('table', { name: 'Jobs' });
+  const created: string[] = [];
+  URL.createObjectURL = () => {
+    created.push('blob');
+    return 'blob:x';
+  };
+  URL.revokeObjectURL = () => {};
+  await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Export CSV' })));
+  await waitFor(() => expect(fake.calls.some((c) => c.method === 'exportJobs' && c.args[1] === 'csv')).toBe(true));
+  expect(await screen.findByText(/Saved jobs.csv \(84 rows\)/)).toBeTruthy();
+  expect(created).toHaveLength(1);
+});
