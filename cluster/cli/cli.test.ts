@@ -63,6 +63,16 @@ describe('sigmatiq-cluster command line', () => {
     expect(list.stdout).not.toContain('sqt_');
   });
 
+  it('fails a start on an unreachable datastore with exit 1 and a clear message, storing no unseen token', async () => {
+    const file = path.join(dir, 'unreachable-tokens.json');
+    const r = await runCli(['serve', '--datastore', 'redis://127.0.0.1:1', '--tokens', file]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/datastore 'redis:\/\/127\.0\.0\.1:1' is not reachable .*Start the Redis server/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.stdout).not.toMatch(/admin token/);
+    expect(() => statSync(file)).toThrow();
+  });
+
   it('finds the default tokens file of an embedded data folder', async () => {
     const data = path.join(dir, 'cluster-data');
     const r = await runCli(['token', 'create', '--role', 'viewer', '--name', 'v', '--datastore', `embedded:${data}`]);

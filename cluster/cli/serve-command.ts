@@ -46,8 +46,6 @@ function ensureAdminToken(file: string): { token: string; name: string } | null 
 export async function startServe(flags: ServeFlags, deps: ServeDeps, io: ServeIo, version: string): Promise<RunningCluster> {
   const spec = flags.datastore!;
   const tokensFile = path.resolve(flags.tokens ?? defaultTokensFile(spec));
-  // With --session-token the caller gets an admin token for this run, so none is stored.
-  const generated = flags['session-token'] ? null : ensureAdminToken(tokensFile);
   const tokens = new TokenStore({ file: tokensFile });
   let sessionToken: string | null = null;
   if (flags['session-token']) {
@@ -96,6 +94,10 @@ export async function startServe(flags: ServeFlags, deps: ServeDeps, io: ServeIo
     closers.splice(2, 0, () => workers.stop());
 
     const url = await api.listen(flags.host!, flags.port!);
+    // Only now, when it can be printed: a token stored but never shown (a failed start) would
+    // leave a first-time admin locked out. With --session-token none is stored.
+    const generated = flags['session-token'] ? null : ensureAdminToken(tokensFile);
+    if (generated) tokens.reload();
     io.out(`sigmatiq-cluster ${version}: cluster '${clusterName}' on ${datastore.description}`);
     io.out(`listening: ${url}`);
     if (flags.port === 0) io.out(`port: ${new URL(url).port} (chosen for --port 0)`);
