@@ -188,6 +188,11 @@ describe('auth and audit', () => {
     expect(doc.statusCode).toBe(200);
   });
 
+  it('answers HEAD on plain GET routes but not on the event stream', async () => {
+    expect((await fx.server.app.inject({ method: 'HEAD', url: '/healthz' })).statusCode).toBe(200);
+    expect((await fx.server.app.inject({ method: 'HEAD', url: '/api/v1/events', headers: fx.auth('viewer') })).statusCode).toBe(404);
+  });
+
   it('reports an unreachable datastore on /healthz with 503', async () => {
     engine.failWith = new Error('down');
     const health = await fx.server.app.inject({ method: 'GET', url: '/healthz' });

@@ -93,7 +93,8 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     onConstructorPoisoning: 'error',
     trustProxy: options.trustProxy ?? false,
     forceCloseConnections: 'idle',
-    return503OnClosing: true,
+    // Requests arriving during shutdown get our own 503 envelope (onRequest below), not fastify's.
+    return503OnClosing: false,
   });
   app.decorateRequest('actor', null);
   app.decorateRequest('auditNote', null);
@@ -112,7 +113,11 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   const streams = new EventStreamHub();
   const requests: RequestCounts = new Map();
 
-  app.addHook('onRequest', async (request) => authenticate(request, tokens));
+  let closing = false;
+  app.addHook('onRequest', async (request) => {
+    if (closing) throw new ApiFailure('unavailable', 'this API node is shutting down; retry in a moment or on another node of the cluster');
+    return authenticate(request, tokens);
+  });
 
   if (limits.rateLimit) {
     const { max, timeWindowMs } = limits.rateLimit;
@@ -171,7 +176,10 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   for (const route of routes) registerRoute(app, route, engine);
 
   // fastify waits for open connections on close; event streams never end by themselves.
-  app.addHook('preClose', async () => streams.closeAll());
+  app.addHook('preClose', async () => {
+    closing = true;
+    streams.closeAll();
+  });
 
   return {
     app,

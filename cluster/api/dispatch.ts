@@ -52,6 +52,8 @@ export function registerRoute(app: FastifyInstance, route: AnyRouteDef, engine: 
     method: route.method,
     url: route.url,
     config: { route, ...(route.noRateLimit ? { rateLimit: false } : {}) },
+    // HEAD for plain GETs (probes); an event stream has nothing to say to HEAD.
+    exposeHeadRoute: route.method === 'GET' && !route.stream,
     async handler(request: FastifyRequest, reply: FastifyReply) {
       const ctx: RouteContext = { ...parseRequest(route, request), engine, request, actor: request.actor };
       if (route.stream) {
