@@ -19,6 +19,7 @@ import { defaultDataDir, startEmbeddedPostgres, type EmbeddedServer } from './em
 import { openPgStore } from './pg-store.ts';
 import { openRedisStore } from './redis-store.ts';
 import type { SharedStore } from './shared-store.ts';
+import type { BullJobReader } from './bull-jobs.ts';
 
 /** BullMQ's constructors bound to this datastore's backend, and the options every instance needs. */
 export interface BullmqAccess {
@@ -28,6 +29,8 @@ export interface BullmqAccess {
   readonly factory: BackendFactory<IQueueBackend, unknown>;
   /** Spread into every BullMQ constructor's options: `{ connection, prefix? }`. */
   options(): { connection: unknown; prefix?: string };
+  /** Reads a page of jobs of one queue in one datastore call, where the datastore can (PostgreSQL). */
+  readonly readJobs?: BullJobReader;
 }
 
 export interface Datastore {
@@ -99,7 +102,12 @@ async function openPostgres(url: string, kind: 'embedded' | 'postgres', options:
   return {
     kind,
     description,
-    bullmq: { classes: withBackend(factory), factory, options: () => ({ connection }) },
+    bullmq: {
+      classes: withBackend(factory),
+      factory,
+      options: () => ({ connection }),
+      readJobs: (queue, ids) => store.readBullJobs(bullmqSchema, queue, ids),
+    },
     store,
     ping: () => store.ping(),
     async close() {

@@ -61,22 +61,30 @@ ${recordChangeFunction(schema)}
 }
 
 /**
- * recordChange as one server-side function: one round trip, so the append lock is held only as
- * long as the function runs. p_row carries the JobRowInput plus `rank` (priority rank).
+ * recordChange(s) as server-side functions: `sq_apply_change` applies one change (dedup check, event
+ * id, job-index upsert, event append) and `sq_record_batch` applies a list of them in one
+ * transaction under the append lock, so a recorder pays one round trip and one commit per page of
+ * BullMQ events instead of several per event. p_row carries the JobRowInput plus `rank`.
  */
 function recordChangeFunction(schema: string): string {
   const s = `"${schema}"`;
   return `
-CREATE OR REPLACE FUNCTION ${s}.sq_record_change(p_key text, p_src text, p_mode text, p_at bigint, p_event jsonb, p_row jsonb,
-  p_removed_id text, p_channel text)
+CREATE OR REPLACE FUNCTION ${s}.sq_apply_change(p_keys text[], p_src text, p_mode text, p_at bigint, p_event jsonb, p_row jsonb,
+  p_removed_id text, p_clear_cancel boolean, p_want_row boolean)
 RETURNS TABLE (event_id bigint, row_json jsonb)
 LANGUAGE plpgsql SET search_path FROM CURRENT AS $fn$
 DECLARE
   v_id bigint; v_old ${s}.job_index%ROWTYPE; v_found boolean; v_live boolean; v_cs bigint; v_qs bigint;
-  v_entering boolean; v_rank bigint; v_record jsonb; v_event jsonb; v_job_id text;
+  v_entering boolean; v_rank bigint; v_record jsonb; v_event jsonb; v_job_id text; v_seen bigint;
 BEGIN
-  PERFORM pg_advisory_xact_lock(${LOCK_CLASS}, ${LOCK_APPEND});
-  IF EXISTS (SELECT 1 FROM ${s}.event_dedup WHERE key = p_key) THEN RETURN; END IF;
+  SELECT d.event_id INTO v_seen FROM ${s}.event_dedup d WHERE d.key = ANY(p_keys) LIMIT 1;
+  IF v_seen IS NOT NULL THEN
+    -- Mark the other keys too, so recorders that check another key of this change skip it cheaply.
+    IF array_length(p_keys, 1) > 1 THEN
+      INSERT INTO ${s}.event_dedup (key, event_id) SELECT k, v_seen FROM unnest(p_keys) k ON CONFLICT DO NOTHING;
+    END IF;
+    RETURN;
+  END IF;
   UPDATE ${s}.counters SET value = value + 1 WHERE name = 'event' RETURNING value INTO v_id;
   IF p_mode = 'job' THEN
     v_job_id := p_row->>'id';
@@ -108,7 +116,8 @@ BEGIN
         finished_at = EXCLUDED.finished_at, progress_at = EXCLUDED.progress_at, created_seq = EXCLUDED.created_seq,
         queue_seq = EXCLUDED.queue_seq, change_seq = EXCLUDED.change_seq, src = EXCLUDED.src, s_position = EXCLUDED.s_position,
         s_priority = EXCLUDED.s_priority, search = EXCLUDED.search, record = EXCLUDED.record, payload = EXCLUDED.payload,
-        detached = EXCLUDED.detached, cancel_intent = CASE WHEN j.removed THEN NULL ELSE j.cancel_intent END, removed = false;
+        detached = EXCLUDED.detached, cancel_intent = CASE WHEN j.removed OR p_clear_cancel THEN NULL ELSE j.cancel_intent END,
+        removed = false;
     END IF;
     v_event := p_event || jsonb_build_object('id', v_id::text, 'job', v_record);
   ELSIF p_mode = 'removed' THEN
@@ -117,10 +126,37 @@ BEGIN
   ELSE
     v_event := p_event || jsonb_build_object('id', v_id::text);
   END IF;
-  INSERT INTO ${s}.event_dedup (key, event_id) VALUES (p_key, v_id);
+  INSERT INTO ${s}.event_dedup (key, event_id) SELECT k, v_id FROM unnest(p_keys) k ON CONFLICT DO NOTHING;
   INSERT INTO ${s}.event_log (id, at_ms, body) VALUES (v_id, p_at, v_event);
-  PERFORM pg_notify(p_channel, v_id::text);
-  RETURN QUERY SELECT v_id, (SELECT to_jsonb(x) FROM ${s}.job_index x WHERE x.id = v_job_id);
+  RETURN QUERY SELECT v_id, CASE WHEN p_want_row AND v_job_id IS NOT NULL
+    THEN (SELECT to_jsonb(x) FROM ${s}.job_index x WHERE x.id = v_job_id) END;
+END;
+$fn$;
+
+CREATE OR REPLACE FUNCTION ${s}.sq_record_batch(p_changes jsonb, p_cursor_queue text, p_cursor_pos text, p_want_rows boolean,
+  p_channel text)
+RETURNS TABLE (idx bigint, event_id bigint, row_json jsonb)
+LANGUAGE plpgsql SET search_path FROM CURRENT AS $fn$
+DECLARE
+  v_c jsonb; v_i bigint; v_res record; v_last bigint;
+BEGIN
+  -- One lock for the whole batch: ids are assigned and committed in order, never N+1 before N.
+  PERFORM pg_advisory_xact_lock(${LOCK_CLASS}, ${LOCK_APPEND});
+  IF p_cursor_queue IS NOT NULL THEN
+    INSERT INTO ${s}.recorder_cursor AS c (queue, position) VALUES (p_cursor_queue, p_cursor_pos)
+    ON CONFLICT (queue) DO UPDATE SET position = GREATEST(c.position, EXCLUDED.position);
+  END IF;
+  FOR v_c, v_i IN SELECT e.value, e.ordinality FROM jsonb_array_elements(p_changes) WITH ORDINALITY AS e LOOP
+    SELECT * INTO v_res FROM ${s}.sq_apply_change(
+      ARRAY(SELECT jsonb_array_elements_text(v_c->'keys')), v_c->>'src', v_c->>'mode', (v_c->>'at')::bigint,
+      v_c->'event', v_c->'row', v_c->>'removedId', COALESCE((v_c->>'clearCancel')::boolean, false), p_want_rows);
+    IF FOUND AND v_res.event_id IS NOT NULL THEN
+      v_last := v_res.event_id;
+      idx := v_i; event_id := v_res.event_id; row_json := v_res.row_json;
+      RETURN NEXT;
+    END IF;
+  END LOOP;
+  IF v_last IS NOT NULL THEN PERFORM pg_notify(p_channel, v_last::text); END IF;
 END;
 $fn$;
 `;

@@ -23,6 +23,7 @@ import {
   type SharedStore,
   sortScore,
 } from './shared-store.ts';
+import type { RawBullJob } from './bull-jobs.ts';
 
 type Queryable = pg.Pool | pg.PoolClient;
 
@@ -126,7 +127,7 @@ const SORT_COLUMN = { created: 'created_seq', finished: 'finished_at', position:
 /** Opens the store on a pool (which it owns) and creates its tables when missing. */
 export async function openPgStore(
   options: { connectionString: string; schema?: string; poolSize?: number; kind: 'embedded' | 'postgres' },
-): Promise<SharedStore> {
+): Promise<PgSharedStore> {
   const schema = options.schema ?? 'sigmatiq';
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`schema '${schema}': use lower-case letters, digits and _ only`);
   const pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 8 });
@@ -146,7 +147,12 @@ export async function openPgStore(
   return new PgStore(pool, schema, options.connectionString, options.kind);
 }
 
-class PgStore implements SharedStore {
+/** The PostgreSQL store, which can also read BullMQ's job rows in batches (same server). */
+export interface PgSharedStore extends SharedStore {
+  readBullJobs(bullmqSchema: string, queue: string, ids: string[]): Promise<Map<string, RawBullJob>>;
+}
+
+class PgStore implements PgSharedStore {
   private listener: pg.Client | null = null;
   private listenerStarting: Promise<void> | null = null;
   private readonly listeners = new Set<() => void>();
@@ -167,45 +173,55 @@ class PgStore implements SharedStore {
   }
 
   async recordChange(change: RecordChange): Promise<RecordResult> {
-    if (change.cursor) {
-      // The cursor only moves forward (GREATEST), so it needs no place under the append lock.
-      await this.pool.query(
-        `INSERT INTO ${this.t('recorder_cursor')} (queue, position) VALUES ($1, $2)
-         ON CONFLICT (queue) DO UPDATE SET position = GREATEST(${this.t('recorder_cursor')}.position, EXCLUDED.position)`,
-        [change.cursor.queue, change.cursor.position],
-      );
-    }
-    // Cheap check first: another recorder usually got there already, and then we skip the lock.
-    const seen = await this.pool.query(`SELECT 1 FROM ${this.t('event_dedup')} WHERE key = $1`, [change.dedupKey]);
-    if (seen.rowCount) return { eventId: null, row: null };
-    let mode: 'job' | 'removed' | 'other';
-    let head: Record<string, unknown>;
-    let rowJson: Record<string, unknown> | null = null;
-    if (change.job) {
-      mode = 'job';
-      head = { at: change.at, kind: 'job', change: change.job.change };
-      rowJson = { ...change.job.row, rank: PRIORITIES.indexOf(change.job.row.priority) };
-    } else if (change.removed) {
-      mode = 'removed';
-      head = { at: change.at, kind: 'job-removed', jobId: change.removed.id, type: change.removed.type };
-    } else if (change.other) {
-      mode = 'other';
-      head = { ...change.other };
-    } else {
-      return { eventId: null, row: null };
-    }
-    const { rows } = await this.pool.query<{ event_id: string; row_json: (Omit<IndexRecord, 'created_at'> & Record<string, unknown>) | null }>(
-      `SELECT event_id, row_json FROM ${this.t('sq_record_change')}($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [change.dedupKey, change.src, mode, Date.parse(change.at), head, rowJson, change.removed?.id ?? null, this.channel()],
+    const [result] = await this.recordChanges([change], { cursor: change.cursor, returnRows: true });
+    return result!;
+  }
+
+  async recordChanges(changes: RecordChange[], options: { cursor?: { queue: string; position: string }; returnRows?: boolean } = {}): Promise<RecordResult[]> {
+    const results: RecordResult[] = changes.map(() => ({ eventId: null, row: null }));
+    const payload: unknown[] = [];
+    const slots: number[] = [];
+    changes.forEach((change, i) => {
+      const body = changeJson(change);
+      if (body) {
+        payload.push(body);
+        slots.push(i);
+      }
+    });
+    if (payload.length === 0 && !options.cursor) return results;
+    const { rows } = await this.pool.query<{ idx: string; event_id: string; row_json: Record<string, unknown> | null }>(
+      `SELECT idx, event_id, row_json FROM ${this.t('sq_record_batch')}($1, $2, $3, $4, $5)`,
+      [JSON.stringify(payload), options.cursor?.queue ?? null, options.cursor?.position ?? null, options.returnRows ?? false, this.channel()],
     );
-    const result = rows[0];
-    if (!result) return { eventId: null, row: null };
-    return { eventId: String(result.event_id), row: result.row_json ? toRow(jsonRecord(result.row_json)) : null };
+    for (const r of rows) {
+      const i = slots[Number(r.idx) - 1]!;
+      results[i] = { eventId: String(r.event_id), row: r.row_json ? toRow(jsonRecord(r.row_json)) : null };
+    }
+    return results;
+  }
+
+  async recordedKeys(keys: string[]): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
+    const { rows } = await this.pool.query<{ key: string }>(`SELECT key FROM ${this.t('event_dedup')} WHERE key = ANY($1)`, [keys]);
+    return new Set(rows.map((r) => r.key));
+  }
+
+  /** BullMQ's own rows of some jobs of one queue, in one query (the recorder's batch fetch). */
+  async readBullJobs(bullmqSchema: string, queue: string, ids: string[]): Promise<Map<string, RawBullJob>> {
+    const out = new Map<string, RawBullJob>();
+    if (ids.length === 0) return out;
+    const { rows } = await this.pool.query<BullJobRecord>(
+      `SELECT id, name, state, data, opts, priority, delay_ms, added_at_ms, processed_at_ms, finished_at_ms, attempts_made,
+         progress, failed_reason, parent_key, processed_by
+       FROM "${bullmqSchema}".job WHERE queue = $1 AND id = ANY($2)`,
+      [queue, ids],
+    );
+    for (const r of rows) out.set(r.id, rawBullJob(r));
+    return out;
   }
 
   async hasRecorded(dedupKey: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query(`SELECT 1 FROM ${this.t('event_dedup')} WHERE key = $1`, [dedupKey]);
-    return (rowCount ?? 0) > 0;
+    return (await this.recordedKeys([dedupKey])).has(dedupKey);
   }
 
   async recorderCursor(queue: string): Promise<string | null> {
@@ -274,6 +290,9 @@ class PgStore implements SharedStore {
       await client.connect();
       await client.query(`LISTEN ${this.channel()}`);
       this.listener = client;
+      // Events appended before LISTEN took effect (or while the connection was down) sent no
+      // notification we could hear: wake everyone once, they read what is new.
+      for (const l of this.listeners) l();
     })().catch(() => {
       this.listenerStarting = null;
     });
@@ -389,13 +408,13 @@ class PgStore implements SharedStore {
     return rowCount ?? 0;
   }
 
-  async unfinished(afterCreatedSeq: number, limit: number): Promise<{ id: string; type: JobType; createdSeq: number }[]> {
-    const { rows } = await this.pool.query<{ id: string; type: JobType; created_seq: string }>(
-      `SELECT id, type, created_seq FROM ${this.t('job_index')} WHERE NOT removed AND base IN ('pending', 'active') AND created_seq > $1
+  async unfinished(afterCreatedSeq: number, limit: number): Promise<JobRow[]> {
+    const { rows } = await this.pool.query<IndexRecord>(
+      `SELECT * FROM ${this.t('job_index')} WHERE NOT removed AND base IN ('pending', 'active') AND created_seq > $1
        ORDER BY created_seq LIMIT $2`,
       [afterCreatedSeq, limit],
     );
-    return rows.map((r) => ({ id: r.id, type: r.type, createdSeq: Number(r.created_seq) }));
+    return rows.map(toRow);
   }
 
   async appendAudit(record: Omit<AuditRecord, 'id'>): Promise<AuditRecord> {
@@ -471,6 +490,78 @@ class PgStore implements SharedStore {
     this.listener = null;
     await this.pool.end();
   }
+}
+
+/** The JSON that sq_record_batch takes for one change, or null when there is nothing to record. */
+function changeJson(change: RecordChange): Record<string, unknown> | null {
+  let mode: 'job' | 'removed' | 'other';
+  let event: Record<string, unknown>;
+  let row: Record<string, unknown> | null = null;
+  if (change.job) {
+    mode = 'job';
+    event = { at: change.at, kind: 'job', change: change.job.change };
+    row = { ...change.job.row, rank: PRIORITIES.indexOf(change.job.row.priority) };
+  } else if (change.removed) {
+    mode = 'removed';
+    event = { at: change.at, kind: 'job-removed', jobId: change.removed.id, type: change.removed.type };
+  } else if (change.other) {
+    mode = 'other';
+    event = { ...change.other };
+  } else {
+    return null;
+  }
+  return {
+    keys: [change.dedupKey, ...(change.alsoKeys ?? [])],
+    src: change.src,
+    mode,
+    at: Date.parse(change.at),
+    event,
+    row,
+    removedId: change.removed?.id ?? null,
+    clearCancel: change.clearCancelIntent === true,
+  };
+}
+
+interface BullJobRecord {
+  id: string;
+  name: string;
+  state: string;
+  data: unknown;
+  opts: Record<string, unknown> | null;
+  priority: number;
+  delay_ms: string | null;
+  added_at_ms: string;
+  processed_at_ms: string | null;
+  finished_at_ms: string | null;
+  attempts_made: number | null;
+  progress: unknown;
+  failed_reason: string | null;
+  parent_key: string | null;
+  processed_by: string | null;
+}
+
+/** A BullMQ job row as the fields BullMQ's Job exposes (the PostgreSQL backend's own mapping). */
+function rawBullJob(r: BullJobRecord): RawBullJob {
+  const opts = (r.opts ?? {}) as RawBullJob['job']['opts'];
+  return {
+    // BullMQ reports a waiting job with a priority as prioritized.
+    state: r.state === 'waiting' && r.priority > 0 ? 'prioritized' : r.state,
+    job: {
+      id: r.id,
+      name: r.name,
+      data: r.data ?? {},
+      opts,
+      timestamp: Number(r.added_at_ms),
+      delay: r.delay_ms === null ? undefined : Number(r.delay_ms),
+      processedOn: num(r.processed_at_ms),
+      finishedOn: num(r.finished_at_ms),
+      attemptsMade: r.attempts_made ?? 0,
+      progress: r.progress ?? 0,
+      failedReason: r.failed_reason,
+      parentKey: r.parent_key,
+      processedBy: r.processed_by,
+    },
+  };
 }
 
 export type { Queryable };

@@ -13,7 +13,8 @@
  * ARGV: 1 dedupKey, 2 src, 3 cursor queue ('' = none), 4 cursor position, 5 mode (job|removed|other),
  *       6 job id, 7 type, 8 row JSON (without record), 9 record JSON, 10 event head JSON fields,
  *       11 base, 12 priority rank, 13 finishedAt ('' = none), 14 key prefix for index sets,
- *       15 pub/sub channel, 16 event time ms, 17 score band, 18 priority
+ *       15 pub/sub channel, 16 event time ms, 17 score band, 18 priority, 19 another dedup key of the
+ *       same change ('' = none), 20 '1' = clear the job's cancel intent
  * Returns { eventId or '', createdSeq, queueSeq, published record JSON }.
  */
 export const RECORD_CHANGE = `
@@ -22,7 +23,15 @@ if ARGV[3] ~= '' then
   local cur = redis.call('HGET', KEYS[5], ARGV[3])
   if (not cur) or cur < ARGV[4] then redis.call('HSET', KEYS[5], ARGV[3], ARGV[4]) end
 end
-if redis.call('ZSCORE', KEYS[4], ARGV[1]) then return {'', '', '', ''} end
+local seen = redis.call('ZSCORE', KEYS[4], ARGV[1])
+if (not seen) and ARGV[19] ~= '' then seen = redis.call('ZSCORE', KEYS[4], ARGV[19]) end
+if seen then
+  if ARGV[19] ~= '' then
+    redis.call('ZADD', KEYS[4], 'NX', seen, ARGV[1])
+    redis.call('ZADD', KEYS[4], 'NX', seen, ARGV[19])
+  end
+  return {'', '', '', ''}
+end
 local mode = ARGV[5]
 local id = ARGV[6]
 local p = ARGV[14]
@@ -83,6 +92,7 @@ if mode == 'job' then
     redis.call('HSET', KEYS[6], id, ARGV[8])
     redis.call('HSET', KEYS[7], id, ARGV[9])
     redis.call('HSET', KEYS[8], id, fmt(cs) .. '|' .. fmt(qs) .. '|0|' .. ARGV[2])
+    if ARGV[20] == '1' then redis.call('HDEL', p .. 'cancel', id) end
     published = ARGV[9]
     createdSeq = fmt(cs)
     queueSeq = fmt(qs)
@@ -105,9 +115,17 @@ else
   body = '{"id":"' .. eventId .. '",' .. ARGV[10] .. '}'
 end
 redis.call('ZADD', KEYS[4], eventId, ARGV[1])
+if ARGV[19] ~= '' then redis.call('ZADD', KEYS[4], eventId, ARGV[19]) end
 redis.call('XADD', KEYS[3], eventId .. '-0', 'b', body, 't', ARGV[16])
 redis.call('PUBLISH', ARGV[15], eventId)
 return {tostring(eventId), createdSeq, queueSeq, published}
+`;
+
+/** Moves a recorder cursor forward (never back). KEYS: 1 cursors hash. ARGV: 1 queue, 2 position. */
+export const ADVANCE_CURSOR = `
+local cur = redis.call('HGET', KEYS[1], ARGV[1])
+if (not cur) or cur < ARGV[2] then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
+return 1
 `;
 
 /** appendAudit. KEYS: 1 counter, 2 stream. ARGV: 1 body JSON. Returns the id. */

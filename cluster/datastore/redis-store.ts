@@ -10,9 +10,9 @@
  */
 import { Redis, type RedisOptions } from 'ioredis';
 import type { AuditRecord } from '../../contract/api.ts';
-import { JOB_TYPES, type JobType, PRIORITIES } from '../../contract/domain.ts';
+import { JOB_TYPES, PRIORITIES } from '../../contract/domain.ts';
 import type { ResourceSample } from '../../contract/metrics.ts';
-import { APPEND_AUDIT, RECORD_CHANGE } from './redis-scripts.ts';
+import { ADVANCE_CURSOR, APPEND_AUDIT, RECORD_CHANGE } from './redis-scripts.ts';
 import {
   BASE_STATES,
   type BaseState,
@@ -46,6 +46,7 @@ export async function openRedisStore(options: { connection: RedisOptions; prefix
   redis.on('error', () => undefined); // reconnects on its own; calls fail while down
   redis.defineCommand('sqRecordChange', { numberOfKeys: 9, lua: RECORD_CHANGE });
   redis.defineCommand('sqAppendAudit', { numberOfKeys: 2, lua: APPEND_AUDIT });
+  redis.defineCommand('sqAdvanceCursor', { numberOfKeys: 1, lua: ADVANCE_CURSOR });
   await redis.connect();
   return new RedisStore(redis, options.connection, `${options.prefix}:sq:`);
 }
@@ -87,7 +88,8 @@ class RedisStore implements SharedStore {
     return this.p + name;
   }
 
-  async recordChange(change: RecordChange): Promise<RecordResult> {
+  /** The script arguments of one change, or null when there is nothing to record. */
+  private changeArgs(change: RecordChange): (string | number)[] | null {
     let mode: 'job' | 'removed' | 'other' = 'other';
     let id = '';
     let type = '';
@@ -119,32 +121,76 @@ class RedisStore implements SharedStore {
     } else if (change.other) {
       head = { ...change.other } as Record<string, unknown>;
     } else {
-      return { eventId: null, row: null };
+      return null;
     }
     const headJson = JSON.stringify(head).slice(1, -1);
-    const [eventId, createdSeq, queueSeq, published] = await this.redis.sqRecordChange(
+    const also = change.alsoKeys ?? [];
+    if (also.length > 1) throw new Error('redis store: at most one extra dedup key per change');
+    return [
       this.k('ev:counter'), this.k('job:counter'), this.k('ev:log'), this.k('ev:dedup'), this.k('cursors'),
       this.k('rows'), this.k('rec'), this.k('meta'), this.k('z:change'),
       change.dedupKey, change.src, change.cursor?.queue ?? '', change.cursor?.position ?? '', mode, id, type, rowJson,
       recordJson, headJson, base, rank, finished, this.p, this.k('events'), Date.parse(change.at), SCORE_BAND, priority,
-    );
-    if (eventId === '') return { eventId: null, row: null };
-    if (!change.job) return { eventId, row: null };
-    const cancel = await this.redis.hget(this.k('cancel'), id);
-    const row: JobRow = {
-      ...change.job.row,
-      record: JSON.parse(published) as JobRow['record'],
-      createdSeq: Number(createdSeq),
-      queueSeq: Number(queueSeq),
-      changeSeq: Number(eventId),
-      src: change.src,
-      cancelIntent: cancel ? (JSON.parse(cancel) as JobRow['cancelIntent']) : null,
+      also[0] ?? '', change.clearCancelIntent ? '1' : '',
+    ];
+  }
+
+  async recordChange(change: RecordChange): Promise<RecordResult> {
+    const [result] = await this.recordChanges([change], { returnRows: true });
+    return result!;
+  }
+
+  async recordChanges(changes: RecordChange[], options: { cursor?: { queue: string; position: string }; returnRows?: boolean } = {}): Promise<RecordResult[]> {
+    // One pipeline: every script runs atomically and in order, so ids stay gapless and ordered.
+    const pipe = this.redis.pipeline() as ReturnType<Redis['pipeline']> & {
+      sqRecordChange(...args: (string | number)[]): unknown;
+      sqAdvanceCursor(...args: (string | number)[]): unknown;
     };
-    return { eventId, row: published === JSON.stringify(change.job.row.record) ? row : (await this.getRow(id)) ?? row };
+    const slots: number[] = [];
+    changes.forEach((change, i) => {
+      const args = this.changeArgs(change);
+      if (!args) return;
+      pipe.sqRecordChange(...args);
+      slots.push(i);
+    });
+    if (options.cursor) pipe.sqAdvanceCursor(this.k('cursors'), options.cursor.queue, options.cursor.position);
+    const results: RecordResult[] = changes.map(() => ({ eventId: null, row: null }));
+    if (slots.length === 0 && !options.cursor) return results;
+    const replies = (await pipe.exec())!;
+    for (let n = 0; n < slots.length; n++) {
+      const [error, reply] = replies[n]!;
+      if (error) throw error;
+      const [eventId, createdSeq, queueSeq, published] = reply as [string, string, string, string];
+      if (eventId === '') continue;
+      const change = changes[slots[n]!]!;
+      results[slots[n]!] = { eventId, row: null };
+      if (!change.job || !options.returnRows) continue;
+      const id = change.job.row.id;
+      const cancel = await this.redis.hget(this.k('cancel'), id);
+      const row: JobRow = {
+        ...change.job.row,
+        record: JSON.parse(published) as JobRow['record'],
+        createdSeq: Number(createdSeq),
+        queueSeq: Number(queueSeq),
+        changeSeq: Number(eventId),
+        src: change.src,
+        cancelIntent: cancel ? (JSON.parse(cancel) as JobRow['cancelIntent']) : null,
+      };
+      results[slots[n]!] = { eventId, row: published === JSON.stringify(change.job.row.record) ? row : ((await this.getRow(id)) ?? row) };
+    }
+    const last = replies.at(-1);
+    if (options.cursor && last?.[0]) throw last[0];
+    return results;
+  }
+
+  async recordedKeys(keys: string[]): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
+    const scores = await this.redis.zmscore(this.k('ev:dedup'), ...keys);
+    return new Set(keys.filter((_, i) => scores[i] !== null));
   }
 
   async hasRecorded(dedupKey: string): Promise<boolean> {
-    return (await this.redis.zscore(this.k('ev:dedup'), dedupKey)) !== null;
+    return (await this.recordedKeys([dedupKey])).has(dedupKey);
   }
 
   async recorderCursor(queue: string): Promise<string | null> {
@@ -404,14 +450,14 @@ class RedisStore implements SharedStore {
     return total;
   }
 
-  async unfinished(afterCreatedSeq: number, limit: number): Promise<{ id: string; type: JobType; createdSeq: number }[]> {
+  async unfinished(afterCreatedSeq: number, limit: number): Promise<JobRow[]> {
     const sets = JOB_TYPES.flatMap((t) => (['pending', 'active'] as BaseState[]).map((b) => this.k(`z:tb:${t}:${b}`)));
     const scan = new MergeScan(this.redis, sets, false, { k: afterCreatedSeq, id: '\uffff' });
     const ids = await scan.next(limit);
     const rows = await this.loadRows(ids);
     return ids.flatMap((id) => {
       const row = rows.get(id);
-      return row && !row.removed ? [{ id, type: row.type, createdSeq: row.createdSeq }] : [];
+      return row && !row.removed ? [strip(row)] : [];
     });
   }
 

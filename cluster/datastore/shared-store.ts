@@ -78,6 +78,10 @@ export interface RecordChange {
   job?: { row: JobRowInput; change: string };
   /** A job was removed: the row becomes a tombstone and a `job-removed` event is appended. */
   removed?: { id: string; type: JobType };
+  /** More dedup keys of the same change (e.g. the recorder's stream key next to the `added` key): skipped when any is recorded, all marked. */
+  alsoKeys?: string[];
+  /** Clear the row's cancel intent in the same step (a pending cancel became the `cancelled` record). */
+  clearCancelIntent?: boolean;
   /** Any other event (queue, worker). */
   other?: Exclude<ClusterEvent, { kind: 'job' | 'job-removed' | 'reset' }> extends infer E
     ? E extends { id: string }
@@ -179,6 +183,14 @@ export interface SharedStore {
   readonly kind: DatastoreKind;
 
   recordChange(change: RecordChange): Promise<RecordResult>;
+  /**
+   * Several changes in one datastore call (one transaction on PostgreSQL, one pipeline on Redis),
+   * applied in order, each exactly as recordChange would; the recorder cursor of `options.cursor`
+   * moves forward with them. Results are in the order of `changes`; rows only when `returnRows`.
+   */
+  recordChanges(changes: RecordChange[], options?: { cursor?: { queue: string; position: string }; returnRows?: boolean }): Promise<RecordResult[]>;
+  /** The dedup keys among `keys` that were recorded already (one round trip). */
+  recordedKeys(keys: string[]): Promise<Set<string>>;
   /** True when a change with this dedup key was recorded (a cheap check before expensive work). */
   hasRecorded(dedupKey: string): Promise<boolean>;
   /** Recorder cursor (last BullMQ event position recorded) of a queue, or null. */
@@ -202,7 +214,7 @@ export interface SharedStore {
   /** Forget tombstones older than the given event id. */
   trimTombstones(beforeSeq: number): Promise<number>;
   /** Job-index rows that are pending or active (reconciliation), paged by creation order. */
-  unfinished(afterCreatedSeq: number, limit: number): Promise<{ id: string; type: JobType; createdSeq: number }[]>;
+  unfinished(afterCreatedSeq: number, limit: number): Promise<JobRow[]>;
 
   appendAudit(record: Omit<AuditRecord, 'id'>): Promise<AuditRecord>;
   listAudit(beforeId: string | undefined, limit: number): Promise<AuditRecord[]>;

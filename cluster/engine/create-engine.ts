@@ -23,6 +23,7 @@ import { jobAction } from './job-actions.ts';
 import { jobDetail, jobLogs, jobResourcesKey, MAX_JOB_SAMPLES, type JobSample } from './job-detail.ts';
 import { type Actor, EngineError, type EventBatch, type JobEngine } from './job-engine.ts';
 import { listJobs } from './job-list.ts';
+import { newReconcileState, reconcilePass, type ReconcileResult } from './reconcile.ts';
 import { releaseDependents, submitJob } from './job-submit.ts';
 import { clusterReadings, countsOf, queueMetrics } from './queue-metrics.ts';
 
@@ -36,6 +37,8 @@ export interface CreateEngineOptions {
   defaultConcurrency?: number;
   /** Set by the worker runtime (issue 4) once worker nodes serve stop/force-stop/pause/resume. */
   runningJobControl?: boolean;
+  /** Milliseconds between reconciliation passes (default 5 s; 0 = only when called). */
+  reconcileEveryMs?: number;
   /** Event log retention (count and age); older ids get `reset`. */
   retainEvents?: { maxEvents: number; maxAgeMs: number };
   /** Background errors (recorder, housekeeping); default: stderr. */
@@ -53,6 +56,11 @@ export interface BullJobEngine extends JobEngine {
   settle(): Promise<void>;
   /** One housekeeping pass (trim events, tombstones, samples); runs every minute on its own. */
   housekeeping(): Promise<void>;
+  /**
+   * One bounded reconciliation pass (index vs BullMQ; see reconcile.ts); runs every few seconds on
+   * its own. `confirmed: false` corrects disagreements at first sight.
+   */
+  reconcile(options?: { limit?: number; confirmed?: boolean }): Promise<ReconcileResult>;
 }
 
 export const DEFAULT_RETENTION = { maxEvents: 200_000, maxAgeMs: 7 * 24 * 3600_000 };
@@ -88,15 +96,23 @@ export async function createEngine(options: CreateEngineOptions): Promise<BullJo
         stuckAfterMs: settings.stuckAfterMs,
         concurrency: () => ctx.concurrency(type),
         onApplied: (id) => ctx.notifyApplied(id),
-        onCompleted: (id) => releaseDependents(ctx, id),
+        onCompleted: (ids) => releaseAll(ctx, ids),
         onProgress: (id, report) => keepJobSample(ctx, id, report),
         onError,
       }),
     );
   }
   await Promise.all([...recorders.values()].map((r) => r.start()));
-  const engine = new Engine(ctx, options.retainEvents ?? DEFAULT_RETENTION, onError);
+  const engine = new Engine(ctx, options.retainEvents ?? DEFAULT_RETENTION, onError, options.reconcileEveryMs ?? 5_000);
   return engine;
+}
+
+/** Releases the jobs waiting for any of these completed jobs (one settings read for the lot). */
+async function releaseAll(ctx: EngineContext, completedIds: string[]): Promise<void> {
+  const waits = await ctx.store.listSettings<unknown>('dep:');
+  if (waits.length === 0) return;
+  const awaited = new Set(waits.map((w) => w.key.split(':')[1]));
+  for (const id of completedIds) if (awaited.has(id)) await releaseDependents(ctx, id);
 }
 
 async function keepJobSample(ctx: EngineContext, jobId: string, report: { at: string; cpuPercent?: number; rssBytes?: number }): Promise<void> {
@@ -111,17 +127,35 @@ class Engine implements BullJobEngine {
   readonly datastore;
   readonly settings: EngineSettings;
   private readonly timer: NodeJS.Timeout;
+  private readonly reconcileTimer: NodeJS.Timeout | null;
+  private readonly reconcileState = newReconcileState();
+  private reconciling: Promise<ReconcileResult> | null = null;
   private closed = false;
 
   constructor(
     private readonly ctx: EngineContext,
     private readonly retention: { maxEvents: number; maxAgeMs: number },
     private readonly onError: (e: unknown) => void,
+    reconcileEveryMs: number,
   ) {
     this.datastore = ctx.datastore.kind;
     this.settings = ctx.settings;
     this.timer = setInterval(() => void this.housekeeping().catch(onError), 60_000);
     this.timer.unref();
+    this.reconcileTimer = reconcileEveryMs > 0 ? setInterval(() => void this.reconcile().catch(onError), reconcileEveryMs) : null;
+    this.reconcileTimer?.unref();
+  }
+
+  async reconcile(options: { limit?: number; confirmed?: boolean } = {}): Promise<ReconcileResult> {
+    if (this.closed) return { checked: 0, corrected: 0 };
+    // One pass at a time (a slow datastore must not stack passes).
+    if (this.reconciling) await this.reconciling.catch(() => undefined);
+    this.reconciling = reconcilePass(this.ctx, this.reconcileState, options.limit ?? 200, options.confirmed ?? true);
+    try {
+      return await this.reconciling;
+    } finally {
+      this.reconciling = null;
+    }
   }
 
   queue(type: JobType): Queue {
@@ -328,6 +362,8 @@ class Engine implements BullJobEngine {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.timer);
+    if (this.reconcileTimer) clearInterval(this.reconcileTimer);
+    await this.reconciling?.catch(() => undefined);
     await Promise.all([...this.ctx.recorders.values()].map((r) => r.close()));
     await Promise.all([...this.ctx.queues.values()].map((q) => q.close().catch(this.onError)));
   }

@@ -339,6 +339,50 @@ export function engineSuite(kind: TestKind): void {
     stop();
   });
 
+  test('reconciliation: the index and the event stream converge to BullMQ after a missed change and a removal by another tool', async () => {
+    const type: JobType = 'signal';
+    const gone = await submit(a, { type, user: 'ivan' });
+    const wrong = await submit(a, { type, user: 'ivan' });
+    // Let the recorders record the jobs' own events first (the row's src becomes a stream position).
+    await eventually(async () => (await ds.store.getRow(wrong.id))?.src && (await ds.store.getRow(gone.id))?.src, 60_000, 'recorded');
+    const start = await a.lastEventId();
+    // A removal by another tool, straight through BullMQ (PostgreSQL does not announce it).
+    const { Queue } = ds.bullmq.classes;
+    const raw = new Queue(type, { ...ds.bullmq.options() });
+    try {
+      await (await raw.getJob(gone.id))!.remove();
+    } finally {
+      await raw.close();
+    }
+    // A change the recorders missed: the index says running while BullMQ still has the job waiting.
+    const row = (await ds.store.getRow(wrong.id))!;
+    await ds.store.recordChange({
+      dedupKey: `test:${wrong.id}`,
+      src: (await ds.store.recorderCursor(type)) ?? '',
+      at: new Date().toISOString(),
+      job: { row: { ...row, base: 'active', startedAt: Date.now(), progressAt: Date.now(), record: { ...row.record, state: 'running' } }, change: 'test' },
+    });
+    expect((await a.getJob(wrong.id)).state).toBe('running');
+    // Passes confirm a disagreement at a second visit, then correct it.
+    await eventually(
+      async () => {
+        await a.reconcile();
+        const listed = (await list(a, { type: [type], user: ['ivan'] })).items;
+        return listed.length === 1 && listed[0]!.id === wrong.id && listed[0]!.state === 'pending';
+      },
+      60_000,
+      'index reconciled',
+    );
+    const { events } = await a.readEvents(start, 1000);
+    const fixed = events.filter((e) => e.kind === 'job' && e.job.id === wrong.id).at(-1);
+    expect(fixed).toMatchObject({ change: 'reconciled', job: { state: 'pending' } });
+    expect(events.some((e) => e.kind === 'job-removed' && e.jobId === gone.id)).toBe(true);
+    // Nothing left to correct: further passes record nothing.
+    await a.settle();
+    expect((await a.reconcile({ confirmed: false, limit: 1000 })).corrected).toBe(0);
+    await a.bulkAction({ action: 'delete', filter: { user: ['ivan'] }, dryRun: false }, ADMIN);
+  });
+
   test('history rebuilds the full set of jobs, removed ones included', async () => {
     await a.settle();
     const cache = new Map<string, Job>();

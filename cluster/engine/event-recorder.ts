@@ -1,21 +1,30 @@
 /**
  * EventRecorder: turns one queue's BullMQ event stream into cluster events and job-index updates.
  *
- * Every engine runs one per queue, so several run per cluster. Each processes the stream in order
- * and writes through `store.recordChange` with a dedup key per BullMQ event, so each event is
- * recorded exactly once whichever recorder gets there first; the row guard (`src`, the padded
- * BullMQ event id) keeps a slow recorder from moving a job backwards. On start a recorder resumes
- * from the cluster's last recorded position of its queue, so events that happened while no
- * recorder ran (BullMQ keeps the last ~10k per queue) are recorded too.
+ * Every engine runs one per queue, so several run per cluster. Each reads the stream a page at a
+ * time (BullMQ's own read: up to 100 entries on PostgreSQL, everything new on Redis, cut into pages
+ * of PAGE) and records the page with a handful of datastore calls, whatever its size: one to skip
+ * entries another recorder already recorded, one to read the jobs the page touches, one to record
+ * every change of the page in order (`store.recordChanges`: one transaction / one pipeline). Each
+ * change carries a dedup key per BullMQ event, so each event is recorded exactly once whichever
+ * recorder gets there first; the row guard (`src`, the padded BullMQ event id) keeps a slow
+ * recorder from moving a job backwards. On start a recorder resumes from the cluster's last
+ * recorded position of its queue, so events that happened while no recorder ran (BullMQ keeps the
+ * last ~10k per queue) are recorded too.
  *
  * Engine actions that BullMQ does not announce (priority changed, concurrency set, control
  * requests) are published into the same BullMQ stream as custom events (`sigmatiq.*`), so they
  * are ordered with everything else and reach every node, workers included.
+ *
+ * What the stream can miss (on PostgreSQL a reader can pass an event id whose transaction commits
+ * late; removals by other tools are not announced there) is corrected by reconciliation
+ * (reconcile.ts).
  */
 import type { IQueueBackend, Queue, QueueEvents } from 'bullmq';
 import { JOB_TYPES, type JobType } from '../../contract/domain.ts';
 import type { Datastore } from '../datastore/open-datastore.ts';
-import { padSeq, type JobRowInput, type RecordChange } from '../datastore/shared-store.ts';
+import { padSeq, type JobRow, type JobRowInput, type RecordChange } from '../datastore/shared-store.ts';
+import { fetchBullJobs } from './bull-job-fetch.ts';
 import { buildJobRow, cancelledRow, CANCELLED_PREFIX, progressReportOf } from './job-record.ts';
 
 /** Custom event names we publish into BullMQ's per-queue event streams. */
@@ -49,18 +58,30 @@ export interface RecorderContext {
   stuckAfterMs: number;
   /** Desired concurrency of the queue (for queue events). */
   concurrency(): Promise<number>;
-  /** Called after each processed event with the job it touched, if any (in-process wake-ups). */
+  /** Called after each processed page with each job it touched, null for queue changes (in-process wake-ups). */
   onApplied(jobId: string | null): void;
-  /** A job completed: release jobs that wait for it. */
-  onCompleted(jobId: string): Promise<void>;
+  /** Jobs completed: release jobs that wait for them. */
+  onCompleted(jobIds: string[]): Promise<void>;
   /** A progress report was recorded: keep its resource sample. */
   onProgress(jobId: string, report: NonNullable<ReturnType<typeof progressReportOf>>): Promise<void>;
   onError(error: unknown): void;
 }
 
+/** Stream entries recorded per datastore call. */
+export const PAGE = 200;
+
+interface Entry {
+  name: string;
+  args: Record<string, unknown>;
+  streamId: string;
+  src: string;
+}
+
 export class EventRecorder {
   private events: QueueEvents<unknown, IQueueBackend, unknown> | null = null;
-  private chain: Promise<void> = Promise.resolve();
+  /** The read being processed (idle() waits for it). */
+  private current: Promise<void> = Promise.resolve();
+  private loop: Promise<void> = Promise.resolve();
   private closed = false;
 
   constructor(private readonly ctx: RecorderContext) {}
@@ -69,112 +90,173 @@ export class EventRecorder {
     const { datastore, type } = this.ctx;
     const cursor = await datastore.store.recorderCursor(type);
     const { QueueEvents } = datastore.bullmq.classes;
-    const events = new QueueEvents(type, {
-      ...datastore.bullmq.options(),
-      lastEventId: cursor === null ? '$' : rawPosition(cursor),
-      blockingTimeout: 5_000,
-      autorun: false,
-    });
+    // Only for its blocking connection and BullMQ's stream read; we run the read loop ourselves.
+    const events = new QueueEvents(type, { ...datastore.bullmq.options(), blockingTimeout: 5_000, autorun: false });
     events.on('error', (e: unknown) => this.ctx.onError(e));
-    // Every stream entry, whatever its name: QueueEvents emits (name, args, id) for each.
-    const emit = events.emit.bind(events) as (name: string, ...args: unknown[]) => boolean;
-    (events as unknown as { emit: typeof emit }).emit = (name: string, ...args: unknown[]) => {
-      const streamId = name === 'drained' ? undefined : (args[1] as string | undefined);
-      if (!name.includes(':') && typeof streamId === 'string') {
-        const payload = (args[0] ?? {}) as Record<string, unknown>;
-        this.chain = this.chain.then(() => this.process(name, payload, streamId)).catch((e: unknown) => this.ctx.onError(e));
-      }
-      return emit(name, ...args);
-    };
     this.events = events;
     await events.waitUntilReady();
-    void events.run().catch((e: unknown) => {
-      if (!this.closed) this.ctx.onError(e);
-    });
+    // No cursor yet: record what the stream still holds (jobs added while no engine ran).
+    this.loop = this.run(cursor === null ? '0' : rawPosition(cursor));
   }
 
   /** Resolves when everything received so far has been processed. */
-  idle(): Promise<void> {
-    return this.chain;
+  async idle(): Promise<void> {
+    await this.current;
   }
 
   async close(): Promise<void> {
     this.closed = true;
     await this.events?.close().catch(() => undefined);
-    await this.chain.catch(() => undefined);
+    await this.loop.catch(() => undefined);
   }
 
-  private async process(name: string, args: Record<string, unknown>, streamId: string): Promise<void> {
-    if (this.closed || IGNORED.has(name)) return;
-    const { type } = this.ctx;
-    const src = streamPosition(streamId);
-    const base: Pick<RecordChange, 'src' | 'cursor' | 'at'> = {
-      src,
-      cursor: { queue: type, position: src },
-      at: new Date().toISOString(),
+  private async run(from: string): Promise<void> {
+    let id = from;
+    while (!this.closed) {
+      let entries: [string, string[]][];
+      try {
+        const data = (await this.events!.backend.readEvents(id, 5_000)) as [string, [string, string[]][]][] | null | undefined;
+        entries = data?.[0]?.[1] ?? [];
+      } catch (error) {
+        if (this.closed) return;
+        this.ctx.onError(error);
+        await new Promise((r) => setTimeout(r, 1_000));
+        continue;
+      }
+      if (entries.length === 0 || this.closed) continue;
+      let done!: () => void;
+      this.current = new Promise<void>((r) => (done = r));
+      try {
+        for (let i = 0; i < entries.length && !this.closed; i += PAGE) {
+          const page = entries.slice(i, i + PAGE).map(parseEntry);
+          await this.processWithRetry(page);
+          id = page.at(-1)!.streamId;
+        }
+      } finally {
+        done();
+      }
+    }
+  }
+
+  /** A failed page is tried again (the datastore may be restarting); after that, reconciliation corrects it. */
+  private async processWithRetry(page: Entry[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.processPage(page);
+        return;
+      } catch (error) {
+        this.ctx.onError(error);
+        if (this.closed || attempt >= 3) return;
+        await new Promise((r) => setTimeout(r, 500 * attempt));
+      }
+    }
+  }
+
+  /** Records one page of stream entries, in order, with a fixed number of datastore calls. */
+  async processPage(page: Entry[]): Promise<void> {
+    const { type, datastore } = this.ctx;
+    const store = datastore.store;
+    const relevant = page.filter((e) => !IGNORED.has(e.name) && !e.name.includes(':'));
+    const cursor = { queue: type, position: page.at(-1)!.src };
+    const keyOf = (e: Entry) => `bull:${type}:${e.streamId}`;
+    const recorded = await store.recordedKeys(relevant.map(keyOf));
+    const jobIdOf = (e: Entry) => (typeof e.args.jobId === 'string' ? e.args.jobId : null);
+    const isQueueEvent = (e: Entry) => e.name === 'paused' || e.name === 'resumed' || e.name === CUSTOM_EVENTS.queueChanged;
+    const isRemoval = (e: Entry) => e.name === 'removed' || e.name === CUSTOM_EVENTS.jobRemoved;
+    const todo = relevant.filter((e) => !recorded.has(keyOf(e)) && (isQueueEvent(e) || jobIdOf(e) !== null));
+    const jobIds = [...new Set(todo.filter((e) => !isQueueEvent(e)).map((e) => jobIdOf(e)!))];
+    const removedIds = [...new Set(todo.filter(isRemoval).map((e) => jobIdOf(e)!))];
+    const [jobs, indexed] = await Promise.all([
+      fetchBullJobs(datastore, this.ctx.queue, jobIds),
+      removedIds.length > 0 ? store.getRows(removedIds) : Promise.resolve(new Map<string, JobRow>()),
+    ]);
+    const now = Date.now();
+    const at = new Date(now).toISOString();
+    const rows = new Map<string, JobRowInput | null>();
+    const rowOf = (jobId: string): JobRowInput | null => {
+      if (!rows.has(jobId)) {
+        const raw = jobs.get(jobId);
+        rows.set(jobId, raw ? buildJobRow({ job: raw.job, type, bullState: raw.state, now, stuckAfterMs: this.ctx.stuckAfterMs }) : null);
+      }
+      return rows.get(jobId)!;
     };
-    const dedupKey = `bull:${type}:${streamId}`;
-    if (name === 'paused' || name === 'resumed' || name === CUSTOM_EVENTS.queueChanged) {
-      const paused = name === 'paused' ? true : name === 'resumed' ? false : await this.ctx.queue.isPaused();
-      await this.ctx.datastore.store.recordChange({
-        ...base,
-        dedupKey,
-        other: { kind: 'queue', at: base.at, type, paused, concurrency: await this.ctx.concurrency() },
-      });
-      this.ctx.onApplied(null);
-      return;
+    const changes: RecordChange[] = [];
+    const progress: { jobId: string; data: unknown; slot: number }[] = [];
+    for (const e of todo) {
+      const base = { src: e.src, at, dedupKey: keyOf(e) };
+      if (isQueueEvent(e)) {
+        const paused = e.name === 'paused' ? true : e.name === 'resumed' ? false : await this.ctx.queue.isPaused();
+        changes.push({ ...base, other: { kind: 'queue', at, type, paused, concurrency: await this.ctx.concurrency() } });
+        continue;
+      }
+      const jobId = jobIdOf(e)!;
+      if (isRemoval(e)) {
+        const change = removalChange(indexed.get(jobId), jobs.has(jobId), type, base);
+        if (change) {
+          changes.push(change);
+          // A later entry of this page about the same job sees the row as the removal left it.
+          indexed.delete(jobId);
+        }
+        continue;
+      }
+      const row = rowOf(jobId);
+      if (row === null) continue; // gone already: its removal follows (or reconciliation sees it)
+      const change = e.name === CUSTOM_EVENTS.jobChanged && typeof e.args.change === 'string' ? e.args.change : e.name === 'failed' && row.base === 'cancelled' ? 'cancelled' : e.name;
+      changes.push({ ...base, ...(e.name === 'added' ? { alsoKeys: [addedKey(type, jobId, row.createdAt)] } : {}), job: { row, change } });
+      if (e.name === 'progress') progress.push({ jobId, data: e.args.data, slot: changes.length - 1 });
     }
-    const jobId = typeof args.jobId === 'string' ? args.jobId : null;
-    if (jobId === null) return;
-    if (name === 'removed' || name === CUSTOM_EVENTS.jobRemoved) {
-      await this.recordRemoved(jobId, dedupKey, base);
-      this.ctx.onApplied(jobId);
-      return;
+    const results = await store.recordChanges(changes, { cursor });
+    const touched = new Set<string>();
+    for (const e of relevant) {
+      const jobId = jobIdOf(e);
+      if (jobId !== null) touched.add(jobId);
     }
-    // Another recorder usually recorded it already: skip fetching the job then.
-    if (name !== 'added' && (await this.ctx.datastore.store.hasRecorded(dedupKey))) {
-      this.ctx.onApplied(jobId);
-      if (name === 'completed') await this.ctx.onCompleted(jobId);
-      return;
-    }
-    const row = await this.fetchRow(jobId);
-    if (row === null) return; // gone already: its 'removed' event follows
-    const change = name === CUSTOM_EVENTS.jobChanged && typeof args.change === 'string' ? args.change : name === 'failed' && row.base === 'cancelled' ? 'cancelled' : name;
-    const key = name === 'added' ? addedKey(type, jobId, row.createdAt) : dedupKey;
-    const result = await this.ctx.datastore.store.recordChange({ ...base, dedupKey: key, job: { row, change } });
-    this.ctx.onApplied(jobId);
-    if (name === 'completed') await this.ctx.onCompleted(jobId);
-    if (name === 'progress' && result.eventId !== null) {
-      const report = progressReportOf(args.data);
-      if (report) await this.ctx.onProgress(jobId, report);
+    for (const jobId of touched) this.ctx.onApplied(jobId);
+    if (relevant.some(isQueueEvent)) this.ctx.onApplied(null);
+    const completed = [...new Set(relevant.filter((e) => e.name === 'completed').map(jobIdOf).filter((x): x is string => x !== null))];
+    if (completed.length > 0) await this.ctx.onCompleted(completed);
+    for (const p of progress) {
+      if (results[p.slot]?.eventId === null) continue;
+      const report = progressReportOf(p.data);
+      if (report) await this.ctx.onProgress(p.jobId, report);
     }
   }
+}
 
-  private async recordRemoved(jobId: string, dedupKey: string, base: Pick<RecordChange, 'src' | 'cursor' | 'at'>): Promise<void> {
-    const store = this.ctx.datastore.store;
-    const row = await store.getRow(jobId);
-    // Nothing indexed, another queue's job with that id, or kept on purpose (detached): nothing to do.
-    if (!row || row.type !== this.ctx.type || row.detached) return;
-    // Re-added since (a retry after cancel): this removal is history.
-    if (await this.ctx.queue.getJob(jobId)) return;
-    if (row.cancelIntent) {
-      // Cancelled while pending: BullMQ forgot it, we keep it as cancelled (retryable).
-      const reason = row.cancelIntent.reason;
-      const cancelled = cancelledRow(row, reason.startsWith(CANCELLED_PREFIX) ? reason.slice(CANCELLED_PREFIX.length).trim() : reason, Date.now());
-      await store.recordChange({ ...base, dedupKey, job: { row: cancelled, change: 'cancelled' } });
-      await store.setCancelIntent(jobId, null);
-      return;
-    }
-    await store.recordChange({ ...base, dedupKey, removed: { id: jobId, type: this.ctx.type } });
+/**
+ * The change a removal makes: nothing for a job we do not index (or another queue's, or one kept on
+ * purpose, or one re-added since); `cancelled` for a pending cancel; otherwise a tombstone.
+ */
+export function removalChange(
+  row: JobRow | undefined,
+  stillInBullmq: boolean,
+  type: JobType,
+  base: Pick<RecordChange, 'src' | 'at' | 'dedupKey'>,
+): RecordChange | null {
+  if (!row || row.type !== type || row.detached || stillInBullmq) return null;
+  if (row.cancelIntent) {
+    // Cancelled while pending: BullMQ forgot it, we keep it as cancelled (retryable).
+    const reason = row.cancelIntent.reason;
+    const cancelled = cancelledRow(row, reason.startsWith(CANCELLED_PREFIX) ? reason.slice(CANCELLED_PREFIX.length).trim() : reason, Date.parse(base.at));
+    return { ...base, clearCancelIntent: true, job: { row: cancelled, change: 'cancelled' } };
   }
+  return { ...base, removed: { id: row.id, type } };
+}
 
-  /** The job's current row from BullMQ, or null when it no longer exists. */
-  async fetchRow(jobId: string): Promise<JobRowInput | null> {
-    const job = await this.ctx.queue.getJob(jobId);
-    if (!job) return null;
-    const state = await job.getState();
-    return buildJobRow({ job, type: this.ctx.type, bullState: state, now: Date.now(), stuckAfterMs: this.ctx.stuckAfterMs });
+/** One raw stream entry as QueueEvents would emit it (name, args). */
+function parseEntry([streamId, fields]: [string, string[]]): Entry {
+  const args: Record<string, unknown> = {};
+  for (let i = 0; i + 1 < fields.length; i += 2) args[fields[i]!] = fields[i + 1];
+  const name = String(args.event ?? '');
+  delete args.event;
+  if (name === 'progress' && typeof args.data === 'string') {
+    try {
+      args.data = JSON.parse(args.data);
+    } catch {
+      // not JSON: keep the string
+    }
   }
+  return { name, args, streamId, src: streamPosition(streamId) };
 }
 
 /** The dedup key of a job's `added` change: the engine's submit and every recorder use the same one. */

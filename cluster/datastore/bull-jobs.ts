@@ -1,0 +1,30 @@
+/**
+ * Batch reads of BullMQ jobs for the engine's recorder and reconciliation. BullMQ reads one job
+ * per call (`getJob` then `getState`: two round trips each); on PostgreSQL the datastore reads a
+ * page of jobs with one query on BullMQ's `job` table instead. On Redis, concurrent BullMQ calls
+ * share one connection's pipeline, so the engine's fallback (many calls at once) is already cheap.
+ */
+
+/** The BullMQ job fields the engine reads (the shape of BullMQ's Job / JobJson). */
+export interface RawBullJob {
+  /** BullMQ's state name (`waiting`, `prioritized`, `delayed`, `active`, …). */
+  state: string;
+  job: {
+    id: string;
+    name: string;
+    data: unknown;
+    opts: { priority?: number; attempts?: number; delay?: number };
+    timestamp: number;
+    delay?: number;
+    processedOn?: number | null;
+    finishedOn?: number | null;
+    attemptsMade: number;
+    progress: unknown;
+    failedReason?: string | null;
+    parentKey?: string | null;
+    processedBy?: string | null;
+  };
+}
+
+/** Reads the jobs of one queue by id in one call; ids that no longer exist are absent. */
+export type BullJobReader = (queue: string, ids: string[]) => Promise<Map<string, RawBullJob>>;
