@@ -47,8 +47,8 @@ export function startMonitor(options: MonitorOptions): Monitor {
   const note = options.note ?? (() => undefined);
   const sampler = new ResourceSampler(options.nodeId, hostname());
   const timers: NodeJS.Timeout[] = [];
+  // One chain for samples and duties: never two passes at once, and checkNow waits its turn.
   let running: Promise<void> = Promise.resolve();
-  let checking = false;
   let stopped = false;
 
   async function isLeader(): Promise<boolean> {
@@ -59,8 +59,7 @@ export function startMonitor(options: MonitorOptions): Monitor {
   }
 
   async function leaderDuties(): Promise<void> {
-    if (checking || stopped) return;
-    checking = true;
+    if (stopped) return;
     try {
       if (!(await isLeader())) return;
       const stuck = await announceStuckJobs(options.engine, options.store);
@@ -71,8 +70,6 @@ export function startMonitor(options: MonitorOptions): Monitor {
       await pruneLostWorkers();
     } catch (error) {
       onError(error);
-    } finally {
-      checking = false;
     }
   }
 
@@ -100,7 +97,7 @@ export function startMonitor(options: MonitorOptions): Monitor {
   for (const t of timers) t.unref();
 
   return {
-    checkNow: leaderDuties,
+    checkNow: () => (running = running.then(leaderDuties)),
     isLeader,
     async stop() {
       stopped = true;

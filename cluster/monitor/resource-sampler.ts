@@ -8,7 +8,8 @@
  * - Disk I/O %: busy time of the busiest whole disk over the interval (Linux `/proc/diskstats`
  *   "time spent doing I/O", the same figure as iostat's %util); throughput in bytes/s from
  *   systeminformation's fsStats.
- * - Network %: max(rx, tx) bits/s over the link speed of the interfaces that report one.
+ * - Network %: max(rx, tx) bits/s over the link speed of the interfaces that report one (Linux
+ *   /proc/net/dev and /sys/class/net; read from files, see readNetCounters).
  * Where a reading is not available (no /proc/diskstats, no link speed — common in containers and
  * VMs) its percent is 0 and it is listed in the sample's `unavailable`, never invented.
  */
@@ -40,11 +41,48 @@ async function readDiskTicks(): Promise<DiskTicks | null> {
   }
 }
 
+interface NetCounters {
+  at: number;
+  /** Bytes received/sent per external interface, and link speeds in Mbit/s where known. */
+  ifaces: Map<string, { rx: number; tx: number; speedMbit: number | null }>;
+}
+
+/**
+ * Interface counters from /proc/net/dev and link speeds from /sys/class/net (Linux). Read from files
+ * because systeminformation's network calls run commands synchronously and stall the event loop
+ * for most of a second — on a worker node that is the loop that renews job locks.
+ */
+async function readNetCounters(): Promise<NetCounters | null> {
+  try {
+    const text = await readFile('/proc/net/dev', 'utf8');
+    const ifaces: NetCounters['ifaces'] = new Map();
+    for (const line of text.split('\n').slice(2)) {
+      const [name, rest] = line.split(':');
+      if (!name || !rest) continue;
+      const iface = name.trim();
+      if (iface === 'lo') continue;
+      const f = rest.trim().split(/\s+/).map(Number);
+      let speedMbit: number | null = null;
+      try {
+        const speed = Number((await readFile(`/sys/class/net/${iface}/speed`, 'utf8')).trim());
+        speedMbit = Number.isFinite(speed) && speed > 0 ? speed : null;
+      } catch {
+        speedMbit = null; // virtual interfaces have no speed
+      }
+      ifaces.set(iface, { rx: f[0] ?? 0, tx: f[8] ?? 0, speedMbit });
+    }
+    return { at: performance.now(), ifaces };
+  } catch {
+    return null;
+  }
+}
+
 const clampPercent = (n: number) => Math.max(0, Math.min(100, Math.round(n * 10) / 10));
 
 /** Takes one sample per call; percentages of rates cover the time since the previous call. */
 export class ResourceSampler {
   private lastDisk: DiskTicks | null = null;
+  private lastNet: NetCounters | null = null;
   private primed = false;
 
   constructor(
@@ -55,20 +93,20 @@ export class ResourceSampler {
   /** Call once before the first `sample()` so rates have a start. */
   async prime(): Promise<void> {
     this.lastDisk = await readDiskTicks();
-    await Promise.all([si.currentLoad(), si.networkStats('*'), si.fsStats()]).catch(() => undefined);
+    this.lastNet = await readNetCounters();
+    await Promise.all([si.currentLoad(), si.fsStats()]).catch(() => undefined);
     this.primed = true;
   }
 
   async sample(): Promise<ResourceSample> {
     if (!this.primed) await this.prime();
     const unavailable: Reading[] = [];
-    const [load, mem, net, ifaces, fs, disk] = await Promise.all([
+    const [load, mem, fs, disk, net] = await Promise.all([
       si.currentLoad().catch(() => null),
       si.mem().catch(() => null),
-      si.networkStats('*').catch(() => []),
-      si.networkInterfaces().catch(() => []),
       si.fsStats().catch(() => null),
       readDiskTicks(),
+      readNetCounters(),
     ]);
     const cpuPercent = load && Number.isFinite(load.currentLoad) ? clampPercent(load.currentLoad) : (unavailable.push('cpu'), 0);
     const memoryPercent = mem && mem.total > 0 ? clampPercent(((mem.total - mem.available) / mem.total) * 100) : (unavailable.push('memory'), 0);
@@ -82,18 +120,20 @@ export class ResourceSampler {
     } else unavailable.push('diskIo');
     this.lastDisk = disk;
 
-    const list = Array.isArray(net) ? net : [net];
-    const external = new Map((Array.isArray(ifaces) ? ifaces : [ifaces]).filter((i) => !i.internal).map((i) => [i.iface, i]));
     let rx = 0;
     let tx = 0;
     let linkBits = 0;
-    for (const s of list) {
-      const iface = external.get(s.iface);
-      if (!iface) continue;
-      rx += Math.max(0, s.rx_sec ?? 0);
-      tx += Math.max(0, s.tx_sec ?? 0);
-      if (typeof iface.speed === 'number' && iface.speed > 0) linkBits += iface.speed * 1e6;
+    if (net && this.lastNet && net.at > this.lastNet.at) {
+      const seconds = (net.at - this.lastNet.at) / 1000;
+      for (const [name, now] of net.ifaces) {
+        const before = this.lastNet.ifaces.get(name);
+        if (!before) continue;
+        rx += Math.max(0, now.rx - before.rx) / seconds;
+        tx += Math.max(0, now.tx - before.tx) / seconds;
+        if (now.speedMbit) linkBits += now.speedMbit * 1e6;
+      }
     }
+    this.lastNet = net;
     const networkPercent = linkBits > 0 ? clampPercent((Math.max(rx, tx) * 8 * 100) / linkBits) : (unavailable.push('network'), 0);
 
     return {
@@ -106,8 +146,7 @@ export class ResourceSampler {
       networkPercent,
       ...(mem ? { memoryUsedBytes: mem.total - mem.available, memoryTotalBytes: mem.total } : {}),
       ...(fs && fs.rx_sec !== null && fs.wx_sec !== null ? { diskReadBytesPerSec: Math.max(0, fs.rx_sec), diskWriteBytesPerSec: Math.max(0, fs.wx_sec) } : {}),
-      netRxBytesPerSec: rx,
-      netTxBytesPerSec: tx,
+      ...(net ? { netRxBytesPerSec: Math.round(rx), netTxBytesPerSec: Math.round(tx) } : {}),
       ...(unavailable.length > 0 ? { unavailable } : {}),
     };
   }

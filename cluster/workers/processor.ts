@@ -43,6 +43,10 @@ const controls = new Map<string, ControlState>();
 const pendingResolves = new Map<string, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
 let requestCounter = 0;
 
+// A worker node that dies (SIGKILL) cannot take this job's result: stop computing for nobody.
+// BullMQ's stalled check gives the job to another node.
+process.on('disconnect', () => process.exit(1));
+
 process.on('message', (raw: unknown) => {
   const control = ParentControl.safeParse(raw);
   if (control.success) {

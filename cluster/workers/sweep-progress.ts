@@ -10,13 +10,16 @@ import type { ProgressReport } from '../engine/job-engine.ts';
 import { parentIdOf } from '../engine/job-record.ts';
 import { JOB_HANDLERS } from '../jobs/job-handlers.ts';
 
+const WAITING = new Set(['waiting-children', 'waiting', 'wait', 'prioritized', 'delayed']);
+
 /** Update the parent of a finished child from the parent's dependency counts. */
 export async function updateSweepProgress(engine: BullJobEngine, parentKey: string): Promise<void> {
   const parentId = parentIdOf(parentKey);
   const type: JobType | null = parentId ? typeFromId(parentId) : null;
   if (!parentId || type !== 'sweep') return;
   const parent = await engine.queue(type).getJob(parentId);
-  if (!parent || (await parent.getState()) !== 'waiting-children') return;
+  // Once it runs, the sweep reports its own progress.
+  if (!parent || !WAITING.has(await parent.getState())) return;
   const counts = await parent.getDependenciesCount();
   const processed = counts.processed ?? 0;
   const failed = (counts.failed ?? 0) + (counts.ignored ?? 0);

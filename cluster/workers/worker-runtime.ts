@@ -100,6 +100,7 @@ class Runtime implements WorkerRuntime {
   private readonly onError: (error: unknown) => void;
   private pollTimer: NodeJS.Timeout | null = null;
   private polling = false;
+  private stopping = false;
   private stopped: Promise<void> | null = null;
 
   constructor(private readonly options: WorkerRuntimeOptions) {
@@ -192,16 +193,21 @@ class Runtime implements WorkerRuntime {
   private wrapHandoff(worker: Worker): void {
     const w = worker as unknown as { processFn: (job: BullJob, token?: string, signal?: AbortSignal) => Promise<unknown> };
     const inner = w.processFn;
+    const handBack = async (job: BullJob, token: string | undefined) => {
+      await job.moveToWait(token);
+      const waiting = new Error(`handed back to waiting: worker node ${this.nodeId} is shutting down`);
+      waiting.name = 'WaitingError';
+      return waiting;
+    };
     w.processFn = async (job, token, signal) => {
+      // A fetch already in flight when the node began to stop may still deliver a job: give it back unrun.
+      if (this.stopping) throw await handBack(job, token);
       try {
         return await inner.call(worker, job, token, signal);
       } catch (error) {
         if (job.id && this.handoff.has(job.id)) {
           this.handoff.delete(job.id);
-          await job.moveToWait(token);
-          const waiting = new Error(`handed back to waiting: worker node ${this.nodeId} is shutting down`);
-          waiting.name = 'WaitingError';
-          throw waiting;
+          throw await handBack(job, token);
         }
         throw error;
       }
@@ -271,6 +277,7 @@ class Runtime implements WorkerRuntime {
 
   private async shutdown(graceMs: number): Promise<void> {
     if (this.pollTimer) clearInterval(this.pollTimer);
+    this.stopping = true;
     const workers = [...this.workers.values()];
     await Promise.all(workers.map((w) => w.pause(true).catch(this.onError)));
     const deadline = Date.now() + graceMs;

@@ -4,13 +4,15 @@
  * and waits on job states. Not used by production code.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { JobState } from '../../../contract/domain.ts';
 import type { JobDetail } from '../../../contract/jobs.ts';
-import type { Datastore } from '../../datastore/open-datastore.ts';
+import { inject } from 'vitest';
+import { type Datastore, openDatastore } from '../../datastore/open-datastore.ts';
 import { type BullJobEngine, createEngine, type CreateEngineOptions } from '../../engine/create-engine.ts';
 import { eventually, testDatastore, type TestDatastore, type TestKind } from '../../engine/engine-test-support.ts';
 import { startWorkerRuntime, type WorkerRuntime, type WorkerRuntimeOptions } from '../worker-runtime.ts';
@@ -26,10 +28,12 @@ export interface TestNode {
 
 export interface TestCluster {
   kind: TestKind;
-  store: TestDatastore;
+  store: TestDatastore & { prefix?: string };
   /** Shared work folder (market data and outputs) of every node in the test. */
   workDir: string;
   node(options?: { workers?: boolean; engine?: Partial<CreateEngineOptions>; runtime?: Partial<WorkerRuntimeOptions> }): Promise<TestNode>;
+  /** `--datastore …` (and `--redis-prefix …`) for worker processes joining this cluster. */
+  workerDatastoreArgs(): string[];
   cleanup(): Promise<void>;
 }
 
@@ -37,7 +41,7 @@ export interface TestCluster {
 export const FAST_RECOVERY = { lockDurationMs: 4_000, stalledIntervalMs: 2_000 } as const;
 
 export async function testCluster(kind: TestKind): Promise<TestCluster> {
-  const store = await testDatastore(kind);
+  const store: TestDatastore & { prefix?: string } = kind === 'redis' ? redisTestDatastore() : await testDatastore(kind);
   const workDir = mkdtempSync(path.join(tmpdir(), 'sigmatiq-work-'));
   const nodes: TestNode[] = [];
   return {
@@ -64,12 +68,28 @@ export async function testCluster(kind: TestKind): Promise<TestCluster> {
       nodes.push(node);
       return node;
     },
+    workerDatastoreArgs() {
+      if (store.prefix) return ['--datastore', store.spec, '--redis-prefix', store.prefix];
+      if (kind === 'postgres') return ['--datastore', store.spec];
+      // Worker processes reach an embedded cluster's PostgreSQL by its loopback URL.
+      const opened = nodes[0];
+      if (!opened) throw new Error('open a node first: worker processes join its embedded PostgreSQL');
+      const { connection } = opened.datastore.bullmq.options() as { connection: { connectionString: string } };
+      return ['--datastore', connection.connectionString];
+    },
     async cleanup() {
       for (const n of nodes.splice(0).reverse()) await n.close().catch(() => undefined);
       await store.cleanup();
       rmSync(workDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A Redis datastore with its own key prefix (the prefix is needed by worker processes). */
+function redisTestDatastore(): TestDatastore & { prefix: string } {
+  const spec = inject('redisUrl');
+  const prefix = `w${randomUUID().replace(/-/g, '').slice(0, 10)}`;
+  return { spec, prefix, open: () => openDatastore(spec, { prefix }), cleanup: async () => undefined };
 }
 
 /** Waits until the job is in one of `states`; returns its detail. */
@@ -104,10 +124,12 @@ export interface WorkerProcess {
 
 /** Runs the real `sigmatiq-cluster worker` command on the test datastore. */
 export function spawnWorker(cluster: TestCluster, args: string[] = []): WorkerProcess {
-  const prefixArgs = cluster.kind === 'redis' ? ['--redis-prefix', redisPrefixOf(cluster)] : [];
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', CLI, 'worker', '--datastore', cluster.store.spec, '--work-dir', cluster.workDir, '--lock-duration', String(FAST_RECOVERY.lockDurationMs), '--stalled-interval', String(FAST_RECOVERY.stalledIntervalMs), ...prefixArgs, ...args],
+    [
+      '--import', 'tsx', CLI, 'worker', ...cluster.workerDatastoreArgs(), '--work-dir', cluster.workDir,
+      '--lock-duration', String(FAST_RECOVERY.lockDurationMs), '--stalled-interval', String(FAST_RECOVERY.stalledIntervalMs), ...args,
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'development' } },
   );
   let out = '';
@@ -136,10 +158,4 @@ export function spawnWorker(cluster: TestCluster, args: string[] = []): WorkerPr
         child.kill('SIGTERM');
       }),
   };
-}
-
-function redisPrefixOf(cluster: TestCluster): string {
-  const prefix = (cluster.store as TestDatastore & { prefix?: string }).prefix;
-  if (!prefix) throw new Error('the Redis test datastore does not say its key prefix');
-  return prefix;
 }

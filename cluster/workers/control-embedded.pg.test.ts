@@ -1,0 +1,3 @@
+import { controlSuite } from './testing/control-suite.ts';
+
+controlSuite('embedded');

@@ -1,0 +1,3 @@
+import { runtimeSuite } from './testing/runtime-suite.ts';
+
+runtimeSuite('embedded');
