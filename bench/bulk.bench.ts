@@ -1,0 +1,194 @@
+/**
+ * Bulk-action benchmark: does a bulk action on a big cluster ever hold the datastore? 100,000
+ * pending jobs (added with BullMQ's addBulk, then recorded into the job index by the engine's
+ * recorder), then through the engine: a dry run with a selective filter (1% of the jobs), a dry
+ * run matching everything, and a bulk cancel by filter (1,000 jobs). Every datastore call of this
+ * process is timed (pg `Client.query`; ioredis commands, blocking reads excluded) and on Redis the
+ * server's own slow log is read too, so the figure is the slowest single call while each phase runs.
+ * Baselines in the same run: one plain `SELECT 1` / `PING`, and raw BullMQ `job.remove()` over
+ * 1,000 other jobs of the same size. On embedded PostgreSQL and on Redis.
+ *
+ *   node --import tsx bench/bulk.bench.ts [--jobs 100000] [--cancel 1000]
+ */
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { BULLMQ_PRIORITY, PRIORITIES, type JobType } from '../contract/domain.ts';
+import { openDatastore, type Datastore } from '../cluster/datastore/open-datastore.ts';
+import { createEngine } from '../cluster/engine/create-engine.ts';
+import { startRedis } from '../cluster/testing/test-servers.ts';
+
+const { values } = parseArgs({ options: { jobs: { type: 'string', default: '100000' }, cancel: { type: 'string', default: '1000' } } });
+const JOBS = Number(values.jobs);
+const CANCEL = Number(values.cancel);
+const USERS = Math.max(2, Math.round(JOBS / CANCEL));
+const TYPE: JobType = 'report';
+const ADMIN = { name: 'bench', role: 'admin' as const, sourceAddress: '127.0.0.1' };
+
+/** Times of every datastore call made while `on` (ms). */
+const calls = { on: false, times: [] as { ms: number; what: string }[] };
+const BLOCKING = new Set(['xread', 'bzpopmin', 'bzpopmax', 'blmove', 'brpoplpush', 'subscribe', 'psubscribe', 'blpop', 'brpop']);
+
+function instrument(): void {
+  const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+  pg.Client.prototype.query = function timed(this: pg.Client, ...args: unknown[]) {
+    const result = query.apply(this, args);
+    if (!calls.on || !(result instanceof Promise)) return result;
+    const started = performance.now();
+    const text = typeof args[0] === 'string' ? args[0] : ((args[0] as { text?: string })?.text ?? '?');
+    const done = () => calls.times.push({ ms: performance.now() - started, what: text.replace(/\s+/g, ' ').slice(0, 70) });
+    result.then(done, done);
+    return result;
+  } as typeof pg.Client.prototype.query;
+  const send = Redis.prototype.sendCommand as (...args: unknown[]) => unknown;
+  Redis.prototype.sendCommand = function timed(this: Redis, ...args: unknown[]) {
+    const command = args[0] as { name: string; promise: Promise<unknown> };
+    const result = send.apply(this, args);
+    if (calls.on && !BLOCKING.has(command.name)) {
+      const started = performance.now();
+      const done = () => calls.times.push({ ms: performance.now() - started, what: command.name });
+      command.promise.then(done, done);
+    }
+    return result;
+  } as typeof Redis.prototype.sendCommand;
+}
+
+interface Phase {
+  what: string;
+  totalMs: number;
+  calls: number;
+  maxMs: number;
+  slowest: string;
+  serverMaxMs?: number;
+}
+
+/** Runs `fn` with every datastore call timed; on Redis also reads the server's slow log. */
+async function phase(what: string, redis: Redis | null, fn: () => Promise<unknown>): Promise<Phase> {
+  if (redis) await redis.slowlog('RESET');
+  calls.times = [];
+  calls.on = true;
+  const started = performance.now();
+  try {
+    await fn();
+  } finally {
+    calls.on = false;
+  }
+  const totalMs = performance.now() - started;
+  const worst = calls.times.reduce((a, b) => (b.ms > a.ms ? b : a), { ms: 0, what: '-' });
+  const out: Phase = { what, totalMs, calls: calls.times.length, maxMs: worst.ms, slowest: worst.what };
+  if (redis) {
+    const log = (await redis.slowlog('GET', 128)) as [number, number, number, string[]][];
+    out.serverMaxMs = Math.max(0, ...log.filter((e) => !BLOCKING.has(String(e[3][0]).toLowerCase())).map((e) => e[2] / 1000));
+  }
+  return out;
+}
+
+/** Adds JOBS pending jobs with addBulk and waits until the engine's index has them all. */
+async function fill(ds: Datastore, queue: Queue): Promise<number> {
+  const started = performance.now();
+  const CHUNK = 1000;
+  for (let from = 0; from < JOBS; from += CHUNK) {
+    const jobs = Array.from({ length: Math.min(CHUNK, JOBS - from) }, (_, k) => {
+      const i = from + k;
+      const priority = PRIORITIES[i % 4]!;
+      return {
+        name: TYPE,
+        data: { user: `u${i % USERS}`, priority, config: { title: `bench ${i}` } },
+        opts: { jobId: `${TYPE}-bench${String(i).padStart(7, '0')}`, priority: BULLMQ_PRIORITY[priority] },
+      };
+    });
+    await queue.addBulk(jobs);
+    // BullMQ keeps ~10k events per queue: let the recorder catch up before adding more.
+    const last = jobs.at(-1)!.opts.jobId;
+    const deadline = Date.now() + 120_000;
+    while (!(await ds.store.getRow(last))) {
+      if (Date.now() > deadline) throw new Error(`the index did not catch up with ${last}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+  return performance.now() - started;
+}
+
+async function measure(label: string, ds: Datastore, redisUrl: string | null): Promise<Phase[]> {
+  const engine = await createEngine({ datastore: ds, onError: (e) => console.error(`engine: ${String(e)}`) });
+  const { Queue: BoundQueue } = ds.bullmq.classes;
+  const queue = new BoundQueue(TYPE, { ...ds.bullmq.options() }) as Queue;
+  const redis = redisUrl ? new Redis(redisUrl) : null;
+  try {
+    await queue.waitUntilReady();
+    if (redis) await redis.config('SET', 'slowlog-log-slower-than', '5000'); // log commands over 5 ms
+    const fillMs = await fill(ds, queue);
+    console.log(`[${label}] ${JOBS} jobs added and indexed in ${(fillMs / 1000).toFixed(1)} s`);
+    const phases: Phase[] = [];
+    phases.push(await phase('baseline: ping ×200', redis, async () => {
+      for (let i = 0; i < 200; i++) await ds.ping();
+    }));
+    const selective = { type: [TYPE], user: ['u7'] };
+    phases.push(await phase(`dry run, filter 1% (${CANCEL})`, redis, async () => {
+      const r = await engine.bulkAction({ action: 'cancel', filter: selective, dryRun: true }, ADMIN);
+      if (r.matched !== CANCEL) throw new Error(`dry run matched ${r.matched}, expected ${CANCEL}`);
+    }));
+    phases.push(await phase(`dry run, all (${JOBS})`, redis, async () => {
+      const r = await engine.bulkAction({ action: 'cancel', filter: { type: [TYPE] }, dryRun: true }, ADMIN);
+      if (r.matched !== JOBS) throw new Error(`dry run matched ${r.matched}, expected ${JOBS}`);
+    }));
+    phases.push(await phase(`bulk cancel by filter (${CANCEL})`, redis, async () => {
+      const r = await engine.bulkAction({ action: 'cancel', filter: selective, dryRun: false }, ADMIN);
+      if (r.ok !== CANCEL) throw new Error(`cancel: ${r.ok} ok, ${r.skipped} skipped, ${r.failed} failed`);
+    }));
+    const others = Array.from({ length: CANCEL }, (_, k) => `${TYPE}-bench${String(8 + k * USERS).padStart(7, '0')}`);
+    phases.push(await phase(`baseline: raw BullMQ remove (${CANCEL})`, redis, async () => {
+      for (const id of others) await queue.remove(id);
+    }));
+    return phases;
+  } finally {
+    redis?.disconnect();
+    await queue.close();
+    await engine.close();
+  }
+}
+
+function table(label: string, phases: Phase[]): string {
+  const head = ['datastore', 'phase', 'total ms', 'calls', 'slowest call ms', 'server max ms', 'slowest call'];
+  const body = phases.map((p) => [label, p.what, p.totalMs.toFixed(0), String(p.calls), p.maxMs.toFixed(1), p.serverMaxMs === undefined ? '-' : p.serverMaxMs.toFixed(1), p.slowest]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i >= 2 && i <= 5 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
+  return [line(head), ...body.map(line)].join('\n');
+}
+
+async function main(): Promise<void> {
+  instrument();
+  console.log(`bulk actions on ${JOBS} pending jobs (${USERS} users): slowest single datastore call per phase (target ≤ ~50 ms)`);
+  const out: string[] = [];
+  const server = await startRedis();
+  try {
+    const ds = await openDatastore(server.url, { prefix: 'bulkbench' });
+    try {
+      out.push(table('redis', await measure('redis', ds, server.url)));
+    } finally {
+      await ds.close();
+    }
+  } finally {
+    await server.stop();
+  }
+  console.log(out.at(-1));
+  const dir = mkdtempSync(path.join(tmpdir(), 'sigmatiq-bulk-bench-'));
+  chmodSync(dir, 0o755); // as root, PostgreSQL runs as 'postgres' and must reach the folder
+  try {
+    const ds = await openDatastore(`embedded:${path.join(dir, 'data')}`);
+    try {
+      out.push(table('embedded PostgreSQL', await measure('embedded PostgreSQL', ds, null)));
+    } finally {
+      await ds.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  console.log(`\n${out.join('\n\n')}`);
+}
+
+await main();
