@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { JOB_STATES, JOB_TYPES, PRIORITIES, type JobState } from '../contract/domain.ts';
+import { JOB_TYPES, PRIORITIES, type JobState } from '../contract/domain.ts';
 import { ClusterEvent } from '../contract/events.ts';
 import type { Job } from '../contract/jobs.ts';
 import type { JobFilter, JobSort } from '../contract/api.ts';
