@@ -44,10 +44,11 @@ describe('sigmatiq-cluster serve on embedded PostgreSQL', () => {
     expect(first.stdout()).toMatch(/^listening: http:\/\/127\.0\.0\.1:\d+$/m);
     expect(first.stdout()).toMatch(/^port: \d+ \(chosen for --port 0\)$/m);
     expect(statSync(readyFile).mode & 0o777).toBe(0o600);
-    const info = ClusterInfo.parse(await (await fetch(`${ready.url}/api/v1/cluster`, { headers: { authorization: `Bearer ${admin}` } })).json());
+    const infoRes = await fetch(`${ready.url}/api/v1/cluster`, { headers: { authorization: `Bearer ${admin}` } });
+    const info = ClusterInfo.parse(await infoRes.json());
     expect(info).toMatchObject({ name: 'restarts', datastore: 'embedded', role: 'admin' });
-    expect(postgresProcessesIn(data).length).toBeGreaterThan(0);
-    expect(await first.stop('SIGTERM')).toBe(0);
+    expect(postgresProcessesIn(data).length, spawnSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' }).stdout).toBeGreaterThan(0);
+    expect(await first.stop('SIGTERM'), first.stderr()).toBe(0);
     expect(first.stderr()).toMatch(/stopped/);
     expect(postgresProcessesIn(data)).toEqual([]);
     expect(() => statSync(readyFile)).toThrow();
@@ -73,7 +74,7 @@ describe('sigmatiq-cluster serve on embedded PostgreSQL', () => {
     });
     expect(viewerSubmits.status).toBe(403);
     // SIGINT (Ctrl-C) shuts down as cleanly as SIGTERM.
-    expect(await second.stop('SIGINT')).toBe(0);
+    expect(await second.stop('SIGINT'), second.stderr()).toBe(0);
     expect(postgresProcessesIn(data)).toEqual([]);
   }, 400_000);
 });
