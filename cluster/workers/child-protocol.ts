@@ -3,7 +3,7 @@
  * BullMQ's own sandbox protocol on the same IPC channel (BullMQ ignores commands it does not know).
  *
  * child → parent: `hello` when a job starts (so the parent can reach the child that runs it),
- *                 `resolve` requests for what only the node can read (other jobs' records).
+ *                 `log` lines, `resolve` requests for what only the node can read (other jobs' records).
  * parent → child: `control` (stop / pause / resume / force-stop notice), `resolved` replies.
  *
  * Both sides parse what they receive with these schemas: a malformed message is dropped, never
@@ -13,13 +13,23 @@ import { z } from 'zod';
 
 export const CHILD_HELLO = 'sigmatiq:hello';
 export const CHILD_RESOLVE = 'sigmatiq:resolve';
+export const CHILD_LOG = 'sigmatiq:log';
 export const PARENT_CONTROL = 'sigmatiq:control';
 export const PARENT_RESOLVED = 'sigmatiq:resolved';
 
 export const ChildHello = z.object({ cmd: z.literal(CHILD_HELLO), jobId: z.string(), pid: z.int() });
 export type ChildHello = z.infer<typeof ChildHello>;
 
-export const RESOLVER_KINDS = ['finishedJobs', 'jobResult', 'sweepChildren'] as const;
+/**
+ * A log line. Sent on our channel rather than BullMQ's: the node appends a job's lines one after the
+ * other (on PostgreSQL, concurrent appends to one job's log collide on its sequence number, and
+ * BullMQ's sandbox fails the whole job when an append fails).
+ */
+export const ChildLog = z.object({ cmd: z.literal(CHILD_LOG), jobId: z.string(), line: z.string() });
+export type ChildLog = z.infer<typeof ChildLog>;
+
+/** Questions a child asks its node; `flushLogs` answers once the job's log lines are stored. */
+export const RESOLVER_KINDS = ['finishedJobs', 'jobResult', 'sweepChildren', 'flushLogs'] as const;
 export const ResolverKind = z.enum(RESOLVER_KINDS);
 export type ResolverKind = z.infer<typeof ResolverKind>;
 

@@ -6,7 +6,7 @@
  * - progress → `job.updateProgress(ProgressReport)` with this process's CPU % and RSS and the
  *   step names; a pause is reported as `paused: true` (the job shows `paused`, its lock is kept
  *   alive by the node because the job is still being processed);
- * - log lines → `job.log(JSON {at, level, message})`;
+ * - log lines (JSON {at, level, message}) → the node, which appends them to the job's log in order;
  * - control → the node's `sigmatiq:control` messages and BullMQ's abort signal, read at the
  *   handler's checkpoints; the request stored in `job.data.control` is honoured at start too;
  * - resolvers → matrix files from the shared outputs folder, sweep children from the flow, other
@@ -29,7 +29,7 @@ import { jobOutputDir, matrixFileResolver } from '../jobs/job-folders.ts';
 import { runJobHandler } from '../jobs/job-handler.ts';
 import { handlerSteps, JOB_HANDLERS } from '../jobs/job-handlers.ts';
 import { expandSweepGrid } from '../jobs/sweep/sweep-grid.ts';
-import { CHILD_ENV, CHILD_HELLO, CHILD_RESOLVE, ParentControl, ParentResolved, type ResolverKind } from './child-protocol.ts';
+import { CHILD_ENV, CHILD_HELLO, CHILD_LOG, CHILD_RESOLVE, ParentControl, ParentResolved, type ResolverKind } from './child-protocol.ts';
 import { ProcessUsage } from './process-usage.ts';
 
 interface ControlState {
@@ -183,7 +183,7 @@ export default async function processJob(job: SandboxedJob, _token?: string, sig
       onProgress: (p) => report({ ...p, paused: false }),
       onPaused: (p) => report({ ...p, paused: true, message: `paused: ${p.message}`.slice(0, 2000) }),
       onResumed: (p) => report({ ...p, paused: false }),
-      onLog: (level, message) => job.log(JSON.stringify({ at: new Date().toISOString(), level, message })),
+      onLog: (level, message) => send({ cmd: CHILD_LOG, jobId, line: JSON.stringify({ at: new Date().toISOString(), level, message }) }),
       resolvers,
       limits: Number.isFinite(maxMatrixBytes) && maxMatrixBytes > 0 ? { maxMatrixBytes } : undefined,
       progressIntervalMs: Number.isFinite(progressIntervalMs) && progressIntervalMs >= 0 ? progressIntervalMs : 1000,
@@ -195,5 +195,7 @@ export default async function processJob(job: SandboxedJob, _token?: string, sig
     throw error;
   } finally {
     controls.delete(jobId);
+    // The job's log lines are stored before BullMQ records its end (bounded: a slow datastore must not hold the job).
+    await Promise.race([askNode(jobId, 'flushLogs', []).catch(() => undefined), new Promise((r) => setTimeout(r, 5_000).unref())]);
   }
 }

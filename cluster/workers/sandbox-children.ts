@@ -13,10 +13,13 @@
  */
 import type { Child, Worker } from 'bullmq';
 import { CANCELLED_PREFIX } from '../engine/job-record.ts';
-import { ChildHello, ChildResolve, PARENT_CONTROL, PARENT_RESOLVED, type ResolverKind } from './child-protocol.ts';
+import { ChildHello, ChildLog, ChildResolve, PARENT_CONTROL, PARENT_RESOLVED, type ResolverKind } from './child-protocol.ts';
 
 /** What the node answers to a child's `resolve` question. */
 export type ResolveHandler = (kind: ResolverKind, args: unknown[], jobId: string) => Promise<unknown>;
+
+/** Appends one line to a job's log. */
+export type LogAppender = (jobId: string, line: string) => Promise<unknown>;
 
 export interface ControlState {
   stop: boolean;
@@ -39,9 +42,11 @@ export class SandboxChildren {
   private readonly controls = new Map<string, ControlState>();
   private readonly forced = new Map<string, { reason: string; at: number }>();
   private readonly hooked = new WeakSet<Child>();
+  private readonly logChains = new Map<string, Promise<void>>();
 
   constructor(
     private readonly resolve: ResolveHandler,
+    private readonly appendLog: LogAppender,
     private readonly onError: (error: unknown) => void,
   ) {}
 
@@ -135,6 +140,11 @@ export class SandboxChildren {
         }
         return;
       }
+      const log = ChildLog.safeParse(raw);
+      if (log.success) {
+        this.log(log.data.jobId, log.data.line);
+        return;
+      }
       const request = ChildResolve.safeParse(raw);
       if (request.success) void this.answer(child, request.data);
     });
@@ -143,10 +153,25 @@ export class SandboxChildren {
     });
   }
 
+  /** Appends in arrival order, one at a time per job; a failed append is reported, never fails the job. */
+  private log(jobId: string, line: string): void {
+    const previous = this.logChains.get(jobId) ?? Promise.resolve();
+    const next = previous
+      .then(() => this.appendLog(jobId, line))
+      .then(
+        () => undefined,
+        (error: unknown) => this.onError(new Error(`log of ${jobId}: ${(error as Error).message}`)),
+      );
+    this.logChains.set(jobId, next);
+    void next.then(() => {
+      if (this.logChains.get(jobId) === next) this.logChains.delete(jobId);
+    });
+  }
+
   private async answer(child: Child, request: ChildResolve): Promise<void> {
     let reply: Record<string, unknown>;
     try {
-      const value = await this.resolve(request.kind, request.args, request.jobId);
+      const value = request.kind === 'flushLogs' ? await this.logChains.get(request.jobId) : await this.resolve(request.kind, request.args, request.jobId);
       reply = { cmd: PARENT_RESOLVED, requestId: request.requestId, ok: true, value };
     } catch (error) {
       reply = { cmd: PARENT_RESOLVED, requestId: request.requestId, ok: false, error: (error as Error).message };

@@ -24,7 +24,7 @@ import type { Job as BullJob, Worker } from 'bullmq';
 import { JOB_TYPES, type JobType } from '../../contract/domain.ts';
 import type { Datastore } from '../datastore/open-datastore.ts';
 import type { BullJobEngine } from '../engine/create-engine.ts';
-import { queueSettingKey } from '../engine/engine-context.ts';
+import { queueSettingKey, typeFromId } from '../engine/engine-context.ts';
 import { jobDataOf, progressReportOf } from '../engine/job-record.ts';
 import { CHILD_ENV } from './child-protocol.ts';
 import { ControlChannel, type ControlRequest } from './control-channel.ts';
@@ -94,6 +94,8 @@ class Runtime implements WorkerRuntime {
   private readonly workers = new Map<JobType, Worker>();
   private readonly active = new Map<string, RunningJob>();
   private readonly handoff = new Set<string>();
+  /** Types of recently ended jobs (log lines may still be on their way). */
+  private readonly recentTypes = new Map<string, JobType>();
   private readonly children: SandboxChildren;
   private readonly channel: ControlChannel;
   private readonly registry: WorkerRegistry;
@@ -107,7 +109,7 @@ class Runtime implements WorkerRuntime {
     this.nodeId = options.nodeId ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 6)}`;
     this.queues = options.queues && options.queues.length > 0 ? [...new Set(options.queues)] : [...JOB_TYPES];
     this.onError = options.onError ?? ((e) => process.stderr.write(`sigmatiq worker: ${e instanceof Error ? e.message : String(e)}\n`));
-    this.children = new SandboxChildren(engineResolvers(options.engine), this.onError);
+    this.children = new SandboxChildren(engineResolvers(options.engine), (jobId, line) => this.appendLog(jobId, line), this.onError);
     this.channel = new ControlChannel({
       datastore: options.datastore,
       queues: this.queues,
@@ -127,6 +129,12 @@ class Runtime implements WorkerRuntime {
       this.onError,
       options.heartbeatMs,
     );
+  }
+
+  private async appendLog(jobId: string, line: string): Promise<void> {
+    const type = this.active.get(jobId)?.type ?? this.recentTypes.get(jobId) ?? typeFromId(jobId);
+    if (!type) throw new Error('unknown job type');
+    await this.options.engine.queue(type).addJobLog(jobId, line);
   }
 
   concurrency(): Partial<Record<JobType, number>> {
@@ -177,6 +185,8 @@ class Runtime implements WorkerRuntime {
       const ended = (job: BullJob | undefined) => {
         if (!job?.id) return;
         this.active.delete(job.id);
+        this.recentTypes.set(job.id, type);
+        if (this.recentTypes.size > 1000) this.recentTypes.delete(this.recentTypes.keys().next().value!);
         if (job.parentKey) void updateSweepProgress(this.options.engine, job.parentKey).catch(this.onError);
       };
       worker.on('completed', (job: BullJob) => ended(job));
