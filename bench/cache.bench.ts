@@ -221,9 +221,13 @@ try {
   const passes = ingestJobs();
   const rows = passes.flat().length;
   console.log(`ingest: ${INGEST_JOBS.toLocaleString('en-US')} jobs created then finished (${rows.toLocaleString('en-US')} upserts), batches of ${BATCH}`);
-  // Alternate to even out disk and cache effects; take the best of two each.
-  const raw = Math.min(benchRaw(passes), benchRaw(passes));
-  const sync = Math.min(benchSync(passes, null), benchSync(passes, null));
+    // Alternate three rounds and keep the best of each: a shared machine's noise hits both alike.
+  let raw = Infinity;
+  let sync = Infinity;
+  for (let round = 0; round < 3; round++) {
+    raw = Math.min(raw, benchRaw(passes));
+    sync = Math.min(sync, benchSync(passes, null));
+  }
   let id = 0;
   const events = passes.flat().map((j) => ({ id: String(++id), at: j.updatedAt, kind: 'job', change: 'changed', job: j }) as ClusterEvent);
   const parsed = benchSync(passes, events);

@@ -37,6 +37,16 @@ export interface ClusterSyncOptions {
   log?: (line: string) => void;
 }
 
+/**
+ * compareEventIds without BigInt for the common case (same-form decimals without leading zeros):
+ * a longer number is larger, equal lengths compare as text. Called once per live event.
+ */
+export function eventIdOrder(a: string, b: string): number {
+  if ((a.length > 1 && a[0] === '0') || (b.length > 1 && b[0] === '0')) return compareEventIds(a, b);
+  if (a.length !== b.length) return a.length - b.length;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 const ACTIVE_FILTER: JobFilter = { state: ['pending', 'running', 'paused', 'stuck'] };
 
 export class ClusterSync implements StreamSession {
@@ -132,7 +142,7 @@ export class ClusterSync implements StreamSession {
       this.o.log?.(`cluster ${this.id}: the cluster no longer has the events we missed (${event.reason}): pulling history`);
       return 'resync';
     }
-    if (this.lastSeenId !== null && compareEventIds(event.id, this.lastSeenId) <= 0) return; // replayed twice
+    if (this.lastSeenId !== null && eventIdOrder(event.id, this.lastSeenId) <= 0) return; // replayed twice
     this.lastSeenId = event.id;
     switch (event.kind) {
       case 'job':

@@ -78,6 +78,11 @@ export class FakeCluster {
     for (const res of this.streams) res.write(`id: ${event.id}\ndata: ${JSON.stringify(event)}\n\n`);
   }
 
+  /** How many event streams are open now. */
+  get openStreams(): number {
+    return this.streams.size;
+  }
+
   /** Cut every open event stream (as a network blip would). */
   cutStreams(): void {
     for (const res of this.streams) res.socket?.destroy();
