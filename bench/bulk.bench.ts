@@ -36,12 +36,22 @@ const BLOCKING = new Set(['xread', 'bzpopmin', 'bzpopmax', 'blmove', 'brpoplpush
 function instrument(): void {
   const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
   pg.Client.prototype.query = function timed(this: pg.Client, ...args: unknown[]) {
-    const result = query.apply(this, args);
-    if (!calls.on || !(result instanceof Promise)) return result;
+    if (!calls.on) return query.apply(this, args);
     const started = performance.now();
     const text = typeof args[0] === 'string' ? args[0] : ((args[0] as { text?: string })?.text ?? '?');
     const done = () => calls.times.push({ ms: performance.now() - started, what: text.replace(/\s+/g, ' ').slice(0, 70) });
-    result.then(done, done);
+    // pg-pool passes a callback; BullMQ and pg.Client users get a promise.
+    const last = args.length - 1;
+    if (typeof args[last] === 'function') {
+      const callback = args[last] as (...r: unknown[]) => void;
+      args[last] = (...r: unknown[]) => {
+        done();
+        callback(...r);
+      };
+      return query.apply(this, args);
+    }
+    const result = query.apply(this, args);
+    if (result instanceof Promise) result.then(done, done);
     return result;
   } as typeof pg.Client.prototype.query;
   const send = Redis.prototype.sendCommand as (...args: unknown[]) => unknown;
@@ -80,6 +90,17 @@ async function phase(what: string, redis: Redis | null, fn: () => Promise<unknow
   const totalMs = performance.now() - started;
   const worst = calls.times.reduce((a, b) => (b.ms > a.ms ? b : a), { ms: 0, what: '-' });
   const out: Phase = { what, totalMs, calls: calls.times.length, maxMs: worst.ms, slowest: worst.what };
+  if (process.env.BULK_BENCH_PROFILE) {
+    const byWhat = new Map<string, { n: number; ms: number }>();
+    for (const c of calls.times) {
+      const e = byWhat.get(c.what) ?? { n: 0, ms: 0 };
+      e.n += 1;
+      e.ms += c.ms;
+      byWhat.set(c.what, e);
+    }
+    const top = [...byWhat].sort((a, b) => b[1].ms - a[1].ms).slice(0, 6);
+    console.log(`  ${what}: ${top.map(([w, e]) => `${e.n}× ${e.ms.toFixed(0)} ms ${w}`).join('\n    ')}`);
+  }
   if (redis) {
     const log = (await redis.slowlog('GET', 128)) as [number, number, number, string[]][];
     out.serverMaxMs = Math.max(0, ...log.filter((e) => !BLOCKING.has(String(e[3][0]).toLowerCase())).map((e) => e[2] / 1000));
@@ -121,9 +142,10 @@ async function measure(label: string, ds: Datastore, redisUrl: string | null): P
   try {
     await queue.waitUntilReady();
     if (redis) await redis.config('SET', 'slowlog-log-slower-than', '5000'); // log commands over 5 ms
-    const fillMs = await fill(ds, queue);
-    console.log(`[${label}] ${JOBS} jobs added and indexed in ${(fillMs / 1000).toFixed(1)} s`);
     const phases: Phase[] = [];
+    const filled = await phase(`fill: addBulk + index (${JOBS})`, redis, () => fill(ds, queue));
+    phases.push(filled);
+    console.log(`[${label}] ${JOBS} jobs added and indexed in ${(filled.totalMs / 1000).toFixed(1)} s`);
     phases.push(await phase('baseline: ping ×200', redis, async () => {
       for (let i = 0; i < 200; i++) await ds.ping();
     }));
@@ -164,6 +186,8 @@ async function main(): Promise<void> {
   instrument();
   console.log(`bulk actions on ${JOBS} pending jobs (${USERS} users): slowest single datastore call per phase (target ≤ ~50 ms)`);
   const out: string[] = [];
+  const only = process.env.BULK_BENCH_ONLY;
+  if (only !== 'embedded') {
   const server = await startRedis();
   try {
     const ds = await openDatastore(server.url, { prefix: 'bulkbench' });
@@ -176,6 +200,8 @@ async function main(): Promise<void> {
     await server.stop();
   }
   console.log(out.at(-1));
+  }
+  if (only !== 'redis') {
   const dir = mkdtempSync(path.join(tmpdir(), 'sigmatiq-bulk-bench-'));
   chmodSync(dir, 0o755); // as root, PostgreSQL runs as 'postgres' and must reach the folder
   try {
@@ -187,6 +213,7 @@ async function main(): Promise<void> {
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
   }
   console.log(`\n${out.join('\n\n')}`);
 }

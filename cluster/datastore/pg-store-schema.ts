@@ -69,94 +69,89 @@ ${recordChangeFunction(schema)}
 function recordChangeFunction(schema: string): string {
   const s = `"${schema}"`;
   return `
-CREATE OR REPLACE FUNCTION ${s}.sq_apply_change(p_keys text[], p_src text, p_mode text, p_at bigint, p_event jsonb, p_row jsonb,
-  p_removed_id text, p_clear_cancel boolean, p_want_row boolean)
-RETURNS TABLE (event_id bigint, row_json jsonb)
-LANGUAGE plpgsql SET search_path FROM CURRENT AS $fn$
-DECLARE
-  v_id bigint; v_old ${s}.job_index%ROWTYPE; v_found boolean; v_live boolean; v_cs bigint; v_qs bigint;
-  v_entering boolean; v_rank bigint; v_record jsonb; v_event jsonb; v_job_id text; v_seen bigint;
-BEGIN
-  SELECT d.event_id INTO v_seen FROM ${s}.event_dedup d WHERE d.key = ANY(p_keys) LIMIT 1;
-  IF v_seen IS NOT NULL THEN
-    -- Mark the other keys too, so recorders that check another key of this change skip it cheaply.
-    IF array_length(p_keys, 1) > 1 THEN
-      INSERT INTO ${s}.event_dedup (key, event_id) SELECT k, v_seen FROM unnest(p_keys) k ON CONFLICT DO NOTHING;
-    END IF;
-    RETURN;
-  END IF;
-  UPDATE ${s}.counters SET value = value + 1 WHERE name = 'event' RETURNING value INTO v_id;
-  IF p_mode = 'job' THEN
-    v_job_id := p_row->>'id';
-    SELECT * INTO v_old FROM ${s}.job_index WHERE id = v_job_id FOR UPDATE;
-    v_found := FOUND;
-    IF v_found AND NOT v_old.removed AND v_old.src > p_src THEN
-      UPDATE ${s}.job_index SET change_seq = v_id WHERE id = v_job_id;
-      v_record := v_old.record;
-    ELSE
-      v_live := v_found AND NOT v_old.removed;
-      IF v_live THEN v_cs := v_old.created_seq;
-      ELSE UPDATE ${s}.counters SET value = value + 1 WHERE name = 'job' RETURNING value INTO v_cs; END IF;
-      v_entering := (p_row->>'base') = 'pending' AND (NOT v_live OR v_old.base <> 'pending' OR v_old.priority <> (p_row->>'priority'));
-      IF v_entering AND v_live THEN UPDATE ${s}.counters SET value = value + 1 WHERE name = 'job' RETURNING value INTO v_qs;
-      ELSIF v_live THEN v_qs := v_old.queue_seq;
-      ELSE v_qs := v_cs; END IF;
-      v_rank := (p_row->>'rank')::bigint;
-      v_record := p_row->'record';
-      INSERT INTO ${s}.job_index AS j (id, type, priority, user_name, base, paused, created_at, started_at, finished_at,
-        progress_at, created_seq, queue_seq, change_seq, src, s_position, s_priority, search, record, payload, detached,
-        cancel_intent, removed)
-      VALUES (v_job_id, p_row->>'type', p_row->>'priority', p_row->>'user', p_row->>'base', (p_row->>'paused')::boolean,
-        (p_row->>'createdAt')::bigint, (p_row->>'startedAt')::bigint, (p_row->>'finishedAt')::bigint,
-        (p_row->>'progressAt')::bigint, v_cs, v_qs, v_id, p_src, v_rank * ${SCORE_BAND_SQL} + v_qs, v_rank * ${SCORE_BAND_SQL} + v_cs,
-        p_row->>'search', v_record, CASE WHEN jsonb_typeof(p_row->'payload') = 'null' THEN NULL ELSE p_row->'payload' END,
-        (p_row->>'detached')::boolean, NULL, false)
-      ON CONFLICT (id) DO UPDATE SET type = EXCLUDED.type, priority = EXCLUDED.priority, user_name = EXCLUDED.user_name,
-        base = EXCLUDED.base, paused = EXCLUDED.paused, created_at = EXCLUDED.created_at, started_at = EXCLUDED.started_at,
-        finished_at = EXCLUDED.finished_at, progress_at = EXCLUDED.progress_at, created_seq = EXCLUDED.created_seq,
-        queue_seq = EXCLUDED.queue_seq, change_seq = EXCLUDED.change_seq, src = EXCLUDED.src, s_position = EXCLUDED.s_position,
-        s_priority = EXCLUDED.s_priority, search = EXCLUDED.search, record = EXCLUDED.record, payload = EXCLUDED.payload,
-        detached = EXCLUDED.detached, cancel_intent = CASE WHEN j.removed OR p_clear_cancel THEN NULL ELSE j.cancel_intent END,
-        removed = false;
-    END IF;
-    v_event := p_event || jsonb_build_object('id', v_id::text, 'job', v_record);
-  ELSIF p_mode = 'removed' THEN
-    UPDATE ${s}.job_index SET removed = true, change_seq = v_id, src = GREATEST(src, p_src) WHERE id = p_removed_id;
-    v_event := p_event || jsonb_build_object('id', v_id::text);
-  ELSE
-    v_event := p_event || jsonb_build_object('id', v_id::text);
-  END IF;
-  INSERT INTO ${s}.event_dedup (key, event_id) SELECT k, v_id FROM unnest(p_keys) k ON CONFLICT DO NOTHING;
-  INSERT INTO ${s}.event_log (id, at_ms, body) VALUES (v_id, p_at, v_event);
-  RETURN QUERY SELECT v_id, CASE WHEN p_want_row AND v_job_id IS NOT NULL
-    THEN (SELECT to_jsonb(x) FROM ${s}.job_index x WHERE x.id = v_job_id) END;
-END;
-$fn$;
-
+DROP FUNCTION IF EXISTS ${s}.sq_apply_change(text[], text, text, bigint, jsonb, jsonb, text, boolean, boolean);
 CREATE OR REPLACE FUNCTION ${s}.sq_record_batch(p_changes jsonb, p_cursor_queue text, p_cursor_pos text, p_want_rows boolean,
   p_channel text)
 RETURNS TABLE (idx bigint, event_id bigint, row_json jsonb)
 LANGUAGE plpgsql SET search_path FROM CURRENT AS $fn$
 DECLARE
-  v_c jsonb; v_i bigint; v_res record; v_last bigint;
+  v_c jsonb; v_i bigint; v_keys text[]; v_src text; v_mode text; v_row jsonb; v_clear boolean;
+  v_id bigint; v_old ${s}.job_index%ROWTYPE; v_found boolean; v_live boolean; v_cs bigint; v_qs bigint;
+  v_entering boolean; v_rank bigint; v_record jsonb; v_event jsonb; v_job_id text; v_seen bigint;
+  v_event_counter bigint; v_job_counter bigint; v_event_start bigint; v_job_start bigint;
 BEGIN
   -- One lock for the whole batch: ids are assigned and committed in order, never N+1 before N.
   PERFORM pg_advisory_xact_lock(${LOCK_CLASS}, ${LOCK_APPEND});
   IF p_cursor_queue IS NOT NULL THEN
     INSERT INTO ${s}.recorder_cursor AS c (queue, position) VALUES (p_cursor_queue, p_cursor_pos)
-    ON CONFLICT (queue) DO UPDATE SET position = GREATEST(c.position, EXCLUDED.position);
+    ON CONFLICT (queue) DO UPDATE SET position = EXCLUDED.position WHERE c.position < EXCLUDED.position;
   END IF;
+  -- Counters are read once and written once: updating one row per change inside one transaction
+  -- would leave a chain of row versions that every later update walks.
+  SELECT value INTO v_event_counter FROM ${s}.counters WHERE name = 'event';
+  SELECT value INTO v_job_counter FROM ${s}.counters WHERE name = 'job';
+  v_event_start := v_event_counter; v_job_start := v_job_counter;
   FOR v_c, v_i IN SELECT e.value, e.ordinality FROM jsonb_array_elements(p_changes) WITH ORDINALITY AS e LOOP
-    SELECT * INTO v_res FROM ${s}.sq_apply_change(
-      ARRAY(SELECT jsonb_array_elements_text(v_c->'keys')), v_c->>'src', v_c->>'mode', (v_c->>'at')::bigint,
-      v_c->'event', v_c->'row', v_c->>'removedId', COALESCE((v_c->>'clearCancel')::boolean, false), p_want_rows);
-    IF FOUND AND v_res.event_id IS NOT NULL THEN
-      v_last := v_res.event_id;
-      idx := v_i; event_id := v_res.event_id; row_json := v_res.row_json;
-      RETURN NEXT;
+    v_keys := ARRAY(SELECT jsonb_array_elements_text(v_c->'keys'));
+    v_src := v_c->>'src'; v_mode := v_c->>'mode'; v_row := v_c->'row';
+    v_clear := COALESCE((v_c->>'clearCancel')::boolean, false);
+    v_job_id := NULL; v_seen := NULL;
+    SELECT d.event_id INTO v_seen FROM ${s}.event_dedup d WHERE d.key = ANY(v_keys) LIMIT 1;
+    -- Recorded already (by another recorder, or by submit under its added key): nothing to write,
+    -- so a batch that only repeats another recorder's work commits without a WAL flush.
+    IF v_seen IS NOT NULL THEN CONTINUE; END IF;
+    v_event_counter := v_event_counter + 1; v_id := v_event_counter;
+    IF v_mode = 'job' THEN
+      v_job_id := v_row->>'id';
+      SELECT * INTO v_old FROM ${s}.job_index WHERE id = v_job_id FOR UPDATE;
+      v_found := FOUND;
+      IF v_found AND NOT v_old.removed AND v_old.src > v_src THEN
+        UPDATE ${s}.job_index SET change_seq = v_id WHERE id = v_job_id;
+        v_record := v_old.record;
+      ELSE
+        v_live := v_found AND NOT v_old.removed;
+        IF v_live THEN v_cs := v_old.created_seq;
+        ELSE v_job_counter := v_job_counter + 1; v_cs := v_job_counter; END IF;
+        v_entering := (v_row->>'base') = 'pending' AND (NOT v_live OR v_old.base <> 'pending' OR v_old.priority <> (v_row->>'priority'));
+        IF v_entering AND v_live THEN v_job_counter := v_job_counter + 1; v_qs := v_job_counter;
+        ELSIF v_live THEN v_qs := v_old.queue_seq;
+        ELSE v_qs := v_cs; END IF;
+        v_rank := (v_row->>'rank')::bigint;
+        v_record := v_row->'record';
+        INSERT INTO ${s}.job_index AS j (id, type, priority, user_name, base, paused, created_at, started_at, finished_at,
+          progress_at, created_seq, queue_seq, change_seq, src, s_position, s_priority, search, record, payload, detached,
+          cancel_intent, removed)
+        VALUES (v_job_id, v_row->>'type', v_row->>'priority', v_row->>'user', v_row->>'base', (v_row->>'paused')::boolean,
+          (v_row->>'createdAt')::bigint, (v_row->>'startedAt')::bigint, (v_row->>'finishedAt')::bigint,
+          (v_row->>'progressAt')::bigint, v_cs, v_qs, v_id, v_src, v_rank * ${SCORE_BAND_SQL} + v_qs, v_rank * ${SCORE_BAND_SQL} + v_cs,
+          v_row->>'search', v_record, CASE WHEN jsonb_typeof(v_row->'payload') = 'null' THEN NULL ELSE v_row->'payload' END,
+          (v_row->>'detached')::boolean, NULL, false)
+        ON CONFLICT (id) DO UPDATE SET type = EXCLUDED.type, priority = EXCLUDED.priority, user_name = EXCLUDED.user_name,
+          base = EXCLUDED.base, paused = EXCLUDED.paused, created_at = EXCLUDED.created_at, started_at = EXCLUDED.started_at,
+          finished_at = EXCLUDED.finished_at, progress_at = EXCLUDED.progress_at, created_seq = EXCLUDED.created_seq,
+          queue_seq = EXCLUDED.queue_seq, change_seq = EXCLUDED.change_seq, src = EXCLUDED.src, s_position = EXCLUDED.s_position,
+          s_priority = EXCLUDED.s_priority, search = EXCLUDED.search, record = EXCLUDED.record, payload = EXCLUDED.payload,
+          detached = EXCLUDED.detached, cancel_intent = CASE WHEN j.removed OR v_clear THEN NULL ELSE j.cancel_intent END,
+          removed = false;
+      END IF;
+      v_event := (v_c->'event') || jsonb_build_object('id', v_id::text, 'job', v_record);
+    ELSIF v_mode = 'removed' THEN
+      UPDATE ${s}.job_index SET removed = true, change_seq = v_id, src = GREATEST(src, v_src) WHERE id = v_c->>'removedId';
+      v_event := (v_c->'event') || jsonb_build_object('id', v_id::text);
+    ELSE
+      v_event := (v_c->'event') || jsonb_build_object('id', v_id::text);
     END IF;
+    INSERT INTO ${s}.event_dedup (key, event_id) SELECT k, v_id FROM unnest(v_keys) k ON CONFLICT DO NOTHING;
+    INSERT INTO ${s}.event_log (id, at_ms, body) VALUES (v_id, (v_c->>'at')::bigint, v_event);
+    idx := v_i; event_id := v_id;
+    row_json := CASE WHEN p_want_rows AND v_job_id IS NOT NULL THEN (SELECT to_jsonb(x) FROM ${s}.job_index x WHERE x.id = v_job_id) END;
+    RETURN NEXT;
   END LOOP;
-  IF v_last IS NOT NULL THEN PERFORM pg_notify(p_channel, v_last::text); END IF;
+  IF v_event_counter > v_event_start THEN
+    UPDATE ${s}.counters SET value = v_event_counter WHERE name = 'event';
+    PERFORM pg_notify(p_channel, v_event_counter::text);
+  END IF;
+  IF v_job_counter > v_job_start THEN UPDATE ${s}.counters SET value = v_job_counter WHERE name = 'job'; END IF;
 END;
 $fn$;
 `;

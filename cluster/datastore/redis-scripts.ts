@@ -25,13 +25,7 @@ if ARGV[3] ~= '' then
 end
 local seen = redis.call('ZSCORE', KEYS[4], ARGV[1])
 if (not seen) and ARGV[19] ~= '' then seen = redis.call('ZSCORE', KEYS[4], ARGV[19]) end
-if seen then
-  if ARGV[19] ~= '' then
-    redis.call('ZADD', KEYS[4], 'NX', seen, ARGV[1])
-    redis.call('ZADD', KEYS[4], 'NX', seen, ARGV[19])
-  end
-  return {'', '', '', ''}
-end
+if seen then return {'', '', '', ''} end
 local mode = ARGV[5]
 local id = ARGV[6]
 local p = ARGV[14]

@@ -78,7 +78,7 @@ export interface RecordChange {
   job?: { row: JobRowInput; change: string };
   /** A job was removed: the row becomes a tombstone and a `job-removed` event is appended. */
   removed?: { id: string; type: JobType };
-  /** More dedup keys of the same change (e.g. the recorder's stream key next to the `added` key): skipped when any is recorded, all marked. */
+  /** More dedup keys of the same change (e.g. the recorder's stream key next to the `added` key): skipped when any is recorded; all are marked when it is. */
   alsoKeys?: string[];
   /** Clear the row's cancel intent in the same step (a pending cancel became the `cancelled` record). */
   clearCancelIntent?: boolean;

@@ -69,6 +69,8 @@ export interface RecorderContext {
 
 /** Stream entries recorded per datastore call. */
 export const PAGE = 200;
+/** How long a recorder waits for more entries after a small read (event latency vs commits per event). */
+const GATHER_MS = 25;
 
 interface Entry {
   name: string;
@@ -124,6 +126,16 @@ export class EventRecorder {
         continue;
       }
       if (entries.length === 0 || this.closed) continue;
+      if (entries.length < PAGE / 2) {
+        // A trickle (jobs submitted one by one): gather a little more so a burst costs one commit, not one per event.
+        await new Promise((r) => setTimeout(r, GATHER_MS));
+        try {
+          const more = (await this.events!.backend.readEvents(entries.at(-1)![0], 1)) as [string, [string, string[]][]][] | null | undefined;
+          entries.push(...(more?.[0]?.[1] ?? []));
+        } catch {
+          // the next read retries
+        }
+      }
       let done!: () => void;
       this.current = new Promise<void>((r) => (done = r));
       try {
@@ -205,7 +217,8 @@ export class EventRecorder {
       changes.push({ ...base, ...(e.name === 'added' ? { alsoKeys: [addedKey(type, jobId, row.createdAt)] } : {}), job: { row, change } });
       if (e.name === 'progress') progress.push({ jobId, data: e.args.data, slot: changes.length - 1 });
     }
-    const results = await store.recordChanges(changes, { cursor });
+    // Nothing new (another recorder got there first): no write, the cursor moved with its batch.
+    const results = changes.length > 0 ? await store.recordChanges(changes, { cursor }) : [];
     const touched = new Set<string>();
     for (const e of relevant) {
       const jobId = jobIdOf(e);
