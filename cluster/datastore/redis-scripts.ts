@@ -14,7 +14,7 @@
  *       6 job id, 7 type, 8 row JSON (without record), 9 record JSON, 10 event head JSON fields,
  *       11 base, 12 priority rank, 13 finishedAt ('' = none), 14 key prefix for index sets,
  *       15 pub/sub channel, 16 event time ms, 17 score band, 18 priority, 19 another dedup key of the
- *       same change ('' = none), 20 '1' = clear the job's cancel intent
+ *       same change ('' = none), 20 '1' = clear the job's cancel intent, 21 user
  * Returns { eventId or '', createdSeq, queueSeq, published record JSON }.
  */
 export const RECORD_CHANGE = `
@@ -35,8 +35,9 @@ local body
 local createdSeq, queueSeq = '', ''
 local published = ''
 
-local function unindex(oid, otype, obase)
+local function unindex(oid, otype, obase, ouser)
   redis.call('ZREM', p .. 'z:created', oid)
+  if ouser then redis.call('ZREM', p .. 'z:u:' .. ouser, oid) end
   redis.call('ZREM', p .. 'z:tb:' .. otype .. ':' .. obase, oid)
   redis.call('ZREM', p .. 'z:pending', oid)
   redis.call('ZREM', p .. 'z:pending:' .. otype, oid)
@@ -73,9 +74,10 @@ if mode == 'job' then
     else
       qs = oldMeta.queueSeq
     end
-    if oldMeta and not oldMeta.removed then unindex(id, old.type, old.base) end
+    if oldMeta and not oldMeta.removed then unindex(id, old.type, old.base, old.user) end
     local rank = tonumber(ARGV[12])
     redis.call('ZADD', p .. 'z:created', fmt(cs), id)
+    redis.call('ZADD', p .. 'z:u:' .. ARGV[21], fmt(cs), id)
     redis.call('ZADD', p .. 'z:tb:' .. ARGV[7] .. ':' .. ARGV[11], fmt(cs), id)
     redis.call('ZADD', p .. 'z:priority', fmt(rank * band + cs), id)
     if ARGV[11] == 'pending' then
@@ -95,7 +97,7 @@ if mode == 'job' then
   body = '{"id":"' .. eventId .. '",' .. ARGV[10] .. ',"job":' .. published .. '}'
 elseif mode == 'removed' then
   if oldMeta then
-    if not oldMeta.removed then unindex(id, old.type, old.base) end
+    if not oldMeta.removed then unindex(id, old.type, old.base, old.user) end
     local src = oldMeta.src
     if ARGV[2] > src then src = ARGV[2] end
     redis.call('HSET', KEYS[8], id, fmt(oldMeta.createdSeq) .. '|' .. fmt(oldMeta.queueSeq) .. '|1|' .. src)

@@ -48,7 +48,34 @@ export async function openRedisStore(options: { connection: RedisOptions; prefix
   redis.defineCommand('sqAppendAudit', { numberOfKeys: 2, lua: APPEND_AUDIT });
   redis.defineCommand('sqAdvanceCursor', { numberOfKeys: 1, lua: ADVANCE_CURSOR });
   await redis.connect();
-  return new RedisStore(redis, options.connection, `${options.prefix}:sq:`);
+  const p = `${options.prefix}:sq:`;
+  if ((await redis.get(`${p}ixv`)) !== INDEX_VERSION) {
+    await backfillUserSets(redis, p);
+    await redis.set(`${p}ixv`, INDEX_VERSION);
+  }
+  return new RedisStore(redis, options.connection, p);
+}
+
+/** Version of the index layout; 2 added the per-user sets `z:u:<user>`. */
+const INDEX_VERSION = '2';
+
+/** Builds the per-user sets of an index written before they existed, in small batches. */
+async function backfillUserSets(redis: Redis, p: string): Promise<void> {
+  let from = '-inf';
+  for (;;) {
+    const batch = await redis.zrangebyscore(`${p}z:created`, from, '+inf', 'WITHSCORES', 'LIMIT', 0, 500);
+    if (batch.length === 0) return;
+    const ids = batch.filter((_, i) => i % 2 === 0);
+    const rows = await redis.hmget(`${p}rows`, ...ids);
+    const pipe = redis.pipeline();
+    ids.forEach((id, i) => {
+      const user = rows[i] ? (JSON.parse(rows[i]!) as { user?: string }).user : undefined;
+      if (user) pipe.zadd(`${p}z:u:${user}`, batch[i * 2 + 1]!, id);
+    });
+    await pipe.exec();
+    if (ids.length < 500) return;
+    from = `(${batch.at(-1)}`;
+  }
 }
 
 /** True when a row passes a filter (Redis filters rows in the process, batch by batch). */
@@ -100,6 +127,7 @@ class RedisStore implements SharedStore {
     let rank = 0;
     let finished = '';
     let priority = '';
+    let user = '';
     if (change.job) {
       const { record, ...rest } = change.job.row;
       mode = 'job';
@@ -111,6 +139,7 @@ class RedisStore implements SharedStore {
       base = rest.base;
       rank = PRIORITIES.indexOf(rest.priority);
       priority = rest.priority;
+      user = rest.user;
       finished = rest.finishedAt === null ? '' : String(rest.finishedAt);
     } else if (change.removed) {
       mode = 'removed';
@@ -131,7 +160,7 @@ class RedisStore implements SharedStore {
       this.k('rows'), this.k('rec'), this.k('meta'), this.k('z:change'),
       change.dedupKey, change.src, change.cursor?.queue ?? '', change.cursor?.position ?? '', mode, id, type, rowJson,
       recordJson, headJson, base, rank, finished, this.p, this.k('events'), Date.parse(change.at), SCORE_BAND, priority,
-      also[0] ?? '', change.clearCancelIntent ? '1' : '',
+      also[0] ?? '', change.clearCancelIntent ? '1' : '', user,
     ];
   }
 
@@ -317,6 +346,8 @@ class RedisStore implements SharedStore {
     const f = query.filter;
     switch (query.sort) {
       case 'created':
+        // A user filter is usually the most selective: walk those users' sets (bulk actions by user).
+        if (f.users) return f.users.map((u) => this.k(`z:u:${u}`));
         if (!f.types && !f.bases) return [this.k('z:created')];
         return (f.types ?? JOB_TYPES).flatMap((t) => (f.bases ?? BASE_STATES).map((b) => this.k(`z:tb:${t}:${b}`)));
       case 'position':
