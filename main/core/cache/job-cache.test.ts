@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -34,6 +35,15 @@ describe('migrations', () => {
         'duration_ms', 'attempts', 'progress', 'error_message', 'error_stack', 'config_json', 'result_json',
       ]),
     );
+  });
+
+  it('is readable with the sqlite3 command-line tool (as admins use it)', () => {
+    cache.applyBatch('a', { jobs: [makeJob(5, { state: 'failed' }), makeJob(6)], removed: [] });
+    cache.db.pragma('wal_checkpoint(TRUNCATE)');
+    const out = execFileSync('sqlite3', [path.join(dir, 'cache.db'), "SELECT job_id, state, error_message FROM jobs WHERE state = 'failed'"], {
+      encoding: 'utf8',
+    });
+    expect(out.trim()).toBe('job-5|failed|boom 5: data not available');
   });
 
   it('reopens an existing file without re-running migrations and keeps the data', () => {
