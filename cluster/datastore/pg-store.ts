@@ -409,9 +409,13 @@ class PgStore implements PgSharedStore {
   }
 
   async unfinished(afterCreatedSeq: number, limit: number): Promise<JobRow[]> {
+    // One index range per state (base, created_seq): a plain IN would walk finished jobs too.
     const { rows } = await this.pool.query<IndexRecord>(
-      `SELECT * FROM ${this.t('job_index')} WHERE NOT removed AND base IN ('pending', 'active') AND created_seq > $1
-       ORDER BY created_seq LIMIT $2`,
+      `SELECT * FROM (
+         (SELECT * FROM ${this.t('job_index')} WHERE NOT removed AND base = 'pending' AND created_seq > $1 ORDER BY created_seq LIMIT $2)
+         UNION ALL
+         (SELECT * FROM ${this.t('job_index')} WHERE NOT removed AND base = 'active' AND created_seq > $1 ORDER BY created_seq LIMIT $2)
+       ) u ORDER BY created_seq LIMIT $2`,
       [afterCreatedSeq, limit],
     );
     return rows.map(toRow);
