@@ -35,7 +35,7 @@ describe('eventIdOrder', () => {
 });
 
 describe('EventCoalescer', () => {
-  it('keeps only the newest record per job, in order of last change, with the last id', () => {
+  it('keeps only the newest record per job, with the last id', () => {
     const c = new EventCoalescer();
     c.addJob('1', makeJob(1, { state: 'pending' }));
     c.addJob('2', makeJob(2));

@@ -1,7 +1,7 @@
 /**
  * Coalesces live job events per job: of many events for one job between two writes, only the last
  * record matters (a running job may report progress many times a second). Batches are cut by size
- * or time by the caller; this keeps insertion order, the newest record per job and the last id.
+ * or time by the caller; this keeps the newest record per job (in order of first change) and the last id.
  */
 import type { Job } from '../../../contract/jobs.ts';
 
@@ -26,14 +26,12 @@ export class EventCoalescer {
 
   /** A job changed: keep only its newest record. */
   addJob(eventId: string, job: Job): void {
-    this.latest.delete(job.id); // re-insert so batch order follows the last change
     this.latest.set(job.id, job);
     this.note(eventId);
   }
 
   /** A job was deleted: a later upsert of the same id (re-created) would win again. */
   addRemoval(eventId: string, jobId: string): void {
-    this.latest.delete(jobId);
     this.latest.set(jobId, null);
     this.note(eventId);
   }
