@@ -45,7 +45,11 @@ let requestCounter = 0;
 
 // A worker node that dies (SIGKILL) cannot take this job's result: stop computing for nobody.
 // BullMQ's stalled check gives the job to another node.
+// The interval covers a parent that vanished without the channel saying so.
 process.on('disconnect', () => process.exit(1));
+setInterval(() => {
+  if (!process.connected) process.exit(1);
+}, 1_000).unref();
 
 process.on('message', (raw: unknown) => {
   const control = ParentControl.safeParse(raw);
@@ -176,7 +180,10 @@ export default async function processJob(job: SandboxedJob, _token?: string, sig
       outputDir: jobOutputDir(outputsRoot, jobId),
       timeoutMs: data.timeoutMs,
       control: {
-        stopRequested: () => control.stop || signal?.aborted === true,
+        stopRequested: () => {
+          if (!process.connected) process.exit(1); // our node is gone; see 'disconnect' above
+          return control.stop || signal?.aborted === true;
+        },
         pauseRequested: () => control.pause,
         stopReason: () => control.reason ?? (typeof signal?.reason === 'string' ? signal.reason : undefined),
       },
