@@ -17,6 +17,12 @@ export interface ApiQueryOptions {
   minIntervalMs?: number;
   /** Skip fetching (e.g. no cluster chosen yet). */
   enabled?: boolean;
+  /**
+   * Only read what the cache holds (kept fresh by an active user of the same key elsewhere, e.g.
+   * the shell). For components mounted by the hundred, like table cells: no fetch, timer or event
+   * subscription per instance.
+   */
+  passive?: boolean;
 }
 
 export interface ApiQuery<T> extends QuerySnapshot<T> {
@@ -26,7 +32,7 @@ export interface ApiQuery<T> extends QuerySnapshot<T> {
 /** Cached, live AdminApi data for `key`. `key` must change whenever `fetch`'s inputs change. */
 export function useApiQuery<T>(key: string, fetch: (api: AdminApi) => Promise<T>, options: ApiQueryOptions = {}): ApiQuery<T> {
   const { api, hub, cache } = useApiContext();
-  const enabled = options.enabled ?? true;
+  const enabled = (options.enabled ?? true) && !options.passive;
   const fetchRef = useRef(fetch);
   const refreshOnRef = useRef(options.refreshOn);
   useEffect(() => {

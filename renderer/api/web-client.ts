@@ -16,12 +16,22 @@ export interface WebClientOptions {
   createEventSource?: (url: string) => EventSource;
 }
 
+/**
+ * JSON has no `undefined`: in an array it becomes null, which an optional argument rejects. Left
+ * out at the end, the argument is simply absent, as over IPC.
+ */
+export function withoutTrailingUndefined(args: unknown[]): unknown[] {
+  let end = args.length;
+  while (end > 0 && args[end - 1] === undefined) end--;
+  return args.slice(0, end);
+}
+
 /** Creates an AdminApi that talks to the browser-mode host. */
 export function createWebClient(options: WebClientOptions): AdminApi {
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   const api: Record<string, unknown> = {};
   for (const method of ADMIN_API_METHODS) {
-    api[method] = (...args: unknown[]) => call(method, args);
+    api[method] = (...args: unknown[]) => call(method, withoutTrailingUndefined(args));
   }
 
   async function call(method: AdminApiMethod, args: unknown[]): Promise<unknown> {

@@ -8,7 +8,8 @@ import { formatRelative } from '../components/format.ts';
 
 /** Lists clusters in view that are offline, reconnecting or refusing our token. */
 export function OfflineBanner({ clusters }: { clusters: readonly ClusterView[] }) {
-  const down = clusters.filter((c) => c.enabled && c.status !== 'online');
+  // A switched-off cluster with cached data is shown from the cache too, so it belongs here.
+  const down = clusters.filter((c) => c.status !== 'online' && (c.enabled || c.lastSyncAt !== null));
   if (down.length === 0) return null;
   return (
     <div className="banner banner-offline" role="status" aria-live="polite">
@@ -16,7 +17,7 @@ export function OfflineBanner({ clusters }: { clusters: readonly ClusterView[] }
       <ul>
         {down.map((c) => (
           <li key={c.id}>
-            {c.name} is {CONNECTION_LABELS[c.status].toLowerCase()}
+            {c.name} is {c.status === 'disabled' ? 'switched off' : CONNECTION_LABELS[c.status].toLowerCase()}
             {c.lastSyncAt ? <> — data as of {formatRelative(c.lastSyncAt)}</> : <> — nothing cached yet</>}
             {c.lastError ? <span className="banner-detail"> ({c.lastError.replace(/\.$/, '')})</span> : null}. Actions on it wait until it reconnects.
           </li>

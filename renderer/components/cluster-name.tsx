@@ -1,9 +1,9 @@
 /** A cluster's name with its colour, from the cached cluster list. */
-import { useClusters } from './use-clusters.ts';
+import { useCachedClusters } from './use-clusters.ts';
 
 /** Shows a cluster id as its configured name and colour. */
 export function ClusterName({ id }: { id: string }) {
-  const { data } = useClusters();
+  const { data } = useCachedClusters();
   const cluster = data?.find((c) => c.id === id);
   return (
     <span className="cluster-name" title={cluster?.url}>

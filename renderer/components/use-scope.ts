@@ -12,6 +12,8 @@ export interface Scope {
   several: boolean;
   /** A stable string for query keys. */
   key: string;
+  /** Ids of every configured cluster. */
+  allIds: string[];
 }
 
 /** The current cluster scope. */
@@ -25,5 +27,6 @@ export function useScope(): Scope {
     clusters,
     several: scope === 'all' && all.length > 1,
     key: scope,
+    allIds: all.map((c) => c.id),
   };
 }

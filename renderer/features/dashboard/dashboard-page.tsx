@@ -39,7 +39,9 @@ export function DashboardPage() {
   const thresholds = useThresholds();
   const stale = jobsStale(scope.clusterIds);
   const summary = useApiQuery(`summary:${scope.key}`, (api) => api.getSummary(scope.clusterIds), { refreshOn: stale, minIntervalMs: 500, pollMs: 10_000 });
-  const activity = useApiQuery(`activity:${scope.key}:${range}`, (api) => api.getActivity(scope.clusterIds, range), { refreshOn: stale, minIntervalMs: 2000 });
+  // Name the clusters explicitly: an omitted first argument cannot cross JSON (it would arrive as null).
+  const activityIds = scope.clusterIds ?? scope.allIds;
+  const activity = useApiQuery(`activity:${scope.key}:${activityIds.join(',')}:${range}`, (api) => api.getActivity(activityIds, range), { refreshOn: stale, minIntervalMs: 2000 });
   const online = scope.clusters.filter((c) => c.status === 'online').map((c) => c.id);
   const latest = useResources(scope.key, online, '15m');
   const history = useResources(scope.key, online, range);

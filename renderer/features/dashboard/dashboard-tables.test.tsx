@@ -4,7 +4,7 @@ import { renderWithFake } from '../../testing/render-app.tsx';
 import { useUiStore } from '../../store/ui-store.ts';
 import { DashboardTable } from './dashboard-tables.tsx';
 
-const scope = { clusterIds: ['local'], clusters: [], several: false, key: 'local' };
+const scope = { clusterIds: ['local'], clusters: [], several: false, key: 'local', allIds: ['local', 'research'] };
 
 beforeEach(() => useUiStore.setState({ clusterScope: 'local' }));
 
