@@ -74,7 +74,9 @@ export const DEFAULT_STALLED_INTERVAL_MS = 10_000;
 export function processorFile(): { file: string; execArgv: string[] } {
   const built = fileURLToPath(new URL('./job-processor.js', import.meta.url));
   if (existsSync(built)) return { file: built, execArgv: [] };
-  return { file: fileURLToPath(new URL('./processor.ts', import.meta.url)), execArgv: ['--import', 'tsx'] };
+  // Resolve tsx from here, not from the working folder: nodes are often started elsewhere (the
+  // desktop starts its cluster in the app's data folder), where a bare 'tsx' is not found.
+  return { file: fileURLToPath(new URL('./processor.ts', import.meta.url)), execArgv: ['--import', import.meta.resolve('tsx')] };
 }
 
 interface RunningJob {
