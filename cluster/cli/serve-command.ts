@@ -78,7 +78,9 @@ export async function startServe(flags: ServeFlags, deps: ServeDeps, io: ServeIo
       name: clusterName,
       version,
       logger,
-      capabilities: [...DEFAULT_CAPABILITIES, ...(engine.settings?.runningJobControl ? ['running-job-control'] : [])],
+      // This build's worker runtime serves stop/pause on every node; whether a worker is online to
+      // do it is checked per action (409 with the reason when none is).
+      capabilities: [...DEFAULT_CAPABILITIES, 'running-job-control'],
       stuckAfterMs: engine.settings?.stuckAfterMs,
       limits: { rateLimit: rate === 0 ? false : { max: rate, timeWindowMs: DEFAULT_API_LIMITS.rateLimit ? DEFAULT_API_LIMITS.rateLimit.timeWindowMs : 60_000 } },
     });
