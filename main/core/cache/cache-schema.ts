@@ -127,4 +127,21 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (cluster_id, kind)
   ) WITHOUT ROWID;
   `,
+  // 2: the table indexes carry the filter columns (state, type, priority, user) after their sort
+  // keys, so a filtered page is decided inside the index and only the rows shown are read from the
+  // table; user filters get (user, state, created_at) so their totals are index-only counts.
+  `
+  DROP INDEX jobs_created;
+  CREATE INDEX jobs_created ON jobs (created_at, cluster_id, job_id, state, type, priority, user);
+  DROP INDEX jobs_cluster_created;
+  CREATE INDEX jobs_cluster_created ON jobs (cluster_id, created_at, job_id, state, type, priority, user);
+  DROP INDEX jobs_state_created;
+  CREATE INDEX jobs_state_created ON jobs (state, created_at, cluster_id, job_id, type, priority, user);
+  DROP INDEX jobs_state_finished;
+  CREATE INDEX jobs_state_finished ON jobs (state, ifnull(finished_at, ''), cluster_id, job_id, type, priority, user);
+  DROP INDEX jobs_state_priority;
+  CREATE INDEX jobs_state_priority ON jobs (state, priority_rank, ifnull(position, ${NO_POSITION}), created_at, cluster_id, job_id, type, user);
+  DROP INDEX jobs_user_created;
+  CREATE INDEX jobs_user_state ON jobs (user, state, created_at, cluster_id, job_id);
+  `,
 ];

@@ -7,6 +7,10 @@
  */
 import type { JobFilter, JobSort } from '../../../contract/api.ts';
 import { NO_POSITION } from './cache-schema.ts';
+import { JOB_ROW_COLUMNS } from './job-rows.ts';
+
+/** The columns a table row needs: never the detail blobs (config, result, stack, detail JSON). */
+const LIST_COLUMNS = JOB_ROW_COLUMNS.filter((c) => c !== 'cached_at').join(', ');
 
 type SqlValue = string | number | null;
 
@@ -125,7 +129,7 @@ export function pageSelect(
       parts.push(keyset);
       params.push(...after);
     }
-    return { sql: `SELECT *, ${keyCols} FROM jobs WHERE ${parts.join(' AND ')} ORDER BY ${order} LIMIT ${fetch}`, params };
+    return { sql: `SELECT ${LIST_COLUMNS}, ${keyCols} FROM jobs WHERE ${parts.join(' AND ')} ORDER BY ${order} LIMIT ${fetch}`, params };
   };
 
   const states = filter.state ?? [];

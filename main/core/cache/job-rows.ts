@@ -31,6 +31,7 @@ export interface JobRow {
   worker_id: string | null;
   error_message: string | null;
   updated_at: string;
+  /** Absent in list queries (not needed for display). */
   cached_at: string;
 }
 
