@@ -5,7 +5,9 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { JOB_STATES } from '../../../contract/domain.ts';
 import { makeJob } from '../testing/job-fixtures.ts';
+import Database from 'better-sqlite3';
 import { MIGRATIONS } from './cache-schema.ts';
+import { jobToRow, UPSERT_JOB_SQL } from './job-rows.ts';
 import { CacheQueryError, JobCache } from './job-cache.ts';
 
 let dir: string;
@@ -35,6 +37,24 @@ describe('migrations', () => {
         'duration_ms', 'attempts', 'progress', 'error_message', 'error_stack', 'config_json', 'result_json',
       ]),
     );
+  });
+
+  it('upgrades a file of an older schema version in place, keeping its data', () => {
+    cache.close();
+    const file = path.join(dir, 'old.db');
+    const old = new Database(file);
+    old.exec(MIGRATIONS[0]!);
+    old.pragma('user_version = 1');
+    old.prepare(UPSERT_JOB_SQL).run(jobToRow('a', makeJob(1), '2026-11-01T00:00:00.000Z'));
+    old.close();
+    const upgraded = JobCache.open({ file });
+    cache = upgraded.cache;
+    expect(upgraded.recovered).toBeNull();
+    expect(cache.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(cache.getJob('a', 'job-1')?.id).toBe('job-1');
+    expect(cache.countsByState().total).toBe(1);
+    const indexes = (cache.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'jobs'").all() as { name: string }[]).map((r) => r.name);
+    expect(indexes).toContain('jobs_user_state');
   });
 
   it('is readable with the sqlite3 command-line tool (as admins use it)', () => {
