@@ -65,6 +65,19 @@ export const ClusterInput = z.strictObject({
 });
 export type ClusterInput = z.input<typeof ClusterInput>;
 
+/**
+ * An edit of a configured cluster: only the fields given change. (Not `ClusterInput.partial()`:
+ * that would fill the default colour into every edit.) An empty `caCertificate` removes it.
+ */
+export const ClusterPatch = z.strictObject({
+  name: ClusterInput.shape.name.optional(),
+  url: ClusterUrl.optional(),
+  token: ClusterInput.shape.token,
+  caCertificate: ClusterInput.shape.caCertificate,
+  colour: HexColour.optional(),
+});
+export type ClusterPatch = z.input<typeof ClusterPatch>;
+
 export const CONNECTION_STATUSES = ['connecting', 'online', 'degraded', 'offline', 'unauthorized', 'disabled'] as const;
 export const ConnectionStatus = z.enum(CONNECTION_STATUSES);
 export type ConnectionStatus = z.infer<typeof ConnectionStatus>;
@@ -225,7 +238,7 @@ const Ok = z.object({ ok: z.literal(true) });
 export const ADMIN_API = {
   listClusters: method(z.tuple([]), z.array(ClusterView)),
   addCluster: method(z.tuple([ClusterInput]), ClusterView),
-  updateCluster: method(z.tuple([ClusterId, ClusterInput.partial()]), ClusterView),
+  updateCluster: method(z.tuple([ClusterId, ClusterPatch]), ClusterView),
   removeCluster: method(z.tuple([ClusterId]), Ok),
   testConnection: method(z.tuple([ClusterInput]), ConnectionTestResult),
   setLocalClusterEnabled: method(z.tuple([z.boolean()]), ClusterView.nullable()),
