@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import {
   ClusterInput,
+  ClusterPatch,
   JobQuery,
   type AdminApi,
   type AdminEvent,
@@ -103,7 +104,7 @@ export function createAdminApi(ctx: AdminApiContext): AdminApi {
       return ctx.registry.add(ClusterInput.parse(input));
     },
     async updateCluster(id, patch) {
-      return ctx.registry.update(id, ClusterInput.partial().parse(patch));
+      return ctx.registry.update(id, ClusterPatch.parse(patch));
     },
     async removeCluster(id) {
       await ctx.registry.remove(id);

@@ -102,6 +102,9 @@ describe('desktop core over a cluster', () => {
     await core.api.updateCluster('f', { token: fake.token, colour: '#aabbcc' });
     await waitFor('online after the new token', async () => (await core.api.listClusters())[0]?.status === 'online');
     expect((await core.api.listClusters())[0]?.colour).toBe('#aabbcc');
+    // An edit changes only what it names: the colour stays.
+    await core.api.updateCluster('f', { name: 'Renamed' });
+    expect((await core.api.listClusters())[0]).toMatchObject({ name: 'Renamed', colour: '#aabbcc' });
     await waitFor('synced', async () => (await core.api.queryJobs({})).total === 1);
     await core.api.removeCluster('f');
     expect(await core.api.listClusters()).toEqual([]);

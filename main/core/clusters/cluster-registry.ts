@@ -221,7 +221,7 @@ export class ClusterRegistry {
     return this.viewOf(runtime);
   }
 
-  async update(id: string, patch: Partial<ParsedInput>): Promise<ClusterView> {
+  async update(id: string, patch: z.output<typeof ClusterPatch>): Promise<ClusterView> {
     const runtime = this.runtime(id);
     if (runtime.local) {
       if (patch.colour === undefined || Object.keys(patch).some((k) => k !== 'colour')) {
