@@ -45,7 +45,9 @@ function nodeBuild(): UserConfig {
       emptyOutDir: true,
       target: 'node20',
       sourcemap: true,
-      rollupOptions: { input, external: nodeExternal, output: { format: 'es', entryFileNames: '[name].js' } },
+      // Shared chunks sit next to the entries: code that finds `job-processor.js` next to itself
+      // must find it from a chunk too.
+      rollupOptions: { input, external: nodeExternal, output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' } },
     },
   };
 }

@@ -16,6 +16,7 @@
  *   missing data, limit, timeout) fails it without retries, anything else fails it per attempts.
  */
 import path from 'node:path';
+import { isMainThread, parentPort } from 'node:worker_threads';
 import type { SandboxedJob } from 'bullmq';
 import { BacktestConfig, SweepConfig } from '../../contract/job-configs.ts';
 import { Job as JobRecord, JobResult } from '../../contract/jobs.ts';
@@ -43,15 +44,34 @@ const controls = new Map<string, ControlState>();
 const pendingResolves = new Map<string, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
 let requestCounter = 0;
 
+/**
+ * The channel to the worker node: the IPC channel of a child process, or the parent port when
+ * BullMQ runs this processor in a worker thread (inside Electron, see worker-runtime.ts).
+ */
+const parent =
+  !isMainThread && parentPort
+    ? {
+        connected: () => true, // a thread dies with its node
+        onMessage: (fn: (raw: unknown) => void) => parentPort?.on('message', fn),
+        send: (message: Record<string, unknown>) => parentPort?.postMessage(message),
+      }
+    : {
+        connected: () => process.connected,
+        onMessage: (fn: (raw: unknown) => void) => process.on('message', fn),
+        send: (message: Record<string, unknown>) => process.send?.(message),
+      };
+
 // A worker node that dies (SIGKILL) cannot take this job's result: stop computing for nobody.
 // BullMQ's stalled check gives the job to another node.
 // The interval covers a parent that vanished without the channel saying so.
-process.on('disconnect', () => process.exit(1));
-setInterval(() => {
-  if (!process.connected) process.exit(1);
-}, 1_000).unref();
+if (isMainThread) {
+  process.on('disconnect', () => process.exit(1));
+  setInterval(() => {
+    if (!process.connected) process.exit(1);
+  }, 1_000).unref();
+}
 
-process.on('message', (raw: unknown) => {
+parent.onMessage((raw: unknown) => {
   const control = ParentControl.safeParse(raw);
   if (control.success) {
     const c = control.data;
@@ -70,7 +90,7 @@ process.on('message', (raw: unknown) => {
 });
 
 function send(message: Record<string, unknown>): void {
-  process.send?.(message);
+  parent.send(message);
 }
 
 /** Ask the worker node for something only it can read. */
@@ -181,7 +201,7 @@ export default async function processJob(job: SandboxedJob, _token?: string, sig
       timeoutMs: data.timeoutMs,
       control: {
         stopRequested: () => {
-          if (!process.connected) process.exit(1); // our node is gone; see 'disconnect' above
+          if (!parent.connected()) process.exit(1); // our node is gone; see 'disconnect' above
           return control.stop || signal?.aborted === true;
         },
         pauseRequested: () => control.pause,

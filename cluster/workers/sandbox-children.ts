@@ -107,12 +107,14 @@ export class SandboxChildren {
   /** The pid of the child running a job, if known. */
   pidOf(jobId: string): number | null {
     const child = this.byJob.get(jobId);
-    return child?.childProcess?.pid ?? null;
+    return child?.childProcess?.pid ?? (child?.worker ? process.pid : null);
   }
 
   private kill(child: Child, jobId: string): number {
     try {
-      child.childProcess?.kill('SIGKILL');
+      // A child process (Node) or a worker thread (inside Electron, see worker-runtime.ts).
+      if (child.childProcess) child.childProcess.kill('SIGKILL');
+      else void child.worker?.terminate();
     } catch (error) {
       this.onError(new Error(`force stop of ${jobId}: ${(error as Error).message}`));
     }

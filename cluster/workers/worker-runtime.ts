@@ -72,11 +72,14 @@ export const DEFAULT_STALLED_INTERVAL_MS = 10_000;
 
 /** The processor file: the built `job-processor.js` next to the bundle, else the TypeScript source (run under tsx). */
 export function processorFile(): { file: string; execArgv: string[] } {
-  const built = fileURLToPath(new URL('./job-processor.js', import.meta.url));
+  // path.join, not `new URL('./…', import.meta.url)`: Vite rewrites that pattern into an asset
+  // reference when it bundles this file, which breaks the lookup in the built cluster.
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const built = path.join(here, 'job-processor.js');
   if (existsSync(built)) return { file: built, execArgv: [] };
   // Resolve tsx from here, not from the working folder: nodes are often started elsewhere (the
   // desktop starts its cluster in the app's data folder), where a bare 'tsx' is not found.
-  return { file: fileURLToPath(new URL('./processor.ts', import.meta.url)), execArgv: ['--import', import.meta.resolve('tsx')] };
+  return { file: path.join(here, 'processor.ts'), execArgv: ['--import', import.meta.resolve('tsx')] };
 }
 
 interface RunningJob {
@@ -171,7 +174,12 @@ class Runtime implements WorkerRuntime {
         lockDuration: this.options.lockDurationMs ?? DEFAULT_LOCK_DURATION_MS,
         stalledInterval: this.options.stalledIntervalMs ?? DEFAULT_STALLED_INTERVAL_MS,
         maxStalledCount: 1,
-        workerForkOptions: { execArgv, env },
+        // Inside Electron (the desktop's utilityProcess) forking would start another Electron, and
+        // the RunAsNode fuse is off: run processors in worker threads there. Elsewhere child
+        // processes isolate memory and report their own CPU and RSS.
+        ...(process.versions.electron || process.env.SIGMATIQ_WORKER_THREADS === '1'
+          ? { useWorkerThreads: true, workerThreadsOptions: { execArgv, env } }
+          : { workerForkOptions: { execArgv, env } }),
       }) as Worker;
       this.children.attach(worker);
       this.wrapHandoff(worker);
