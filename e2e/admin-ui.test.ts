@@ -93,8 +93,18 @@ it('retry of a failed job takes effect on the cluster', async () => {
   await go(`#/jobs/local/${failed.id}/progress`);
   await page.getByRole('region', { name: 'Error' }).waitFor();
   await shot('job-detail-progress-failed');
+  const before = await host.call('getJob', 'local', failed.id);
   await page.getByRole('button', { name: `Retry job ${failed.id}` }).click();
-  await expect.poll(async () => (await host.call('getJob', 'local', failed.id)).state, { timeout: 60_000 }).not.toBe('failed');
+  const toast = page.getByRole('region', { name: 'Action feedback' });
+  await toast.getByText(`Job ${failed.id} queued for retry.`).or(toast.getByRole('alert')).first().waitFor({ timeout: 60_000 });
+  expect(await toast.getByRole('alert').count(), await toast.textContent() ?? '').toBe(0);
+  // A sample job that fails by design may fail again quickly: it was retried when it left 'failed' or ran again.
+  await expect
+    .poll(async () => {
+      const now = await host.call('getJob', 'local', failed.id);
+      return now.state !== 'failed' || now.attempts > before.attempts || now.updatedAt !== before.updatedAt;
+    }, { timeout: 60_000 })
+    .toBe(true);
 });
 
 it('cancel of a pending job and a change of priority take effect on the cluster', async () => {

@@ -26,7 +26,7 @@ export const CONNECTION_LABELS: Record<ConnectionStatus, string> = {
   degraded: 'Reconnecting',
   offline: 'Offline',
   unauthorized: 'Unauthorized',
-  disabled: 'Disabled',
+  disabled: 'Switched off',
 };
 
 /** A dot and word for a connection status. */

@@ -27,13 +27,13 @@ const jobId = col(
     cell: (info) => {
       const job = info.row.original;
       return (
-        <a className="job-link mono" href={jobHref(job.clusterId, job.id)} title={`Open job ${job.id}`}>
+        <a className="job-link mono" href={jobHref(job.clusterId, job.id)} title={job.id}>
           {job.id}
         </a>
       );
     },
   }),
-  { width: '13%' },
+  { width: '17%' },
 );
 
 const type = (header: string) =>
@@ -43,11 +43,11 @@ const type = (header: string) =>
       header,
       cell: (info) => <span title={JOB_TYPE_INFO[info.row.original.type].description}>{JOB_TYPE_LABELS[info.row.original.type]}</span>,
     }),
-    { width: '13%' },
+    { width: '12%' },
   );
 
-const user = col(h.accessor('user', { header: 'User', cell: (info) => <span className="truncate">{info.getValue()}</span> }), {
-  width: '10%',
+const user = col(h.accessor('user', { header: 'User', cell: (info) => <span className="truncate" title={info.getValue()}>{info.getValue()}</span> }), {
+  width: '9%',
 });
 
 const time = (key: 'createdAt' | 'startedAt' | 'finishedAt', header: string) =>
