@@ -256,11 +256,11 @@ class PgStore implements PgSharedStore {
     let total = 0;
     for (;;) {
       const { rowCount } = await this.pool.query(
-        `DELETE FROM ${this.t('event_log')} WHERE id IN (SELECT id FROM ${this.t('event_log')} WHERE id <= $1 OR at_ms < $2 ORDER BY id LIMIT 5000)`,
+        `DELETE FROM ${this.t('event_log')} WHERE id IN (SELECT id FROM ${this.t('event_log')} WHERE id <= $1 OR at_ms < $2 ORDER BY id LIMIT 1000)`,
         [minKeep, cutoff],
       );
       total += rowCount ?? 0;
-      if ((rowCount ?? 0) < 5000) break;
+      if ((rowCount ?? 0) < 1000) break;
     }
     const { rows } = await this.pool.query<{ oldest: string | null }>(`SELECT min(id) AS oldest FROM ${this.t('event_log')}`);
     const oldest = rows[0]!.oldest ?? lastId;

@@ -23,7 +23,7 @@
 import type { IQueueBackend, Queue, QueueEvents } from 'bullmq';
 import { JOB_TYPES, type JobType } from '../../contract/domain.ts';
 import type { Datastore } from '../datastore/open-datastore.ts';
-import { padSeq, type JobRow, type JobRowInput, type RecordChange } from '../datastore/shared-store.ts';
+import { padSeq, type JobRow, type JobRowInput, type RecordChange, type RecordResult } from '../datastore/shared-store.ts';
 import { fetchBullJobs } from './bull-job-fetch.ts';
 import { buildJobRow, cancelledRow, CANCELLED_PREFIX, progressReportOf } from './job-record.ts';
 
@@ -71,6 +71,8 @@ export interface RecorderContext {
 export const PAGE = 200;
 /** How long a recorder waits for more entries after a small read (event latency vs commits per event). */
 const GATHER_MS = 25;
+/** Changes per recordChanges call. */
+const RECORD_SLICE = 50;
 
 interface Entry {
   name: string;
@@ -218,7 +220,12 @@ export class EventRecorder {
       if (e.name === 'progress') progress.push({ jobId, data: e.args.data, slot: changes.length - 1 });
     }
     // Nothing new (another recorder got there first): no write, the cursor moved with its batch.
-    const results = changes.length > 0 ? await store.recordChanges(changes, { cursor }) : [];
+    const results: RecordResult[] = [];
+    // Slices bound how long one call holds the append lock (and the rows it touches).
+    for (let i = 0; i < changes.length; i += RECORD_SLICE) {
+      const slice = changes.slice(i, i + RECORD_SLICE);
+      results.push(...(await store.recordChanges(slice, i + RECORD_SLICE >= changes.length ? { cursor } : {})));
+    }
     const touched = new Set<string>();
     for (const e of relevant) {
       const jobId = jobIdOf(e);
