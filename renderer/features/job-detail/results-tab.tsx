@@ -18,8 +18,9 @@ export function commonFolder(locations: readonly string[]): string | null {
 
 function metricText(k: string, v: unknown): string {
   if (typeof v === 'number') {
-    if (/rate|return|drawdown|ratio/i.test(k) && Math.abs(v) <= 1.5) return `${(v * 100).toFixed(1)}%`;
-    return Number.isInteger(v) ? v.toLocaleString() : v.toFixed(3);
+    if (/rate|return|drawdown|ratio|cagr|accuracy|split/i.test(k) && Math.abs(v) <= 1.5) return `${(v * 100).toFixed(1)}%`;
+    if (Number.isInteger(v) || Math.abs(v) >= 1000) return v.toLocaleString(undefined, { maximumFractionDigits: 2 });
+    return v.toFixed(3);
   }
   return v === null ? '—' : String(v);
 }
