@@ -88,10 +88,10 @@ export function ActivityCharts({ range, activity, resources }: { range: TimeRang
           </>
         }
       >
-        <LineChart data={series} margin={{ top: 6, right: 6, bottom: 0, left: -8 }}>
+        <LineChart data={series} margin={{ top: 6, right: 6, bottom: 0, left: 0 }}>
           <CartesianGrid vertical={false} stroke="var(--grid)" />
           <XAxis dataKey="at" tickFormatter={tick} {...AXIS_PROPS} minTickGap={28} />
-          <YAxis domain={[0, 100]} unit="%" {...AXIS_PROPS} width={44} />
+          <YAxis domain={[0, 100]} unit="%" {...AXIS_PROPS} width={50} />
           <Tooltip {...TOOLTIP_PROPS} labelFormatter={(v) => tick(String(v))} />
           <Line type="monotone" dataKey="cpu" name="CPU" stroke={C.cpu} dot={false} strokeWidth={1.6} isAnimationActive={false} />
           <Line type="monotone" dataKey="memory" name="Memory" stroke={C.memory} dot={false} strokeWidth={1.6} isAnimationActive={false} />

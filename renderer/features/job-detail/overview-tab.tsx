@@ -92,10 +92,10 @@ export function OverviewTab({ job }: { job: CachedJobDetail }) {
                 </>
               }
             >
-              <LineChart data={samples} margin={{ top: 6, right: 0, bottom: 0, left: -8 }}>
+              <LineChart data={samples} margin={{ top: 6, right: 0, bottom: 0, left: 0 }}>
                 <CartesianGrid vertical={false} stroke="var(--grid)" />
                 <XAxis dataKey="at" tickFormatter={tick} {...AXIS_PROPS} minTickGap={40} />
-                <YAxis yAxisId="cpu" domain={[0, 100]} unit="%" {...AXIS_PROPS} width={44} />
+                <YAxis yAxisId="cpu" domain={[0, 100]} unit="%" {...AXIS_PROPS} width={50} />
                 <YAxis yAxisId="mem" orientation="right" unit=" MB" {...AXIS_PROPS} width={64} />
                 <Tooltip {...TOOLTIP_PROPS} labelFormatter={(v) => tick(String(v))} />
                 <Line yAxisId="cpu" dataKey="cpu" name="CPU %" stroke="var(--chart-1)" dot={false} strokeWidth={1.6} isAnimationActive={false} />

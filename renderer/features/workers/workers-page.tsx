@@ -98,7 +98,7 @@ function ClusterWorkers({ cluster, range }: { cluster: ClusterView; range: (type
                       <td className="align-right num">{w.cpuPercent === null ? '—' : `${Math.round(w.cpuPercent)}%`}</td>
                       <td className="align-right num">{formatBytes(w.rssBytes)}</td>
                       <td title={formatFullTime(w.lastHeartbeatAt)}>{formatRelative(w.lastHeartbeatAt)}</td>
-                      <td>{w.status === 'lost' ? <span className="badge state-failed">Lost — no heartbeat</span> : <span className="badge level-good">Online</span>}</td>
+                      <td>{w.status === 'lost' ? <span className="badge state-failed" title={`No heartbeat since ${formatFullTime(w.lastHeartbeatAt)}`}>Lost</span> : <span className="badge level-good">Online</span>}</td>
                     </tr>
                   );
                 })}
@@ -137,10 +137,10 @@ function NodeChart({ samples, range }: { samples: ResourceSample[]; range: (type
         </>
       }
     >
-      <LineChart data={samples} margin={{ top: 6, right: 6, bottom: 0, left: -8 }}>
+      <LineChart data={samples} margin={{ top: 6, right: 6, bottom: 0, left: 0 }}>
         <CartesianGrid vertical={false} stroke="var(--grid)" />
         <XAxis dataKey="at" tickFormatter={tick} {...AXIS_PROPS} minTickGap={32} />
-        <YAxis domain={[0, 100]} unit="%" {...AXIS_PROPS} width={44} />
+        <YAxis domain={[0, 100]} unit="%" {...AXIS_PROPS} width={50} />
         <Tooltip {...TOOLTIP_PROPS} labelFormatter={(v) => tick(String(v))} />
         <Line dataKey="cpuPercent" name="CPU" stroke="var(--chart-1)" dot={false} strokeWidth={1.6} isAnimationActive={false} />
         <Line dataKey="memoryPercent" name="Memory" stroke="var(--chart-2)" dot={false} strokeWidth={1.6} isAnimationActive={false} />
