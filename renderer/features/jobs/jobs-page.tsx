@@ -13,7 +13,7 @@ import { formatCount, formatRelative } from '../../components/format.ts';
 import { jobColumns, type JobTableKind } from '../../components/job-columns.tsx';
 import { PageHeader } from '../../components/panel.tsx';
 import { Segmented } from '../../components/segmented.tsx';
-import { EmptyState, ErrorNote } from '../../components/states.tsx';
+import { EmptyState, ErrorNote, LoadingRows } from '../../components/states.tsx';
 import { useScope } from '../../components/use-scope.ts';
 import { runWithFeedback } from '../../store/toast-store.ts';
 import { jobKey, useUiStore } from '../../store/ui-store.ts';
@@ -138,7 +138,7 @@ export function JobsPage() {
               </button>
             </>
           ) : (
-            <>No selection: bulk actions apply to all {formatCount(pages.total)} matching jobs</>
+            <>No selection: bulk actions apply to {pages.total === null ? 'all matching jobs' : `all ${formatCount(pages.total)} matching jobs`}</>
           )}
         </span>
         <button type="button" className="btn btn-small" onClick={() => setBulk('cancel')}>
@@ -161,7 +161,9 @@ export function JobsPage() {
       ) : null}
       {pages.error ? <ErrorNote message={pages.error} onRetry={pages.reload} /> : null}
       <div className="panel table-panel">
-        {pages.total === 0 ? (
+        {pages.total === null && !pages.error ? (
+          <LoadingRows rows={10} label="Loading jobs" />
+        ) : pages.total === 0 ? (
           <EmptyState
             title={hasFilter(filterState) ? 'No job matches these filters.' : 'No jobs yet.'}
             hint={hasFilter(filterState) ? 'Loosen or clear the filters to see more.' : 'Submitted jobs appear here as soon as the cluster reports them.'}
