@@ -20,10 +20,12 @@ it('filters by state (stuck) and search, and selection feeds the bulk bar', asyn
   const table = await screen.findByRole('table', { name: 'Jobs' });
   await waitFor(() => expect(within(table).getAllByRole('checkbox').length).toBeGreaterThan(5));
   act(() => useUiStore.getState().setJobFilter({ states: ['stuck'] }));
-  await waitFor(() => expect(table.getAttribute('aria-rowcount')).toBe('2'));
+  // A new query shows skeleton rows, then a new table.
+  await waitFor(() => expect(screen.getByRole('table', { name: 'Jobs' }).getAttribute('aria-rowcount')).toBe('2'));
+  const filtered = screen.getByRole('table', { name: 'Jobs' });
   const stuck = fake.jobs.get('local')!.find((j) => j.state === 'stuck')!;
-  expect(within(table).getByRole('link', { name: stuck.id })).toBeTruthy();
-  fireEvent.click(within(table).getByRole('checkbox', { name: `Select job ${stuck.id}` }));
+  expect(within(filtered).getByRole('link', { name: stuck.id })).toBeTruthy();
+  fireEvent.click(within(filtered).getByRole('checkbox', { name: `Select job ${stuck.id}` }));
   expect(within(screen.getByRole('toolbar', { name: 'Bulk actions' })).getByText('1')).toBeTruthy();
   act(() => useUiStore.getState().setJobFilter({ states: [], q: stuck.user }));
   await waitFor(() => expect(fake.calls.some((c) => c.method === 'queryJobs' && (c.args[0] as { filter: { q?: string } }).filter.q === stuck.user)).toBe(true));
