@@ -122,6 +122,17 @@ export interface RecordInput {
   stuckAfterMs: number;
 }
 
+/**
+ * A completed job did all its steps. Its last progress report may have reached the datastore
+ * before the final one (a sandboxed child's progress and its completion travel separately), so
+ * the record says what is true: every step done, 100 %.
+ */
+function completedProgress<P extends ProgressReport & { steps?: string[] }>(p: P): P {
+  const last = p.stepCount - 1;
+  if (p.percent === 100 && p.stepIndex === last) return p;
+  return { ...p, percent: 100, stepIndex: last, step: p.steps?.[last] ?? p.step };
+}
+
 /** The Job record and the index row of a BullMQ job; null when its state is unknown (gone). */
 export function buildJobRow(input: RecordInput): JobRowInput | null {
   const { job, type, now, stuckAfterMs } = input;
@@ -150,7 +161,7 @@ export function buildJobRow(input: RecordInput): JobRowInput | null {
     durationMs: startedAt !== null && finishedAt !== null ? Math.max(0, finishedAt - startedAt) : null,
     attempts: Math.max(0, job.attemptsMade ?? 0),
     maxAttempts: Math.max(1, job.opts.attempts ?? 1),
-    progress: progress ? stripReport(progress) : null,
+    progress: progress ? stripReport(base === 'completed' ? completedProgress(progress) : progress) : null,
     eta: state === 'running' ? etaOf(startedAt, progress?.percent, now) : null,
     runAt: base !== 'pending' ? null : data.runAt ? data.runAt : delay > 0 && delay < HOLD_THRESHOLD_MS ? iso(job.timestamp + delay) : null,
     lastProgressAt: progress && progressAt !== null ? progress.at : null,
