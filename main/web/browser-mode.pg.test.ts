@@ -128,7 +128,7 @@ describe('browser mode with two clusters', () => {
     const summary = await api.getSummary();
     expect(summary.clusters.map((c) => c.clusterId).sort()).toEqual(['local', 'red']);
     expect(summary.total).toBeGreaterThanOrEqual(10);
-  });
+  }, 240_000);
 
   it('switching the local cluster off stops its process; on again starts it', async () => {
     const before = (await api.listClusters()).find((v) => v.local)!;
@@ -140,7 +140,7 @@ describe('browser mode with two clusters', () => {
     expect((await api.queryJobs({ clusterIds: ['local'] })).total).toBeGreaterThanOrEqual(5);
     await api.setLocalClusterEnabled(true);
     await waitFor('local online again', async () => (await api.listClusters()).find((v) => v.local)?.status === 'online');
-  });
+  }, 240_000);
 
   it('SIGTERM stops the embedded cluster and the host', async () => {
     const local = (await api.listClusters()).find((v) => v.local)!;

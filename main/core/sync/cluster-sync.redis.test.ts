@@ -122,7 +122,7 @@ describe('sync against a real cluster', () => {
     await waitFor('online again', async () => (await core.api.listClusters())[0]?.status === 'online');
     await expectEqual(core, 'load', cluster);
     expect((await cachedJobs(core.api, 'load')).length).toBeGreaterThan(50);
-  });
+  }, 180_000);
 
   it('a cluster killed mid-sync and restarted: offline with a clear message, then the cache equals it', async () => {
     const cluster = await redisCluster(11, 'crash');
@@ -151,7 +151,7 @@ describe('sync against a real cluster', () => {
     await expectEqual(core, 'crash', cluster);
     // Sweeps add child jobs, so the cluster holds more than the 620 submitted.
     expect((await cachedJobs(core.api, 'crash')).length).toBeGreaterThanOrEqual(620);
-  });
+  }, 240_000);
 
   it('wrong token, wrong URL, TLS without its CA and garbage each give their own status; TLS with the CA works', async () => {
     const cluster = await redisCluster(12, 'bad');
