@@ -6,6 +6,7 @@
 import { type z } from 'zod';
 import {
   type ClusterInput,
+  type ClusterPatch,
   LOCAL_CLUSTER_ID,
   type ClusterView,
   type ConnectionTestResult,
