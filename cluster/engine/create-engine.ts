@@ -23,6 +23,7 @@ import { jobAction } from './job-actions.ts';
 import { jobDetail, jobLogs, jobResourcesKey, MAX_JOB_SAMPLES, type JobSample } from './job-detail.ts';
 import { type Actor, EngineError, type EventBatch, type JobEngine } from './job-engine.ts';
 import { listJobs } from './job-list.ts';
+import { refreshTypicalDurations } from './typical-durations.ts';
 import { newReconcileState, reconcilePass, type ReconcileResult } from './reconcile.ts';
 import { releaseDependents, submitJob } from './job-submit.ts';
 import { clusterReadings, countsOf, queueMetrics } from './queue-metrics.ts';
@@ -104,6 +105,8 @@ export async function createEngine(options: CreateEngineOptions): Promise<BullJo
   }
   await Promise.all([...recorders.values()].map((r) => r.start()));
   const engine = new Engine(ctx, options.retainEvents ?? DEFAULT_RETENTION, onError, options.reconcileEveryMs ?? 5_000);
+  // ETAs know past durations from the start; housekeeping keeps them fresh.
+  await refreshTypicalDurations(ctx).catch(onError);
   return engine;
 }
 
@@ -356,6 +359,7 @@ class Engine implements BullJobEngine {
     const { oldestId } = await store.readEvents(await store.lastEventId(), 1);
     await store.trimTombstones(Number(oldestId));
     await store.trimSamples(Date.now() - 24 * 3600_000);
+    await refreshTypicalDurations(this.ctx);
   }
 
   async close(): Promise<void> {

@@ -28,6 +28,8 @@ export interface EngineSettings {
 
 export class EngineContext {
   readonly store: SharedStore;
+  /** Median running time of recent completed jobs per type (typical-durations.ts), for ETAs. */
+  readonly typicalDurations = new Map<JobType, number>();
   private readonly applied = new EventEmitter();
 
   constructor(
@@ -46,7 +48,7 @@ export class EngineContext {
 
   /** The job record as shown now (derived state, ETA, position when given). */
   present(row: JobRow, position?: number): Job {
-    return presentRow(row, Date.now(), this.settings.stuckAfterMs, position);
+    return presentRow(row, Date.now(), this.settings.stuckAfterMs, position, this.typicalDurations.get(row.record.type));
   }
 
   /** Records with positions for pending rows. */

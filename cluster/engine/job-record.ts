@@ -193,10 +193,24 @@ function stripReport(p: ProgressReport): JobProgress {
 }
 
 /** Linear ETA from the progress so far; null before any progress. */
-export function etaOf(startedAt: number | null, percent: number | undefined, now: number): string | null {
-  if (startedAt === null || !percent || percent <= 0 || percent > 100) return null;
+/**
+ * Estimated completion of a running job. From its progress rate once that says something (5 %+),
+ * from the type's typical duration (past jobs) before; with both, the two are blended, trusting the
+ * progress rate more as the job advances. Never earlier than now.
+ */
+export function etaOf(startedAt: number | null, percent: number | undefined, now: number, typicalMs?: number): string | null {
+  if (startedAt === null) return null;
   const elapsed = Math.max(0, now - startedAt);
-  return new Date(startedAt + (elapsed * 100) / percent).toISOString();
+  const byProgress = percent && percent >= 5 && percent <= 100 ? (elapsed * 100) / percent : undefined;
+  const byHistory = typicalMs && typicalMs > 0 ? Math.max(typicalMs, elapsed) : undefined;
+  let total: number;
+  if (byProgress !== undefined && byHistory !== undefined) {
+    const w = Math.min(1, percent! / 100);
+    total = w * byProgress + (1 - w) * byHistory;
+  } else if (byProgress !== undefined) total = byProgress;
+  else if (byHistory !== undefined) total = byHistory;
+  else return null;
+  return new Date(Math.max(now, startedAt + total)).toISOString();
 }
 
 export function searchText(id: string, user: string, config: unknown, error: string | null): string {
@@ -209,10 +223,11 @@ export function presentRow(
   now: number,
   stuckAfterMs: number,
   position?: number,
+  typicalMs?: number,
 ): Job {
   const state = deriveState(row.base, row, now, stuckAfterMs);
   const record: Job = { ...row.record, state };
-  if (row.base === 'active') record.eta = state === 'running' ? etaOf(row.startedAt, row.record.progress?.percent, now) : null;
+  if (row.base === 'active') record.eta = state === 'running' ? etaOf(row.startedAt, row.record.progress?.percent, now, typicalMs) : null;
   if (position !== undefined && row.base === 'pending') record.position = position;
   else delete record.position;
   return record;
