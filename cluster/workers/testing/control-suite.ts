@@ -87,8 +87,8 @@ export function controlSuite(kind: TestKind): void {
     test('force stop kills the child process within 5 s and the job ends cancelled "force stopped"', async () => {
       const job = await submit({});
       await runningOn(job.id);
-      const before = (await api.engine.workers()).flatMap((w) => w.runningJobs);
-      expect(before).toContain(job.id);
+      // The registry learns of running jobs with the next heartbeat of the node.
+      await eventually(async () => (await api.engine.workers()).some((w) => w.runningJobs.includes(job.id)) || null, 15_000, 'the job in the worker registry');
       const asked = performance.now();
       await api.engine.jobAction(job.id, 'force-stop', {}, ADMIN);
       const done = await waitForState(api.engine, job.id, ['cancelled', 'failed'], 10_000);
