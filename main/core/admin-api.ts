@@ -173,6 +173,7 @@ export function createAdminApi(ctx: AdminApiContext): AdminApi {
         clusters.map(async (clusterId) => {
           let summary: Summary | null = null;
           let fromCache = true;
+          let fetchedNow = false;
           const snap = ctx.cache.snapshot<Summary>(clusterId, 'summary');
           if (ctx.registry.isOnline(clusterId)) {
             if (snap && Date.now() - Date.parse(snap.at) < FRESH_MS) {
@@ -183,6 +184,7 @@ export function createAdminApi(ctx: AdminApiContext): AdminApi {
                 summary = await http(clusterId).get('/api/v1/summary', Summary, { timeoutMs: 5_000 });
                 ctx.cache.saveSnapshot(clusterId, 'summary', summary);
                 fromCache = false;
+                fetchedNow = true;
               } catch (error) {
                 if (!isConnectionProblem(error)) throw error;
               }
@@ -190,8 +192,9 @@ export function createAdminApi(ctx: AdminApiContext): AdminApi {
           }
           if (!summary && snap) summary = Summary.safeParse(snap.body).data ?? null;
           out.push({ clusterId, summary, fromCache });
-          // Live counts when we have them; the cache's counts for an offline cluster.
-          const c = summary && !fromCache ? { counts: summary.counts, total: summary.total } : ctx.cache.countsByState([clusterId]);
+          // Counts just fetched from the cluster; otherwise the cache's, which live events keep
+          // current (a summary snapshot can be seconds older than the tables beside it).
+          const c = summary && fetchedNow ? { counts: summary.counts, total: summary.total } : ctx.cache.countsByState([clusterId]);
           for (const s of JOB_STATES) counts[s] += c.counts[s];
           total += c.total;
         }),
