@@ -5,25 +5,28 @@
  * share one connection's pipeline, so the engine's fallback (many calls at once) is already cheap.
  */
 
+/** The BullMQ job fields we read (a Job instance or its JSON both fit). */
+export interface BullJobLike {
+  id?: string;
+  name: string;
+  data: unknown;
+  opts: { priority?: number; attempts?: number; delay?: number };
+  timestamp: number;
+  delay?: number;
+  processedOn?: number | null;
+  finishedOn?: number | null;
+  attemptsMade: number;
+  progress: unknown;
+  failedReason?: string | null;
+  parentKey?: string | null;
+  processedBy?: string | null;
+}
+
 /** The BullMQ job fields the engine reads (the shape of BullMQ's Job / JobJson). */
 export interface RawBullJob {
   /** BullMQ's state name (`waiting`, `prioritized`, `delayed`, `active`, …). */
   state: string;
-  job: {
-    id: string;
-    name: string;
-    data: unknown;
-    opts: { priority?: number; attempts?: number; delay?: number };
-    timestamp: number;
-    delay?: number;
-    processedOn?: number | null;
-    finishedOn?: number | null;
-    attemptsMade: number;
-    progress: unknown;
-    failedReason?: string | null;
-    parentKey?: string | null;
-    processedBy?: string | null;
-  };
+  job: BullJobLike & { id: string };
 }
 
 /** Reads the jobs of one queue by id in one call; ids that no longer exist are absent. */

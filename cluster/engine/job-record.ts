@@ -12,28 +12,14 @@
  */
 import { JobProgress as JobProgressSchema, UserName, type Job, type JobProgress } from '../../contract/jobs.ts';
 import { JOB_TYPES, type JobState, type JobType, type Priority, PRIORITIES, priorityFromBullmq } from '../../contract/domain.ts';
+import type { BullJobLike } from '../datastore/bull-jobs.ts';
 import type { BaseState, JobRowInput } from '../datastore/shared-store.ts';
 import type { JobData, ProgressReport } from './job-engine.ts';
 
 /** A failure reason starting with this marks a cancelled job (throw `new UnrecoverableError('cancelled: …')`). */
 export const CANCELLED_PREFIX = 'cancelled:';
 
-/** The BullMQ job fields we read (a Job instance or its JSON both fit). */
-export interface BullJobLike {
-  id?: string;
-  name: string;
-  data: unknown;
-  opts: { priority?: number; attempts?: number; delay?: number };
-  timestamp: number;
-  delay?: number;
-  processedOn?: number | null;
-  finishedOn?: number | null;
-  attemptsMade: number;
-  progress: unknown;
-  failedReason?: string | null;
-  parentKey?: string | null;
-  processedBy?: string | null;
-}
+export type { BullJobLike } from '../datastore/bull-jobs.ts';
 
 export function baseStateOf(bullState: string, failedReason: string | null | undefined): BaseState | null {
   switch (bullState) {
