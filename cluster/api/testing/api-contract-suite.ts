@@ -13,6 +13,8 @@ import { PRIORITIES, priorityRank } from '../../../contract/domain.ts';
 import { compareEventIds, HistoryPage } from '../../../contract/events.ts';
 import { Job, JobDetail } from '../../../contract/jobs.ts';
 import type { Datastore } from '../../datastore/open-datastore.ts';
+import { createEngine } from '../../engine/create-engine.ts';
+import { testDatastore, type TestKind } from '../../engine/engine-test-support.ts';
 import type { JobEngine } from '../../engine/job-engine.ts';
 import type { AnyRouteDef } from '../route.ts';
 import { apiFixture, type ApiFixture } from './api-fixture.ts';
@@ -242,5 +244,23 @@ export function describeApiContract(label: string, open: () => Promise<EngineUnd
       const metrics = await call('GET', '/metrics', 'viewer');
       expect(metrics.text).toMatch(/sigmatiq_jobs\{type="backtest",state="cancelled"\} [1-9]/);
     });
+  });
+}
+
+/** The contract suite on a real engine over a test datastore of this kind (one line per test file). */
+export function describeApiContractOn(label: string, kind: TestKind): void {
+  describeApiContract(label, async () => {
+    const ds = await testDatastore(kind);
+    const datastore = await ds.open();
+    const engine = await createEngine({ datastore, onError: () => undefined });
+    return {
+      engine,
+      datastore,
+      async close() {
+        await engine.close();
+        await datastore.close();
+        await ds.cleanup();
+      },
+    };
   });
 }
