@@ -123,12 +123,13 @@ export async function startServe(flags: ServeFlags, deps: ServeDeps, io: ServeIo
       pid: process.pid,
       version,
     };
-    io.out(JSON.stringify(ready));
+    // The file first, then the line: whoever reacts to the ready line may read the file at once.
     const readyFile = flags['ready-file'] ? path.resolve(flags['ready-file']) : null;
     if (readyFile) {
       writeReadyFile(readyFile, ready);
       closers.push(async () => removeReadyFile(readyFile));
     }
+    io.out(JSON.stringify(ready));
     let done: Promise<void> | null = null;
     return {
       url,
