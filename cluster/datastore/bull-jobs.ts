@@ -29,5 +29,15 @@ export interface RawBullJob {
   job: BullJobLike & { id: string };
 }
 
+/** One bounded step of trimming a queue's BullMQ event stream. */
+export interface StreamTrimBound {
+  /** Newest events always kept. */
+  keep: number;
+  /** Never trim past this BullMQ event id (what the cluster has recorded); null = no such bound. */
+  upTo: string | null;
+  /** At most this many events per step. */
+  chunk: number;
+}
+
 /** Reads the jobs of one queue by id in one call; ids that no longer exist are absent. */
 export type BullJobReader = (queue: string, ids: string[]) => Promise<Map<string, RawBullJob>>;

@@ -19,7 +19,7 @@ import { defaultDataDir, startEmbeddedPostgres, type EmbeddedServer } from './em
 import { openPgStore } from './pg-store.ts';
 import { openRedisStore } from './redis-store.ts';
 import type { SharedStore } from './shared-store.ts';
-import type { BullJobReader } from './bull-jobs.ts';
+import type { BullJobReader, StreamTrimBound } from './bull-jobs.ts';
 
 /** BullMQ's constructors bound to this datastore's backend, and the options every instance needs. */
 export interface BullmqAccess {
@@ -31,6 +31,14 @@ export interface BullmqAccess {
   options(): { connection: unknown; prefix?: string };
   /** Reads a page of jobs of one queue in one datastore call, where the datastore can (PostgreSQL). */
   readonly readJobs?: BullJobReader;
+  /**
+   * One bounded step of trimming a queue's event stream; returns the events dropped. Only where
+   * BullMQ's own trim is one unbounded delete (PostgreSQL: after a set-based addBulk it deletes
+   * the whole backlog in the call of whoever publishes next). Redis trims as it appends.
+   */
+  readonly trimEvents?: (queue: string, bound: StreamTrimBound) => Promise<number>;
+  /** Event stream length BullMQ itself keeps per queue (our Queues set it), when not its default. */
+  readonly streamMaxLen?: number;
 }
 
 export interface Datastore {
@@ -107,6 +115,9 @@ async function openPostgres(url: string, kind: 'embedded' | 'postgres', options:
       factory,
       options: () => ({ connection }),
       readJobs: (queue, ids) => store.readBullJobs(bullmqSchema, queue, ids),
+      trimEvents: (queue, bound) => store.trimBullEvents(bullmqSchema, queue, bound),
+      // BullMQ's trim stays a backstop far behind the engine's stepwise one (stream-trim.ts).
+      streamMaxLen: 100_000,
     },
     store,
     ping: () => store.ping(),

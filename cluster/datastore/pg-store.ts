@@ -23,7 +23,7 @@ import {
   type SharedStore,
   sortScore,
 } from './shared-store.ts';
-import type { RawBullJob } from './bull-jobs.ts';
+import type { StreamTrimBound, RawBullJob } from './bull-jobs.ts';
 
 type Queryable = pg.Pool | pg.PoolClient;
 
@@ -150,6 +150,7 @@ export async function openPgStore(
 /** The PostgreSQL store, which can also read BullMQ's job rows in batches (same server). */
 export interface PgSharedStore extends SharedStore {
   readBullJobs(bullmqSchema: string, queue: string, ids: string[]): Promise<Map<string, RawBullJob>>;
+  trimBullEvents(bullmqSchema: string, queue: string, bound: StreamTrimBound): Promise<number>;
 }
 
 class PgStore implements PgSharedStore {
@@ -218,6 +219,26 @@ class PgStore implements PgSharedStore {
     );
     for (const r of rows) out.set(r.id, rawBullJob(r));
     return out;
+  }
+
+  /**
+   * Deletes at most `bound.chunk` of the oldest rows of one queue's BullMQ event table, keeping the
+   * newest `bound.keep` and everything after `bound.upTo`. Under BullMQ's own per-queue trim lock,
+   * so it never competes with BullMQ's trim (it skips the step when BullMQ is trimming).
+   */
+  async trimBullEvents(bullmqSchema: string, queue: string, bound: StreamTrimBound): Promise<number> {
+    const event = `"${bullmqSchema}".event`;
+    const { rowCount } = await this.pool.query(
+      `WITH cut AS (
+         SELECT LEAST(max(id) - $2::bigint, COALESCE($3::bigint, max(id))) AS id FROM ${event} WHERE queue = $1
+       ), doomed AS (
+         SELECT e.id FROM ${event} e, cut WHERE e.queue = $1 AND e.id <= cut.id ORDER BY e.id LIMIT $4
+       )
+       DELETE FROM ${event} d USING doomed
+        WHERE d.queue = $1 AND d.id = doomed.id AND pg_try_advisory_xact_lock(hashtext('bullmq:evtrim:' || $1))`,
+      [queue, bound.keep, bound.upTo, bound.chunk],
+    );
+    return rowCount ?? 0;
   }
 
   async hasRecorded(dedupKey: string): Promise<boolean> {
@@ -309,8 +330,9 @@ class PgStore implements PgSharedStore {
     return new Map(rows.map((r) => [r.id, toRow(r)]));
   }
 
-  async setCancelIntent(id: string, intent: { reason: string; at: string } | null): Promise<void> {
-    await this.pool.query(`UPDATE ${this.t('job_index')} SET cancel_intent = $2 WHERE id = $1`, [id, intent]);
+  async setCancelIntents(ids: string[], intent: { reason: string; at: string } | null): Promise<void> {
+    if (ids.length === 0) return;
+    await this.pool.query(`UPDATE ${this.t('job_index')} SET cancel_intent = $2 WHERE id = ANY($1::text[])`, [ids, intent]);
   }
 
   async listRows(query: RowQuery): Promise<RowPage> {

@@ -336,9 +336,14 @@ class RedisStore implements SharedStore {
     return out;
   }
 
-  async setCancelIntent(id: string, intent: { reason: string; at: string } | null): Promise<void> {
-    if (intent) await this.redis.hset(this.k('cancel'), id, JSON.stringify(intent));
-    else await this.redis.hdel(this.k('cancel'), id);
+  async setCancelIntents(ids: string[], intent: { reason: string; at: string } | null): Promise<void> {
+    if (ids.length === 0) return;
+    if (intent) {
+      const value = JSON.stringify(intent);
+      await this.redis.hset(this.k('cancel'), Object.fromEntries(ids.map((id) => [id, value])));
+    } else {
+      await this.redis.hdel(this.k('cancel'), ...ids);
+    }
   }
 
   /** The sorted sets that hold every candidate of a query, all scored in the query's sort order. */

@@ -204,7 +204,8 @@ export interface SharedStore {
 
   getRow(id: string): Promise<JobRow | null>;
   getRows(ids: string[]): Promise<Map<string, JobRow>>;
-  setCancelIntent(id: string, intent: { reason: string; at: string } | null): Promise<void>;
+  /** Marks (or, with null, clears) the cancel intent of pending rows, in one call. */
+  setCancelIntents(ids: string[], intent: { reason: string; at: string } | null): Promise<void>;
   listRows(query: RowQuery): Promise<RowPage>;
   /** Place in line (1 = next) of each pending row among pending jobs of its type. */
   positions(rows: JobRow[]): Promise<Map<string, number>>;

@@ -3,10 +3,11 @@
  * keyset pages (BULK_CHUNK rows per datastore call, never a scan in one call), each chunk acted on
  * with a few jobs in flight, and every job gets its own result. A dry run only counts.
  */
+import { isActionAllowed } from '../../contract/domain.ts';
 import { type BulkActionRequest, type BulkActionResponse, type ActionResult, BulkActionRequest as BulkSchema, describeZodError, fieldErrors } from '../../contract/api.ts';
 import type { JobRow } from '../datastore/shared-store.ts';
 import type { EngineContext } from './engine-context.ts';
-import { jobAction } from './job-actions.ts';
+import { actionReason, cancelPending, conflictMessage, jobAction } from './job-actions.ts';
 import { type Actor, EngineError } from './job-engine.ts';
 import { rowQueryOf } from './job-list.ts';
 
@@ -39,7 +40,6 @@ export async function bulkAction(ctx: EngineContext, input: BulkActionRequest, a
   if (!parsed.success) throw new EngineError('validation_failed', describeZodError(parsed.error), fieldErrors(parsed.error));
   const request = parsed.data;
   const response: BulkActionResponse = { action: request.action, dryRun: request.dryRun, matched: 0, ok: 0, skipped: 0, failed: 0, results: [] };
-  const touched = new Set<string>();
   // A job's place in line costs a count over the pending jobs ahead of it (a long scan deep in a
   // 100k queue), and a bulk result's job is the state before the action anyway: present without it.
   const quick: EngineContext = Object.create(ctx, {
@@ -51,42 +51,82 @@ export async function bulkAction(ctx: EngineContext, input: BulkActionRequest, a
     if (request.dryRun) continue;
     const results: ActionResult[] = [];
     for (const id of chunk.ids.filter((i) => !chunk.rows.has(i))) results.push({ id, outcome: 'failed', message: `no job '${id}' in this cluster` });
-    for (let i = 0; i < present.length; i += IN_FLIGHT) {
-      const batch = present.slice(i, i + IN_FLIGHT);
-      results.push(
-        ...(await Promise.all(
-          batch.map(async (id): Promise<ActionResult> => {
-            touched.add(id);
-            try {
-              return await jobAction(quick, id, request.action, { priority: request.priority, reason: request.reason }, actor, { wait: false });
-            } catch (error) {
-              if (error instanceof EngineError && (error.code === 'conflict' || error.code === 'not_found')) return { id, outcome: 'skipped', message: error.message };
-              return { id, outcome: 'failed', message: error instanceof Error ? error.message : String(error) };
-            }
-          }),
-        )),
-      );
+    if (request.action === 'cancel') {
+      results.push(...(await cancelChunk(ctx, present.map((id) => chunk.rows.get(id)!), actionReason(request, actor))));
+    } else {
+      for (let i = 0; i < present.length; i += IN_FLIGHT) {
+        const batch = present.slice(i, i + IN_FLIGHT);
+        results.push(
+          ...(await Promise.all(
+            batch.map(async (id): Promise<ActionResult> => {
+              try {
+                return await jobAction(quick, id, request.action, { priority: request.priority, reason: request.reason }, actor, { wait: false });
+              } catch (error) {
+                return failureResult(id, error);
+              }
+            }),
+          )),
+        );
+      }
     }
     for (const r of results) response[r.outcome] += 1;
     response.results.push(...results);
-    await settleChunk(ctx, chunk.rows, results);
+    await settleChunk(ctx, request, chunk.rows, results);
   }
   return response;
 }
 
+function failureResult(id: string, error: unknown): ActionResult {
+  if (error instanceof EngineError && (error.code === 'conflict' || error.code === 'not_found')) return { id, outcome: 'skipped', message: error.message };
+  return { id, outcome: 'failed', message: error instanceof Error ? error.message : String(error) };
+}
+
+/**
+ * Cancel of a chunk: jobs that are not pending are skipped with the reason, the pending ones are
+ * cancelled together (a few datastore calls per chunk besides one removal per job).
+ */
+async function cancelChunk(ctx: EngineContext, rows: JobRow[], reason: string): Promise<ActionResult[]> {
+  const results = new Map<string, ActionResult>();
+  const pending: JobRow[] = [];
+  for (const row of rows) {
+    const state = ctx.present(row).state;
+    if (isActionAllowed('cancel', state)) pending.push(row);
+    else results.set(row.id, { id: row.id, outcome: 'skipped', message: conflictMessage('cancel', row.id, state) });
+  }
+  try {
+    for (const [id, error] of await cancelPending(ctx, pending, reason)) results.set(id, error ? failureResult(id, error) : { id, outcome: 'ok' });
+  } catch (error) {
+    // The datastore failed mid-chunk: what was not confirmed is reported failed, with the reason.
+    for (const row of pending) if (!results.has(row.id)) results.set(row.id, failureResult(row.id, error));
+  }
+  return rows.map((r) => results.get(r.id)!);
+}
+
 /**
  * Waits (bounded) until the recorders applied this chunk's changes, so a list right after the bulk
- * action shows them; one getRows per poll for the whole chunk.
+ * action shows them; one getRows per poll for the whole chunk. A change counts once the row shows
+ * the action's effect (another late event of the job is not it).
  */
-async function settleChunk(ctx: EngineContext, before: Map<string, JobRow>, results: ActionResult[], timeoutMs = 5_000): Promise<void> {
+async function settleChunk(ctx: EngineContext, request: BulkActionRequest, before: Map<string, JobRow>, results: ActionResult[], timeoutMs = 5_000): Promise<void> {
+  const applied = (row: JobRow | undefined, was: JobRow): boolean => {
+    switch (request.action) {
+      case 'cancel':
+        return row?.base === 'cancelled';
+      case 'delete':
+        return row === undefined;
+      case 'set-priority':
+        return row?.priority === request.priority;
+      case 'retry':
+        return row !== undefined && row.changeSeq !== was.changeSeq && row.base !== was.base;
+      default:
+        return row === undefined || row.changeSeq !== was.changeSeq;
+    }
+  };
   let pending = results.filter((r) => r.outcome === 'ok' && r.message === undefined && before.has(r.id)).map((r) => r.id);
   const deadline = Date.now() + timeoutMs;
   while (pending.length > 0 && Date.now() < deadline) {
     const now = await ctx.store.getRows(pending);
-    pending = pending.filter((id) => {
-      const row = now.get(id);
-      return row !== undefined && row.changeSeq === before.get(id)!.changeSeq;
-    });
+    pending = pending.filter((id) => !applied(now.get(id), before.get(id)!));
     if (pending.length > 0) await new Promise((r) => setTimeout(r, 25));
   }
 }

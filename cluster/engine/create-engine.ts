@@ -25,6 +25,7 @@ import { type Actor, EngineError, type EventBatch, type JobEngine } from './job-
 import { listJobs } from './job-list.ts';
 import { refreshTypicalDurations } from './typical-durations.ts';
 import { newReconcileState, reconcilePass, type ReconcileResult } from './reconcile.ts';
+import { trimStreams, type TrimOptions } from './stream-trim.ts';
 import { releaseDependents, submitJob } from './job-submit.ts';
 import { clusterReadings, countsOf, queueMetrics } from './queue-metrics.ts';
 
@@ -62,6 +63,11 @@ export interface BullJobEngine extends JobEngine {
    * its own. `confirmed: false` corrects disagreements at first sight.
    */
   reconcile(options?: { limit?: number; confirmed?: boolean }): Promise<ReconcileResult>;
+  /**
+   * Trims BullMQ's event streams a bounded step at a time where BullMQ would do it in one big
+   * delete (see stream-trim.ts); runs after each reconciliation pass. Returns the events dropped.
+   */
+  trimStreams(options?: TrimOptions): Promise<number>;
 }
 
 export const DEFAULT_RETENTION = { maxEvents: 200_000, maxAgeMs: 7 * 24 * 3600_000 };
@@ -80,7 +86,8 @@ export async function createEngine(options: CreateEngineOptions): Promise<BullJo
   const { Queue } = datastore.bullmq.classes;
   const queues = new Map<JobType, Queue>();
   for (const type of JOB_TYPES) {
-    const queue = new Queue(type, { ...datastore.bullmq.options() }) as Queue;
+    const maxLen = datastore.bullmq.streamMaxLen;
+    const queue = new Queue(type, { ...datastore.bullmq.options(), ...(maxLen ? { streams: { events: { maxLen } } } : {}) }) as Queue;
     queue.on('error', onError);
     queues.set(type, queue);
   }
@@ -133,6 +140,7 @@ class Engine implements BullJobEngine {
   private readonly reconcileTimer: NodeJS.Timeout | null;
   private readonly reconcileState = newReconcileState();
   private reconciling: Promise<ReconcileResult> | null = null;
+  private trimming: Promise<number> | null = null;
   private closed = false;
 
   constructor(
@@ -145,7 +153,10 @@ class Engine implements BullJobEngine {
     this.settings = ctx.settings;
     this.timer = setInterval(() => void this.housekeeping().catch(onError), 60_000);
     this.timer.unref();
-    this.reconcileTimer = reconcileEveryMs > 0 ? setInterval(() => void this.reconcile().catch(onError), reconcileEveryMs) : null;
+    this.reconcileTimer =
+      reconcileEveryMs > 0
+        ? setInterval(() => void this.reconcile().then(() => this.trimStreams()).catch(onError), reconcileEveryMs)
+        : null;
     this.reconcileTimer?.unref();
   }
 
@@ -158,6 +169,18 @@ class Engine implements BullJobEngine {
       return await this.reconciling;
     } finally {
       this.reconciling = null;
+    }
+  }
+
+  async trimStreams(options?: TrimOptions): Promise<number> {
+    if (this.closed) return 0;
+    // One at a time, like reconciliation: a slow step must not stack behind the next tick.
+    if (this.trimming) return this.trimming;
+    this.trimming = trimStreams(this.ctx, options);
+    try {
+      return await this.trimming;
+    } finally {
+      this.trimming = null;
     }
   }
 

@@ -305,6 +305,57 @@ export function engineSuite(kind: TestKind): void {
     await eventually(async () => (await listAll(a, { type: [type], user: ['grace'], state: ['pending'] })).length === 12, 60_000, 'all pending again');
   });
 
+  test('bulk cancel checks BullMQ, not only the index: jobs that started or finished meanwhile are skipped with the reason; each cancel is recorded once', async () => {
+    const type: JobType = 'training';
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const w = worker(type, async (job) => {
+      if ((job.data as { user: string }).user === 'kate-held') await held;
+      return null;
+    });
+    const done = await submit(a, { type, user: 'kate' });
+    await eventually(async () => (await a.getJob(done.id)).state === 'completed', 60_000, 'completed');
+    const running = await submit(a, { type, user: 'kate-held' });
+    await eventually(async () => (await a.getJob(running.id)).state === 'running', 60_000, 'running');
+    const pending: Job[] = [];
+    for (let i = 0; i < 4; i++) pending.push(await submit(a, { type, user: 'kate' }));
+    await a.settle();
+    const start = await a.lastEventId();
+    // The index has not seen the start or the end yet (as if its recorder were behind): it says pending.
+    for (const id of [running.id, done.id]) {
+      const row = (await ds.store.getRow(id))!;
+      await ds.store.recordChange({
+        dedupKey: `test:stale:${id}`,
+        src: (await ds.store.recorderCursor(type)) ?? '',
+        at: new Date().toISOString(),
+        job: { row: { ...row, base: 'pending', startedAt: null, finishedAt: null, record: { ...row.record, state: 'pending' } }, change: 'test' },
+      });
+      expect((await a.getJob(id)).state).toBe('pending');
+    }
+    const ids = [...pending.map((j) => j.id), running.id, done.id, 'training-nope'];
+    const result = await a.bulkAction({ action: 'cancel', ids, dryRun: false, reason: 'wrong data' }, ADMIN);
+    expect(result).toMatchObject({ matched: 6, ok: 4, skipped: 2, failed: 1 });
+    expect(result.results.find((r) => r.id === running.id)).toMatchObject({ outcome: 'skipped', message: expect.stringMatching(/started running meanwhile: use stop or force-stop/) });
+    expect(result.results.find((r) => r.id === done.id)).toMatchObject({ outcome: 'skipped', message: expect.stringMatching(/changed meanwhile: it is completed now/) });
+    // Nothing was removed from BullMQ for them.
+    expect(await (await a.queue(type).getJob(done.id))!.getState()).toBe('completed');
+    expect(result.results.find((r) => r.id === 'training-nope')?.outcome).toBe('failed');
+    for (const job of pending) expect((await a.getJob(job.id)).state).toBe('cancelled');
+    expect((await a.getJob(pending[0]!.id)).cancelReason ?? '').toMatch(/wrong data/);
+    // BullMQ still runs the job the index thought pending.
+    expect(await (await a.queue(type).getJob(running.id))!.getState()).toBe('active');
+    await a.settle();
+    await b.settle();
+    const { events } = await a.readEvents(start, 1000);
+    for (const job of pending) {
+      expect(events.filter((e) => e.kind === 'job' && e.job.id === job.id && e.change === 'cancelled'), job.id).toHaveLength(1);
+    }
+    release();
+    await eventually(async () => (await a.getJob(running.id)).state === 'completed', 60_000, 'the running job completes');
+    await w.close();
+    await a.bulkAction({ action: 'delete', filter: { user: ['kate', 'kate-held'] }, dryRun: false }, ADMIN);
+  });
+
   test('two engines on one datastore act as one cluster, and see the same events', async () => {
     const type: JobType = 'report';
     await a.settle();

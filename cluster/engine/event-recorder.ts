@@ -31,7 +31,7 @@ import { buildJobRow, cancelledRow, CANCELLED_PREFIX, progressReportOf } from '.
 export const CUSTOM_EVENTS = {
   /** A job changed in a way BullMQ does not announce; args: jobId, change. */
   jobChanged: 'sigmatiq.job-changed',
-  /** A job was removed (BullMQ's PostgreSQL backend does not announce removals); args: jobId. */
+  /** Jobs were removed (BullMQ's PostgreSQL backend does not announce removals); args: jobId, or jobIds (comma-separated). */
   jobRemoved: 'sigmatiq.job-removed',
   /** A queue was paused/resumed or its desired concurrency changed; args: concurrency (optional). */
   queueChanged: 'sigmatiq.queue-changed',
@@ -79,6 +79,8 @@ interface Entry {
   args: Record<string, unknown>;
   streamId: string;
   src: string;
+  /** The n-th job of an entry that names several (`jobIds`): part of its dedup key. */
+  part?: number;
 }
 
 export class EventRecorder {
@@ -170,9 +172,9 @@ export class EventRecorder {
   async processPage(page: Entry[]): Promise<void> {
     const { type, datastore } = this.ctx;
     const store = datastore.store;
-    const relevant = page.filter((e) => !IGNORED.has(e.name) && !e.name.includes(':'));
+    const relevant = page.filter((e) => !IGNORED.has(e.name) && !e.name.includes(':')).flatMap(perJob);
     const cursor = { queue: type, position: page.at(-1)!.src };
-    const keyOf = (e: Entry) => `bull:${type}:${e.streamId}`;
+    const keyOf = (e: Entry) => `bull:${type}:${e.streamId}${e.part === undefined ? '' : `:${e.part}`}`;
     const recorded = await store.recordedKeys(relevant.map(keyOf));
     const jobIdOf = (e: Entry) => (typeof e.args.jobId === 'string' ? e.args.jobId : null);
     const isQueueEvent = (e: Entry) => e.name === 'paused' || e.name === 'resumed' || e.name === CUSTOM_EVENTS.queueChanged;
@@ -261,6 +263,16 @@ export function removalChange(
     return { ...base, clearCancelIntent: true, job: { row: cancelled, change: 'cancelled' } };
   }
   return { ...base, removed: { id: row.id, type } };
+}
+
+/** An entry naming several jobs (`jobIds`) as one entry per job; others as they are. */
+function perJob(e: Entry): Entry[] {
+  if (typeof e.args.jobIds !== 'string') return [e];
+  const { jobIds, ...args } = e.args;
+  return (jobIds as string)
+    .split(',')
+    .filter((id) => id !== '')
+    .map((jobId, part) => ({ ...e, args: { ...args, jobId }, part }));
 }
 
 /** One raw stream entry as QueueEvents would emit it (name, args). */

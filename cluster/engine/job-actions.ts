@@ -9,12 +9,14 @@
  * same id, data and priority.
  */
 import { randomUUID } from 'node:crypto';
-import { ACTIONS_BY_STATE, BULLMQ_PRIORITY, isActionAllowed, JOB_ACTION_LABELS, type JobAction } from '../../contract/domain.ts';
+import { ACTIONS_BY_STATE, BULLMQ_PRIORITY, isActionAllowed, JOB_ACTION_LABELS, type JobAction, type JobType } from '../../contract/domain.ts';
 import type { ActionResult, JobActionBody } from '../../contract/api.ts';
 import type { JobRow } from '../datastore/shared-store.ts';
+import { fetchBullJobs } from './bull-job-fetch.ts';
 import type { EngineContext } from './engine-context.ts';
 import { CUSTOM_EVENTS } from './event-recorder.ts';
 import { type Actor, EngineError, type JobData } from './job-engine.ts';
+import { baseStateOf } from './job-record.ts';
 import { runningControlAvailable } from './running-control.ts';
 
 export interface ActionOptions {
@@ -27,6 +29,11 @@ export function conflictMessage(action: JobAction, id: string, state: string): s
   const allowed = ACTIONS_BY_STATE[state as keyof typeof ACTIONS_BY_STATE] ?? [];
   const hint = allowed.length > 0 ? `; possible now: ${allowed.map((a) => JOB_ACTION_LABELS[a].toLowerCase()).join(', ')}` : '';
   return `cannot ${JOB_ACTION_LABELS[action].toLowerCase()} job '${id}': it is ${state}${hint}`;
+}
+
+/** The reason an action records: who, and why when they said. */
+export function actionReason(body: Pick<JobActionBody, 'reason'>, actor: Actor): string {
+  return body.reason ? `${actor.name}: ${body.reason}` : `by ${actor.name}`;
 }
 
 const RUNNING_CONTROL: JobAction[] = ['stop', 'force-stop', 'pause', 'resume'];
@@ -43,7 +50,7 @@ export async function jobAction(
   if (!row) throw new EngineError('not_found', `no job '${id}' in this cluster`);
   const state = ctx.present(row).state;
   if (!isActionAllowed(action, state)) throw new EngineError('conflict', conflictMessage(action, id, state), { state });
-  const reason = body.reason ? `${actor.name}: ${body.reason}` : `by ${actor.name}`;
+  const reason = actionReason(body, actor);
   if (action === 'set-priority' && body.priority === row.priority) {
     return { id, outcome: 'ok', message: `already ${row.priority}`, job: (await ctx.presentAll([row]))[0] };
   }
@@ -75,16 +82,73 @@ async function bullJob(ctx: EngineContext, row: JobRow) {
 }
 
 async function cancel(ctx: EngineContext, row: JobRow, reason: string, options: ActionOptions): Promise<JobRow | null> {
-  const job = await bullJob(ctx, row);
-  await ctx.store.setCancelIntent(row.id, { reason, at: new Date().toISOString() });
-  try {
-    await job.remove();
-  } catch {
-    await ctx.store.setCancelIntent(row.id, null);
-    throw new EngineError('conflict', `job '${row.id}' started running meanwhile: use stop or force-stop`);
-  }
-  await ctx.publish(row.type, { event: CUSTOM_EVENTS.jobRemoved, jobId: row.id });
+  const outcome = (await cancelPending(ctx, [row], reason)).get(row.id);
+  if (outcome) throw outcome;
   return options.wait ? ctx.waitForRow(row.id, (r) => r?.base === 'cancelled') : row;
+}
+
+/** Jobs removed by one `sigmatiq.job-removed` event at most (one stream entry per bulk chunk). */
+const REMOVED_PER_EVENT = 200;
+/** Removals in flight at once (each is one short datastore call). */
+const REMOVALS_IN_FLIGHT = 8;
+
+/**
+ * Cancels pending jobs, with a fixed number of datastore calls per batch besides one removal per
+ * job: their BullMQ jobs are read in one call per queue (a job that started running or finished
+ * meanwhile is refused with the reason), the cancel intents are marked in one call, each job is
+ * removed from BullMQ (a removal that meets a lock means the job started just now), intents of the
+ * refused ones are cleared in one call, and one `sigmatiq.job-removed` event per queue announces
+ * the removals (BullMQ's PostgreSQL backend does not). The recorder then turns each removal into
+ * the job's `cancelled` record. Returns, per id, null when cancelled or the reason it was not.
+ */
+export async function cancelPending(ctx: EngineContext, rows: JobRow[], reason: string): Promise<Map<string, EngineError | null>> {
+  const outcome = new Map<string, EngineError | null>();
+  const byType = new Map<JobType, JobRow[]>();
+  for (const row of rows) byType.set(row.type, [...(byType.get(row.type) ?? []), row]);
+  for (const [type, list] of byType) {
+    const jobs = await fetchBullJobs(ctx.datastore, ctx.queue(type), list.map((r) => r.id));
+    const candidates: string[] = [];
+    for (const row of list) {
+      const raw = jobs.get(row.id);
+      const base = raw ? baseStateOf(raw.state, raw.job.failedReason) : null;
+      if (!raw) outcome.set(row.id, new EngineError('conflict', `job '${row.id}' changed meanwhile (it is no longer in its queue): reload and try again`));
+      else if (base === 'active') outcome.set(row.id, startedMeanwhile(row.id));
+      else if (base !== 'pending') outcome.set(row.id, new EngineError('conflict', `job '${row.id}' changed meanwhile: it is ${base ?? raw.state} now`, { state: base ?? raw.state }));
+      else candidates.push(row.id);
+    }
+    if (candidates.length === 0) continue;
+    await ctx.store.setCancelIntents(candidates, { reason, at: new Date().toISOString() });
+    const removed: string[] = [];
+    const refused: string[] = [];
+    const queue = ctx.queue(type);
+    for (let i = 0; i < candidates.length; i += REMOVALS_IN_FLIGHT) {
+      await Promise.all(
+        candidates.slice(i, i + REMOVALS_IN_FLIGHT).map(async (id) => {
+          try {
+            // 1 = removed; 0 = locked by a worker (it started running just now) or gone.
+            if ((await queue.remove(id)) === 1) {
+              removed.push(id);
+              outcome.set(id, null);
+              return;
+            }
+            outcome.set(id, startedMeanwhile(id));
+          } catch (error) {
+            outcome.set(id, new EngineError('conflict', `job '${id}' could not be removed from its queue: ${(error as Error).message}`));
+          }
+          refused.push(id);
+        }),
+      );
+    }
+    await ctx.store.setCancelIntents(refused, null);
+    for (let i = 0; i < removed.length; i += REMOVED_PER_EVENT) {
+      await ctx.publish(type, { event: CUSTOM_EVENTS.jobRemoved, jobIds: removed.slice(i, i + REMOVED_PER_EVENT).join(',') });
+    }
+  }
+  return outcome;
+}
+
+function startedMeanwhile(id: string): EngineError {
+  return new EngineError('conflict', `job '${id}' started running meanwhile: use stop or force-stop`, { state: 'running' });
 }
 
 async function retry(ctx: EngineContext, row: JobRow, options: ActionOptions): Promise<JobRow | null> {
