@@ -2,9 +2,11 @@
  * Bulk-action benchmark: does a bulk action on a big cluster ever hold the datastore? 100,000
  * pending jobs (added with BullMQ's addBulk, then recorded into the job index by the engine's
  * recorder), then through the engine: a dry run with a selective filter (1% of the jobs), a dry
- * run matching everything, and a bulk cancel by filter (1,000 jobs). Every datastore call of this
- * process is timed (pg `Client.query`; ioredis commands, blocking reads excluded) and on Redis the
- * server's own slow log is read too, so the figure is the slowest single call while each phase runs.
+ * run matching everything, a bulk cancel by filter (1,000 jobs), and a bulk cancel of every job
+ * left. Every datastore call of this process is timed (pg `Client.query`; ioredis commands,
+ * blocking reads excluded), and the server's own figures are read too (Redis's slow log;
+ * PostgreSQL's statement-duration log), so each phase shows its slowest single call and how many
+ * took over 50 ms, as the client and as the server saw them.
  * Baselines in the same run: one plain `SELECT 1` / `PING`, and raw BullMQ `job.remove()` over
  * 1,000 other jobs of the same size. On embedded PostgreSQL and on Redis.
  *
@@ -18,6 +20,7 @@ import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { BULLMQ_PRIORITY, PRIORITIES, type JobType } from '../contract/domain.ts';
+import { startEmbeddedPostgres } from '../cluster/datastore/embedded-postgres-server.ts';
 import { openDatastore, type Datastore } from '../cluster/datastore/open-datastore.ts';
 import { createEngine } from '../cluster/engine/create-engine.ts';
 import { startRedis } from '../cluster/testing/test-servers.ts';
@@ -72,13 +75,59 @@ interface Phase {
   totalMs: number;
   calls: number;
   maxMs: number;
+  /** Calls over 50 ms as this process saw them (its event loop's delays included). */
+  over50: number;
   slowest: string;
-  serverMaxMs?: number;
+  /** The server's own figures: slowest statement/command and how many took over 50 ms. */
+  server?: { maxMs: number; over50: number; slowest: string };
 }
 
-/** Runs `fn` with every datastore call timed; on Redis also reads the server's slow log. */
-async function phase(what: string, redis: Redis | null, fn: () => Promise<unknown>): Promise<Phase> {
-  if (redis) await redis.slowlog('RESET');
+/**
+ * What the datastore server itself measured: Redis's slow log, or PostgreSQL's statement
+ * durations (`log_min_duration_statement`, read from the embedded server's log). The client-side
+ * figure also counts time a reply waits for this busy process's event loop.
+ */
+interface ServerSide {
+  reset(): Promise<void>;
+  read(): Promise<{ maxMs: number; over50: number; slowest: string }>;
+}
+
+function redisServerSide(redis: Redis): ServerSide {
+  return {
+    reset: async () => void (await redis.slowlog('RESET')),
+    async read() {
+      const log = (await redis.slowlog('GET', 100_000)) as [number, number, number, string[]][];
+      const entries = log.filter((e) => !BLOCKING.has(String(e[3][0]).toLowerCase())).map((e) => ({ ms: e[2] / 1000, what: String(e[3][0]) }));
+      const worst = entries.reduce((a, b) => (b.ms > a.ms ? b : a), { ms: 0, what: '-' });
+      return { maxMs: worst.ms, over50: entries.filter((e) => e.ms > 50).length, slowest: worst.what };
+    },
+  };
+}
+
+/** PostgreSQL logs statements slower than 20 ms; this reads the durations logged since reset. */
+function postgresServerSide(lines: string[]): ServerSide {
+  let from = 0;
+  return {
+    reset: async () => void (from = lines.length),
+    async read() {
+      await new Promise((r) => setTimeout(r, 500)); // the server's log reaches us through a pipe
+      const entries = lines.slice(from).flatMap((l) => {
+        const m = /duration: ([\d.]+) ms\s+(?:statement|execute|bind|parse)[^:]*: (.*)/s.exec(l);
+        return m ? [{ ms: Number(m[1]), what: m[2]!.replace(/\s+/g, ' ').slice(0, 70) }] : [];
+      });
+      const worst = entries.reduce((a, b) => (b.ms > a.ms ? b : a), { ms: 0, what: '-' });
+      if (process.env.BULK_BENCH_PROFILE && entries.length > 0) {
+        const sorted = entries.map((e) => e.ms).sort((a, b) => a - b);
+        console.log(`    server ≥20 ms: ${entries.length} statements, median ${sorted[sorted.length >> 1]!.toFixed(1)} ms, max ${worst.ms.toFixed(1)} ms`);
+      }
+      return { maxMs: worst.ms, over50: entries.filter((e) => e.ms > 50).length, slowest: worst.what };
+    },
+  };
+}
+
+/** Runs `fn` with every datastore call timed, and reads the server's own figures. */
+async function phase(what: string, server: ServerSide, fn: () => Promise<unknown>): Promise<Phase> {
+  await server.reset();
   calls.times = [];
   calls.on = true;
   const started = performance.now();
@@ -89,7 +138,7 @@ async function phase(what: string, redis: Redis | null, fn: () => Promise<unknow
   }
   const totalMs = performance.now() - started;
   const worst = calls.times.reduce((a, b) => (b.ms > a.ms ? b : a), { ms: 0, what: '-' });
-  const out: Phase = { what, totalMs, calls: calls.times.length, maxMs: worst.ms, slowest: worst.what };
+  const out: Phase = { what, totalMs, calls: calls.times.length, maxMs: worst.ms, over50: calls.times.filter((c) => c.ms > 50).length, slowest: worst.what };
   if (process.env.BULK_BENCH_PROFILE) {
     const byWhat = new Map<string, { n: number; ms: number }>();
     for (const c of calls.times) {
@@ -101,10 +150,7 @@ async function phase(what: string, redis: Redis | null, fn: () => Promise<unknow
     const top = [...byWhat].sort((a, b) => b[1].ms - a[1].ms).slice(0, 6);
     console.log(`  ${what}: ${top.map(([w, e]) => `${e.n}× ${e.ms.toFixed(0)} ms ${w}`).join('\n    ')}`);
   }
-  if (redis) {
-    const log = (await redis.slowlog('GET', 128)) as [number, number, number, string[]][];
-    out.serverMaxMs = Math.max(0, ...log.filter((e) => !BLOCKING.has(String(e[3][0]).toLowerCase())).map((e) => e[2] / 1000));
-  }
+  out.server = await server.read();
   return out;
 }
 
@@ -134,51 +180,65 @@ async function fill(ds: Datastore, queue: Queue): Promise<number> {
   return performance.now() - started;
 }
 
-async function measure(label: string, ds: Datastore, redisUrl: string | null): Promise<Phase[]> {
+async function measure(label: string, ds: Datastore, server: ServerSide): Promise<Phase[]> {
   const engine = await createEngine({ datastore: ds, onError: (e) => console.error(`engine: ${String(e)}`) });
   const { Queue: BoundQueue } = ds.bullmq.classes;
   const queue = new BoundQueue(TYPE, { ...ds.bullmq.options() }) as Queue;
-  const redis = redisUrl ? new Redis(redisUrl) : null;
   try {
     await queue.waitUntilReady();
-    if (redis) await redis.config('SET', 'slowlog-log-slower-than', '5000'); // log commands over 5 ms
     const phases: Phase[] = [];
-    const filled = await phase(`fill: addBulk + index (${JOBS})`, redis, () => fill(ds, queue));
+    const filled = await phase(`fill: addBulk + index (${JOBS})`, server, () => fill(ds, queue));
     phases.push(filled);
     console.log(`[${label}] ${JOBS} jobs added and indexed in ${(filled.totalMs / 1000).toFixed(1)} s`);
-    phases.push(await phase('baseline: ping ×200', redis, async () => {
+    phases.push(await phase('baseline: ping ×200', server, async () => {
       for (let i = 0; i < 200; i++) await ds.ping();
     }));
     const selective = { type: [TYPE], user: ['u7'] };
-    phases.push(await phase(`dry run, filter 1% (${CANCEL})`, redis, async () => {
+    phases.push(await phase(`dry run, filter 1% (${CANCEL})`, server, async () => {
       const r = await engine.bulkAction({ action: 'cancel', filter: selective, dryRun: true }, ADMIN);
       if (r.matched !== CANCEL) throw new Error(`dry run matched ${r.matched}, expected ${CANCEL}`);
     }));
-    phases.push(await phase(`dry run, all (${JOBS})`, redis, async () => {
+    phases.push(await phase(`dry run, all (${JOBS})`, server, async () => {
       const r = await engine.bulkAction({ action: 'cancel', filter: { type: [TYPE] }, dryRun: true }, ADMIN);
       if (r.matched !== JOBS) throw new Error(`dry run matched ${r.matched}, expected ${JOBS}`);
     }));
-    phases.push(await phase(`bulk cancel by filter (${CANCEL})`, redis, async () => {
+    phases.push(await phase(`bulk cancel by filter (${CANCEL})`, server, async () => {
       const r = await engine.bulkAction({ action: 'cancel', filter: selective, dryRun: false }, ADMIN);
       if (r.ok !== CANCEL) throw new Error(`cancel: ${r.ok} ok, ${r.skipped} skipped, ${r.failed} failed`);
     }));
     const others = Array.from({ length: CANCEL }, (_, k) => `${TYPE}-bench${String(8 + k * USERS).padStart(7, '0')}`);
-    phases.push(await phase(`baseline: raw BullMQ remove (${CANCEL})`, redis, async () => {
+    phases.push(await phase(`baseline: raw BullMQ remove (${CANCEL})`, server, async () => {
       for (const id of others) await queue.remove(id);
+    }));
+    // The raw removals are not announced on PostgreSQL: until reconciliation sees them, the index
+    // still lists them and the cancel skips them ("no longer in its queue").
+    const left = JOBS - 2 * CANCEL;
+    phases.push(await phase(`bulk cancel by filter, all the rest (${left})`, server, async () => {
+      const r = await engine.bulkAction({ action: 'cancel', filter: { type: [TYPE], state: ['pending'] }, dryRun: false }, ADMIN);
+      if (r.ok !== left || r.failed > 0) throw new Error(`cancel all: ${r.ok} ok, ${r.skipped} skipped, ${r.failed} failed of ${r.matched}`);
     }));
     return phases;
   } finally {
-    redis?.disconnect();
     await queue.close();
     await engine.close();
   }
 }
 
 function table(label: string, phases: Phase[]): string {
-  const head = ['datastore', 'phase', 'total ms', 'calls', 'slowest call ms', 'server max ms', 'slowest call'];
-  const body = phases.map((p) => [label, p.what, p.totalMs.toFixed(0), String(p.calls), p.maxMs.toFixed(1), p.serverMaxMs === undefined ? '-' : p.serverMaxMs.toFixed(1), p.slowest]);
+  const head = ['datastore', 'phase', 'total ms', 'calls', 'client max ms', '>50', 'server max ms', '>50', 'slowest on the server'];
+  const body = phases.map((p) => [
+    label,
+    p.what,
+    p.totalMs.toFixed(0),
+    String(p.calls),
+    p.maxMs.toFixed(1),
+    String(p.over50),
+    p.server ? p.server.maxMs.toFixed(1) : '-',
+    p.server ? String(p.server.over50) : '-',
+    p.server?.slowest ?? '-',
+  ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i >= 2 && i <= 5 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
+  const line = (cells: string[]) => cells.map((c, i) => (i >= 2 && i <= 7 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
   return [line(head), ...body.map(line)].join('\n');
 }
 
@@ -191,9 +251,12 @@ async function main(): Promise<void> {
   const server = await startRedis();
   try {
     const ds = await openDatastore(server.url, { prefix: 'bulkbench' });
+    const redis = new Redis(server.url);
     try {
-      out.push(table('redis', await measure('redis', ds, server.url)));
+      await redis.config('SET', 'slowlog-log-slower-than', '5000'); // log commands over 5 ms
+      out.push(table('redis', await measure('redis', ds, redisServerSide(redis))));
     } finally {
+      redis.disconnect();
       await ds.close();
     }
   } finally {
@@ -205,11 +268,24 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'sigmatiq-bulk-bench-'));
   chmodSync(dir, 0o755); // as root, PostgreSQL runs as 'postgres' and must reach the folder
   try {
-    const ds = await openDatastore(`embedded:${path.join(dir, 'data')}`);
+    // Started here rather than through `embedded:DIR` to turn on its statement-duration log; the
+    // datastore on it is the same (`embedded` only adds starting and stopping the server).
+    const lines: string[] = [];
+    const pgServer = await startEmbeddedPostgres(path.join(dir, 'data'), (m) => lines.push(...m.split('\n')));
     try {
-      out.push(table('embedded PostgreSQL', await measure('embedded PostgreSQL', ds, null)));
+      const admin = new pg.Client({ connectionString: pgServer.url });
+      await admin.connect();
+      await admin.query(`ALTER SYSTEM SET log_min_duration_statement = '20ms'`);
+      await admin.query('SELECT pg_reload_conf()');
+      await admin.end();
+      const ds = await openDatastore(pgServer.url);
+      try {
+        out.push(table('embedded PostgreSQL', await measure('embedded PostgreSQL', ds, postgresServerSide(lines))));
+      } finally {
+        await ds.close();
+      }
     } finally {
-      await ds.close();
+      await pgServer.stop();
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -18,8 +18,12 @@ import { readClusterEvents, StreamEnded } from './event-stream-reader.ts';
 export interface StreamSession {
   /** The cluster answered: catch up (history pull when needed) and return the event id to resume after. */
   prepare(signal: AbortSignal): Promise<string | null>;
-  /** Each event, in order. Return 'resync' (after a `reset`) to close the stream and prepare again. */
-  onEvent(event: ClusterEvent): void | 'resync' | Promise<void | 'resync'>;
+  /**
+   * Each event, in order. Return 'resync' (after a `reset`) to close the stream and prepare again,
+   * or 'refresh' when the event made live data stale (a job entered the queue: places in line and
+   * queue metrics moved) — the live refresh then runs soon instead of at its next tick.
+   */
+  onEvent(event: ClusterEvent): void | 'resync' | 'refresh' | Promise<void | 'resync' | 'refresh'>;
   /** The stream ended for any reason: write what is pending. */
   settle(): Promise<void>;
   /** Refresh live data (summary, active and pending jobs) while online. */
@@ -48,6 +52,11 @@ export interface ClusterClientOptions {
 }
 
 class ResyncNeeded extends Error {}
+
+/** A live refresh asked for by events waits this long for more of them ... */
+const REFRESH_SOON_DELAY_MS = 250;
+/** ... and comes at most this often. */
+const REFRESH_SOON_MIN_MS = 1_000;
 
 /** Wait `ms`, or less when `signal` aborts. */
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -125,6 +134,8 @@ export class ClusterClient {
   }
 
   private streamUp = false;
+  /** Asks for a live refresh soon (while the stream is up). */
+  private refreshSoon: (() => void) | null = null;
 
   private setState(patch: Partial<ConnectionState>): void {
     const next = { ...this.state, ...patch };
@@ -158,7 +169,9 @@ export class ClusterClient {
           signal,
           onActivity: () => this.noteHeard(),
           onEvent: async (event) => {
-            if ((await session.onEvent(event)) === 'resync') throw new ResyncNeeded();
+            const wants = await session.onEvent(event);
+            if (wants === 'resync') throw new ResyncNeeded();
+            if (wants === 'refresh') this.refreshSoon?.();
           },
         });
       } catch (error) {
@@ -180,6 +193,7 @@ export class ClusterClient {
         await sleep(wait, stop);
       } finally {
         if (refreshTimer) clearInterval(refreshTimer);
+        this.refreshSoon = null;
       }
     }
     this.streamUp = false;
@@ -188,9 +202,24 @@ export class ClusterClient {
   private startRefresh(session: StreamSession, signal: AbortSignal): NodeJS.Timeout | null {
     if (!session.refresh) return null;
     let busy = false;
+    let lastAt = 0;
+    let soon: NodeJS.Timeout | null = null;
+    // Stale live data is refreshed shortly after the events that made it so, at most once per
+    // REFRESH_SOON_MIN_MS however many such events arrive.
+    this.refreshSoon = () => {
+      if (soon || signal.aborted) return;
+      const wait = Math.max(REFRESH_SOON_DELAY_MS, lastAt + REFRESH_SOON_MIN_MS - Date.now());
+      soon = setTimeout(() => {
+        soon = null;
+        void tick();
+      }, wait);
+      soon.unref?.();
+    };
+    signal.addEventListener('abort', () => soon && clearTimeout(soon), { once: true });
     const tick = async () => {
       if (busy || signal.aborted) return;
       busy = true;
+      lastAt = Date.now();
       try {
         await session.refresh!(signal);
         this.noteHeard();

@@ -113,6 +113,30 @@ describe('ClusterSync against a cluster', () => {
     expect(cache.syncState('c1').lastEventId).toBe(fake.lastEventId);
   });
 
+  it('a job entering the queue brings the live refresh (places in line, queue metrics) forward, at most once a second', async () => {
+    fake = new FakeCluster();
+    await fake.listen();
+    cache = JobCache.open({ file: ':memory:' }).cache;
+    await connect(); // live refresh every 60 s: only the first one runs by itself in this test
+    const summaries = () => fake.requests.filter((r) => r === 'GET /api/v1/summary').length;
+    await waitFor('the first refresh', () => summaries() === 1);
+    fake.put(makeJob(1, { state: 'pending', position: 1 }));
+    await waitFor('a refresh soon after the job entered the queue', () => summaries() === 2, 3_000);
+    expect(cache.getJob('c1', 'job-1')?.position).toBe(1);
+    // A burst of queue changes costs one refresh per second, not one per event.
+    const burstAt = Date.now();
+    for (let i = 2; i < 40; i++) fake.put(makeJob(i, { state: 'pending', position: i }));
+    await waitFor('the burst refreshed', () => summaries() === 3, 3_000);
+    await new Promise((r) => setTimeout(r, 600));
+    expect(summaries()).toBe(3);
+    expect(Date.now() - burstAt).toBeGreaterThanOrEqual(600);
+    // Running jobs' progress does not ask for one.
+    const before = summaries();
+    for (let n = 0; n < 10; n++) fake.put(makeJob(1, { state: 'running', progress: { percent: n, step: 's', stepIndex: 0, stepCount: 1, message: '' } }));
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(summaries()).toBe(before);
+  });
+
   it('cutting the stream again and again under load leaves the cache equal to the cluster', async () => {
     fake = new FakeCluster();
     await fake.listen();

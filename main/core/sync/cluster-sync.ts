@@ -135,7 +135,7 @@ export class ClusterSync implements StreamSession {
     }
   }
 
-  onEvent(event: ClusterEvent): void | 'resync' {
+  onEvent(event: ClusterEvent): void | 'resync' | 'refresh' {
     if (event.kind === 'reset') {
       this.flush();
       this.needsHistory = true;
@@ -159,6 +159,9 @@ export class ClusterSync implements StreamSession {
     }
     if (this.coalescer.size >= this.o.maxBatch) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), this.o.flushMs);
+    // Places in line and queue metrics come with the live refresh: a job that entered or left the
+    // queue (or changed its priority there) makes them stale.
+    if ((event.kind === 'job' && (event.job.state === 'pending' || event.change === 'cancelled')) || event.kind === 'job-removed') return 'refresh';
   }
 
   /** Write the coalesced events in one transaction with the id they reach. */
