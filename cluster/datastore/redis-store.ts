@@ -39,6 +39,8 @@ interface ScriptedRedis extends Redis {
 }
 
 const BATCH = 200;
+/** Entries dropped per command when the event log and its dedup keys are trimmed. */
+const TRIM_STEP = 1000;
 
 /** Opens the store on its own connection (plus one for pub/sub when someone subscribes). */
 export async function openRedisStore(options: { connection: RedisOptions; prefix: string }): Promise<SharedStore> {
@@ -270,8 +272,25 @@ class RedisStore implements SharedStore {
       }
       from = `(${batch.at(-1)![0]}`;
     }
-    const removed = await this.redis.xtrim(this.k('ev:log'), 'MINID', `${minKeep}-0`);
-    await this.redis.zremrangebyscore(this.k('ev:dedup'), '-inf', `(${minKeep}`);
+    // Both in steps of TRIM_STEP entries: one command over a long backlog holds the server.
+    let removed = 0;
+    for (;;) {
+      const oldest = await this.redis.xrange(this.k('ev:log'), '-', '+', 'COUNT', TRIM_STEP);
+      const last = oldest.at(-1);
+      const step = last ? Math.min(minKeep, Number(last[0].split('-')[0]) + 1) : minKeep;
+      const n = await this.redis.xtrim(this.k('ev:log'), 'MINID', `${step}-0`);
+      removed += n;
+      if (step >= minKeep || n === 0) break;
+    }
+    const dedup = this.k('ev:dedup');
+    for (;;) {
+      const edge = await this.redis.zrange(dedup, TRIM_STEP - 1, TRIM_STEP - 1, 'WITHSCORES');
+      if (edge.length === 2 && Number(edge[1]) < minKeep) await this.redis.zremrangebyrank(dedup, 0, TRIM_STEP - 1);
+      else {
+        await this.redis.zremrangebyscore(dedup, '-inf', `(${minKeep}`); // fewer than TRIM_STEP left to drop
+        break;
+      }
+    }
     return removed;
   }
 

@@ -47,6 +47,9 @@ export interface CreateEngineOptions {
   onError?: (error: unknown) => void;
 }
 
+/** Reconciliation passes (of 200 rows) per background tick at most. */
+const RECONCILE_PASSES_PER_TICK = 5;
+
 /** The JobEngine plus what worker nodes and tests use beyond the API's interface. */
 export interface BullJobEngine extends JobEngine {
   readonly settings: EngineSettings;
@@ -141,6 +144,7 @@ class Engine implements BullJobEngine {
   private readonly reconcileState = newReconcileState();
   private reconciling: Promise<ReconcileResult> | null = null;
   private trimming: Promise<number> | null = null;
+  private backgroundBusy = false;
   private closed = false;
 
   constructor(
@@ -155,7 +159,7 @@ class Engine implements BullJobEngine {
     this.timer.unref();
     this.reconcileTimer =
       reconcileEveryMs > 0
-        ? setInterval(() => void this.reconcile().then(() => this.trimStreams()).catch(onError), reconcileEveryMs)
+        ? setInterval(() => void this.backgroundPass().catch(onError), reconcileEveryMs)
         : null;
     this.reconcileTimer?.unref();
   }
@@ -170,6 +174,28 @@ class Engine implements BullJobEngine {
     } finally {
       this.reconciling = null;
     }
+  }
+
+  /**
+   * Each tick: reconciliation passes of 200 rows each (up to RECONCILE_PASSES_PER_TICK while they
+   * come back full, so 100k unfinished jobs are visited in minutes, not the better part of an hour),
+   * then a stream-trim step.
+   */
+  private async backgroundPass(): Promise<void> {
+    if (this.backgroundBusy) return; // the last tick is still at it (a slow datastore)
+    this.backgroundBusy = true;
+    try {
+      await this.backgroundSteps();
+    } finally {
+      this.backgroundBusy = false;
+    }
+  }
+
+  private async backgroundSteps(): Promise<void> {
+    for (let pass = 0; pass < RECONCILE_PASSES_PER_TICK && !this.closed; pass++) {
+      if ((await this.reconcile()).checked < 200) break;
+    }
+    await this.trimStreams();
   }
 
   async trimStreams(options?: TrimOptions): Promise<number> {

@@ -485,6 +485,29 @@ export function engineSuite(kind: TestKind): void {
     expect(second.nextCursor).toBeNull();
   });
 
+  // Last: it trims the event log that the tests above read.
+  test('event retention trims a long log in steps, and the dedup keys of dropped events with it', async () => {
+    await a.settle();
+    await b.settle();
+    const keys: string[] = [];
+    for (let i = 0; i < 2_600; i += 50) {
+      const changes = Array.from({ length: 50 }, (_, k) => {
+        keys.push(`test:retention:${i + k}`);
+        return { dedupKey: keys.at(-1)!, src: '', at: new Date().toISOString(), other: { kind: 'queue' as const, at: new Date().toISOString(), type: 'report' as const, paused: false, concurrency: 2 } };
+      });
+      await ds.store.recordChanges(changes);
+    }
+    const last = await a.lastEventId();
+    const dropped = await ds.store.trimEvents({ maxEvents: 100, maxAgeMs: 365 * 86_400_000 });
+    expect(dropped).toBeGreaterThanOrEqual(2_500);
+    const kept = await ds.store.readEvents('0', 1_000);
+    expect(kept.lastId).toBe(last);
+    expect(kept.events).toHaveLength(100);
+    expect(BigInt(kept.oldestId)).toBe(BigInt(last) - 99n);
+    const recorded = await ds.store.recordedKeys(keys);
+    expect(recorded).toEqual(new Set(keys.slice(-100)));
+  });
+
   describe('health', () => {
     test('reports the datastore reachable with a latency', async () => {
       const h = await a.health();
