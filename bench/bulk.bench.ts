@@ -119,6 +119,12 @@ function postgresServerSide(lines: string[]): ServerSide {
       if (process.env.BULK_BENCH_PROFILE && entries.length > 0) {
         const sorted = entries.map((e) => e.ms).sort((a, b) => a - b);
         console.log(`    server ≥20 ms: ${entries.length} statements, median ${sorted[sorted.length >> 1]!.toFixed(1)} ms, max ${worst.ms.toFixed(1)} ms`);
+        const slow = new Map<string, { n: number; max: number }>();
+        for (const e of entries.filter((x) => x.ms > 50)) {
+          const k = slow.get(e.what.slice(0, 50)) ?? { n: 0, max: 0 };
+          slow.set(e.what.slice(0, 50), { n: k.n + 1, max: Math.max(k.max, e.ms) });
+        }
+        for (const [what, k] of slow) console.log(`      >50 ms: ${k.n}× (max ${k.max.toFixed(0)}) ${what}`);
       }
       return { maxMs: worst.ms, over50: entries.filter((e) => e.ms > 50).length, slowest: worst.what };
     },

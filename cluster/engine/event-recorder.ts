@@ -71,8 +71,8 @@ export interface RecorderContext {
 export const PAGE = 200;
 /** How long a recorder waits for more entries after a small read (event latency vs commits per event). */
 const GATHER_MS = 25;
-/** Changes per recordChanges call. */
-const RECORD_SLICE = 50;
+/** Changes per recordChanges call (a call holds the append lock: ~1–2 ms per change on a busy server). */
+const RECORD_SLICE = 20;
 
 interface Entry {
   name: string;
