@@ -51,6 +51,7 @@ CREATE INDEX IF NOT EXISTS job_index_position_idx ON ${s}.job_index (type, s_pos
 CREATE INDEX IF NOT EXISTS job_index_pending_idx ON ${s}.job_index (s_position, id) WHERE NOT removed AND base = 'pending';
 CREATE INDEX IF NOT EXISTS job_index_priority_idx ON ${s}.job_index (s_priority, id) WHERE NOT removed;
 CREATE INDEX IF NOT EXISTS job_index_change_idx ON ${s}.job_index (change_seq);
+CREATE INDEX IF NOT EXISTS job_index_tombstone_idx ON ${s}.job_index (change_seq) WHERE removed;
 CREATE INDEX IF NOT EXISTS job_index_type_base_idx ON ${s}.job_index (type, base) WHERE NOT removed;
 CREATE INDEX IF NOT EXISTS job_index_user_created_idx ON ${s}.job_index (user_name, created_seq) WHERE NOT removed;
 CREATE TABLE IF NOT EXISTS ${s}.audit (id bigserial PRIMARY KEY, body jsonb NOT NULL);
