@@ -53,11 +53,14 @@ it('dashboard: cards, queue metrics and the three tables fill with live data', a
   await go('#/dashboard');
   const total = page.getByRole('group', { name: 'Total Jobs' });
   await expect.poll(async () => Number((await total.locator('.stat-value').textContent())?.replace(/,/g, '')), { timeout: 120_000 }).toBeGreaterThan(0);
+  // The sample workload keeps workers busy; a job an hour away keeps the Queue table from being
+  // empty at the moment we look (its pending jobs are often taken within a second).
+  await delayedJob('dana.dashboard');
   for (const m of ['Queue Length', 'Wait Time', 'Processing Rate', 'Failure Rate']) {
     await expect.poll(() => page.getByRole('group', { name: m }).locator('.metric-value').textContent(), { timeout: 30_000 }).not.toBe('…');
   }
   for (const name of ['Active jobs', 'Queue', 'Completed jobs']) {
-    await expect.poll(() => page.getByRole('table', { name, exact: true }).locator('tbody tr').count(), { timeout: 180_000 }).toBeGreaterThan(0);
+    await expect.poll(() => page.getByRole('table', { name, exact: true }).locator('tbody tr').count(), { timeout: 180_000, message: `rows in the ${name} table` }).toBeGreaterThan(0);
   }
   await expect.poll(() => page.getByRole('meter', { name: 'CPU' }).getAttribute('aria-valuenow'), { timeout: 30_000 }).not.toBeNull();
   await shot('dashboard');
