@@ -260,6 +260,7 @@ async function main(): Promise<void> {
     const redis = new Redis(server.url);
     try {
       await redis.config('SET', 'slowlog-log-slower-than', '5000'); // log commands over 5 ms
+      await redis.config('SET', 'slowlog-max-len', '100000'); // keep them all (the default keeps 128)
       out.push(table('redis', await measure('redis', ds, redisServerSide(redis))));
     } finally {
       redis.disconnect();

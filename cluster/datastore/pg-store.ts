@@ -21,6 +21,7 @@ import {
   type RowPage,
   type RowQuery,
   type SharedStore,
+  rowsByType,
   sortScore,
 } from './shared-store.ts';
 import type { StreamTrimBound, RawBullJob } from './bull-jobs.ts';
@@ -377,8 +378,7 @@ class PgStore implements PgSharedStore {
 
   async positions(rows: JobRow[]): Promise<Map<string, number>> {
     const out = new Map<string, number>();
-    const byType = new Map<string, JobRow[]>();
-    for (const r of rows) if (r.base === 'pending') byType.set(r.type, [...(byType.get(r.type) ?? []), r]);
+    const byType = rowsByType(rows.filter((r) => r.base === 'pending'));
     for (const [type, list] of byType) {
       list.sort((a, b) => sortScore('position', a) - sortScore('position', b));
       // Count the gap before each row (small when rows are adjacent in the run order).

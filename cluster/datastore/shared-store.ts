@@ -254,6 +254,17 @@ export const SCORE_BAND = 1e15;
 const PRIORITY_RANK: Record<Priority, number> = { critical: 0, high: 1, normal: 2, low: 3 };
 
 /** Pads a non-negative integer string so that string order is numeric order. */
+/** Rows grouped by job type, in their order (Map.groupBy is Node 21+). */
+export function rowsByType<R extends Pick<JobRow, 'type'>>(rows: Iterable<R>): Map<JobType, R[]> {
+  const out = new Map<JobType, R[]>();
+  for (const row of rows) {
+    const list = out.get(row.type);
+    if (list) list.push(row);
+    else out.set(row.type, [row]);
+  }
+  return out;
+}
+
 export function padSeq(n: string | number | bigint, width = 20): string {
   return String(n).padStart(width, '0');
 }

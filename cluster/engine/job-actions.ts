@@ -9,9 +9,9 @@
  * same id, data and priority.
  */
 import { randomUUID } from 'node:crypto';
-import { ACTIONS_BY_STATE, BULLMQ_PRIORITY, isActionAllowed, JOB_ACTION_LABELS, type JobAction, type JobType } from '../../contract/domain.ts';
+import { ACTIONS_BY_STATE, BULLMQ_PRIORITY, isActionAllowed, JOB_ACTION_LABELS, type JobAction } from '../../contract/domain.ts';
 import type { ActionResult, JobActionBody } from '../../contract/api.ts';
-import type { JobRow } from '../datastore/shared-store.ts';
+import { type JobRow, rowsByType } from '../datastore/shared-store.ts';
 import { fetchBullJobs } from './bull-job-fetch.ts';
 import type { EngineContext } from './engine-context.ts';
 import { CUSTOM_EVENTS } from './event-recorder.ts';
@@ -103,8 +103,7 @@ const REMOVALS_IN_FLIGHT = 8;
  */
 export async function cancelPending(ctx: EngineContext, rows: JobRow[], reason: string): Promise<Map<string, EngineError | null>> {
   const outcome = new Map<string, EngineError | null>();
-  const byType = new Map<JobType, JobRow[]>();
-  for (const row of rows) byType.set(row.type, [...(byType.get(row.type) ?? []), row]);
+  const byType = rowsByType(rows);
   for (const [type, list] of byType) {
     const jobs = await fetchBullJobs(ctx.datastore, ctx.queue(type), list.map((r) => r.id));
     const candidates: string[] = [];

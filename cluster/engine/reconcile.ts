@@ -14,8 +14,8 @@
  * same row record it once; its `src` is the queue's recorder position read before BullMQ, so a
  * newer recorded event always wins over the correction.
  */
-import { JOB_TYPES, type JobType } from '../../contract/domain.ts';
-import type { JobRow, RecordChange } from '../datastore/shared-store.ts';
+import { JOB_TYPES } from '../../contract/domain.ts';
+import { type RecordChange, rowsByType } from '../datastore/shared-store.ts';
 import { fetchBullJobs } from './bull-job-fetch.ts';
 import type { EngineContext } from './engine-context.ts';
 import { removalChange } from './event-recorder.ts';
@@ -42,8 +42,7 @@ export async function reconcilePass(ctx: EngineContext, state: ReconcileState, l
   const { store } = ctx;
   const rows = await store.unfinished(state.after, limit);
   state.after = rows.length < limit ? 0 : rows.at(-1)!.createdSeq;
-  const byType = new Map<JobType, JobRow[]>();
-  for (const row of rows) byType.set(row.type, [...(byType.get(row.type) ?? []), row]);
+  const byType = rowsByType(rows);
   const changes: RecordChange[] = [];
   const at = new Date().toISOString();
   for (const type of JOB_TYPES) {
