@@ -33,6 +33,13 @@ async function delayedJob(user: string) {
   return host.call('submitJob', 'local', { type: 'signal', user, priority: 'low', config: {}, runAt });
 }
 
+/** The first cached job in `state`, waiting for the sample workload to produce one. */
+async function firstJobIn(state: 'completed' | 'failed') {
+  const first = async () => (await host.call('queryJobs', { clusterIds: ['local'], filter: { state: [state] }, limit: 1 })).items[0];
+  await expect.poll(first, { timeout: 180_000, message: `a ${state} job from the sample workload` }).toBeDefined();
+  return (await first())!;
+}
+
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   console.log(`admin UI screenshots: ${SHOTS}`);
@@ -67,9 +74,8 @@ it('dashboard: cards, queue metrics and the three tables fill with live data', a
 });
 
 it('a job detail shows all four tabs with real content', async () => {
-  const done = await host.call('queryJobs', { clusterIds: ['local'], filter: { state: ['completed'] }, limit: 1 });
-  expect(done.items.length).toBe(1);
-  const id = done.items[0]!.id;
+  // The Completed table may show only failed or cancelled jobs this early; wait for a completed one.
+  const { id } = await firstJobIn('completed');
   await go(`#/jobs/local/${id}`);
   await page.getByRole('tab', { name: 'Overview' }).waitFor();
   await page.getByText('Attempts').waitFor();
@@ -89,10 +95,7 @@ it('a job detail shows all four tabs with real content', async () => {
 });
 
 it('retry of a failed job takes effect on the cluster', async () => {
-  const failed = await expect
-    .poll(async () => (await host.call('queryJobs', { clusterIds: ['local'], filter: { state: ['failed'] }, limit: 1 })).items[0], { timeout: 180_000 })
-    .toBeDefined()
-    .then(async () => (await host.call('queryJobs', { clusterIds: ['local'], filter: { state: ['failed'] }, limit: 1 })).items[0]!);
+  const failed = await firstJobIn('failed');
   await go(`#/jobs/local/${failed.id}/progress`);
   await page.getByRole('region', { name: 'Error' }).waitFor();
   await shot('job-detail-progress-failed');
