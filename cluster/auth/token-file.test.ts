@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readBearerToken } from './bearer.ts';
-import { addToken, generateToken, readTokensFile, TOKEN_PREFIX, TokensFileError } from './token-file.ts';
+import { addToken, generateToken, readTokensFile, removeToken, TOKEN_PREFIX, TokensFileError } from './token-file.ts';
 import { TokenStore } from './token-store.ts';
 
 let dir: string;
@@ -61,6 +61,17 @@ describe('tokens file', () => {
     expect(store.verify(second)).toEqual({ name: 'second', role: 'viewer' });
     writeFileSync(file, '{broken');
     expect(store.verify(first)).toEqual({ name: 'first', role: 'admin' });
+  });
+
+  it('stops accepting a revoked token while serving, and keeps the others', () => {
+    const kept = addToken(file, 'kept', 'viewer').token;
+    const revoked = addToken(file, 'leaked', 'admin').token;
+    const store = new TokenStore({ file, recheckMs: 0 });
+    expect(store.verify(revoked)).toEqual({ name: 'leaked', role: 'admin' });
+    expect(removeToken(file, 'leaked').role).toBe('admin');
+    expect(store.verify(revoked)).toBeNull();
+    expect(store.verify(kept)).toEqual({ name: 'kept', role: 'viewer' });
+    expect(() => removeToken(file, 'leaked')).toThrow(/no token named 'leaked'.*tokens there: kept/);
   });
 
   it('keeps memory-only tokens next to the file', () => {

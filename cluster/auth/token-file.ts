@@ -102,3 +102,18 @@ export function addToken(file: string, name: string, role: Role): { token: strin
   writeTokensFile(file, { version: 1, tokens: [...content.tokens, record] });
   return { token, record };
 }
+
+/**
+ * Remove the token called `name` from a file; returns the removed record. A running server stops
+ * accepting it within its re-check interval (a second by default).
+ */
+export function removeToken(file: string, name: string): StoredToken {
+  const content = readTokensFile(file);
+  const record = content.tokens.find((t) => t.name === name);
+  if (!record) {
+    const names = content.tokens.map((t) => t.name).join(', ') || 'none';
+    throw new TokensFileError(`no token named '${name}' in ${file} (tokens there: ${names})`);
+  }
+  writeTokensFile(file, { version: 1, tokens: content.tokens.filter((t) => t !== record) });
+  return record;
+}

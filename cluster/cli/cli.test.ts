@@ -25,6 +25,7 @@ describe('sigmatiq-cluster command line', () => {
     [['token', 'create', '--role', 'root'], /'root' is not a role/],
     [['token', 'create'], /'--role' is required/],
     [['token', 'mint'], /unknown token command 'mint'/],
+    [['token', 'revoke'], /'--name' is required/],
   ])('refuses %j with exit code 2, the usage and no stack trace', async (args, message) => {
     const r = await runCli(args);
     expect(r.code).toBe(2);
@@ -61,6 +62,13 @@ describe('sigmatiq-cluster command line', () => {
     const list = await runCli(['token', 'list', '--tokens', file]);
     expect(list.stdout).toMatch(/^ci-bot\toperator\t\d{4}-/);
     expect(list.stdout).not.toContain('sqt_');
+    const revoke = await runCli(['token', 'revoke', '--name', 'ci-bot', '--tokens', file]);
+    expect(revoke.code).toBe(0);
+    expect(revoke.stderr).toMatch(/revoked operator token 'ci-bot'/);
+    expect(new TokenStore({ file }).verify(token!)).toBeNull();
+    const again = await runCli(['token', 'revoke', '--name', 'ci-bot', '--tokens', file]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/no token named 'ci-bot'/);
   });
 
   it('fails a start on an unreachable datastore with exit 1 and a clear message, storing no unseen token', async () => {

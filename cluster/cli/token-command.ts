@@ -1,7 +1,7 @@
-/** `sigmatiq-cluster token create|list`: manage the tokens file. */
+/** `sigmatiq-cluster token create|list|revoke`: manage the tokens file. */
 import path from 'node:path';
 import { Role } from '../../contract/api.ts';
-import { addToken, readTokensFile } from '../auth/token-file.ts';
+import { addToken, readTokensFile, removeToken } from '../auth/token-file.ts';
 import { defaultTokensFile } from './data-paths.ts';
 import { describeFlags, parseFlags, UsageError } from './parse-args.ts';
 import type { ServeIo } from './serve-command.ts';
@@ -15,12 +15,19 @@ const CREATE_FLAGS = {
 
 const LIST_FLAGS = { tokens: CREATE_FLAGS.tokens, datastore: CREATE_FLAGS.datastore } as const;
 
+const REVOKE_FLAGS = {
+  name: { type: 'string', describe: 'the token to revoke, as `token list` shows it', valueName: 'NAME' },
+  ...LIST_FLAGS,
+} as const;
+
 export const TOKEN_USAGE = `usage: sigmatiq-cluster token create --role viewer|operator|admin [--name NAME] [--tokens FILE]
        sigmatiq-cluster token list [--tokens FILE]
+       sigmatiq-cluster token revoke --name NAME [--tokens FILE]
 
 create: adds a token to the tokens file and prints it once, on a line "token: <token>";
         only its salted hash is stored. A running serve picks it up within a second.
 list:   names, roles and creation times (never the tokens).
+revoke: removes the named token; a running serve refuses it within a second.
 
 create options:
 ${describeFlags(CREATE_FLAGS)}
@@ -57,5 +64,13 @@ export function runTokenCommand(argv: readonly string[], io: ServeIo): number {
     for (const t of tokens) io.out(`${t.name}\t${t.role}\t${t.createdAt}`);
     return 0;
   }
-  throw new UsageError(sub ? `unknown token command '${sub}'` : 'token needs a command: create or list');
+  if (sub === 'revoke') {
+    const flags = parseFlags(rest, REVOKE_FLAGS);
+    if (flags.name === undefined) throw new UsageError("option '--name' is required: the token's name, as `token list` shows it");
+    const file = resolveFile(flags);
+    const record = removeToken(file, flags.name);
+    io.err(`revoked ${record.role} token '${record.name}' in ${file}`);
+    return 0;
+  }
+  throw new UsageError(sub ? `unknown token command '${sub}'` : 'token needs a command: create, list or revoke');
 }
