@@ -86,6 +86,11 @@ export function formatCount(n: number | null | undefined): string {
   return n === null || n === undefined ? '—' : n.toLocaleString();
 }
 
+/** (1, 'job') → "1 job"; (12345, 'job') → "12,345 jobs". */
+export function formatCountOf(n: number, singular: string, plural = `${singular}s`): string {
+  return `${formatCount(n)} ${n === 1 ? singular : plural}`;
+}
+
 /** camelCase / kebab-case key → "Sentence case" label. */
 export function humanize(key: string): string {
   const words = key

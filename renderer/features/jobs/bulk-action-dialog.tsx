@@ -10,7 +10,7 @@ import { errorMessage } from '../../api/admin-api-error.ts';
 import { useAdminApi } from '../../api/api-context.tsx';
 import { describeBulk } from '../../api/job-commands.ts';
 import { Dialog } from '../../components/dialog.tsx';
-import { formatCount } from '../../components/format.ts';
+import { formatCount, formatCountOf } from '../../components/format.ts';
 import { useToastStore } from '../../store/toast-store.ts';
 import { BULK_LABELS, planBulk, requestOf, type BulkKind, type BulkTarget } from './bulk-plan.ts';
 
@@ -116,7 +116,7 @@ export function BulkActionDialog({ kind, target, onClose }: { kind: BulkKind; ta
               onClick={() => total > 0 && void run()}
             >
               {phase.step === 'running' ? <span className="spinner" aria-hidden="true" /> : null}
-              {phase.step === 'confirm' ? `${spec.verb} ${formatCount(total)} job${total === 1 ? '' : 's'}` : phase.step === 'running' ? 'Working…' : 'Counting…'}
+              {phase.step === 'confirm' ? `${spec.verb} ${formatCountOf(total, 'job')}` : phase.step === 'running' ? 'Working…' : 'Counting…'}
             </button>
           </>
         )
@@ -150,7 +150,7 @@ export function BulkActionDialog({ kind, target, onClose }: { kind: BulkKind; ta
           <p>
             This will {spec.verb.toLowerCase()} <strong className="num">{formatCount(total)}</strong> job{total === 1 ? '' : 's'}
             {several ? ' in all' : ''}.
-            {notApplicable ? ` ${formatCount(notApplicable)} selected job${notApplicable === 1 ? '' : 's'} in other states will be left alone.` : ''}
+            {notApplicable ? ` ${formatCountOf(notApplicable, 'selected job')} in other states will be left alone.` : ''}
           </p>
           {several || [...phase.counts.values()].some((c) => typeof c === 'string') ? (
             <ul className="bulk-clusters">
@@ -158,7 +158,7 @@ export function BulkActionDialog({ kind, target, onClose }: { kind: BulkKind; ta
                 const c = phase.counts.get(p.cluster.id);
                 return (
                   <li key={p.cluster.id}>
-                    <strong>{p.cluster.name}</strong>: {typeof c === 'number' ? `${formatCount(c)} job${c === 1 ? '' : 's'}` : c}
+                    <strong>{p.cluster.name}</strong>: {typeof c === 'number' ? formatCountOf(c, 'job') : c}
                   </li>
                 );
               })}

@@ -9,7 +9,7 @@ import { JOB_SORTS, type JobSort } from '../../../contract/api.ts';
 import { ACTIVE_STATES, FINISHED_STATES, type JobState } from '../../../contract/domain.ts';
 import { useAdminApi } from '../../api/api-context.tsx';
 import { downloadText } from '../../components/download.ts';
-import { formatCount, formatRelative } from '../../components/format.ts';
+import { formatCount, formatCountOf, formatRelative } from '../../components/format.ts';
 import { jobColumns, type JobTableKind } from '../../components/job-columns.tsx';
 import { PageHeader } from '../../components/panel.tsx';
 import { Segmented } from '../../components/segmented.tsx';
@@ -92,7 +92,7 @@ export function JobsPage() {
         subtitle={
           pages.total === null
             ? 'Loading…'
-            : `${formatCount(pages.total)} job${pages.total === 1 ? '' : 's'}${hasFilter(filterState) ? ' match the filter' : ''}${pages.syncedAt ? ` · cache synced ${formatRelative(pages.syncedAt)}` : ''}`
+            : `${formatCountOf(pages.total, 'job')}${hasFilter(filterState) ? ' match the filter' : ''}${pages.syncedAt ? ` · cache synced ${formatRelative(pages.syncedAt)}` : ''}`
         }
       >
         <button type="button" className="btn" onClick={() => exportAs('csv')} disabled={!pages.total}>

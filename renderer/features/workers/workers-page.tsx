@@ -8,7 +8,7 @@ import { JOB_TYPE_LABELS } from '../../../contract/domain.ts';
 import type { ResourceSample } from '../../../contract/metrics.ts';
 import { useApiQuery } from '../../api/use-api-query.ts';
 import { AXIS_PROPS, ChartFrame, LegendItem, TOOLTIP_PROPS } from '../../components/chart-frame.tsx';
-import { formatBytes, formatFullTime, formatRelative } from '../../components/format.ts';
+import { formatBytes, formatCountOf, formatFullTime, formatRelative } from '../../components/format.ts';
 import { PageHeader, Panel } from '../../components/panel.tsx';
 import { Segmented } from '../../components/segmented.tsx';
 import { EmptyState, ErrorNote, LoadingRows } from '../../components/states.tsx';
@@ -49,7 +49,7 @@ function ClusterWorkers({ cluster, range }: { cluster: ClusterView; range: (type
   const lost = workers.data?.filter((w) => w.status === 'lost').length ?? 0;
   return (
     <>
-      <Panel title={`Worker nodes · ${cluster.name}`} subtitle={workers.data ? `${workers.data.length} nodes${lost ? ` · ${lost} lost` : ''}` : undefined}>
+      <Panel title={`Worker nodes · ${cluster.name}`} subtitle={workers.data ? `${formatCountOf(workers.data.length, 'node')}${lost ? ` · ${lost} lost` : ''}` : undefined}>
         {workers.error && !workers.data ? <ErrorNote message={workers.error.message} onRetry={workers.refetch} /> : null}
         {!workers.data && !workers.error ? <LoadingRows rows={3} /> : null}
         {workers.data && workers.data.length === 0 ? <EmptyState title="No worker node is running." hint="Start one with `npx sigmatiq-cluster worker --datastore …`; until then jobs wait in their queues." /> : null}
