@@ -1,6 +1,7 @@
 /**
- * One cluster's queues: counts by state, paused or running, editable concurrency, wait time and
- * processing rate with threshold colours, and pause/resume.
+ * One cluster's queues: paused or running with the pause/resume button next to it (first, so a
+ * narrow window never hides it), counts by state, editable concurrency, wait time and processing
+ * rate with threshold colours.
  */
 import { useState } from 'react';
 import type { ClusterView } from '../../../contract/admin-api.ts';
@@ -33,30 +34,18 @@ export function QueueTable({ cluster }: { cluster: ClusterView }) {
       {q.data ? (
         <div className="table-wrap">
           <table className="grid queue-grid" aria-label={`Queues of ${cluster.name}`}>
-            <colgroup>
-              <col style={{ width: '13%' }} />
-              {JOB_STATES.map((s) => (
-                <col key={s} style={{ width: '6.2%' }} />
-              ))}
-              <col style={{ width: '8%' }} />
-              <col style={{ width: '11%' }} />
-              <col style={{ width: '12%' }} />
-              <col style={{ width: '12%' }} />
-              <col />
-            </colgroup>
             <thead>
               <tr>
                 <th scope="col">Queue</th>
+                <th scope="col">Status</th>
                 {JOB_STATES.map((s) => (
                   <th key={s} scope="col" className="align-right">
                     {JOB_STATE_LABELS[s]}
                   </th>
                 ))}
-                <th scope="col">Status</th>
                 <th scope="col">Concurrency</th>
                 <th scope="col">Wait time (p95)</th>
                 <th scope="col">Processing rate</th>
-                <th scope="col">Actions</th>
               </tr>
             </thead>
             <tbody>
@@ -79,12 +68,31 @@ function QueueRow({ clusterId, m }: { clusterId: string; m: QueueMetrics }) {
       <th scope="row" className="row-head">
         {label}
       </th>
+      <td>
+        <span className="queue-status">
+          {m.paused ? <span className="badge state-paused">Paused</span> : <span className="badge level-good">Running</span>}
+          <ActionButton
+            small
+            label={m.paused ? 'Resume' : 'Pause'}
+            ariaLabel={`${m.paused ? 'Resume' : 'Pause'} queue ${label}`}
+            feedbackTitle={`${m.paused ? 'Resuming' : 'Pausing'} the ${label} queue`}
+            confirm={
+              m.paused
+                ? undefined
+                : { title: `Pause the ${label} queue?`, body: 'Running jobs finish; pending jobs wait until the queue is resumed.', confirmLabel: 'Pause queue' }
+            }
+            run={async () => {
+              const r = await api.queueAction(clusterId, m.type, m.paused ? 'resume' : 'pause', {});
+              return `${label} queue is ${r.paused ? 'paused' : 'running'}.`;
+            }}
+          />
+        </span>
+      </td>
       {JOB_STATES.map((s) => (
         <td key={s} className={`align-right num${m.counts[s] === 0 ? ' muted' : ''}`}>
           {m.counts[s].toLocaleString()}
         </td>
       ))}
-      <td>{m.paused ? <span className="badge state-paused">Paused</span> : <span className="badge level-good">Running</span>}</td>
       <td>
         <ConcurrencyEditor key={m.concurrency} clusterId={clusterId} m={m} />
       </td>
@@ -98,23 +106,6 @@ function QueueRow({ clusterId, m }: { clusterId: string; m: QueueMetrics }) {
           {formatMetric('processingRatePerMin', m.processingRatePerMin.value)}{' '}
           {m.processingRatePerMin.value !== null ? <LevelBadge level={m.processingRatePerMin.level} kind="queue" /> : null}
         </span>
-      </td>
-      <td>
-        <ActionButton
-          small
-          label={m.paused ? 'Resume' : 'Pause'}
-          ariaLabel={`${m.paused ? 'Resume' : 'Pause'} queue ${label}`}
-          feedbackTitle={`${m.paused ? 'Resuming' : 'Pausing'} the ${label} queue`}
-          confirm={
-            m.paused
-              ? undefined
-              : { title: `Pause the ${label} queue?`, body: 'Running jobs finish; pending jobs wait until the queue is resumed.', confirmLabel: 'Pause queue' }
-          }
-          run={async () => {
-            const r = await api.queueAction(clusterId, m.type, m.paused ? 'resume' : 'pause', {});
-            return `${label} queue is ${r.paused ? 'paused' : 'running'}.`;
-          }}
-        />
       </td>
     </tr>
   );
