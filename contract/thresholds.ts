@@ -8,6 +8,11 @@ export const LEVELS = ['good', 'warning', 'critical'] as const;
 export const Level = z.enum(LEVELS);
 export type Level = z.infer<typeof Level>;
 
+/** The worst of some levels ('good' for none). */
+export function worstLevel(levels: readonly Level[]): Level {
+  return levels.reduce<Level>((w, l) => (LEVELS.indexOf(l) > LEVELS.indexOf(w) ? l : w), 'good');
+}
+
 /** Labels differ per table in the brief: queue metrics say Good/Warning/Critical, resources Normal/High/Action Needed. */
 export const QUEUE_LEVEL_LABELS: Record<Level, string> = { good: 'Good', warning: 'Warning', critical: 'Critical' };
 export const RESOURCE_LEVEL_LABELS: Record<Level, string> = { good: 'Normal', warning: 'High', critical: 'Action Needed' };

@@ -7,7 +7,7 @@ import { baseStateOf, buildJobRow, cancelReasonOf, deriveState, presentRow } fro
 import { EngineError } from './job-engine.ts';
 import { rowFilterOf } from './job-list.ts';
 import { decodeCursor, encodeCursor } from './list-cursor.ts';
-import { percentile, queueMetrics, waitTimeOf } from './queue-metrics.ts';
+import { clusterReadings, percentile, queueMetrics, waitTimeOf } from './queue-metrics.ts';
 import { emptyCounts } from './queue-metrics.ts';
 
 describe('state mapping', () => {
@@ -100,6 +100,17 @@ describe('metrics math', () => {
     const idle = queueMetrics({ type: 'training', paused: false, concurrency: 1, counts: emptyCounts(), finished, windowMs: 60_000, thresholds: DEFAULT_THRESHOLDS });
     expect(idle.processingRatePerMin.level).toBe('good');
     expect(idle.failureRate).toEqual({ value: null, level: 'good' });
+  });
+
+  test('a slow rate is critical with a backlog, but not on a queue an admin paused', () => {
+    const input = { type: 'backtest' as const, concurrency: 2, counts: { ...emptyCounts(), pending: 40 }, finished: [], windowMs: 60_000, thresholds: DEFAULT_THRESHOLDS };
+    const running = queueMetrics({ ...input, paused: false });
+    const paused = queueMetrics({ ...input, paused: true });
+    expect(running.processingRatePerMin).toEqual({ value: 0, level: 'critical' });
+    expect(paused.processingRatePerMin).toEqual({ value: 0, level: 'good' });
+    expect(paused.queueLength.value).toBe(40);
+    expect(clusterReadings([paused], [], DEFAULT_THRESHOLDS, 60_000).processingRatePerMin.level).toBe('good');
+    expect(clusterReadings([paused, running], [], DEFAULT_THRESHOLDS, 60_000).processingRatePerMin.level).toBe('critical');
   });
 });
 

@@ -19,11 +19,6 @@ export function reading(value: number | null, level: Level): Reading {
   return { value, level };
 }
 
-const LEVEL_ORDER: Level[] = ['good', 'warning', 'critical'];
-export function worstLevel(levels: Level[]): Level {
-  return levels.reduce<Level>((w, l) => (LEVEL_ORDER.indexOf(l) > LEVEL_ORDER.indexOf(w) ? l : w), 'good');
-}
-
 export function emptyCounts(): StateCounts {
   return { pending: 0, running: 0, paused: 0, stuck: 0, completed: 0, failed: 0, cancelled: 0 };
 }
@@ -63,8 +58,9 @@ export function queueMetrics(input: QueueMetricsInput): QueueMetrics {
   const rate = (done.length * 60_000) / input.windowMs;
   const failureRate = done.length === 0 ? null : failed / done.length;
   const queueLength = input.counts.pending;
-  // A low processing rate only matters when work is waiting (the brief's "only meaningful with a backlog").
-  const rateLevel: Level = queueLength > 0 ? levelOf(rate, t.processingRatePerMin) : 'good';
+  // A low processing rate only matters when work is waiting (the brief's "only meaningful with a
+  // backlog"), and not when an admin paused the queue: then a rate of zero is what they asked for.
+  const rateLevel: Level = queueLength > 0 && !input.paused ? levelOf(rate, t.processingRatePerMin) : 'good';
   return {
     type: input.type,
     paused: input.paused,
@@ -79,9 +75,13 @@ export function queueMetrics(input: QueueMetricsInput): QueueMetrics {
   };
 }
 
-/** Cluster-wide readings: summed lengths and rates, pooled failure rate, worst p95. */
+/**
+ * Cluster-wide readings: summed lengths and rates, pooled failure rate, worst p95. The rate is
+ * rated only against the backlog of queues that are not paused (see queueMetrics).
+ */
 export function clusterReadings(queues: QueueMetrics[], finished: FinishedSample[], thresholds: Thresholds, windowMs: number) {
   const queueLength = queues.reduce((n, q) => n + q.queueLength.value!, 0);
+  const backlog = queues.reduce((n, q) => n + (q.paused ? 0 : q.queueLength.value!), 0);
   const done = finished.filter((s) => s.base !== 'cancelled');
   const failed = done.filter((s) => s.base === 'failed').length;
   const rate = (done.length * 60_000) / windowMs;
@@ -91,7 +91,7 @@ export function clusterReadings(queues: QueueMetrics[], finished: FinishedSample
   return {
     queueLength: reading(queueLength, levelOf(queueLength, thresholds.queueLength)),
     waitTimeP95Ms: reading(p95, p95 === null ? 'good' : levelOf(p95, thresholds.waitTimeMs)),
-    processingRatePerMin: reading(rate, queueLength > 0 ? levelOf(rate, thresholds.processingRatePerMin) : 'good'),
+    processingRatePerMin: reading(rate, backlog > 0 ? levelOf(rate, thresholds.processingRatePerMin) : 'good'),
     failureRate: reading(failureRate, failureRate === null ? 'good' : levelOf(failureRate, thresholds.failureRate)),
   };
 }

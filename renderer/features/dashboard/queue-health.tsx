@@ -1,11 +1,13 @@
 /**
  * Queue metrics of the brief — Queue Length, Wait Time, Processing Rate, Failure Rate — each
  * coloured Good / Warning / Critical. With several clusters in view they are combined: lengths and
- * rates add up, wait time and failure rate take the worst cluster.
+ * rates add up, wait time and failure rate take the worst cluster. The processing rate keeps the
+ * worst cluster's level: each cluster rates it only against its own backlog, so idle clusters
+ * adding up to a small number are not a problem, and a busy one cannot hide a stalled one.
  */
 import type { DashboardSummary } from '../../../contract/admin-api.ts';
 import type { Reading } from '../../../contract/metrics.ts';
-import { levelOf, type MetricName, type Thresholds } from '../../../contract/thresholds.ts';
+import { levelOf, worstLevel, type MetricName, type Thresholds } from '../../../contract/thresholds.ts';
 import { LevelBadge } from '../../components/badges.tsx';
 import { formatMetric } from '../../components/format.ts';
 
@@ -24,6 +26,7 @@ export function combine(summary: DashboardSummary, key: (typeof METRICS)[number]
   if (values.length === 0) return { value: null, level: 'good' };
   const additive = key === 'queueLength' || key === 'processingRatePerMin';
   const value = additive ? values.reduce((a, b) => a + b, 0) : Math.max(...values);
+  if (key === 'processingRatePerMin') return { value, level: worstLevel(readings.map((r) => r.level)) };
   return { value, level: levelOf(value, thresholds[metric]) };
 }
 

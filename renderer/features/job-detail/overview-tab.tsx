@@ -7,7 +7,7 @@ import { PriorityBadge, StateBadge } from '../../components/badges.tsx';
 import { AXIS_PROPS, ChartFrame, LegendItem, TOOLTIP_PROPS } from '../../components/chart-frame.tsx';
 import { ClusterName } from '../../components/cluster-name.tsx';
 import { DataTable } from '../../components/data-table.tsx';
-import { formatBytes, formatDuration, formatFullTime, formatRelative, formatTime } from '../../components/format.ts';
+import { formatBytes, formatDuration, formatFullTime, formatRelative } from '../../components/format.ts';
 import { jobColumns } from '../../components/job-columns.tsx';
 import { jobHref } from '../../app/router.ts';
 
@@ -15,8 +15,12 @@ const MB = 1024 * 1024;
 
 /** The Overview tab of one job. */
 export function OverviewTab({ job }: { job: CachedJobDetail }) {
-  const samples = job.resources.samples.map((s) => ({ at: s.at, cpu: s.cpuPercent, mem: Math.round(s.rssBytes / MB) }));
-  const tick = (iso: string) => formatTime(iso);
+  // Time on the axis is time into the run: a job of a few seconds would otherwise show the same
+  // clock minute on every tick.
+  const start = Date.parse(job.startedAt ?? job.resources.samples[0]?.at ?? job.createdAt);
+  const samples = job.resources.samples.map((s) => ({ t: Math.max(0, Date.parse(s.at) - start), cpu: s.cpuPercent, mem: Math.round(s.rssBytes / MB) }));
+  const tick = (ms: number) => (ms === 0 ? 'start' : `+${formatDuration(ms)}`);
+  const finished = job.finishedAt !== null;
   const waited = job.startedAt ? Date.parse(job.startedAt) - Date.parse(job.createdAt) : null;
   // Child records carry no cluster id; they live on the parent's cluster.
   const children = useMemo(() => job.children.map((c) => ({ ...c, clusterId: job.clusterId })), [job.children, job.clusterId]);
@@ -75,8 +79,8 @@ export function OverviewTab({ job }: { job: CachedJobDetail }) {
         <h3>Resource usage</h3>
         <div className="resource-row">
           <dl className="kv kv-compact">
-            <Row label="CPU now">{job.resources.cpuPercent === null ? '—' : `${Math.round(job.resources.cpuPercent)}%`}</Row>
-            <Row label="Memory now">{formatBytes(job.resources.rssBytes)}</Row>
+            <Row label={finished ? 'CPU at the end' : 'CPU now'}>{job.resources.cpuPercent === null ? '—' : `${Math.round(job.resources.cpuPercent)}%`}</Row>
+            <Row label={finished ? 'Memory at the end' : 'Memory now'}>{formatBytes(job.resources.rssBytes)}</Row>
             <Row label="Peak memory">{formatBytes(job.resources.peakRssBytes)}</Row>
           </dl>
           <div className="resource-chart">
@@ -94,10 +98,10 @@ export function OverviewTab({ job }: { job: CachedJobDetail }) {
             >
               <LineChart data={samples} margin={{ top: 6, right: 0, bottom: 0, left: 0 }}>
                 <CartesianGrid vertical={false} stroke="var(--grid)" />
-                <XAxis dataKey="at" tickFormatter={tick} {...AXIS_PROPS} minTickGap={40} />
+                <XAxis dataKey="t" type="number" domain={['dataMin', 'dataMax']} tickFormatter={tick} {...AXIS_PROPS} minTickGap={40} />
                 <YAxis yAxisId="cpu" domain={[0, 100]} unit="%" {...AXIS_PROPS} width={50} />
                 <YAxis yAxisId="mem" orientation="right" unit=" MB" {...AXIS_PROPS} width={64} />
-                <Tooltip {...TOOLTIP_PROPS} labelFormatter={(v) => tick(String(v))} />
+                <Tooltip {...TOOLTIP_PROPS} labelFormatter={(v) => `${tick(Number(v))} into the run`} />
                 <Line yAxisId="cpu" dataKey="cpu" name="CPU %" stroke="var(--chart-1)" dot={false} strokeWidth={1.6} isAnimationActive={false} />
                 <Line yAxisId="mem" dataKey="mem" name="Memory MB" stroke="var(--chart-2)" dot={false} strokeWidth={1.6} isAnimationActive={false} />
               </LineChart>
