@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatCountOf, formatDuration } from './format.ts';
+import { spanOf, tickFormatter } from './time-ranges.ts';
 
 describe('formatCountOf', () => {
   it('says "1 node", not "1 nodes", and groups thousands', () => {
@@ -17,5 +18,16 @@ describe('formatDuration', () => {
     expect(formatDuration(125_000)).toBe('2 min 5 s');
     expect(formatDuration(3 * 3600_000)).toBe('3 h');
     expect(formatDuration(26 * 3600_000)).toBe('1 d 2 h');
+  });
+});
+
+describe('chart ticks', () => {
+  it('show seconds when the samples span a few minutes, so neighbouring ticks differ', () => {
+    const samples = [{ at: '2026-11-28T22:53:05Z' }, { at: '2026-11-28T22:53:35Z' }, { at: '2026-11-28T22:54:05Z' }];
+    expect(spanOf(samples)).toBe(60_000);
+    const short = tickFormatter('1h', spanOf(samples));
+    expect(new Set(samples.map((s) => short(s.at))).size).toBe(3);
+    const long = tickFormatter('1h');
+    expect(long(samples[0]!.at)).toBe(long(samples[1]!.at));
   });
 });

@@ -6,7 +6,7 @@ import { Area, AreaChart, Bar, BarChart, CartesianGrid, Line, LineChart, Tooltip
 import type { ActivityPoint, TimeRange } from '../../../contract/admin-api.ts';
 import type { ResourceSample } from '../../../contract/metrics.ts';
 import { AXIS_PROPS, ChartFrame, LegendItem, TOOLTIP_PROPS } from '../../components/chart-frame.tsx';
-import { tickFormatter } from '../../components/time-ranges.ts';
+import { spanOf, tickFormatter } from '../../components/time-ranges.ts';
 
 const C = {
   finished: 'var(--good)',
@@ -39,6 +39,7 @@ export function ActivityCharts({ range, activity, resources }: { range: TimeRang
   const failed = activity?.reduce((n, p) => n + p.failed, 0) ?? 0;
   const maxQueue = activity?.reduce((n, p) => Math.max(n, p.queueLength), 0) ?? 0;
   const series = resources ? resourceSeries(resources) : [];
+  const resourceTick = tickFormatter(range, spanOf(series));
   return (
     <div className="charts">
       <ChartFrame
@@ -90,9 +91,9 @@ export function ActivityCharts({ range, activity, resources }: { range: TimeRang
       >
         <LineChart data={series} margin={{ top: 6, right: 6, bottom: 0, left: 0 }}>
           <CartesianGrid vertical={false} stroke="var(--grid)" />
-          <XAxis dataKey="at" tickFormatter={tick} {...AXIS_PROPS} minTickGap={28} />
+          <XAxis dataKey="at" tickFormatter={resourceTick} {...AXIS_PROPS} minTickGap={28} />
           <YAxis domain={[0, 100]} unit="%" {...AXIS_PROPS} width={50} />
-          <Tooltip {...TOOLTIP_PROPS} labelFormatter={(v) => tick(String(v))} />
+          <Tooltip {...TOOLTIP_PROPS} labelFormatter={(v) => resourceTick(String(v))} />
           <Line type="monotone" dataKey="cpu" name="CPU" stroke={C.cpu} dot={false} strokeWidth={1.6} isAnimationActive={false} />
           <Line type="monotone" dataKey="memory" name="Memory" stroke={C.memory} dot={false} strokeWidth={1.6} isAnimationActive={false} />
           <Line type="monotone" dataKey="disk" name="Disk I/O" stroke={C.disk} dot={false} strokeWidth={1.6} isAnimationActive={false} />

@@ -12,7 +12,7 @@ import { formatBytes, formatCountOf, formatFullTime, formatRelative } from '../.
 import { PageHeader, Panel } from '../../components/panel.tsx';
 import { Segmented } from '../../components/segmented.tsx';
 import { EmptyState, ErrorNote, LoadingRows } from '../../components/states.tsx';
-import { TIME_RANGE_OPTIONS, tickFormatter } from '../../components/time-ranges.ts';
+import { spanOf, TIME_RANGE_OPTIONS, tickFormatter } from '../../components/time-ranges.ts';
 import { useScope } from '../../components/use-scope.ts';
 import { useUiStore } from '../../store/ui-store.ts';
 
@@ -122,7 +122,7 @@ function ClusterWorkers({ cluster, range }: { cluster: ClusterView; range: (type
 }
 
 function NodeChart({ samples, range }: { samples: ResourceSample[]; range: (typeof TIME_RANGE_OPTIONS)[number]['key'] }) {
-  const tick = tickFormatter(range);
+  const tick = tickFormatter(range, spanOf(samples));
   const last = samples[samples.length - 1]!;
   return (
     <ChartFrame
