@@ -253,7 +253,6 @@ export function sortScore(sort: IndexSort, row: Pick<JobRow, 'createdSeq' | 'fin
 export const SCORE_BAND = 1e15;
 const PRIORITY_RANK: Record<Priority, number> = { critical: 0, high: 1, normal: 2, low: 3 };
 
-/** Pads a non-negative integer string so that string order is numeric order. */
 /** Rows grouped by job type, in their order (Map.groupBy is Node 21+). */
 export function rowsByType<R extends Pick<JobRow, 'type'>>(rows: Iterable<R>): Map<JobType, R[]> {
   const out = new Map<JobType, R[]>();
@@ -265,6 +264,7 @@ export function rowsByType<R extends Pick<JobRow, 'type'>>(rows: Iterable<R>): M
   return out;
 }
 
+/** Pads a non-negative integer string so that string order is numeric order. */
 export function padSeq(n: string | number | bigint, width = 20): string {
   return String(n).padStart(width, '0');
 }

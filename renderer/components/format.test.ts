@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCountOf, formatDuration } from './format.ts';
+import { formatCountOf, formatDuration, formatElapsed } from './format.ts';
 import { spanOf, tickFormatter } from './time-ranges.ts';
 
 describe('formatCountOf', () => {
@@ -29,5 +29,15 @@ describe('chart ticks', () => {
     expect(new Set(samples.map((s) => short(s.at))).size).toBe(3);
     const long = tickFormatter('1h');
     expect(long(samples[0]!.at)).toBe(long(samples[1]!.at));
+  });
+});
+
+describe('formatElapsed', () => {
+  it('gives tenths for a short run, so the ticks of a 4 s job differ', () => {
+    expect(formatElapsed(0)).toBe('start');
+    expect(formatElapsed(3_240)).toBe('+3.2 s');
+    expect(formatElapsed(3_760)).toBe('+3.8 s');
+    expect(formatElapsed(42_000)).toBe('+42 s');
+    expect(formatElapsed(125_000)).toBe('+2 min 5 s');
   });
 });

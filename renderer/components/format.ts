@@ -15,6 +15,13 @@ export function formatDuration(ms: number | null | undefined): string {
   return h % 24 ? `${d} d ${h % 24} h` : `${d} d`;
 }
 
+/** Time into a run, for a chart axis: "start", "+0.4 s", "+12 s", "+2 min 5 s". */
+export function formatElapsed(ms: number): string {
+  if (ms === 0) return 'start';
+  if (ms >= 60_000) return `+${formatDuration(ms)}`;
+  return `+${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+}
+
 /** "just now", "5 min ago", "in 3 min". */
 export function formatRelative(iso: string | null | undefined, now = Date.now()): string {
   if (!iso) return '—';

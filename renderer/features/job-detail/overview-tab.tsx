@@ -7,7 +7,7 @@ import { PriorityBadge, StateBadge } from '../../components/badges.tsx';
 import { AXIS_PROPS, ChartFrame, LegendItem, TOOLTIP_PROPS } from '../../components/chart-frame.tsx';
 import { ClusterName } from '../../components/cluster-name.tsx';
 import { DataTable } from '../../components/data-table.tsx';
-import { formatBytes, formatDuration, formatFullTime, formatRelative } from '../../components/format.ts';
+import { formatBytes, formatDuration, formatElapsed, formatFullTime, formatRelative } from '../../components/format.ts';
 import { jobColumns } from '../../components/job-columns.tsx';
 import { jobHref } from '../../app/router.ts';
 
@@ -19,7 +19,6 @@ export function OverviewTab({ job }: { job: CachedJobDetail }) {
   // clock minute on every tick.
   const start = Date.parse(job.startedAt ?? job.resources.samples[0]?.at ?? job.createdAt);
   const samples = job.resources.samples.map((s) => ({ t: Math.max(0, Date.parse(s.at) - start), cpu: s.cpuPercent, mem: Math.round(s.rssBytes / MB) }));
-  const tick = (ms: number) => (ms === 0 ? 'start' : `+${ms < 60_000 ? `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s` : formatDuration(ms)}`);
   const finished = job.finishedAt !== null;
   const waited = job.startedAt ? Date.parse(job.startedAt) - Date.parse(job.createdAt) : null;
   // Child records carry no cluster id; they live on the parent's cluster.
@@ -98,10 +97,10 @@ export function OverviewTab({ job }: { job: CachedJobDetail }) {
             >
               <LineChart data={samples} margin={{ top: 6, right: 0, bottom: 0, left: 0 }}>
                 <CartesianGrid vertical={false} stroke="var(--grid)" />
-                <XAxis dataKey="t" type="number" domain={[0, 'dataMax']} tickFormatter={tick} {...AXIS_PROPS} minTickGap={40} />
+                <XAxis dataKey="t" type="number" domain={[0, 'dataMax']} tickFormatter={formatElapsed} {...AXIS_PROPS} minTickGap={40} />
                 <YAxis yAxisId="cpu" domain={[0, 100]} unit="%" {...AXIS_PROPS} width={50} />
                 <YAxis yAxisId="mem" orientation="right" unit=" MB" {...AXIS_PROPS} width={64} />
-                <Tooltip {...TOOLTIP_PROPS} labelFormatter={(v) => `${tick(Number(v))} into the run`} />
+                <Tooltip {...TOOLTIP_PROPS} labelFormatter={(v) => `${formatElapsed(Number(v))} into the run`} />
                 <Line yAxisId="cpu" dataKey="cpu" name="CPU %" stroke="var(--chart-1)" dot={false} strokeWidth={1.6} isAnimationActive={false} />
                 <Line yAxisId="mem" dataKey="mem" name="Memory MB" stroke="var(--chart-2)" dot={false} strokeWidth={1.6} isAnimationActive={false} />
               </LineChart>
