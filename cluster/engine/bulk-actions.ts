@@ -54,19 +54,8 @@ export async function bulkAction(ctx: EngineContext, input: BulkActionRequest, a
     if (request.action === 'cancel') {
       results.push(...(await cancelChunk(ctx, present.map((id) => chunk.rows.get(id)!), actionReason(request, actor))));
     } else {
-      for (let i = 0; i < present.length; i += IN_FLIGHT) {
-        const batch = present.slice(i, i + IN_FLIGHT);
-        results.push(
-          ...(await Promise.all(
-            batch.map(async (id): Promise<ActionResult> => {
-              try {
-                return await jobAction(quick, id, request.action, { priority: request.priority, reason: request.reason }, actor, { wait: false });
-              } catch (error) {
-                return failureResult(id, error);
-              }
-            }),
-          )),
-        );
+      for (const wave of request.action === 'delete' ? parentsFirst(present, chunk.rows) : [present]) {
+        results.push(...(await actEach(quick, wave, chunk.rows, request, actor)));
       }
     }
     for (const r of results) response[r.outcome] += 1;
@@ -74,6 +63,35 @@ export async function bulkAction(ctx: EngineContext, input: BulkActionRequest, a
     await settleChunk(ctx, request, chunk.rows, results);
   }
   return response;
+}
+
+/**
+ * Delete order within a chunk: jobs of a flow (a sweep's child backtests) after the others, so a
+ * sweep and its children are not removed at the same moment (its removal takes them along).
+ */
+function parentsFirst(ids: string[], rows: Map<string, JobRow>): string[][] {
+  const isChild = (id: string) => Boolean(rows.get(id)?.record.parentId);
+  return [ids.filter((id) => !isChild(id)), ids.filter(isChild)].filter((wave) => wave.length > 0);
+}
+
+/** One action per job, IN_FLIGHT at a time; each job's failure is its own result. */
+async function actEach(ctx: EngineContext, ids: string[], rows: Map<string, JobRow>, request: BulkActionRequest, actor: Actor): Promise<ActionResult[]> {
+  const body = { priority: request.priority, reason: request.reason };
+  const one = async (id: string): Promise<ActionResult> => {
+    try {
+      return await jobAction(ctx, id, request.action, body, actor, { wait: false });
+    } catch (error) {
+      const parentId = rows.get(id)?.record.parentId;
+      // A sweep's child deleted by the sweep's removal a moment ago: deleted, as asked.
+      if (request.action === 'delete' && parentId && error instanceof EngineError && error.code === 'not_found') {
+        return { id, outcome: 'ok', message: `deleted with its sweep '${parentId}'` };
+      }
+      return failureResult(id, error);
+    }
+  };
+  const results: ActionResult[] = [];
+  for (let i = 0; i < ids.length; i += IN_FLIGHT) results.push(...(await Promise.all(ids.slice(i, i + IN_FLIGHT).map(one))));
+  return results;
 }
 
 function failureResult(id: string, error: unknown): ActionResult {

@@ -9,6 +9,7 @@
  * same id, data and priority.
  */
 import { randomUUID } from 'node:crypto';
+import type { Queue } from 'bullmq';
 import { ACTIONS_BY_STATE, BULLMQ_PRIORITY, isActionAllowed, JOB_ACTION_LABELS, type JobAction } from '../../contract/domain.ts';
 import type { ActionResult, JobActionBody } from '../../contract/api.ts';
 import { type JobRow, rowsByType } from '../datastore/shared-store.ts';
@@ -77,7 +78,7 @@ export async function jobAction(
 
 async function bullJob(ctx: EngineContext, row: JobRow) {
   const job = await ctx.queue(row.type).getJob(row.id);
-  if (!job) throw new EngineError('conflict', `job '${row.id}' changed meanwhile (it is no longer in its queue): reload and try again`);
+  if (!job) throw goneMeanwhile(row.id);
   return job;
 }
 
@@ -110,7 +111,7 @@ export async function cancelPending(ctx: EngineContext, rows: JobRow[], reason: 
     for (const row of list) {
       const raw = jobs.get(row.id);
       const base = raw ? baseStateOf(raw.state, raw.job.failedReason) : null;
-      if (!raw) outcome.set(row.id, new EngineError('conflict', `job '${row.id}' changed meanwhile (it is no longer in its queue): reload and try again`));
+      if (!raw) outcome.set(row.id, goneMeanwhile(row.id));
       else if (base === 'active') outcome.set(row.id, startedMeanwhile(row.id));
       else if (base !== 'pending') outcome.set(row.id, new EngineError('conflict', `job '${row.id}' changed meanwhile: it is ${base ?? raw.state} now`, { state: base ?? raw.state }));
       else candidates.push(row.id);
@@ -124,13 +125,13 @@ export async function cancelPending(ctx: EngineContext, rows: JobRow[], reason: 
       await Promise.all(
         candidates.slice(i, i + REMOVALS_IN_FLIGHT).map(async (id) => {
           try {
-            // 1 = removed; 0 = locked by a worker (it started running just now) or gone.
-            if ((await queue.remove(id)) === 1) {
+            const result = await removeFromQueue(queue, id);
+            if (result === 'removed') {
               removed.push(id);
               outcome.set(id, null);
               return;
             }
-            outcome.set(id, startedMeanwhile(id));
+            outcome.set(id, result === 'locked' ? startedMeanwhile(id) : goneMeanwhile(id));
           } catch (error) {
             outcome.set(id, new EngineError('conflict', `job '${id}' could not be removed from its queue: ${(error as Error).message}`));
           }
@@ -144,6 +145,34 @@ export async function cancelPending(ctx: EngineContext, rows: JobRow[], reason: 
     }
   }
   return outcome;
+}
+
+/** PostgreSQL's answer when two removals in one flow (a sweep and its children) lock each other. */
+const TRANSIENT_PG_CODES = new Set(['40P01', '40001']);
+const REMOVE_ATTEMPTS = 3;
+
+/**
+ * Removes a job (with its flow children) from its queue: `removed`, `locked` (a worker holds it:
+ * it started running just now) or `gone` (removed meanwhile, e.g. with its flow parent). Removing
+ * a sweep and its children at the same moment can deadlock on PostgreSQL (each removal locks the
+ * dependency link and the parent, in opposite orders); the server aborts one, which is tried again.
+ */
+export async function removeFromQueue(queue: Queue, id: string): Promise<'removed' | 'locked' | 'gone'> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      // Redis answers 1; PostgreSQL the number of jobs removed (the job and its flow children).
+      if ((await queue.remove(id)) > 0) return 'removed';
+      return (await queue.getJob(id)) ? 'locked' : 'gone';
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (typeof code !== 'string' || !TRANSIENT_PG_CODES.has(code) || attempt >= REMOVE_ATTEMPTS) throw error;
+      await new Promise((r) => setTimeout(r, 10 * attempt + Math.random() * 20));
+    }
+  }
+}
+
+function goneMeanwhile(id: string): EngineError {
+  return new EngineError('conflict', `job '${id}' changed meanwhile (it is no longer in its queue): reload and try again`);
 }
 
 function startedMeanwhile(id: string): EngineError {
@@ -182,14 +211,14 @@ async function remove(ctx: EngineContext, row: JobRow, options: ActionOptions): 
     });
     return null;
   }
-  const job = await ctx.queue(row.type).getJob(row.id);
+  const queue = ctx.queue(row.type);
+  const job = await queue.getJob(row.id);
   if (job) {
     // BullMQ removes a flow parent's children with it; announce them too (PostgreSQL does not).
     const deps = await job.getDependencies().catch(() => ({ processed: {}, unprocessed: [] as string[] }));
     const childKeys = [...Object.keys(deps.processed ?? {}), ...(deps.unprocessed ?? [])];
-    try {
-      await job.remove();
-    } catch {
+    // `gone`: removed meanwhile (with its sweep, by another delete): announced all the same.
+    if ((await removeFromQueue(queue, row.id)) === 'locked') {
       throw new EngineError('conflict', `job '${row.id}' started running meanwhile: stop it before deleting`);
     }
     await ctx.publish(row.type, { event: CUSTOM_EVENTS.jobRemoved, jobId: row.id });
