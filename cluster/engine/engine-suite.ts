@@ -9,9 +9,11 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ListJobsQuery, SubmitJobRequest } from '../../contract/api.ts';
 import { JOB_TYPES, type JobType, PRIORITIES, type Priority, priorityRank } from '../../contract/domain.ts';
 import { ClusterEvent, HistoryPage } from '../../contract/events.ts';
+import type { SweepConfig } from '../../contract/job-configs.ts';
 import { Job, JobDetail } from '../../contract/jobs.ts';
 import { Summary } from '../../contract/metrics.ts';
 import type { Datastore } from '../datastore/open-datastore.ts';
+import { expandSweepGrid } from '../jobs/sweep/sweep-grid.ts';
 import { type BullJobEngine, createEngine } from './create-engine.ts';
 import { ADMIN, eventually, testDatastore, type TestDatastore, type TestKind } from './engine-test-support.ts';
 import { EngineError } from './job-engine.ts';
@@ -131,10 +133,15 @@ export function engineSuite(kind: TestKind): void {
     await eventually(async () => (await list(a, { user: ['defaults'] })).items.length === 0, 60_000, 'all deleted');
   });
 
+  /** How many child backtests a sweep has (its grid; the index may not show them all yet). */
+  async function childCount(sweep: Job): Promise<number> {
+    return expandSweepGrid((await a.getJob(sweep.id)).config as SweepConfig).children.length;
+  }
+
   test('a bulk delete of sweeps together with their child backtests deletes every job, none skipped', async () => {
     const sweeps: Job[] = [];
     for (let i = 0; i < 3; i++) sweeps.push(await submit(a, { type: 'sweep', user: 'sweeper' }));
-    const children = (await a.getJob(sweeps[0]!.id)).children.length;
+    const children = await childCount(sweeps[0]!);
     expect(children).toBeGreaterThan(1);
     // Children indexed too, so the filter selects each sweep and its children in one chunk, at once.
     const total = sweeps.length * (1 + children);
@@ -147,6 +154,26 @@ export function engineSuite(kind: TestKind): void {
     expect(result.ok).toBe(total);
     await eventually(async () => (await listAll(a, { user: ['sweeper'] })).length === 0, 30_000, 'sweeps and children deleted');
     for (const sweep of sweeps) expect((await engineError(a.getJob(sweep.id))).code).toBe('not_found');
+  });
+
+  test('cancel of a pending sweep cancels its children with it, alone or together with them in a bulk cancel', async () => {
+    const one = await submit(a, { type: 'sweep', user: 'canceller' });
+    await submit(a, { type: 'sweep', user: 'canceller' });
+    const children = await childCount(one);
+    const total = 2 * (1 + children);
+    await eventually(async () => (await listAll(a, { user: ['canceller'] })).length === total, 30_000, 'sweeps and children indexed');
+    await a.jobAction(one.id, 'cancel', {}, ADMIN);
+    const states = async () => new Map((await listAll(a, { user: ['canceller'] })).map((j) => [j.id, j.state]));
+    // The first sweep and its children are kept as cancelled records; the second is untouched.
+    await eventually(async () => [...(await states())].filter(([, s]) => s === 'cancelled').length === 1 + children, 30_000, 'first sweep cancelled with its children');
+    expect([...(await states())].filter(([, s]) => s === 'pending')).toHaveLength(1 + children);
+    expect((await a.getJob(one.id)).cancelReason).toBe('by alice');
+    const bulk = await a.bulkAction({ action: 'cancel', filter: { user: ['canceller'], state: ['pending'] }, dryRun: false }, ADMIN);
+    expect(bulk.matched).toBe(1 + children);
+    expect(bulk.results.filter((r) => r.outcome !== 'ok')).toEqual([]);
+    await eventually(async () => [...(await states()).values()].every((s) => s === 'cancelled'), 30_000, 'all cancelled');
+    expect(await states()).toHaveProperty('size', total);
+    await a.bulkAction({ action: 'delete', filter: { user: ['canceller'] }, dryRun: false }, ADMIN);
   });
 
   test('state mapping: running, paused, stuck, completed, failed, cancelled (by a worker), with detail', async () => {

@@ -14,7 +14,7 @@ import { ACTIONS_BY_STATE, BULLMQ_PRIORITY, isActionAllowed, JOB_ACTION_LABELS, 
 import type { ActionResult, JobActionBody } from '../../contract/api.ts';
 import { type JobRow, rowsByType } from '../datastore/shared-store.ts';
 import { fetchBullJobs } from './bull-job-fetch.ts';
-import type { EngineContext } from './engine-context.ts';
+import { type EngineContext, typeFromId } from './engine-context.ts';
 import { CUSTOM_EVENTS } from './event-recorder.ts';
 import { type Actor, EngineError, type JobData } from './job-engine.ts';
 import { baseStateOf } from './job-record.ts';
@@ -101,11 +101,17 @@ const REMOVALS_IN_FLIGHT = 8;
  * refused ones are cleared in one call, and one `sigmatiq.job-removed` event per queue announces
  * the removals (BullMQ's PostgreSQL backend does not). The recorder then turns each removal into
  * the job's `cancelled` record. Returns, per id, null when cancelled or the reason it was not.
+ *
+ * A sweep is removed without its children, which are then cancelled like any pending job (so they
+ * are kept as cancelled, retryable records); children that run or finished are left alone. Sweeps
+ * go first, so a child asked for in the same call is already cancelled with its sweep by its turn.
  */
 export async function cancelPending(ctx: EngineContext, rows: JobRow[], reason: string): Promise<Map<string, EngineError | null>> {
   const outcome = new Map<string, EngineError | null>();
-  const byType = rowsByType(rows);
-  for (const [type, list] of byType) {
+  const byType = [...rowsByType(rows)].sort(([x], [y]) => Number(y === 'sweep') - Number(x === 'sweep'));
+  for (const [type, all] of byType) {
+    const list = all.filter((r) => !outcome.has(r.id));
+    if (list.length === 0) continue;
     const jobs = await fetchBullJobs(ctx.datastore, ctx.queue(type), list.map((r) => r.id));
     const candidates: string[] = [];
     for (const row of list) {
@@ -117,6 +123,7 @@ export async function cancelPending(ctx: EngineContext, rows: JobRow[], reason: 
       else candidates.push(row.id);
     }
     if (candidates.length === 0) continue;
+    const childrenOf = type === 'sweep' ? await pendingChildren(ctx, candidates) : new Map<string, string[]>();
     await ctx.store.setCancelIntents(candidates, { reason, at: new Date().toISOString() });
     const removed: string[] = [];
     const refused: string[] = [];
@@ -125,7 +132,7 @@ export async function cancelPending(ctx: EngineContext, rows: JobRow[], reason: 
       await Promise.all(
         candidates.slice(i, i + REMOVALS_IN_FLIGHT).map(async (id) => {
           try {
-            const result = await removeFromQueue(queue, id);
+            const result = await removeFromQueue(queue, id, { removeChildren: type !== 'sweep' });
             if (result === 'removed') {
               removed.push(id);
               outcome.set(id, null);
@@ -143,8 +150,31 @@ export async function cancelPending(ctx: EngineContext, rows: JobRow[], reason: 
     for (let i = 0; i < removed.length; i += REMOVED_PER_EVENT) {
       await ctx.publish(type, { event: CUSTOM_EVENTS.jobRemoved, jobIds: removed.slice(i, i + REMOVED_PER_EVENT).join(',') });
     }
+    const children = removed.flatMap((id) => childrenOf.get(id) ?? []);
+    if (children.length > 0) for (const [id, error] of await cancelChildren(ctx, children, reason)) outcome.set(id, error);
   }
   return outcome;
+}
+
+/** The ids of each sweep's children that have not run yet (read before the sweep is removed). */
+async function pendingChildren(ctx: EngineContext, sweepIds: string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  for (const id of sweepIds) {
+    const sweep = await ctx.queue('sweep').getJob(id);
+    const deps = sweep ? await sweep.getDependencies() : null;
+    out.set(id, (deps?.unprocessed ?? []).map((key) => key.split(':').at(-1)!));
+  }
+  return out;
+}
+
+/** Children of cancelled sweeps, cancelled; a child not indexed yet is only removed. */
+async function cancelChildren(ctx: EngineContext, childIds: string[], reason: string): Promise<Map<string, EngineError | null>> {
+  const rows = await ctx.store.getRows(childIds);
+  for (const id of childIds.filter((c) => !rows.has(c))) {
+    const type = typeFromId(id);
+    if (type) await removeFromQueue(ctx.queue(type), id).catch(() => undefined);
+  }
+  return cancelPending(ctx, [...rows.values()], reason);
 }
 
 /** PostgreSQL's answer when two removals in one flow (a sweep and its children) lock each other. */
@@ -152,16 +182,16 @@ const TRANSIENT_PG_CODES = new Set(['40P01', '40001']);
 const REMOVE_ATTEMPTS = 3;
 
 /**
- * Removes a job (with its flow children) from its queue: `removed`, `locked` (a worker holds it:
+ * Removes a job (with its flow children, unless told not to) from its queue: `removed`, `locked` (a worker holds it:
  * it started running just now) or `gone` (removed meanwhile, e.g. with its flow parent). Removing
  * a sweep and its children at the same moment can deadlock on PostgreSQL (each removal locks the
  * dependency link and the parent, in opposite orders); the server aborts one, which is tried again.
  */
-export async function removeFromQueue(queue: Queue, id: string): Promise<'removed' | 'locked' | 'gone'> {
+export async function removeFromQueue(queue: Queue, id: string, options: { removeChildren?: boolean } = {}): Promise<'removed' | 'locked' | 'gone'> {
   for (let attempt = 1; ; attempt++) {
     try {
       // Redis answers 1; PostgreSQL the number of jobs removed (the job and its flow children).
-      if ((await queue.remove(id)) > 0) return 'removed';
+      if ((await queue.remove(id, { removeChildren: options.removeChildren ?? true })) > 0) return 'removed';
       return (await queue.getJob(id)) ? 'locked' : 'gone';
     } catch (error) {
       const code = (error as { code?: unknown }).code;
