@@ -439,6 +439,8 @@ class PgStore implements PgSharedStore {
     return {
       rows: page.filter((r) => !r.removed).map(toRow),
       removed: page.filter((r) => r.removed).map((r) => ({ id: r.id, type: r.type as JobType, changeSeq: Number(r.change_seq) })),
+      // One statement, one snapshot: its last row is where the page reached.
+      reached: page.length > 0 ? Number(page.at(-1)!.change_seq) : afterSeq,
       hasMore: rows.length > limit,
     };
   }

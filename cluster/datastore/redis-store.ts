@@ -466,10 +466,14 @@ class RedisStore implements SharedStore {
   }
 
   async history(afterSeq: number, limit: number): Promise<HistoryRead> {
-    const ids = await this.redis.zrangebyscore(this.k('z:change'), `(${afterSeq}`, '+inf', 'LIMIT', 0, limit + 1);
+    const scored = await this.redis.zrangebyscore(this.k('z:change'), `(${afterSeq}`, '+inf', 'WITHSCORES', 'LIMIT', 0, limit + 1);
+    const ids = scored.filter((_, i) => i % 2 === 0);
     const page = ids.slice(0, limit);
+    // Rows are read in a second call: one may have changed since (a newer changeSeq), so the page
+    // reaches the position it had in the change order when the page was taken, not the row's.
+    const reached = page.length > 0 ? Number(scored[2 * page.length - 1]) : afterSeq;
     const rows = await this.loadRows(page);
-    const out: HistoryRead = { rows: [], removed: [], hasMore: ids.length > limit };
+    const out: HistoryRead = { rows: [], removed: [], reached, hasMore: ids.length > limit };
     for (const id of page) {
       const row = rows.get(id);
       if (!row) continue;

@@ -155,6 +155,12 @@ export interface HistoryRead {
   rows: JobRow[];
   /** Removed jobs (tombstones) in the same change order. */
   removed: { id: string; type: JobType; changeSeq: number }[];
+  /**
+   * The change position this page is complete up to: the next page starts after it. Not the
+   * newest changeSeq among the rows: a row changed while the page was read carries a newer one,
+   * and rows changed between its old and new position were not read yet.
+   */
+  reached: number;
   hasMore: boolean;
 }
 

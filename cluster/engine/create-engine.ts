@@ -351,11 +351,10 @@ class Engine implements BullJobEngine {
     // Read the event id first: replaying events after it covers anything that changes meanwhile.
     const eventId = await this.ctx.store.lastEventId();
     const page = await this.ctx.store.history(from, Math.max(1, Math.min(limit, 2000)));
-    const last = Math.max(from, ...page.rows.map((r) => r.changeSeq), ...page.removed.map((r) => r.changeSeq));
     return {
       items: page.rows.map((r) => this.ctx.present(r)),
       removed: page.removed.map(({ id, type }) => ({ id, type })),
-      cursor: String(last),
+      cursor: String(Math.max(from, page.reached)),
       eventId,
       hasMore: page.hasMore,
     };
