@@ -159,6 +159,13 @@ class PgStore implements PgSharedStore {
   private listenerStarting: Promise<void> | null = null;
   private readonly listeners = new Set<() => void>();
   private readonly t: (table: string) => string;
+  /**
+   * The last append of this process. Appends take one advisory lock on the server, so they run one
+   * at a time anyway; queueing them here keeps the waiting in this process instead of in pool
+   * connections parked on the lock (six queue recorders at once otherwise hold six connections and
+   * each call's server time grows by the others' work).
+   */
+  private appendTail: Promise<unknown> = Promise.resolve();
   private closed = false;
 
   constructor(
@@ -191,10 +198,14 @@ class PgStore implements PgSharedStore {
       }
     });
     if (payload.length === 0 && !options.cursor) return results;
-    const { rows } = await this.pool.query<{ idx: string; event_id: string; row_json: Record<string, unknown> | null }>(
-      `SELECT idx, event_id, row_json FROM ${this.t('sq_record_batch')}($1, $2, $3, $4, $5)`,
-      [JSON.stringify(payload), options.cursor?.queue ?? null, options.cursor?.position ?? null, options.returnRows ?? false, this.channel()],
-    );
+    const append = () =>
+      this.pool.query<{ idx: string; event_id: string; row_json: Record<string, unknown> | null }>(
+        `SELECT idx, event_id, row_json FROM ${this.t('sq_record_batch')}($1, $2, $3, $4, $5)`,
+        [JSON.stringify(payload), options.cursor?.queue ?? null, options.cursor?.position ?? null, options.returnRows ?? false, this.channel()],
+      );
+    const call = this.appendTail.then(append, append);
+    this.appendTail = call.catch(() => undefined);
+    const { rows } = await call;
     for (const r of rows) {
       const i = slots[Number(r.idx) - 1]!;
       results[i] = { eventId: String(r.event_id), row: r.row_json ? toRow(jsonRecord(r.row_json)) : null };

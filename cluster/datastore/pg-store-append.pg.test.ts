@@ -1,0 +1,65 @@
+// Appends of one process reach PostgreSQL one at a time: the server serialises them on an advisory
+// lock anyway, and parking concurrent ones on it would hold a pool connection each.
+import type pg from 'pg';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { testDatastore, type TestDatastore } from '../engine/engine-test-support.ts';
+import type { Datastore } from './open-datastore.ts';
+import type { RecordChange } from './shared-store.ts';
+
+let t: TestDatastore;
+let ds: Datastore;
+
+beforeAll(async () => {
+  t = await testDatastore('postgres');
+  ds = await t.open();
+});
+
+afterAll(async () => {
+  await ds?.close();
+  await t?.cleanup();
+});
+
+const queueChange = (key: string): RecordChange => {
+  const at = new Date().toISOString();
+  return { dedupKey: key, src: '', at, other: { kind: 'queue', at, type: 'report', paused: false, concurrency: 2 } };
+};
+
+test('concurrent recordChanges calls run one at a time, in call order, and a failed one does not block the next', async () => {
+  // The store's pool is private; watch its queries from outside to count appends in flight.
+  const pool = (ds.store as unknown as { pool: pg.Pool }).pool;
+  const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;
+  let inFlight = 0;
+  let maxInFlight = 0;
+  let failNext = false;
+  (pool as unknown as { query: unknown }).query = async (...args: unknown[]) => {
+    const appending = String(args[0]).includes('sq_record_batch');
+    if (!appending) return query(...args);
+    inFlight += 1;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    try {
+      if (failNext) {
+        failNext = false;
+        throw new Error('connection lost (test)');
+      }
+      return await query(...args);
+    } finally {
+      inFlight -= 1;
+    }
+  };
+  try {
+    const calls = Array.from({ length: 6 }, (_, i) => ds.store.recordChanges(Array.from({ length: 20 }, (_, k) => queueChange(`append-test:${i}:${k}`))));
+    const results = await Promise.all(calls);
+    expect(maxInFlight).toBe(1);
+    const ids = results.flat().map((r) => Number(r.eventId));
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    expect(new Set(ids).size).toBe(120);
+
+    failNext = true;
+    const failed = ds.store.recordChanges([queueChange('append-test:fails')]);
+    const after = ds.store.recordChanges([queueChange('append-test:after')]);
+    await expect(failed).rejects.toThrow(/connection lost/);
+    expect((await after)[0]!.eventId).not.toBeNull();
+  } finally {
+    (pool as unknown as { query: unknown }).query = query;
+  }
+});
