@@ -24,6 +24,11 @@ export const QueueMetrics = z.object({
   counts: StateCounts,
   /** Pending jobs. */
   queueLength: Reading,
+  /**
+   * Pending jobs that can start now: not scheduled for later (runAt), not waiting for jobs they
+   * depend on or for a sweep's children. The processing rate is rated against these only.
+   */
+  readyCount: z.int().min(0),
   /** Time pending jobs waited before starting, over the metrics window. */
   waitTimeP50Ms: Reading,
   waitTimeP95Ms: Reading,

@@ -301,6 +301,7 @@ describe('metrics', () => {
     expect(res.body).toContain('# TYPE sigmatiq_jobs gauge');
     expect(res.body).toContain('sigmatiq_jobs{type="training",state="pending"} 1');
     expect(res.body).toContain('sigmatiq_queue_length{type="training"} 1');
+    expect(res.body).toContain('sigmatiq_queue_ready_jobs{type="training"} 1');
     expect(res.body).toContain('sigmatiq_datastore_up 1');
     expect(res.body).toContain('sigmatiq_api_requests_total{method="POST",route="/api/v1/jobs",status="201"} 1');
     for (const line of res.body.trim().split('\n')) {

@@ -63,6 +63,7 @@ export function renderMetrics(input: MetricsInput): string {
   text.family('sigmatiq_jobs_total', 'gauge', 'Jobs in all queues.', [[{}, summary.total]]);
   text.family('sigmatiq_success_rate', 'gauge', 'Completed / (completed + failed), 0..1.', [[{}, summary.successRate]]);
   text.family('sigmatiq_queue_length', 'gauge', 'Pending jobs per queue.', perQueue(summary.queues, (q) => q.queueLength.value));
+  text.family('sigmatiq_queue_ready_jobs', 'gauge', 'Pending jobs that can start now (not scheduled for later, not waiting for others).', perQueue(summary.queues, (q) => q.readyCount));
   text.family('sigmatiq_queue_paused', 'gauge', '1 when the queue is paused.', perQueue(summary.queues, (q) => (q.paused ? 1 : 0)));
   text.family('sigmatiq_queue_concurrency', 'gauge', 'Configured concurrency per queue.', perQueue(summary.queues, (q) => q.concurrency));
   text.family('sigmatiq_queue_wait_time_p50_ms', 'gauge', 'Median wait before start over the metrics window.', perQueue(summary.queues, (q) => q.waitTimeP50Ms.value));

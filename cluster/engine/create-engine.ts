@@ -252,6 +252,7 @@ class Engine implements BullJobEngine {
           paused: await this.ctx.queue(type).isPaused(),
           concurrency: await this.ctx.concurrency(type),
           counts: countsOf(counts.find((c) => c.type === type)),
+          ready: await readyCount(this.ctx.queue(type)),
           finished,
           windowMs: settings.metricsWindowMs,
           thresholds: settings.thresholds,
@@ -424,4 +425,10 @@ class Engine implements BullJobEngine {
 /** A fresh id for things that need one (audit targets, tests). */
 export function newId(): string {
   return randomUUID();
+}
+
+/** Jobs BullMQ can hand to a worker now: waiting or prioritized (not delayed, not waiting for children). */
+async function readyCount(queue: Queue): Promise<number> {
+  const counts = await queue.getJobCounts('wait', 'prioritized');
+  return (counts.wait ?? 0) + (counts.prioritized ?? 0);
 }

@@ -92,19 +92,19 @@ describe('metrics math', () => {
       { type: 'signal' as const, base: 'cancelled' as const, createdAt: 0, startedAt: null, finishedAt: 1, runAt: null },
       { type: 'report' as const, base: 'failed' as const, createdAt: 0, startedAt: 0, finishedAt: 1, runAt: null },
     ];
-    const m = queueMetrics({ type: 'signal', paused: false, concurrency: 2, counts: { ...emptyCounts(), pending: 12 }, finished, windowMs: 60_000, thresholds: DEFAULT_THRESHOLDS });
+    const m = queueMetrics({ type: 'signal', paused: false, concurrency: 2, counts: { ...emptyCounts(), pending: 12 }, ready: 12, finished, windowMs: 60_000, thresholds: DEFAULT_THRESHOLDS });
     expect(m.processingRatePerMin).toEqual({ value: 19, level: 'good' });
     expect(m.failureRate.value).toBeCloseTo(1 / 19);
     expect(m.failureRate.level).toBe('critical');
     expect(m.queueLength).toEqual({ value: 12, level: 'warning' });
     expect(m.waitTimeP95Ms.value).toBe(17_000);
-    const idle = queueMetrics({ type: 'training', paused: false, concurrency: 1, counts: emptyCounts(), finished, windowMs: 60_000, thresholds: DEFAULT_THRESHOLDS });
+    const idle = queueMetrics({ type: 'training', paused: false, concurrency: 1, counts: emptyCounts(), ready: 0, finished, windowMs: 60_000, thresholds: DEFAULT_THRESHOLDS });
     expect(idle.processingRatePerMin.level).toBe('good');
     expect(idle.failureRate).toEqual({ value: null, level: 'good' });
   });
 
   test('a slow rate is critical with a backlog, but not on a queue an admin paused', () => {
-    const input = { type: 'backtest' as const, concurrency: 2, counts: { ...emptyCounts(), pending: 40 }, finished: [], windowMs: 60_000, thresholds: DEFAULT_THRESHOLDS };
+    const input = { type: 'backtest' as const, concurrency: 2, counts: { ...emptyCounts(), pending: 40 }, ready: 40, finished: [], windowMs: 60_000, thresholds: DEFAULT_THRESHOLDS };
     const running = queueMetrics({ ...input, paused: false });
     const paused = queueMetrics({ ...input, paused: true });
     expect(running.processingRatePerMin).toEqual({ value: 0, level: 'critical' });
@@ -112,6 +112,18 @@ describe('metrics math', () => {
     expect(paused.queueLength.value).toBe(40);
     expect(clusterReadings([paused], [], DEFAULT_THRESHOLDS, 60_000).processingRatePerMin.level).toBe('good');
     expect(clusterReadings([paused, running], [], DEFAULT_THRESHOLDS, 60_000).processingRatePerMin.level).toBe('critical');
+  });
+
+  test('jobs scheduled for later or waiting for others are queued, but no backlog for the rate', () => {
+    const input = { type: 'report' as const, paused: false, concurrency: 2, counts: { ...emptyCounts(), pending: 30 }, finished: [], windowMs: 60_000, thresholds: DEFAULT_THRESHOLDS };
+    const later = queueMetrics({ ...input, ready: 0 });
+    expect(later.queueLength.value).toBe(30);
+    expect(later.readyCount).toBe(0);
+    expect(later.processingRatePerMin).toEqual({ value: 0, level: 'good' });
+    expect(clusterReadings([later], [], DEFAULT_THRESHOLDS, 60_000).processingRatePerMin.level).toBe('good');
+    const due = queueMetrics({ ...input, ready: 1 });
+    expect(due.processingRatePerMin.level).toBe('critical');
+    expect(clusterReadings([later, due], [], DEFAULT_THRESHOLDS, 60_000).processingRatePerMin.level).toBe('critical');
   });
 });
 

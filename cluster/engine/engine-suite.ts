@@ -176,6 +176,21 @@ export function engineSuite(kind: TestKind): void {
     await a.bulkAction({ action: 'delete', filter: { user: ['canceller'] }, dryRun: false }, ADMIN);
   });
 
+  test('jobs scheduled for later or waiting for another job are queued but not ready to run', async () => {
+    const training = async () => (await a.summary()).queues.find((q) => q.type === 'training')!;
+    const before = await training();
+    const later = await submit(a, { type: 'training', user: 'quinn', runAt: new Date(Date.now() + 3_600_000).toISOString() });
+    await submit(a, { type: 'training', user: 'quinn', dependsOn: [later.id] });
+    const after = await training();
+    expect(after.queueLength.value).toBe(before.queueLength.value! + 2);
+    expect(after.readyCount).toBe(before.readyCount);
+    if (after.readyCount === 0) expect(after.processingRatePerMin.level).toBe('good');
+    const ready = await submit(a, { type: 'training', user: 'quinn' });
+    expect((await training()).readyCount).toBe(before.readyCount + 1);
+    await a.jobAction(ready.id, 'delete', {}, ADMIN);
+    await a.bulkAction({ action: 'delete', filter: { user: ['quinn'] }, dryRun: false }, ADMIN);
+  });
+
   test('state mapping: running, paused, stuck, completed, failed, cancelled (by a worker), with detail', async () => {
     const type: JobType = 'report';
     let release!: () => void;

@@ -34,6 +34,8 @@ export interface QueueMetricsInput {
   paused: boolean;
   concurrency: number;
   counts: StateCounts;
+  /** Pending jobs that can start now (see QueueMetrics.readyCount). */
+  ready: number;
   /** Jobs finished in the window (any type; filtered here). */
   finished: FinishedSample[];
   windowMs: number;
@@ -58,15 +60,17 @@ export function queueMetrics(input: QueueMetricsInput): QueueMetrics {
   const rate = (done.length * 60_000) / input.windowMs;
   const failureRate = done.length === 0 ? null : failed / done.length;
   const queueLength = input.counts.pending;
-  // A low processing rate only matters when work is waiting (the brief's "only meaningful with a
-  // backlog"), and not when an admin paused the queue: then a rate of zero is what they asked for.
-  const rateLevel: Level = queueLength > 0 && !input.paused ? levelOf(rate, t.processingRatePerMin) : 'good';
+  // A low processing rate only matters when work is waiting to run (the brief's "only meaningful
+  // with a backlog"): not for jobs scheduled for later or waiting for others, and not when an admin
+  // paused the queue: then a rate of zero is what they asked for.
+  const rateLevel: Level = input.ready > 0 && !input.paused ? levelOf(rate, t.processingRatePerMin) : 'good';
   return {
     type: input.type,
     paused: input.paused,
     concurrency: input.concurrency,
     counts: input.counts,
     queueLength: reading(queueLength, levelOf(queueLength, t.queueLength)),
+    readyCount: input.ready,
     waitTimeP50Ms: reading(p50, p50 === null ? 'good' : levelOf(p50, t.waitTimeMs)),
     waitTimeP95Ms: reading(p95, p95 === null ? 'good' : levelOf(p95, t.waitTimeMs)),
     processingRatePerMin: reading(rate, rateLevel),
@@ -77,11 +81,11 @@ export function queueMetrics(input: QueueMetricsInput): QueueMetrics {
 
 /**
  * Cluster-wide readings: summed lengths and rates, pooled failure rate, worst p95. The rate is
- * rated only against the backlog of queues that are not paused (see queueMetrics).
+ * rated only against the jobs ready to run in queues that are not paused (see queueMetrics).
  */
 export function clusterReadings(queues: QueueMetrics[], finished: FinishedSample[], thresholds: Thresholds, windowMs: number) {
   const queueLength = queues.reduce((n, q) => n + q.queueLength.value!, 0);
-  const backlog = queues.reduce((n, q) => n + (q.paused ? 0 : q.queueLength.value!), 0);
+  const backlog = queues.reduce((n, q) => n + (q.paused ? 0 : q.readyCount), 0);
   const done = finished.filter((s) => s.base !== 'cancelled');
   const failed = done.filter((s) => s.base === 'failed').length;
   const rate = (done.length * 60_000) / windowMs;

@@ -45,6 +45,7 @@ export function queueMetrics(jobs: readonly CachedJob[], now: number, paused: Re
       concurrency: concurrency.get(type) ?? 2,
       counts,
       queueLength: reading('queueLength', counts.pending),
+      readyCount: mine.filter((j) => j.state === 'pending' && (!j.runAt || Date.parse(j.runAt) <= now)).length,
       waitTimeP50Ms: reading('waitTimeMs', p(0.5)),
       waitTimeP95Ms: reading('waitTimeMs', p(0.95)),
       processingRatePerMin: counts.pending > 0 ? reading('processingRatePerMin', finished / 40 / 15) : { value: finished / 600, level: 'good' },

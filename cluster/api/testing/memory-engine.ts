@@ -129,6 +129,7 @@ export class MemoryEngine implements JobEngine {
       concurrency: 1,
       counts,
       queueLength: good(counts.pending),
+      readyCount: counts.pending,
       waitTimeP50Ms: good(null),
       waitTimeP95Ms: good(null),
       processingRatePerMin: good(null),

@@ -266,6 +266,7 @@ describe('activity and samples', () => {
       concurrency: 2,
       counts: { pending, running: 1, paused: 0, stuck: 0, completed: 0, failed: 0, cancelled: 0 },
       queueLength: { value: pending, level: 'good' as const },
+      readyCount: pending,
       waitTimeP50Ms: { value: null, level: 'good' as const },
       waitTimeP95Ms: { value: null, level: 'good' as const },
       processingRatePerMin: { value: 3, level: 'critical' as const },
