@@ -8,10 +8,34 @@ import { useAdminApi } from '../api/api-context.tsx';
 import { actionDisabledReason, runJobAction } from '../api/job-commands.ts';
 import { jobHref } from '../app/router.ts';
 import { runWithFeedback } from '../store/toast-store.ts';
-import { ActionButton } from './action-button.tsx';
+import { ActionButton, type ConfirmSpec } from './action-button.tsx';
 import { useClusterUnavailable } from './use-clusters.ts';
 
-type JobRef = Pick<CachedJob, 'id' | 'clusterId' | 'state' | 'priority'>;
+type JobRef = Pick<CachedJob, 'id' | 'clusterId' | 'state' | 'priority' | 'type'>;
+
+/** What a cancel does, said before it is done (a sweep takes its child backtests along). */
+export function cancelConfirm(job: Pick<CachedJob, 'id' | 'type'>): ConfirmSpec {
+  return {
+    title: `Cancel job ${job.id}?`,
+    body:
+      job.type === 'sweep'
+        ? 'The sweep leaves the queue and will not run. Its child backtests that have not started are cancelled with it; running ones finish and finished ones are kept. You can retry it later.'
+        : 'The job leaves the queue and will not run. You can retry it later.',
+    confirmLabel: 'Cancel job',
+  };
+}
+
+/** What a delete does, said before it is done. */
+export function deleteConfirm(job: Pick<CachedJob, 'id' | 'type'>): ConfirmSpec {
+  return {
+    title: `Delete job ${job.id}?`,
+    body:
+      job.type === 'sweep'
+        ? 'The sweep, all its child backtests and their logs are removed from the cluster. This cannot be undone.'
+        : 'The job and its logs are removed from the cluster. This cannot be undone.',
+    confirmLabel: 'Delete job',
+  };
+}
 
 /** Link to a job's detail view. */
 export function ViewLink({ job, label = 'View', tab }: { job: JobRef; label?: string; tab?: 'results' }) {
@@ -54,11 +78,7 @@ export function CancelButton({ job }: { job: JobRef }) {
       ariaLabel={`Cancel job ${job.id}`}
       feedbackTitle={`Cancelling job ${job.id}`}
       disabledReason={offline ?? actionDisabledReason('cancel', job.state)}
-      confirm={{
-        title: `Cancel job ${job.id}?`,
-        body: 'The job leaves the queue and will not run. You can retry it later.',
-        confirmLabel: 'Cancel job',
-      }}
+      confirm={cancelConfirm(job)}
       run={() => runJobAction(api, job.clusterId, job.id, 'cancel')}
     />
   );

@@ -10,6 +10,7 @@ import { useAdminApi } from '../../api/api-context.tsx';
 import { actionDisabledReason, runJobAction } from '../../api/job-commands.ts';
 import { ActionButton, type ConfirmSpec } from '../../components/action-button.tsx';
 import { useClusterUnavailable } from '../../components/use-clusters.ts';
+import { cancelConfirm, deleteConfirm } from '../../components/job-actions.tsx';
 import { runWithFeedback } from '../../store/toast-store.ts';
 import { navigate, sectionHref } from '../../app/router.ts';
 import { RetryEditDialog } from './retry-edit-dialog.tsx';
@@ -41,7 +42,7 @@ export function JobActionsBar({ job }: { job: CachedJobDetail }) {
         confirm: { title: `Force stop job ${job.id}?`, body: 'The job is terminated immediately; the step in progress is lost. Use this when the job is stuck and a graceful stop does not work.', confirmLabel: 'Force stop now' },
       })}
       {job.state === 'paused' ? button('resume', 'Resume') : button('pause', 'Pause')}
-      {button('cancel', 'Cancel', { confirm: { title: `Cancel job ${job.id}?`, body: 'The job leaves the queue and will not run.', confirmLabel: 'Cancel job' } })}
+      {button('cancel', 'Cancel', { confirm: cancelConfirm(job) })}
       {button('retry', 'Retry', { variant: 'primary' })}
       <button
         type="button"
@@ -73,7 +74,7 @@ export function JobActionsBar({ job }: { job: CachedJobDetail }) {
       </label>
       {button('delete', 'Delete', {
         variant: 'danger',
-        confirm: { title: `Delete job ${job.id}?`, body: 'The job and its logs are removed from the cluster. This cannot be undone.', confirmLabel: 'Delete job' },
+        confirm: deleteConfirm(job),
         after: () => navigate(sectionHref('jobs')),
       })}
       {editing ? <RetryEditDialog job={job} onClose={() => setEditing(false)} /> : null}
