@@ -182,10 +182,11 @@ const TRANSIENT_PG_CODES = new Set(['40P01', '40001']);
 const REMOVE_ATTEMPTS = 3;
 
 /**
- * Removes a job (with its flow children, unless told not to) from its queue: `removed`, `locked` (a worker holds it:
- * it started running just now) or `gone` (removed meanwhile, e.g. with its flow parent). Removing
- * a sweep and its children at the same moment can deadlock on PostgreSQL (each removal locks the
- * dependency link and the parent, in opposite orders); the server aborts one, which is tried again.
+ * Removes a job (with its flow children, unless told not to) from its queue: `removed`, `locked`
+ * (a worker holds it: it started running just now) or `gone` (removed meanwhile, e.g. with its
+ * flow parent). Removing a sweep and its children at the same moment can deadlock on PostgreSQL
+ * (each removal locks the dependency link and the parent, in opposite orders); the server aborts
+ * one, which is tried again.
  */
 export async function removeFromQueue(queue: Queue, id: string, options: { removeChildren?: boolean } = {}): Promise<'removed' | 'locked' | 'gone'> {
   for (let attempt = 1; ; attempt++) {
@@ -245,8 +246,9 @@ async function remove(ctx: EngineContext, row: JobRow, options: ActionOptions): 
   const job = await queue.getJob(row.id);
   if (job) {
     // BullMQ removes a flow parent's children with it; announce them too (PostgreSQL does not).
-    const deps = await job.getDependencies().catch(() => ({ processed: {}, unprocessed: [] as string[] }));
-    const childKeys = [...Object.keys(deps.processed ?? {}), ...(deps.unprocessed ?? [])];
+    const deps = await job.getDependencies().catch(() => ({ processed: {}, unprocessed: [] as string[], ignored: {}, failed: [] as string[] }));
+    // Every child: done, not yet run, and failed (ignored by the sweep, or failing it).
+    const childKeys = [...Object.keys(deps.processed ?? {}), ...(deps.unprocessed ?? []), ...Object.keys(deps.ignored ?? {}), ...(deps.failed ?? [])];
     // `gone`: removed meanwhile (with its sweep, by another delete): announced all the same.
     if ((await removeFromQueue(queue, row.id)) === 'locked') {
       throw new EngineError('conflict', `job '${row.id}' started running meanwhile: stop it before deleting`);
