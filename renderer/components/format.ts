@@ -76,7 +76,7 @@ export function formatMetric(metric: MetricName, value: number | null): string {
   if (value === null) return '—';
   switch (metric) {
     case 'queueLength':
-      return `${Math.round(value)} jobs`;
+      return formatCountOf(Math.round(value), 'job');
     case 'waitTimeMs':
       return formatDuration(value);
     case 'processingRatePerMin':

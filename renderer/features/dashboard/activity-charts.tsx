@@ -7,6 +7,7 @@ import type { ActivityPoint, TimeRange } from '../../../contract/admin-api.ts';
 import type { ResourceSample } from '../../../contract/metrics.ts';
 import { AXIS_PROPS, ChartFrame, LegendItem, TOOLTIP_PROPS } from '../../components/chart-frame.tsx';
 import { spanOf, tickFormatter } from '../../components/time-ranges.ts';
+import { formatCountOf } from '../../components/format.ts';
 
 const C = {
   finished: 'var(--good)',
@@ -32,6 +33,11 @@ export function resourceSeries(samples: readonly ResourceSample[]) {
   return [...byTime.values()].sort((a, b) => a.at.localeCompare(b.at));
 }
 
+/** `finished` counts failed jobs too: the stacked bars show the rest under the failed, so a bar is all finished. */
+export function withoutFailed(p: ActivityPoint): ActivityPoint & { finishedOk: number } {
+  return { ...p, finishedOk: p.finished - p.failed };
+}
+
 /** The three dashboard charts. */
 export function ActivityCharts({ range, activity, resources }: { range: TimeRange; activity: ActivityPoint[] | undefined; resources: ResourceSample[] | undefined }) {
   const tick = tickFormatter(range);
@@ -44,7 +50,7 @@ export function ActivityCharts({ range, activity, resources }: { range: TimeRang
     <div className="charts">
       <ChartFrame
         title="Jobs finished and failed"
-        summary={`${finished} jobs finished and ${failed} failed in the last ${range}.`}
+        summary={`${formatCountOf(finished, 'job')} finished in the last ${range}, ${failed} of them failed.`}
         empty={!activity ? 'Loading…' : finished + failed === 0 ? `No jobs finished in the last ${range}.` : null}
         legend={
           <>
@@ -53,18 +59,18 @@ export function ActivityCharts({ range, activity, resources }: { range: TimeRang
           </>
         }
       >
-        <BarChart data={activity} margin={{ top: 6, right: 6, bottom: 0, left: -18 }}>
+        <BarChart data={activity?.map(withoutFailed)} margin={{ top: 6, right: 6, bottom: 0, left: -18 }}>
           <CartesianGrid vertical={false} stroke="var(--grid)" />
           <XAxis dataKey="at" tickFormatter={tick} {...AXIS_PROPS} minTickGap={28} />
           <YAxis allowDecimals={false} {...AXIS_PROPS} width={44} />
           <Tooltip {...TOOLTIP_PROPS} labelFormatter={(v) => tick(String(v))} />
-          <Bar dataKey="finished" name="Finished" stackId="a" fill={C.finished} isAnimationActive={false} />
+          <Bar dataKey="finishedOk" name="Finished, not failed" stackId="a" fill={C.finished} isAnimationActive={false} />
           <Bar dataKey="failed" name="Failed" stackId="a" fill={C.failed} isAnimationActive={false} radius={[2, 2, 0, 0]} />
         </BarChart>
       </ChartFrame>
       <ChartFrame
         title="Queue length"
-        summary={`Queue length peaked at ${maxQueue} jobs in the last ${range}.`}
+        summary={`Queue length peaked at ${formatCountOf(maxQueue, 'job')} in the last ${range}.`}
         empty={!activity ? 'Loading…' : activity.length === 0 ? 'No queue data yet.' : null}
         legend={<LegendItem colour={C.queue} label="Pending jobs" />}
       >
