@@ -191,9 +191,9 @@ function BulkResults({ results, errors, totals, several }: Extract<Phase, { step
         <div className="table-wrap bulk-results-table">
           <table className="grid" aria-label="Result per job">
             <colgroup>
-              <col style={{ width: '22%' }} />
-              {several ? <col style={{ width: '16%' }} /> : null}
-              <col style={{ width: '14%' }} />
+              <col style={{ width: several ? '34%' : '40%' }} />
+              {several ? <col style={{ width: '14%' }} /> : null}
+              <col style={{ width: '13%' }} />
               <col />
             </colgroup>
             <thead>
@@ -207,12 +207,14 @@ function BulkResults({ results, errors, totals, several }: Extract<Phase, { step
             <tbody>
               {results.slice(0, SHOWN_RESULTS).map((r) => (
                 <tr key={`${r.clusterId}/${r.id}`}>
-                  <td className="mono">{r.id}</td>
+                  <td className="mono" title={r.id}>
+                    {r.id}
+                  </td>
                   {several ? <td>{r.clusterId}</td> : null}
                   <td>
                     <span className={`badge outcome-${r.outcome}`}>{r.outcome === 'ok' ? 'Done' : r.outcome === 'skipped' ? 'Skipped' : 'Failed'}</span>
                   </td>
-                  <td title={r.message}>{r.message ?? ''}</td>
+                  <td className="bulk-result-message">{r.message ?? ''}</td>
                 </tr>
               ))}
             </tbody>
