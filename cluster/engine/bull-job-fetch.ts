@@ -1,7 +1,8 @@
 /**
  * Reads a page of BullMQ jobs of one queue with their states: one query on PostgreSQL (the
  * datastore's batch reader), concurrent `getJob`/`getState` calls on Redis (they share one
- * connection, so the page costs about two round trips). Used by the recorder and reconciliation.
+ * connection, so the page costs about two round trips; a job that finished between its two reads
+ * costs a third). Used by the recorder and reconciliation.
  */
 import type { Queue } from 'bullmq';
 import type { RawBullJob } from '../datastore/bull-jobs.ts';
@@ -14,10 +15,13 @@ export async function fetchBullJobs(datastore: Datastore, queue: Queue, ids: str
   const out = new Map<string, RawBullJob>();
   await Promise.all(
     unique.map(async (id) => {
-      const job = await queue.getJob(id);
+      let job = await queue.getJob(id);
       if (!job) return;
       const state = await job.getState();
       if (state === 'unknown') return;
+      // The job was read before its state: one that finished in between reads as finished without
+      // its outcome (attempts, finish time, result) — read it again.
+      if ((state === 'completed' || state === 'failed') && !job.finishedOn) job = (await queue.getJob(id)) ?? job;
       out.set(id, { state, job: job as unknown as RawBullJob['job'] });
     }),
   );
