@@ -449,7 +449,7 @@ class PgStore implements PgSharedStore {
     const page = rows.slice(0, limit);
     return {
       rows: page.filter((r) => !r.removed).map(toRow),
-      removed: page.filter((r) => r.removed).map((r) => ({ id: r.id, type: r.type as JobType, changeSeq: Number(r.change_seq) })),
+      removed: page.filter((r) => r.removed).map((r) => ({ id: r.id, type: r.type as JobType })),
       // One statement, one snapshot: its last row is where the page reached.
       reached: page.length > 0 ? Number(page.at(-1)!.change_seq) : afterSeq,
       hasMore: rows.length > limit,

@@ -477,7 +477,7 @@ class RedisStore implements SharedStore {
     for (const id of page) {
       const row = rows.get(id);
       if (!row) continue;
-      if (row.removed) out.removed.push({ id, type: row.type, changeSeq: row.changeSeq });
+      if (row.removed) out.removed.push({ id, type: row.type });
       else out.rows.push(strip(row));
     }
     return out;

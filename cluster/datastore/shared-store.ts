@@ -154,7 +154,7 @@ export interface RowPage {
 export interface HistoryRead {
   rows: JobRow[];
   /** Removed jobs (tombstones) in the same change order. */
-  removed: { id: string; type: JobType; changeSeq: number }[];
+  removed: { id: string; type: JobType }[];
   /**
    * The change position this page is complete up to: the next page starts after it. Not the
    * newest changeSeq among the rows: a row changed while the page was read carries a newer one,

@@ -354,7 +354,7 @@ class Engine implements BullJobEngine {
     const page = await this.ctx.store.history(from, Math.max(1, Math.min(limit, 2000)));
     return {
       items: page.rows.map((r) => this.ctx.present(r)),
-      removed: page.removed.map(({ id, type }) => ({ id, type })),
+      removed: page.removed,
       cursor: String(Math.max(from, page.reached)),
       eventId,
       hasMore: page.hasMore,

@@ -17,7 +17,7 @@ import { fetchBullJobs } from './bull-job-fetch.ts';
 import { type EngineContext, typeFromId } from './engine-context.ts';
 import { CUSTOM_EVENTS } from './event-recorder.ts';
 import { type Actor, EngineError, type JobData } from './job-engine.ts';
-import { baseStateOf } from './job-record.ts';
+import { baseStateOf, flowChildIds } from './job-record.ts';
 import { runningControlAvailable } from './running-control.ts';
 
 export interface ActionOptions {
@@ -162,7 +162,7 @@ async function pendingChildren(ctx: EngineContext, sweepIds: string[]): Promise<
   for (const id of sweepIds) {
     const sweep = await ctx.queue('sweep').getJob(id);
     const deps = sweep ? await sweep.getDependencies() : null;
-    out.set(id, (deps?.unprocessed ?? []).map((key) => key.split(':').at(-1)!));
+    out.set(id, deps ? flowChildIds(deps, 'unprocessed') : []);
   }
   return out;
 }
@@ -246,17 +246,13 @@ async function remove(ctx: EngineContext, row: JobRow, options: ActionOptions): 
   const job = await queue.getJob(row.id);
   if (job) {
     // BullMQ removes a flow parent's children with it; announce them too (PostgreSQL does not).
-    const deps = await job.getDependencies().catch(() => ({ processed: {}, unprocessed: [] as string[], ignored: {}, failed: [] as string[] }));
-    // Every child: done, not yet run, and failed (ignored by the sweep, or failing it).
-    const childKeys = [...Object.keys(deps.processed ?? {}), ...(deps.unprocessed ?? []), ...Object.keys(deps.ignored ?? {}), ...(deps.failed ?? [])];
+    const childIds = flowChildIds(await job.getDependencies().catch(() => ({})));
     // `gone`: removed meanwhile (with its sweep, by another delete): announced all the same.
     if ((await removeFromQueue(queue, row.id)) === 'locked') {
       throw new EngineError('conflict', `job '${row.id}' started running meanwhile: stop it before deleting`);
     }
     await ctx.publish(row.type, { event: CUSTOM_EVENTS.jobRemoved, jobId: row.id });
-    for (const key of childKeys) {
-      const parts = key.split(':');
-      const childId = parts.at(-1)!;
+    for (const childId of childIds) {
       const childType = await ctx.typeOf(childId);
       if (childType) await ctx.publish(childType, { event: CUSTOM_EVENTS.jobRemoved, jobId: childId });
     }

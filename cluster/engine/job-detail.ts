@@ -8,7 +8,7 @@
 import { JobResult, LogLevel, type JobDetail, type JobStep, type LogLine, type LogPage } from '../../contract/jobs.ts';
 import type { Job as BullJob } from 'bullmq';
 import type { EngineContext } from './engine-context.ts';
-import { cancelReasonOf, jobDataOf, parentIdOf, progressReportOf } from './job-record.ts';
+import { cancelReasonOf, flowChildIds, jobDataOf, parentIdOf, progressReportOf } from './job-record.ts';
 import { EngineError } from './job-engine.ts';
 
 const TAIL = 20;
@@ -96,9 +96,7 @@ export async function jobDetail(ctx: EngineContext, id: string): Promise<JobDeta
 async function childrenOf(ctx: EngineContext, bull: BullJob | undefined): Promise<JobDetail['children']> {
   if (!bull) return [];
   try {
-    const deps = await bull.getDependencies();
-    const keys = [...Object.keys(deps.processed ?? {}), ...(deps.unprocessed ?? []), ...(deps.failed ?? []), ...Object.keys(deps.ignored ?? {})];
-    const ids = [...new Set(keys.map((k) => parentIdOf(k)).filter((x): x is string => x !== null))];
+    const ids = flowChildIds(await bull.getDependencies());
     if (ids.length === 0) return [];
     const rows = await ctx.store.getRows(ids);
     return ctx.presentAll([...rows.values()]);

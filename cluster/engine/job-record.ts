@@ -91,6 +91,23 @@ export function parentIdOf(parentKey: string | null | undefined): string | null 
   return parts.at(-1) || null;
 }
 
+/** A flow job's dependencies as BullMQ lists them (keys per category). */
+export interface FlowDependencies {
+  processed?: Record<string, unknown>;
+  unprocessed?: string[];
+  ignored?: Record<string, unknown>;
+  failed?: string[];
+}
+
+/**
+ * The job ids of a flow job's children: every child (done, not yet run, failed or ignored), or
+ * only those not yet run.
+ */
+export function flowChildIds(deps: FlowDependencies, which: 'all' | 'unprocessed' = 'all'): string[] {
+  const keys = which === 'unprocessed' ? (deps.unprocessed ?? []) : [...Object.keys(deps.processed ?? {}), ...(deps.unprocessed ?? []), ...(deps.failed ?? []), ...Object.keys(deps.ignored ?? {})];
+  return [...new Set(keys.map(parentIdOf).filter((x): x is string => x !== null))];
+}
+
 export function isJobType(name: string): name is JobType {
   return (JOB_TYPES as readonly string[]).includes(name);
 }
