@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AdminEvent } from '../../contract/admin-api.ts';
 import { createDesktopCore } from './desktop-core.ts';
-import type { DesktopCore } from './ports.ts';
+import type { DesktopCore, EmbeddedClusterLauncher } from './ports.ts';
 import { FakeCluster } from './testing/fake-cluster.ts';
 import { makeJob } from './testing/job-fixtures.ts';
 import { MemorySecretStore, MemorySettingsStore } from './testing/memory-ports.ts';
@@ -125,5 +125,73 @@ describe('desktop core over a cluster', () => {
     expect(await core.api.testConnection({ name: 'x', url: fake.url, token: fake.token })).toMatchObject({ ok: true });
     expect(await core.api.testConnection({ name: 'x', url: fake.url })).toMatchObject({ ok: false, message: /Enter the token/ });
     expect(await core.api.listClusters()).toEqual([]);
+  });
+});
+
+describe('the embedded local cluster', () => {
+  /** A launcher whose clusters are the fake one and whose stops finish only when the test says so. */
+  function slowStoppingLauncher() {
+    const log: string[] = [];
+    const pendingStops: Array<() => void> = [];
+    let n = 0;
+    const launcher: EmbeddedClusterLauncher = {
+      async start() {
+        const id = ++n;
+        log.push(`start ${id}`);
+        return {
+          url: fake.url,
+          token: fake.token,
+          exited: new Promise(() => undefined),
+          stop: () =>
+            new Promise<void>((resolve) => {
+              log.push(`stop ${id} asked`);
+              pendingStops.push(() => {
+                log.push(`stop ${id} done`);
+                resolve();
+              });
+            }),
+        };
+      },
+    };
+    return { launcher, log, finishStops: () => pendingStops.splice(0).forEach((f) => f()) };
+  }
+
+  it('closing the app while the local cluster is being switched off waits for it to stop; switching it on waits too', async () => {
+    const slow = slowStoppingLauncher();
+    const localDir = mkdtempSync(path.join(tmpdir(), 'sigmatiq-core-local-'));
+    const withLocal = createDesktopCore(
+      { dataDir: localDir, secrets: new MemorySecretStore(), settings: new MemorySettingsStore(), embeddedCluster: slow.launcher, notifier: null },
+      { clientOptions: { backoff: { baseMs: 20, capMs: 200 }, refreshMs: 200 }, syncOptions: { flushMs: 20 } },
+    );
+    try {
+      await withLocal.start();
+      await waitFor('local online', async () => (await withLocal.api.listClusters()).find((c) => c.local)?.status === 'online');
+
+      // Off, then on again before the first cluster has let go of its data folder.
+      const off = withLocal.api.setLocalClusterEnabled(false);
+      await waitFor('stop asked', () => slow.log.includes('stop 1 asked'));
+      const on = withLocal.api.setLocalClusterEnabled(true);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(slow.log).toEqual(['start 1', 'stop 1 asked']);
+      slow.finishStops();
+      await off;
+      await on;
+      expect(slow.log).toEqual(['start 1', 'stop 1 asked', 'stop 1 done', 'start 2']);
+
+      // Off, and the app closes meanwhile: closing resolves only after the cluster stopped.
+      void withLocal.api.setLocalClusterEnabled(false);
+      await waitFor('stop asked', () => slow.log.includes('stop 2 asked'));
+      let closed = false;
+      const closing = withLocal.stop().then(() => (closed = true));
+      await new Promise((r) => setTimeout(r, 100));
+      expect(closed).toBe(false);
+      slow.finishStops();
+      await closing;
+      expect(slow.log.at(-1)).toBe('stop 2 done');
+    } finally {
+      slow.finishStops();
+      await withLocal.stop();
+      rmSync(localDir, { recursive: true, force: true });
+    }
   });
 });

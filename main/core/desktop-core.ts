@@ -30,8 +30,11 @@ export function createDesktopCore(ports: DesktopCorePorts, tuning: DesktopCoreTu
   let registry: ClusterRegistry | null = null;
   let local: EmbeddedClusterHandle | null = null;
   let localStarting: Promise<void> | null = null;
+  /** Settles when every stop of the local cluster asked for so far has finished. */
+  let localStopped: Promise<void> = Promise.resolve();
   let crashes = 0;
   let stopped = false;
+  let closing: Promise<void> | null = null;
   const timers: NodeJS.Timeout[] = [];
 
   const need = <T>(value: T | null, what: string): T => {
@@ -42,6 +45,7 @@ export function createDesktopCore(ports: DesktopCorePorts, tuning: DesktopCoreTu
   async function startLocal(): Promise<void> {
     const launcher = ports.embeddedCluster;
     const reg = need(registry, 'registry');
+    await localStopped;
     if (!launcher || local || stopped) return;
     reg.setLocalIdle('connecting', 'starting the local cluster…');
     try {
@@ -75,12 +79,21 @@ export function createDesktopCore(ports: DesktopCorePorts, tuning: DesktopCoreTu
     return localStarting;
   }
 
+  /**
+   * Stops run one after another, and each waits for the ones before it: closing the app while the
+   * local cluster is being switched off must wait for that cluster to let go of its data folder
+   * (PostgreSQL writes its shutdown checkpoint there), and so must switching it back on.
+   */
   async function stopLocal(status: ClusterView['status'], message: string | null): Promise<void> {
     await localStarting;
     const handle = local;
     local = null;
-    await registry?.detachLocal(status, message);
-    await handle?.stop();
+    const mine = localStopped.then(async () => {
+      await registry?.detachLocal(status, message);
+      await handle?.stop();
+    });
+    localStopped = mine.catch((error: unknown) => log(`the local cluster did not stop cleanly: ${error instanceof Error ? error.message : String(error)}`));
+    await mine;
   }
 
   async function setLocalClusterEnabled(enabled: boolean): Promise<ClusterView | null> {
@@ -153,15 +166,19 @@ export function createDesktopCore(ports: DesktopCorePorts, tuning: DesktopCoreTu
       }
     },
 
-    async stop() {
-      stopped = true;
-      for (const t of timers) clearInterval(t);
-      await stopLocal('disabled', 'the app is closing');
-      await registry?.stop();
-      events.flush();
-      events.close();
-      cache?.close();
-      cache = null;
+    stop() {
+      // Once: a second call (a quit while closing) waits for the first instead of using a closed cache.
+      closing ??= (async () => {
+        stopped = true;
+        for (const t of timers) clearInterval(t);
+        await stopLocal('disabled', 'the app is closing');
+        await registry?.stop();
+        events.flush();
+        events.close();
+        cache?.close();
+        cache = null;
+      })();
+      return closing;
     },
   };
 }
