@@ -34,7 +34,7 @@ async function delayedJob(user: string) {
 }
 
 /** The first cached job in `state`, waiting for the sample workload to produce one. */
-async function firstJobIn(state: 'completed' | 'failed') {
+async function firstJobIn(state: 'completed') {
   const first = async () => (await host.call('queryJobs', { clusterIds: ['local'], filter: { state: [state] }, limit: 1 })).items[0];
   await expect.poll(first, { timeout: 180_000, message: `a ${state} job from the sample workload` }).toBeDefined();
   return (await first())!;
@@ -94,8 +94,15 @@ it('a job detail shows all four tabs with real content', async () => {
   await shot('job-detail-results');
 });
 
+/** A backtest of a symbol with no data: it fails at once, by design (no waiting for the sample workload to fail one). */
+async function failedJob() {
+  const job = await host.call('submitJob', 'local', { type: 'backtest', user: 'e2e-failing', priority: 'critical', config: { symbols: ['ZZZT'] } });
+  await expect.poll(async () => (await host.call('getJob', 'local', job.id)).state, { timeout: 120_000, message: `backtest ${job.id} of an unknown symbol fails` }).toBe('failed');
+  return host.call('getJob', 'local', job.id);
+}
+
 it('retry of a failed job takes effect on the cluster', async () => {
-  const failed = await firstJobIn('failed');
+  const failed = await failedJob();
   await go(`#/jobs/local/${failed.id}/progress`);
   await page.getByRole('region', { name: 'Error' }).waitFor();
   await shot('job-detail-progress-failed');
