@@ -15,6 +15,7 @@ import { EventId, type HistoryPage } from '../../contract/events.ts';
 import type { QueueMetrics, Summary } from '../../contract/metrics.ts';
 import { DEFAULT_STUCK_AFTER_MS, DEFAULT_THRESHOLDS, type Thresholds } from '../../contract/thresholds.ts';
 import type { Datastore } from '../datastore/open-datastore.ts';
+import type { FinishedSample } from '../datastore/shared-store.ts';
 import { bulkAction } from './bulk-actions.ts';
 import * as records from './cluster-records.ts';
 import { EngineContext, type EngineSettings, queueSettingKey } from './engine-context.ts';
@@ -239,32 +240,40 @@ class Engine implements BullJobEngine {
   }
 
   async queues(): Promise<QueueMetrics[]> {
+    return (await this.queueSnapshot()).queues;
+  }
+
+  /** Every queue's metrics, and the jobs finished in the metrics window they were computed from. */
+  private async queueSnapshot(): Promise<{ queues: QueueMetrics[]; finished: FinishedSample[] }> {
     const { settings, store } = this.ctx;
     const now = Date.now();
     const [counts, finished] = await Promise.all([
       store.counts(now - settings.stuckAfterMs),
       store.finishedSince(now - settings.metricsWindowMs, 20_000),
     ]);
-    return Promise.all(
-      JOB_TYPES.map(async (type) =>
-        queueMetrics({
+    const queues = await Promise.all(
+      JOB_TYPES.map(async (type) => {
+        const queue = this.ctx.queue(type);
+        const [paused, concurrency, ready] = await Promise.all([queue.isPaused(), this.ctx.concurrency(type), readyCount(queue)]);
+        return queueMetrics({
           type,
-          paused: await this.ctx.queue(type).isPaused(),
-          concurrency: await this.ctx.concurrency(type),
+          paused,
+          concurrency,
           counts: countsOf(counts.find((c) => c.type === type)),
-          ready: await readyCount(this.ctx.queue(type)),
+          ready,
           finished,
           windowMs: settings.metricsWindowMs,
           thresholds: settings.thresholds,
-        }),
-      ),
+        });
+      }),
     );
+    return { queues, finished };
   }
 
   async summary(): Promise<Summary> {
-    const { settings, store } = this.ctx;
-    const queues = await this.queues();
-    const finished = await store.finishedSince(Date.now() - settings.metricsWindowMs, 20_000);
+    const { settings } = this.ctx;
+    // One read of the finished jobs feeds both the queue metrics and the cluster readings.
+    const { queues, finished } = await this.queueSnapshot();
     const counts = countsOf(undefined);
     for (const q of queues) for (const k of Object.keys(counts) as (keyof typeof counts)[]) counts[k] += q.counts[k];
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
