@@ -13,6 +13,7 @@ import type { SweepConfig } from '../../contract/job-configs.ts';
 import { Job, JobDetail } from '../../contract/jobs.ts';
 import { Summary } from '../../contract/metrics.ts';
 import type { Datastore } from '../datastore/open-datastore.ts';
+import type { JobRow } from '../datastore/shared-store.ts';
 import { expandSweepGrid } from '../jobs/sweep/sweep-grid.ts';
 import { type BullJobEngine, createEngine } from './create-engine.ts';
 import { ADMIN, eventually, testDatastore, type TestDatastore, type TestKind } from './engine-test-support.ts';
@@ -75,6 +76,17 @@ export function engineSuite(kind: TestKind): void {
     w.on('error', () => undefined);
     workers.push(w);
     return w;
+  }
+
+  /** Make the index believe what BullMQ does not, as if the recorders had missed a change. */
+  async function misindex(type: JobType, id: string, change: (row: JobRow) => JobRow) {
+    const row = (await ds.store.getRow(id))!;
+    await ds.store.recordChange({
+      dedupKey: `test:misindex:${id}`,
+      src: (await ds.store.recorderCursor(type)) ?? '',
+      at: new Date().toISOString(),
+      job: { row: change(row), change: 'test' },
+    });
   }
 
   test('1,000 jobs of mixed priority: positions and a real worker run critical first, FIFO within a priority', async () => {
@@ -383,13 +395,7 @@ export function engineSuite(kind: TestKind): void {
     const start = await a.lastEventId();
     // The index has not seen the start or the end yet (as if its recorder were behind): it says pending.
     for (const id of [running.id, done.id]) {
-      const row = (await ds.store.getRow(id))!;
-      await ds.store.recordChange({
-        dedupKey: `test:stale:${id}`,
-        src: (await ds.store.recorderCursor(type)) ?? '',
-        at: new Date().toISOString(),
-        job: { row: { ...row, base: 'pending', startedAt: null, finishedAt: null, record: { ...row.record, state: 'pending' } }, change: 'test' },
-      });
+      await misindex(type, id, (row) => ({ ...row, base: 'pending', startedAt: null, finishedAt: null, record: { ...row.record, state: 'pending' } }));
       expect((await a.getJob(id)).state).toBe('pending');
     }
     const ids = [...pending.map((j) => j.id), running.id, done.id, 'training-nope'];
@@ -466,13 +472,7 @@ export function engineSuite(kind: TestKind): void {
       await raw.close();
     }
     // A change the recorders missed: the index says running while BullMQ still has the job waiting.
-    const row = (await ds.store.getRow(wrong.id))!;
-    await ds.store.recordChange({
-      dedupKey: `test:${wrong.id}`,
-      src: (await ds.store.recorderCursor(type)) ?? '',
-      at: new Date().toISOString(),
-      job: { row: { ...row, base: 'active', startedAt: Date.now(), progressAt: Date.now(), record: { ...row.record, state: 'running' } }, change: 'test' },
-    });
+    await misindex(type, wrong.id, (row) => ({ ...row, base: 'active', startedAt: Date.now(), progressAt: Date.now(), record: { ...row.record, state: 'running' } }));
     expect((await a.getJob(wrong.id)).state).toBe('running');
     // Passes confirm a disagreement at a second visit, then correct it.
     await eventually(
