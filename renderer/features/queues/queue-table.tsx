@@ -1,7 +1,7 @@
 /**
  * One cluster's queues: paused or running with the pause/resume button next to it (first, so a
- * narrow window never hides it), counts by state, editable concurrency, wait time and processing
- * rate with threshold colours.
+ * narrow window never hides it), counts by state (pending with how many may run now), editable
+ * concurrency, wait time and processing rate with threshold colours.
  */
 import { useState } from 'react';
 import type { ClusterView } from '../../../contract/admin-api.ts';
@@ -91,6 +91,7 @@ function QueueRow({ clusterId, m }: { clusterId: string; m: QueueMetrics }) {
       {JOB_STATES.map((s) => (
         <td key={s} className={`align-right num${m.counts[s] === 0 ? ' muted' : ''}`}>
           {m.counts[s].toLocaleString()}
+          {s === 'pending' && m.readyCount !== m.counts.pending ? <ReadyNote ready={m.readyCount} pending={m.counts.pending} /> : null}
         </td>
       ))}
       <td>
@@ -108,6 +109,19 @@ function QueueRow({ clusterId, m }: { clusterId: string; m: QueueMetrics }) {
         </span>
       </td>
     </tr>
+  );
+}
+
+/**
+ * Under Pending, when some pending jobs cannot run yet (scheduled for later, or waiting for the
+ * jobs they depend on): how many may run now. The processing rate is rated against these only.
+ */
+function ReadyNote({ ready, pending }: { ready: number; pending: number }) {
+  const waiting = Math.max(0, pending - ready);
+  return (
+    <span className="cell-note" title={`${waiting.toLocaleString()} pending ${waiting === 1 ? 'job is' : 'jobs are'} scheduled for later or waiting for other jobs`}>
+      {ready.toLocaleString()} ready
+    </span>
   );
 }
 
