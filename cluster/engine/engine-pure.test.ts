@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { DEFAULT_THRESHOLDS } from '../../contract/thresholds.ts';
 import { parseDatastoreSpec, redactSpec } from '../datastore/datastore-spec.ts';
 import { rawPosition, streamPosition } from './event-recorder.ts';
-import { baseStateOf, buildJobRow, cancelReasonOf, deriveState, presentRow } from './job-record.ts';
+import { baseStateOf, buildJobRow, cancelReasonOf, deriveState, flowChildIds, presentRow } from './job-record.ts';
 import { removeFromQueue } from './job-actions.ts';
 import { EngineError } from './job-engine.ts';
 import { rowFilterOf } from './job-list.ts';
@@ -174,5 +174,19 @@ describe('removal from a queue', () => {
     const broken = scriptedQueue([new Error('connection terminated'), 1], true);
     await expect(removeFromQueue(broken.queue, 'x')).rejects.toThrow(/connection terminated/);
     expect(broken.calls.remove).toBe(1);
+  });
+});
+
+describe('flow children', () => {
+  test('every child of a sweep, whatever became of it, by its job id, on both key forms', () => {
+    const deps = {
+      processed: { 'bull:backtest:sweep-1-c0': '{"ok":1}', 'backtest:sweep-1-c1': '{}' },
+      unprocessed: ['bull:backtest:sweep-1-c2', 'backtest:sweep-1-c2'],
+      failed: ['backtest:sweep-1-c3'],
+      ignored: { 'bull:backtest:sweep-1-c4': 'data not available' },
+    };
+    expect(flowChildIds(deps).sort()).toEqual(['sweep-1-c0', 'sweep-1-c1', 'sweep-1-c2', 'sweep-1-c3', 'sweep-1-c4']);
+    expect(flowChildIds(deps, 'unprocessed')).toEqual(['sweep-1-c2']);
+    expect(flowChildIds({})).toEqual([]);
   });
 });

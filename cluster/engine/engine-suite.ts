@@ -168,6 +168,23 @@ export function engineSuite(kind: TestKind): void {
     for (const sweep of sweeps) expect((await engineError(a.getJob(sweep.id))).code).toBe('not_found');
   });
 
+  test('deleting a sweep whose child backtests failed deletes them with it, and the index forgets them', async () => {
+    const sweep = await submit(a, { type: 'sweep', user: 'sweep-failing' });
+    const children = await childCount(sweep);
+    await eventually(async () => (await listAll(a, { user: ['sweep-failing'] })).length === 1 + children, 30_000, 'sweep and children indexed');
+    const w = worker('backtest', async () => {
+      throw new UnrecoverableError('data not available');
+    });
+    try {
+      // A failed child is an 'ignored' dependency of its sweep (ignoreDependencyOnFailure), not an unprocessed one.
+      await eventually(async () => (await listAll(a, { user: ['sweep-failing'], state: ['failed'] })).length === children, 60_000, 'children failed');
+    } finally {
+      await w.close();
+    }
+    await a.jobAction(sweep.id, 'delete', {}, ADMIN);
+    await eventually(async () => (await listAll(a, { user: ['sweep-failing'] })).length === 0, 30_000, 'sweep and its failed children gone from the index');
+  });
+
   test('cancel of a pending sweep cancels its children with it, alone or together with them in a bulk cancel', async () => {
     const one = await submit(a, { type: 'sweep', user: 'canceller' });
     await submit(a, { type: 'sweep', user: 'canceller' });
