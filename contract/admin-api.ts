@@ -242,6 +242,8 @@ export const ADMIN_API = {
   removeCluster: method(z.tuple([ClusterId]), Ok),
   testConnection: method(z.tuple([ClusterInput]), ConnectionTestResult),
   setLocalClusterEnabled: method(z.tuple([z.boolean()]), ClusterView.nullable()),
+  /** Pull every job of the cluster again over the cached ones (fills in what the cache missed). */
+  resyncCluster: method(z.tuple([ClusterId]), ClusterView),
 
   queryJobs: method(z.tuple([JobQuery]), CachedJobPage),
   getJob: method(z.tuple([ClusterId, JobId]), CachedJobDetail),

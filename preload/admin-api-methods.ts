@@ -13,6 +13,7 @@ export const PRELOAD_METHODS = [
   'removeCluster',
   'testConnection',
   'setLocalClusterEnabled',
+  'resyncCluster',
   'queryJobs',
   'getJob',
   'getJobLogs',

@@ -116,6 +116,9 @@ export function createAdminApi(ctx: AdminApiContext): AdminApi {
     async setLocalClusterEnabled(enabled) {
       return ctx.setLocalClusterEnabled(enabled);
     },
+    async resyncCluster(id) {
+      return ctx.registry.resync(id);
+    },
 
     async queryJobs(rawQuery) {
       const query = JobQuery.parse(rawQuery);

@@ -121,6 +121,19 @@ describe('desktop core over a cluster', () => {
     expect(await core.api.setLocalClusterEnabled(false)).toBeNull(); // no launcher in this shell
   });
 
+  it('resync pulls the jobs of a cluster again through the AdminApi; an unknown cluster is a clear error', async () => {
+    for (let i = 0; i < 12; i++) fake.put(makeJob(i));
+    await core.api.addCluster({ name: 'F', url: fake.url, token: fake.token });
+    await waitFor('synced', async () => (await core.api.queryJobs({})).total === 12);
+    const pulls = () => fake.requests.filter((r) => r === 'GET /api/v1/history').length;
+    const before = pulls();
+    expect(await core.api.resyncCluster('f')).toMatchObject({ id: 'f' });
+    await waitFor('history pulled again', () => pulls() > before);
+    await waitFor('online again', async () => (await core.api.listClusters())[0]?.status === 'online');
+    expect((await core.api.queryJobs({})).total).toBe(12);
+    await expect(core.api.resyncCluster('nope')).rejects.toThrow(/no cluster "nope"/);
+  });
+
   it('testConnection reports without adding', async () => {
     expect(await core.api.testConnection({ name: 'x', url: fake.url, token: fake.token })).toMatchObject({ ok: true });
     expect(await core.api.testConnection({ name: 'x', url: fake.url })).toMatchObject({ ok: false, message: /Enter the token/ });

@@ -49,6 +49,8 @@ export class FakeAdminApi {
   readonly concurrency = new Map<string, Map<JobType, number>>();
   schedules: Schedule[] = [];
   windows: MaintenanceWindow[] = [];
+  /** Clusters asked to resync, in order. */
+  resyncs: string[] = [];
   settings: Settings = { theme: 'system', retentionDays: 90, notificationsEnabled: true, localClusterEnabled: true };
   /** Every call made, for assertions. */
   readonly calls: { method: AdminApiMethod; args: unknown[] }[] = [];
@@ -252,6 +254,12 @@ export class FakeAdminApi {
         this.clusters = this.clusters.filter((c) => c.id !== id);
         this.emit({ kind: 'clusters-changed' });
         return { ok: true };
+      },
+      resyncCluster: (id: string) => {
+        const view = this.cluster(id);
+        if (view.status === 'disabled') throw new AdminApiError('cluster-not-connected', `${view.name} cannot be resynced: it is switched off.`);
+        this.resyncs.push(id);
+        return view;
       },
       testConnection: (input: { url: string; token?: string }) =>
         input.url.includes('unreachable')

@@ -134,6 +134,15 @@ export class ClusterClient {
   }
 
   private streamUp = false;
+  /** The current connection attempt, to end it when a resync is asked for. */
+  private attemptController: AbortController | null = null;
+  private resyncAsked = false;
+
+  /** End the current stream (or wait) and prepare again at once: the session decides what to pull. */
+  resync(): void {
+    this.resyncAsked = true;
+    this.attemptController?.abort();
+  }
   /** Asks for a live refresh soon (while the stream is up). */
   private refreshSoon: (() => void) | null = null;
 
@@ -153,6 +162,8 @@ export class ClusterClient {
     const host = new URL(this.options.endpoint.url).host;
     while (!stop.aborted) {
       const attemptController = new AbortController();
+      this.attemptController = attemptController;
+      this.resyncAsked = false;
       const signal = AbortSignal.any([stop, attemptController.signal]);
       let refreshTimer: NodeJS.Timeout | null = null;
       try {
@@ -181,6 +192,10 @@ export class ClusterClient {
         await session.settle().catch((e) => this.options.log?.(`cluster ${this.id}: could not write pending changes: ${String(e)}`));
         if (stop.aborted) break;
         if (error instanceof ResyncNeeded) continue;
+        if (this.resyncAsked) {
+          this.attempt = 0;
+          continue;
+        }
         const problem = asClusterError(error, this.options.endpoint.url);
         if (problem instanceof StreamEnded && (this.state.status === 'online' || this.state.status === 'degraded')) {
           // A stream that was fine and ended: reconnect soon, say so without alarming.

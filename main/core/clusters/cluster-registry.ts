@@ -200,6 +200,21 @@ export class ClusterRegistry {
     return status === 'online' || status === 'degraded';
   }
 
+  /**
+   * Pull every job of a cluster again over the cached ones (the admin's "Resync"): fills in what
+   * the cache missed. Runs at once when connected, at the next connect otherwise.
+   */
+  resync(id: string): ClusterView {
+    const r = this.runtime(id);
+    if (!r.client || !r.sync) {
+      throw new AdminError('cluster-not-connected', `${r.name} cannot be resynced: ${r.idle?.message ?? 'it is switched off'}.`, 502);
+    }
+    this.o.log?.(`cluster ${id}: resync asked for`);
+    r.sync.requestFullPull();
+    r.client.resync();
+    return this.viewOf(r);
+  }
+
   // ------------------------------------------------------------ configuration
 
   async add(input: ParsedInput): Promise<ClusterView> {

@@ -84,6 +84,7 @@ describe('ClusterSync against a cluster', () => {
     });
     client.start(sync);
     await waitFor('online', () => client!.connection.status === 'online');
+    return sync;
   }
 
   afterEach(async () => {
@@ -200,6 +201,29 @@ describe('ClusterSync against a cluster', () => {
     await connect();
     await waitFor('rebuilt', () => sameAsCluster(cache, fake));
     expect(cache.allJobs('c1')).toHaveLength(5);
+  });
+
+  it('a resync pulls every job again over the cache: missed jobs come back, stale ones are brought up to date, live events go on', async () => {
+    fake = new FakeCluster();
+    await fake.listen();
+    cache = JobCache.open({ file: ':memory:' }).cache;
+    for (let i = 0; i < 30; i++) fake.put(makeJob(i, { state: 'pending' }));
+    const sync = await connect();
+    await waitFor('synced', () => sameAsCluster(cache, fake));
+    // The cache lost a job and holds an old state of another (as a cache synced from a cluster with a sync gap could).
+    cache.applyBatch('c1', { jobs: [makeJob(8, { state: 'failed', updatedAt: '2020-01-01T00:00:00.000Z' })], removed: ['job-5'] });
+    expect(sameAsCluster(cache, fake)).toBe(false);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(sameAsCluster(cache, fake)).toBe(false); // nothing repairs it by itself
+    const historyBefore = fake.requests.filter((r) => r === 'GET /api/v1/history').length;
+    sync.requestFullPull();
+    client!.resync();
+    // From the start: 30 jobs in pages of 7.
+    const pulled = () => fake.requests.filter((r) => r === 'GET /api/v1/history').length - historyBefore;
+    await waitFor('resynced', () => sameAsCluster(cache, fake) && pulled() >= 5);
+    await waitFor('online again', () => client!.connection.status === 'online');
+    fake.put(makeJob(300, { state: 'pending' }));
+    await waitFor('live after the resync', () => sameAsCluster(cache, fake));
   });
 
   it('a wrong token gives unauthorized and keeps retrying without crashing', async () => {

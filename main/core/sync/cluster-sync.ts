@@ -8,6 +8,7 @@
  *   cursor, then streams again from the new id.
  * - A cluster whose event ids went backwards was rebuilt (new datastore): its cached jobs are
  *   dropped and pulled again from scratch.
+ * - Resync (asked for by the admin): the whole history is pulled again over the cached jobs.
  * - Live events are coalesced per job and written in batched transactions (every `flushMs` or
  *   `maxBatch` events), each together with the event id it reaches — so a crash never leaves the
  *   cursor ahead of the data.
@@ -53,6 +54,8 @@ export class ClusterSync implements StreamSession {
   private readonly coalescer = new EventCoalescer();
   private timer: NodeJS.Timeout | null = null;
   private needsHistory = false;
+  /** A full pull was asked for (resync): history from the start, until one completes. */
+  private fullPullAsked = false;
   /** The newest event id received (written or pending), to drop replayed duplicates. */
   private lastSeenId: string | null = null;
   private lastSampleAt = 0;
@@ -69,7 +72,11 @@ export class ClusterSync implements StreamSession {
   async prepare(signal: AbortSignal): Promise<string | null> {
     this.flush();
     let state = this.o.cache.syncState(this.id);
-    if (!this.needsHistory && state.lastEventId !== null && state.historyComplete) {
+    if (this.fullPullAsked) {
+      this.o.log?.(`cluster ${this.id}: pulling every job again (resync asked for)`);
+      await this.pullHistory(signal, null);
+      this.fullPullAsked = false;
+    } else if (!this.needsHistory && state.lastEventId !== null && state.historyComplete) {
       // Cheap probe: a cluster whose newest event id is below ours was rebuilt.
       const probe = await this.o.http.get('/api/v1/history', HistoryPage, {
         query: { after: state.historyCursor ?? undefined, limit: 1 },
@@ -83,6 +90,15 @@ export class ClusterSync implements StreamSession {
     state = this.o.cache.syncState(this.id);
     this.lastSeenId = state.lastEventId;
     return state.lastEventId;
+  }
+
+  /**
+   * Pull every job of the cluster again at the next prepare, over what the cache holds: jobs the
+   * cache missed come back and every cached job takes the cluster's current state. Cached jobs stay
+   * visible meanwhile; an interrupted pull starts over at the next connect.
+   */
+  requestFullPull(): void {
+    this.fullPullAsked = true;
   }
 
   /** Drop this cluster's cached jobs and pull its whole history again. */

@@ -1,4 +1,4 @@
-/** Clusters: each configured cluster with its status and last error in words; add, edit, remove; the local embedded cluster's switch. */
+/** Clusters: each configured cluster with its status and last error in words; add, edit, remove, resync; the local embedded cluster's switch. */
 import { useState } from 'react';
 import type { ClusterView } from '../../../contract/admin-api.ts';
 import { useAdminApi } from '../../api/api-context.tsx';
@@ -33,6 +33,28 @@ export function ClustersPage() {
   );
 }
 
+/** Pull every job again over the cache: for a cache that seems to miss jobs. */
+function ResyncButton({ cluster: c }: { cluster: ClusterView }) {
+  const api = useAdminApi();
+  return (
+    <ActionButton
+      small
+      label="Resync"
+      ariaLabel={`Resync cluster ${c.name}`}
+      feedbackTitle={`Resyncing ${c.name}`}
+      confirm={{
+        title: `Resync ${c.name}?`,
+        body: 'The app pulls every job of this cluster again and updates its cache: jobs the cache missed come back. Cached jobs stay visible meanwhile; on a big cluster this takes a while.',
+        confirmLabel: 'Resync',
+      }}
+      run={async () => {
+        const view = await api.resyncCluster(c.id);
+        return view.status === 'online' ? `${c.name}: pulling every job again.` : `${c.name} is ${view.status}: it pulls every job again once it reconnects.`;
+      }}
+    />
+  );
+}
+
 function ClusterCard({ cluster: c, onEdit }: { cluster: ClusterView; onEdit: () => void }) {
   const api = useAdminApi();
   return (
@@ -45,7 +67,9 @@ function ClusterCard({ cluster: c, onEdit }: { cluster: ClusterView; onEdit: () 
         </span>
       }
       actions={
-        c.local ? (
+        <>
+          {c.status !== 'disabled' ? <ResyncButton cluster={c} /> : null}
+          {c.local ? (
           <label className="switch">
             <input
               type="checkbox"
@@ -79,7 +103,8 @@ function ClusterCard({ cluster: c, onEdit }: { cluster: ClusterView; onEdit: () 
               }}
             />
           </>
-        )
+        )}
+        </>
       }
     >
       <dl className="kv cluster-kv">
