@@ -195,7 +195,6 @@ function stripReport(p: ProgressReport): JobProgress {
   return { percent: p.percent, step: p.step, stepIndex: p.stepIndex, stepCount: p.stepCount, message: p.message };
 }
 
-/** Linear ETA from the progress so far; null before any progress. */
 /**
  * Estimated completion of a running job. From its progress rate once that says something (5 %+),
  * from the type's typical duration (past jobs) before; with both, the two are blended, trusting the

@@ -74,6 +74,9 @@ const progress = col(
   { width: '24%' },
 );
 
+/** A job only just started is "any moment", not "overdue", when its short typical duration has passed. */
+const OVERDUE_AFTER_MS = 60_000;
+
 const eta = col(
   h.accessor('eta', {
     header: 'ETA',
@@ -82,7 +85,17 @@ const eta = col(
       if (job.state === 'stuck') return <span className="text-crit">No progress</span>;
       if (job.state === 'paused') return <span className="muted">Paused</span>;
       const at = info.getValue();
-      if (at && Date.parse(at) < Date.now()) return <span className="muted" title={formatFullTime(at)}>Overdue</span>;
+      // The cluster never estimates a time already past: a past ETA means "now" by the last
+      // refresh, i.e. the job has run as long as jobs of its type usually take.
+      if (at && Date.parse(at) < Date.now()) {
+        const runningMs = job.startedAt ? Date.now() - Date.parse(job.startedAt) : 0;
+        if (runningMs < OVERDUE_AFTER_MS) return <span className="muted" title={formatFullTime(at)}>Any moment</span>;
+        return (
+          <span className="muted" title={`Running longer than jobs of this type usually take (expected by ${formatFullTime(at)})`}>
+            Overdue
+          </span>
+        );
+      }
       return <span title={formatFullTime(at)}>{formatRelative(at)}</span>;
     },
   }),

@@ -74,3 +74,25 @@ it('renders the designed empty state when nothing is running', async () => {
   expect(fake.jobs.get('local')!.length).toBe(0);
   expect(await screen.findByText('No job is running right now.')).toBeTruthy();
 });
+
+it('ETA: a job just started whose usual time has passed reads "Any moment"; one running long past it reads "Overdue"', async () => {
+  const { fake } = renderWithFake(<DashboardTable kind="active" scope={scope} />);
+  const table = screen.getByRole('table', { name: 'Active jobs' });
+  await waitFor(() => expect(within(table).getAllByRole('row').length).toBeGreaterThan(2));
+  // Two running jobs the table shows, both with an ETA just past: one started 5 s ago (it moves to
+  // the top, the newest start), one long running.
+  const shown = new Set(within(table).getAllByRole('link').map((a) => a.textContent));
+  const running = fake.jobs.get('local')!.filter((j) => j.state === 'running' && shown.has(j.id));
+  const long = running.find((j) => Date.now() - Date.parse(j.startedAt!) > 120_000);
+  const fresh = running.find((j) => j !== long);
+  expect(fresh && long).toBeTruthy();
+  const past = new Date(Date.now() - 2_000).toISOString();
+  act(() => {
+    fake.update('local', fresh!.id, { startedAt: new Date(Date.now() - 5_000).toISOString(), eta: past });
+    fake.update('local', long!.id, { eta: past });
+  });
+  const rowOf = (id: string) => within(table).getByRole('link', { name: id }).closest('tr')!;
+  await waitFor(() => expect(within(rowOf(fresh!.id)).getByText('Any moment')).toBeTruthy());
+  await waitFor(() => expect(within(rowOf(long!.id)).getByText('Overdue')).toBeTruthy());
+  expect(within(rowOf(long!.id)).getByText('Overdue').getAttribute('title')).toMatch(/^Running longer than jobs of this type usually take/);
+});
