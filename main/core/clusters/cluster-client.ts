@@ -191,11 +191,8 @@ export class ClusterClient {
         attemptController.abort();
         await session.settle().catch((e) => this.options.log?.(`cluster ${this.id}: could not write pending changes: ${String(e)}`));
         if (stop.aborted) break;
-        if (error instanceof ResyncNeeded) continue;
-        if (this.resyncAsked) {
-          this.attempt = 0;
-          continue;
-        }
+        // Prepare again at once: the cluster said our events are gone, or the admin asked for a resync.
+        if (error instanceof ResyncNeeded || this.resyncAsked) continue;
         const problem = asClusterError(error, this.options.endpoint.url);
         if (problem instanceof StreamEnded && (this.state.status === 'online' || this.state.status === 'degraded')) {
           // A stream that was fine and ended: reconnect soon, say so without alarming.
