@@ -25,16 +25,27 @@ export const STRATEGY_LABELS: Record<Strategy, string> = {
   'mean-reversion': 'Mean reversion',
 };
 
+/**
+ * The values each strategy parameter may take. A backtest's `params` and a sweep's `grid` share
+ * them, so every value a sweep accepts is one its child backtests accept.
+ */
+const StrategyParamValue = {
+  fastWindow: z.int().min(2).max(250),
+  slowWindow: z.int().min(3).max(500),
+  lookback: z.int().min(2).max(500),
+  threshold: z.number().min(0).max(100),
+};
+
 /** Strategy parameters; each strategy reads the ones it needs. */
 export const StrategyParams = z.strictObject({
   /** Fast moving-average window (SMA crossover), in trading days. */
-  fastWindow: z.int().min(2).max(250).default(10),
+  fastWindow: StrategyParamValue.fastWindow.default(10),
   /** Slow moving-average window (SMA crossover), in trading days. */
-  slowWindow: z.int().min(3).max(500).default(50),
+  slowWindow: StrategyParamValue.slowWindow.default(50),
   /** Look-back window (momentum, mean reversion), in trading days. */
-  lookback: z.int().min(2).max(500).default(20),
+  lookback: StrategyParamValue.lookback.default(20),
   /** Entry threshold: momentum return in % (momentum) or z-score (mean reversion). */
-  threshold: z.number().min(0).max(100).default(1),
+  threshold: StrategyParamValue.threshold.default(1),
 });
 export type StrategyParams = z.infer<typeof StrategyParams>;
 
@@ -43,16 +54,27 @@ function dateRangeOk(v: { start: string; end: string }): boolean {
 }
 const dateRangeIssue = { message: 'start must be before end', path: ['end'] };
 
+/**
+ * What a backtest runs on besides its strategy parameters. BacktestConfig and SweepConfig are both
+ * built from these fields, so a sweep accepts exactly what its child backtests accept and passes
+ * every one of them on (`backtestRunOf`): a bound changed here changes both.
+ */
+const backtestRunFields = {
+  strategy: Strategy.default('sma-crossover'),
+  symbols: Symbols.default([...DEFAULT_SYMBOLS]),
+  start: IsoDay.default('2018-01-02'),
+  end: IsoDay.default('2023-12-29'),
+  /** Starting capital in account currency. */
+  capital: z.number().positive().max(1e12).default(100_000),
+  /** Round-trip cost per trade side in basis points. */
+  costBps: z.number().min(0).max(1000).default(5),
+};
+type BacktestRunKey = keyof typeof backtestRunFields;
+const BACKTEST_RUN_KEYS = Object.keys(backtestRunFields) as BacktestRunKey[];
+
 export const BacktestConfig = z
   .strictObject({
-    strategy: Strategy.default('sma-crossover'),
-    symbols: Symbols.default([...DEFAULT_SYMBOLS]),
-    start: IsoDay.default('2018-01-02'),
-    end: IsoDay.default('2023-12-29'),
-    /** Starting capital in account currency. */
-    capital: z.number().positive().max(1e12).default(100_000),
-    /** Round-trip cost per trade side in basis points. */
-    costBps: z.number().min(0).max(1000).default(5),
+    ...backtestRunFields,
     params: StrategyParams.default(StrategyParams.parse({})),
   })
   .refine(dateRangeOk, dateRangeIssue)
@@ -104,21 +126,21 @@ export const TrainingConfig = z
   .refine(dateRangeOk, dateRangeIssue);
 export type TrainingConfig = z.infer<typeof TrainingConfig>;
 
+/** A sweep's values for one strategy parameter: 1 to 50 of them, each a valid value of it. */
+function gridValues<T extends z.ZodType>(value: T) {
+  return z.array(value).min(1).max(50).optional();
+}
+
 export const SweepConfig = z
   .strictObject({
-    strategy: Strategy.default('sma-crossover'),
-    symbols: Symbols.default([...DEFAULT_SYMBOLS]),
-    start: IsoDay.default('2018-01-02'),
-    end: IsoDay.default('2023-12-29'),
-    capital: z.number().positive().max(1e12).default(100_000),
-    costBps: z.number().min(0).max(1000).default(5),
+    ...backtestRunFields,
     /** Values to try per strategy parameter; the sweep runs every combination as a child backtest. */
     grid: z
       .strictObject({
-        fastWindow: z.array(z.int().min(2).max(250)).min(1).max(50).optional(),
-        slowWindow: z.array(z.int().min(3).max(500)).min(1).max(50).optional(),
-        lookback: z.array(z.int().min(2).max(500)).min(1).max(50).optional(),
-        threshold: z.array(z.number().min(0).max(100)).min(1).max(50).optional(),
+        fastWindow: gridValues(StrategyParamValue.fastWindow),
+        slowWindow: gridValues(StrategyParamValue.slowWindow),
+        lookback: gridValues(StrategyParamValue.lookback),
+        threshold: gridValues(StrategyParamValue.threshold),
       })
       .default({ fastWindow: [5, 10, 20], slowWindow: [50, 100] }),
     rankBy: z.enum(['sharpe', 'totalReturn', 'maxDrawdown']).default('sharpe'),
@@ -126,6 +148,11 @@ export const SweepConfig = z
   .refine(dateRangeOk, dateRangeIssue)
   .refine((v) => gridSize(v.grid) <= 200, { message: 'the grid has more than 200 combinations', path: ['grid'] });
 export type SweepConfig = z.infer<typeof SweepConfig>;
+
+/** What each child backtest of a sweep runs on: every run field of the sweep (all but grid and ranking). */
+export function backtestRunOf(config: SweepConfig): Pick<BacktestConfig, BacktestRunKey> {
+  return Object.fromEntries(BACKTEST_RUN_KEYS.map((key) => [key, config[key]])) as Pick<BacktestConfig, BacktestRunKey>;
+}
 
 /** Number of parameter combinations a sweep grid describes. */
 export function gridSize(grid: Partial<Record<string, readonly unknown[] | undefined>>): number {

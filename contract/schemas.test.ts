@@ -4,7 +4,7 @@ import { ADMIN_API, ADMIN_API_METHODS, ClusterInput, JobQuery } from './admin-ap
 import { ApiError, BulkActionRequest, ListJobsQuery, SubmitJobRequest, describeZodError, fieldErrors } from './api.ts';
 import { JOB_TYPES } from './domain.ts';
 import { ClusterEvent, compareEventIds } from './events.ts';
-import { JOB_CONFIG_SCHEMAS, SweepConfig } from './job-configs.ts';
+import { BacktestConfig, JOB_CONFIG_SCHEMAS, StrategyParams, SweepConfig } from './job-configs.ts';
 import { Job, JobDetail } from './jobs.ts';
 import { Summary } from './metrics.ts';
 
@@ -70,6 +70,18 @@ describe('job configs', () => {
     expect(message).toMatch(/Unrecognized key.*capitol/);
     expect(errorsOf(JOB_CONFIG_SCHEMAS.training, { epochs: 0 })).toContain('epochs');
     expect(errorsOf(JOB_CONFIG_SCHEMAS.backtest, { start: '2024-01-01', end: '2020-01-01' })).toContain('end: start must be before end');
+  });
+
+  it('builds a sweep from the same field schemas as a backtest, so their bounds cannot drift apart', () => {
+    const backtest = BacktestConfig.shape;
+    const sweep = SweepConfig.shape;
+    for (const key of Object.keys(backtest).filter((k) => k !== 'params') as (keyof typeof backtest & keyof typeof sweep)[]) {
+      expect(sweep[key], key).toBe(backtest[key]);
+    }
+    const grid = sweep.grid.unwrap().shape;
+    for (const param of Object.keys(StrategyParams.shape) as (keyof typeof StrategyParams.shape)[]) {
+      expect(grid[param].unwrap().element, param).toBe(StrategyParams.shape[param].unwrap());
+    }
   });
 
   it('limits sweep grids to 200 combinations', () => {

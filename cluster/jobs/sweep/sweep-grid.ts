@@ -5,7 +5,7 @@
  * are done. Imports nothing but the contract, so the engine can use it without the handlers.
  */
 import { z } from 'zod';
-import { BacktestConfig, type Strategy, StrategyParams, type SweepConfig } from '../../../contract/job-configs.ts';
+import { BacktestConfig, backtestRunOf, type Strategy, StrategyParams, type SweepConfig } from '../../../contract/job-configs.ts';
 import type { JobResult } from '../../../contract/jobs.ts';
 import { BadInputError } from '../job-errors.ts';
 
@@ -66,15 +66,7 @@ export function expandSweepGrid(config: SweepConfig): SweepExpansion {
   const skipped: SweepExpansion['skipped'] = [];
   for (const params of combos) {
     const key = paramKey(params);
-    const parsed = BacktestConfig.safeParse({
-      strategy: config.strategy,
-      symbols: config.symbols,
-      start: config.start,
-      end: config.end,
-      capital: config.capital,
-      costBps: config.costBps,
-      params: { ...defaults, ...params },
-    });
+    const parsed = BacktestConfig.safeParse({ ...backtestRunOf(config), params: { ...defaults, ...params } });
     if (parsed.success) children.push({ key, params, config: parsed.data });
     else skipped.push({ key, reason: z.prettifyError(parsed.error).replace(/\s+/g, ' ').trim() });
   }

@@ -38,6 +38,23 @@ describe('expandSweepGrid', () => {
     expect(() => expandSweepGrid(SweepConfig.parse({ strategy: 'momentum' }))).toThrow(/varies fastWindow, slowWindow, but momentum reads lookback and threshold/);
     expect(() => expandSweepGrid(SweepConfig.parse({ grid: { fastWindow: [60], slowWindow: [50] } }))).toThrow(/no valid parameter set/);
   });
+  it('makes every child of a sweep at the bounds of each field a valid backtest with the sweep\'s run fields', () => {
+    const symbols = Array.from({ length: 100 }, (_, i) => `S${i}`);
+    const run = { symbols, start: '2012-01-03', end: '2012-01-04', capital: 1e12, costBps: 1000 };
+    const sweeps = [
+      SweepConfig.parse({ ...run, strategy: 'sma-crossover', grid: { fastWindow: [2, 250], slowWindow: [3, 500] } }),
+      SweepConfig.parse({ ...run, strategy: 'momentum', grid: { lookback: [2, 500], threshold: [0, 100] } }),
+      SweepConfig.parse({ ...run, strategy: 'mean-reversion', grid: { lookback: [2, 500], threshold: [0, 100] } }),
+    ];
+    for (const sweep of sweeps) {
+      const { children } = expandSweepGrid(sweep);
+      expect(children.length).toBeGreaterThan(0);
+      for (const c of children) {
+        expect(BacktestConfig.safeParse(c.config).success).toBe(true);
+        expect(c.config).toMatchObject({ ...run, strategy: sweep.strategy });
+      }
+    }
+  });
 });
 
 describe('rankSweepResults', () => {
