@@ -3,8 +3,9 @@
  * AdminApi as `POST /admin-api/<method>` plus `GET /admin-api/events` (SSE), on 127.0.0.1 only,
  * behind a random session token. The token arrives as `?token=` on the first page load (then an
  * HttpOnly SameSite=Strict cookie keeps the page's assets loading), as `Authorization: Bearer` on
- * calls and as `?token=` on the events URL. Requests for another Host are refused, so a web page
- * elsewhere cannot reach the host through DNS rebinding.
+ * calls and as `?token=` on the events URL. The cookie alone never reaches the AdminApi, and calls
+ * a browser marks as coming from another page are refused (request-guard.ts). Requests for another
+ * Host are refused, so a web page elsewhere cannot reach the host through DNS rebinding.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
@@ -13,9 +14,16 @@ import path from 'node:path';
 import type { AdminApi, AdminErrorBody, AdminEvent } from '../../contract/admin-api.ts';
 import { SESSION_TOKEN_PARAM, WEB_API_PREFIX, WEB_EVENTS_PATH, WebCallBody } from '../../contract/web-protocol.ts';
 import { dispatchAdminCall } from '../core/dispatch.ts';
+import { BROWSER_MODE_CSP, contentTypeRefusal, cookieValue, crossOriginRefusal } from './request-guard.ts';
 
 export const SESSION_COOKIE = 'sigmatiq_session';
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
+/**
+ * How much of an oversized body is read and dropped so the client gets its 413 (a socket closed
+ * with unread data resets the connection before the client reads the answer); beyond it, the
+ * connection is cut.
+ */
+const MAX_DISCARDED_BYTES = 64 * 1024 * 1024;
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -61,16 +69,6 @@ function sameToken(given: string | null | undefined, expected: string): boolean 
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-function cookieValue(req: IncomingMessage, name: string): string | null {
-  const header = req.headers.cookie;
-  if (!header) return null;
-  for (const part of header.split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === name) return decodeURIComponent(v.join('='));
-  }
-  return null;
-}
-
 function bearer(req: IncomingMessage): string | null {
   const h = req.headers.authorization;
   return h?.startsWith('Bearer ') ? h.slice(7).trim() : null;
@@ -81,6 +79,9 @@ function securityHeaders(res: ServerResponse): void {
   res.setHeader('referrer-policy', 'no-referrer');
   res.setHeader('x-content-type-options', 'nosniff');
   res.setHeader('x-frame-options', 'DENY');
+  res.setHeader('content-security-policy', BROWSER_MODE_CSP);
+  // Other pages may not embed the host's responses (a no-cors <script> or <img> of them).
+  res.setHeader('cross-origin-resource-policy', 'same-origin');
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -106,20 +107,31 @@ function notBuiltPage(dir: string): string {
 <code>sigmatiq-admin serve</code>. The AdminApi is running.</p></body>`;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+/**
+ * The body as text, or null when it is larger than MAX_BODY_BYTES. An oversized body is read on
+ * and dropped in the background, so the 413 sent meanwhile reaches the client.
+ */
+function readBody(req: IncomingMessage): Promise<string | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let tooLarge = false;
+    const overflow = () => {
+      tooLarge = true;
+      chunks.length = 0;
+      resolve(null);
+    };
+    if (Number(req.headers['content-length']) > MAX_BODY_BYTES) overflow();
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new Error('too large'));
-        req.destroy();
+      if (tooLarge) {
+        if (size > MAX_BODY_BYTES + MAX_DISCARDED_BYTES) req.destroy();
         return;
       }
+      if (size > MAX_BODY_BYTES) return overflow();
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(tooLarge ? null : Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
 }
@@ -138,11 +150,13 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       res.setHeader('allow', 'POST');
       return sendError(res, 405, { code: 'method-not-allowed', message: 'AdminApi calls are POST requests.' });
     }
-    let raw: string;
-    try {
-      raw = await readBody(req);
-    } catch {
-      return sendError(res, 413, { code: 'payload-too-large', message: `The request body is larger than ${MAX_BODY_BYTES} bytes.` });
+    const wrongType = contentTypeRefusal(req);
+    if (wrongType) {
+      return sendError(res, wrongType.status, wrongType.error);
+    }
+    const raw = await readBody(req);
+    if (raw === null) {
+      return sendError(res, 413, { code: 'payload-too-large', message: `The request body is larger than ${MAX_BODY_BYTES} bytes (2 MiB): send less per call.` });
     }
     let json: unknown;
     try {
@@ -225,14 +239,22 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const isApi = url.pathname === WEB_API_PREFIX || url.pathname.startsWith(WEB_API_PREFIX + '/');
 
     if (isApi) {
-      const ok = sameToken(bearer(req), token) || sameToken(queryToken, token) || sameToken(cookie, token);
+      // The request's own origin: the Host was checked above.
+      const refused = crossOriginRefusal(req, `http://${req.headers.host}`);
+      if (refused) {
+        return sendError(res, refused.status, refused.error);
+      }
+      // EventSource cannot set headers: the events URL carries the token instead. The cookie,
+      // which the browser adds to any page's request, is not a session here.
+      const isEvents = url.pathname === WEB_EVENTS_PATH;
+      const ok = sameToken(bearer(req), token) || (isEvents && sameToken(queryToken, token));
       if (!ok) {
         return sendError(res, 401, {
           code: 'unauthorized',
           message: 'No or wrong session token: open the address printed by sigmatiq-admin serve.',
         });
       }
-      if (url.pathname === WEB_EVENTS_PATH) {
+      if (isEvents) {
         if (req.method !== 'GET') return sendError(res, 405, { code: 'method-not-allowed', message: 'Events are a GET stream.' });
         return handleEvents(req, res);
       }
