@@ -1,6 +1,8 @@
 /**
- * A small seeded random number generator (mulberry32) with normal draws, so the synthetic market
- * universe is byte-for-byte the same on every machine for a given seed.
+ * A small seeded random number generator (mulberry32) with normal draws, so what is generated from
+ * a seed is the same on every machine: the cluster's synthetic market universe (byte for byte) and
+ * sample workload, and the UI's test fixtures. It lives in contract/ because that is the one folder
+ * both the cluster and the renderer may import.
  */
 
 /** Deterministic uniform [0, 1) and standard-normal draws from a 32-bit seed. */

@@ -16,6 +16,7 @@
 import type { SubmitJobRequest } from '../../contract/api.ts';
 import type { Priority } from '../../contract/domain.ts';
 import { ListJobsQuery } from '../../contract/api.ts';
+import { SeededRandom } from '../../contract/seeded-random.ts';
 import type { BullJobEngine } from '../engine/create-engine.ts';
 import type { Actor } from '../engine/job-engine.ts';
 import { UNIVERSE_SYMBOLS } from '../jobs/market-data/synthetic-universe.ts';
@@ -41,18 +42,6 @@ export interface SampleWorkload {
   /** Submit the next job now (tests). */
   tick(): Promise<SubmitJobRequest | null>;
   stop(): Promise<void>;
-}
-
-/** A small deterministic PRNG (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 type Kind = { weight: number; make: (r: () => number, ctx: { stuckAfterMs: number }) => Omit<SubmitJobRequest, 'user' | 'priority'> | null };
@@ -110,7 +99,8 @@ export function nextSampleRequest(r: () => number, ctx: { stuckAfterMs: number; 
 export function startSampleWorkload(options: SampleWorkloadOptions): SampleWorkload {
   const { engine } = options;
   const note = options.note ?? (() => undefined);
-  const r = random(options.seed ?? Date.now());
+  const rng = new SeededRandom(options.seed ?? Date.now());
+  const r = () => rng.next();
   const maxPending = options.maxPending ?? 12;
   let submitted = 0;
   let slowJob: string | null = null;

@@ -7,17 +7,12 @@ import type { CachedJob, CachedJobDetail, ClusterView } from '../../contract/adm
 import { JOB_TYPES, type JobState, type JobType, type Priority } from '../../contract/domain.ts';
 import { JOB_CONFIG_SCHEMAS } from '../../contract/job-configs.ts';
 import type { JobStep, LogLine } from '../../contract/jobs.ts';
+import { SeededRandom } from '../../contract/seeded-random.ts';
 
-/** A small deterministic PRNG (mulberry32), so fixtures are the same in every run. */
+/** Uniform draws from a seed, so fixtures are the same in every run. */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = new SeededRandom(seed);
+  return () => random.next();
 }
 
 export const USERS = ['alice', 'bob', 'carol', 'dmitri', 'erin', 'farah', 'gus', 'hiro', 'svc-reports'];

@@ -5,8 +5,8 @@
  * autocorrelation (momentum or mean reversion) so strategies and models have something to find.
  */
 import { DEFAULT_SYMBOLS } from '../../../contract/job-configs.ts';
+import { SeededRandom, seedFor } from '../../../contract/seeded-random.ts';
 import type { BarSeries } from './bar-series.ts';
-import { SeededRandom, seedFor } from './seeded-random.ts';
 import { tradingDays } from './trading-calendar.ts';
 
 export const UNIVERSE_SEED = 20_240_601;
