@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../contract/api.ts';
 import type { Actor } from '../engine/job-engine.ts';
@@ -113,6 +114,50 @@ describe('GET /api/v1/events', () => {
     await fx.server.close();
     await b.ended;
     expect(fx.server.streams.size).toBe(0);
+  });
+
+  it('leaves no stream behind for clients that went away before it started', async () => {
+    // Hold every request at its first engine read, so all 50 clients are gone when the streams start.
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const realLastEventId = engine.lastEventId.bind(engine);
+    let arrived = 0;
+    engine.lastEventId = async () => {
+      arrived++;
+      await gate;
+      return realLastEventId();
+    };
+    const closed: Array<Promise<void>> = [];
+    const requests = Array.from({ length: 50 }, () => {
+      const req = http.get(url, { headers: fx.auth('viewer') });
+      req.on('error', () => undefined);
+      closed.push(new Promise((r) => req.on('close', () => r())));
+      return req;
+    });
+    await expect.poll(() => arrived, { timeout: 10_000 }).toBe(50);
+    for (const req of requests) req.destroy();
+    await Promise.all(closed);
+    release();
+    // The server saw every client go: a stream that starts now must not stay.
+    await expect.poll(() => fx.server.streams.size).toBe(0);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(fx.server.streams.size).toBe(0);
+    const metrics = await fetch(url.replace('/api/v1/events', '/metrics'), { headers: fx.auth('viewer') });
+    expect(await metrics.text()).toMatch(/^sigmatiq_api_sse_clients 0$/m);
+  });
+
+  it('answers a Last-Event-ID from the future with exactly one reset, then streams normally', async () => {
+    await submit(3);
+    for (const future of ['99999999999', '99999999999999999999']) {
+      const sse = await openSse(url, { ...fx.auth('viewer'), 'last-event-id': future });
+      const [reset] = await sse.waitForEvents(1);
+      expect(reset).toMatchObject({ kind: 'reset', id: await engine.lastEventId() });
+      await new Promise((r) => setTimeout(r, 200)); // several polls: no second reset
+      await submit(1);
+      await sse.waitForEvents(2);
+      expect(sse.events.map((e) => e.kind)).toEqual(['reset', 'job']);
+      sse.close();
+    }
   });
 
   it('keeps going when reading events fails for a while', async () => {

@@ -54,6 +54,12 @@ export class EventStream {
 
   /** Send the headers, subscribe to the engine and deliver everything after the start cursor. */
   start(): void {
+    // A client that went away before the stream started already fired its 'close' event: nothing
+    // would ever end this stream, so it ends here.
+    if (this.res.destroyed || this.res.socket === null || this.res.socket.destroyed) {
+      this.close();
+      return;
+    }
     this.res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
@@ -128,14 +134,16 @@ export class EventStream {
   }
 
   /**
-   * The cursor is older than what the cluster retains: tell the client to resync from
-   * /api/v1/history and carry on from the newest event. The reset carries that newest id, so a
-   * client reconnecting after it resumes from there rather than from the lost position again.
+   * The cursor is older than what the cluster retains, or newer than anything it issued (a wiped
+   * datastore, a made-up id): tell the client to resync from /api/v1/history and carry on from the
+   * newest event. The reset carries that newest id, so a client reconnecting after it resumes from
+   * there rather than from the lost position again — and so does this stream, even when that moves
+   * the cursor back: staying on a future id would answer every poll with another reset.
    */
   private async sendReset(): Promise<void> {
     const newest = await this.engine.lastEventId();
     const previous = this.cursor;
-    this.cursor = compareEventIds(newest, previous) > 0 ? newest : previous;
+    this.cursor = newest;
     const reset: ClusterEvent = {
       id: this.cursor,
       at: new Date().toISOString(),

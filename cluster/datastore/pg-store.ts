@@ -22,6 +22,8 @@ import {
   type RowQuery,
   type SharedStore,
   rowsByType,
+  type IdempotencyEntry,
+  clampStoredId,
   sortScore,
 } from './shared-store.ts';
 import type { StreamTrimBound, RawBullJob } from './bull-jobs.ts';
@@ -264,7 +266,7 @@ class PgStore implements PgSharedStore {
 
   async readEvents(afterId: string, limit: number): Promise<EventRead> {
     const [{ rows }, bounds] = await Promise.all([
-      this.pool.query<{ id: string; body: ClusterEvent }>(`SELECT id, body FROM ${this.t('event_log')} WHERE id > $1 ORDER BY id LIMIT $2`, [afterId, limit]),
+      this.pool.query<{ id: string; body: ClusterEvent }>(`SELECT id, body FROM ${this.t('event_log')} WHERE id > $1 ORDER BY id LIMIT $2`, [clampStoredId(afterId), limit]),
       this.bounds(),
     ]);
     return { events: rows.map((r) => ({ id: r.id, event: r.body })), ...bounds };
@@ -444,7 +446,7 @@ class PgStore implements PgSharedStore {
   async history(afterSeq: number, limit: number): Promise<HistoryRead> {
     const { rows } = await this.pool.query<IndexRecord>(
       `SELECT * FROM ${this.t('job_index')} WHERE change_seq > $1 ORDER BY change_seq LIMIT $2`,
-      [afterSeq, limit + 1],
+      [clampStoredId(afterSeq), limit + 1],
     );
     const page = rows.slice(0, limit);
     return {
@@ -491,7 +493,7 @@ class PgStore implements PgSharedStore {
   async listAudit(beforeId: string | undefined, limit: number): Promise<AuditRecord[]> {
     const { rows } = await this.pool.query<{ id: string; body: Omit<AuditRecord, 'id'> }>(
       `SELECT id, body FROM ${this.t('audit')} WHERE ($1::bigint IS NULL OR id < $1) ORDER BY id DESC LIMIT $2`,
-      [beforeId ?? null, limit],
+      [beforeId === undefined ? null : clampStoredId(beforeId), limit],
     );
     return rows.map((r) => ({ ...r.body, id: r.id }));
   }

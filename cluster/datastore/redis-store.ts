@@ -29,6 +29,7 @@ import {
   type RowQuery,
   SCORE_BAND,
   type SharedStore,
+  clampStoredId,
   type SortKey,
   sortScore,
 } from './shared-store.ts';
@@ -230,7 +231,7 @@ class RedisStore implements SharedStore {
 
   async readEvents(afterId: string, limit: number): Promise<EventRead> {
     const [entries, bounds] = await Promise.all([
-      this.redis.xrange(this.k('ev:log'), `(${afterId}-0`, '+', 'COUNT', limit),
+      this.redis.xrange(this.k('ev:log'), `(${clampStoredId(afterId)}-0`, '+', 'COUNT', limit),
       this.bounds(),
     ]);
     return {
@@ -526,7 +527,7 @@ class RedisStore implements SharedStore {
   }
 
   async listAudit(beforeId: string | undefined, limit: number): Promise<AuditRecord[]> {
-    const end = beforeId ? `(${beforeId}-0` : '+';
+    const end = beforeId ? `(${clampStoredId(beforeId)}-0` : '+';
     const entries = await this.redis.xrevrange(this.k('audit'), end, '-', 'COUNT', limit);
     return entries.map(([id, fields]) => ({ ...(JSON.parse(fields[1]!) as Omit<AuditRecord, 'id'>), id: id.split('-')[0]! }));
   }

@@ -17,6 +17,19 @@ import type { ClusterEvent } from '../../contract/events.ts';
 import type { Job } from '../../contract/jobs.ts';
 import type { ResourceSample } from '../../contract/metrics.ts';
 
+/**
+ * The largest id either datastore can hold (PostgreSQL bigint; Redis stream ids go further).
+ * Ids and cursors from clients are clamped to it before a query: a larger one is simply "after
+ * everything", where the datastore would answer an error ("value out of range", "Invalid stream ID").
+ */
+export const MAX_STORED_ID = 9223372036854775807n;
+
+/** A decimal id from a client, clamped to MAX_STORED_ID. */
+export function clampStoredId(id: string | number): string {
+  const n = typeof id === 'number' ? BigInt(Number.isFinite(id) ? Math.trunc(id) : 0) : BigInt(id);
+  return n > MAX_STORED_ID ? String(MAX_STORED_ID) : String(n);
+}
+
 /** The stored part of a job's state; `running`/`paused`/`stuck` are derived from `active` at read time. */
 export type BaseState = 'pending' | 'active' | 'completed' | 'failed' | 'cancelled';
 export const BASE_STATES: readonly BaseState[] = ['pending', 'active', 'completed', 'failed', 'cancelled'];
@@ -235,9 +248,30 @@ export interface SharedStore {
   readSamples(since: number, nodeId: string | undefined, limit: number): Promise<ResourceSample[]>;
   trimSamples(before: number): Promise<number>;
 
+  /**
+   * Stores `entry` under an idempotency key unless the key holds one that has not expired, and
+   * returns the entry the key holds afterwards (ours, or the earlier one). Expires after `ttlMs`.
+   */
+  claimIdempotencyKey(key: string, entry: IdempotencyEntry, ttlMs: number): Promise<IdempotencyEntry>;
+  /** Replaces the entry of a key (with the answer to keep), expiring `ttlMs` from now. */
+  putIdempotencyKey(key: string, entry: IdempotencyEntry, ttlMs: number): Promise<void>;
+  /** Forgets expired idempotency keys (Redis expires them on its own); returns how many. */
+  trimIdempotencyKeys(): Promise<number>;
+
   /** Round trip to the datastore, in ms. */
   ping(): Promise<number>;
   close(): Promise<void>;
+}
+
+/**
+ * What an idempotency key holds: the request it was first used with (a hash), the job ids that
+ * request creates (fixed before anything is created, so a retry re-uses them and BullMQ adds
+ * each id once), and once it succeeded, the answer every repetition gets.
+ */
+export interface IdempotencyEntry {
+  fingerprint: string;
+  jobIds: string[];
+  response: { status: number; body: unknown } | null;
 }
 
 /** The sort score of a row in one order; identical for every store so cursors are portable. */

@@ -229,6 +229,20 @@ export function describeApiContract(label: string, open: () => Promise<EngineUnd
       sse.close();
     });
 
+    it('answers a Last-Event-ID from the future (or past any id a datastore holds) with one reset, then a normal stream', async () => {
+      const newest = await under.engine.lastEventId();
+      for (const future of [String(BigInt(newest) + 99_999_999_999n), '99999999999999999999']) {
+        const sse = await openSse(`${base}/api/v1/events`, { ...fx.auth('viewer'), 'last-event-id': future });
+        const [reset] = await sse.waitForEvents(1);
+        expect(reset?.kind).toBe('reset');
+        await new Promise((r) => setTimeout(r, 600)); // a few polls: no further reset
+        const live = await submit('normal', 'after-future', 'signal');
+        await sse.waitForEvent((e) => e.kind === 'job' && e.job.id === live.id);
+        expect(sse.events.filter((e) => e.kind === 'reset')).toHaveLength(1);
+        sse.close();
+      }
+    });
+
     it('passes history through and records audits in the datastore', async () => {
       const job = await submit('low', 'audited', 'backtest');
       const cancel = await call('POST', `/api/v1/jobs/${job.id}/actions/cancel`, 'operator', { reason: 'audit test' });

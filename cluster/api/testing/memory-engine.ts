@@ -240,6 +240,8 @@ export class MemoryEngine implements JobEngine {
     const from = after === null ? this.nextEventId - 1n : BigInt(after);
     const oldest = this.events[0] ? BigInt(this.events[0].id) : this.nextEventId;
     if (from < oldest - 1n) return { events: [], reset: true, lastId: String(from) };
+    // Like the real engine: an id this cluster never issued (a wiped datastore) means resync.
+    if (from > this.nextEventId - 1n) return { events: [], reset: true, lastId: String(this.nextEventId - 1n) };
     const events = this.events.filter((e) => BigInt(e.id) > from).slice(0, limit);
     return { events, reset: false, lastId: events.at(-1)?.id ?? String(from) };
   }
