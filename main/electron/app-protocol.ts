@@ -6,27 +6,13 @@
 import { readFile as fsReadFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CustomScheme } from 'electron';
+import { contentTypeOf } from '../core/content-types.ts';
 import { APP_HOST, APP_SCHEME, CONTENT_SECURITY_POLICY } from './security.ts';
 
 /** Registered before `app.whenReady()`: standard (real origin, relative URLs), secure, fetch allowed. No CSP bypass. */
 export const APP_SCHEME_PRIVILEGES: CustomScheme = {
   scheme: APP_SCHEME,
   privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true },
-};
-
-const MIME_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-  '.txt': 'text/plain; charset=utf-8',
 };
 
 /**
@@ -79,7 +65,7 @@ export function createAppProtocolHandler(options: {
     if (file === null) return new Response('not found', { status: 404, headers: securityHeaders('text/plain; charset=utf-8') });
     try {
       const body = await readFile(file);
-      const type = MIME_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+      const type = contentTypeOf(file);
       return new Response(request.method === 'HEAD' ? null : (body as Uint8Array<ArrayBuffer>), {
         status: 200,
         headers: securityHeaders(type),

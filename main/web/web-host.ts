@@ -13,6 +13,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import path from 'node:path';
 import type { AdminApi, AdminErrorBody, AdminEvent } from '../../contract/admin-api.ts';
 import { SESSION_TOKEN_PARAM, WEB_API_PREFIX, WEB_EVENTS_PATH, WebCallBody } from '../../contract/web-protocol.ts';
+import { contentTypeOf } from '../core/content-types.ts';
 import { dispatchAdminCall } from '../core/dispatch.ts';
 import { BROWSER_MODE_CSP, contentTypeRefusal, cookieValue, crossOriginRefusal } from './request-guard.ts';
 
@@ -24,21 +25,6 @@ const MAX_BODY_BYTES = 2 * 1024 * 1024;
  * connection is cut.
  */
 const MAX_DISCARDED_BYTES = 64 * 1024 * 1024;
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.map': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-  '.txt': 'text/plain; charset=utf-8',
-};
 
 export interface WebHostOptions {
   api: AdminApi;
@@ -219,7 +205,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       if (path.extname(rel) !== '') return sendError(res, 404, { code: 'not-found', message: `No file ${rel}.` });
       file = path.join(dir, 'index.html');
     }
-    const type = CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream';
+    const type = contentTypeOf(file);
     res.writeHead(200, {
       'content-type': type,
       'cache-control': file.endsWith('index.html') ? 'no-store' : 'public, max-age=31536000, immutable',
