@@ -16,6 +16,23 @@ export const StateCounts = z.object(
 );
 export type StateCounts = z.infer<typeof StateCounts>;
 
+/**
+ * What lets readings of several queues or clusters be combined (weighted by job counts rather
+ * than taking one of them). Optional: clusters of older versions do not send them.
+ */
+const WaitAndWindowCounts = {
+  /** Age of the oldest job ready to run and still waiting (the queue's latency); null when none waits. */
+  oldestWaitingMs: z.number().min(0).nullable().optional(),
+  /** Completed + failed jobs in the metrics window (the failure rate's denominator). */
+  finishedInWindow: z.int().min(0).optional(),
+  /** Failed jobs in the metrics window. */
+  failedInWindow: z.int().min(0).optional(),
+  /** How many waits the wait time percentiles are computed over. */
+  waitSampleCount: z.int().min(0).optional(),
+  /** The wait time distribution as 21 quantiles (0th, 5th, … 100th percentile), for combining. */
+  waitQuantilesMs: z.array(z.number().min(0)).max(101).optional(),
+};
+
 /** One queue (one job type): counts, control state and the four metrics of the brief. */
 export const QueueMetrics = z.object({
   type: JobType,
@@ -29,7 +46,10 @@ export const QueueMetrics = z.object({
    * depend on or for a sweep's children. The processing rate is rated against these only.
    */
   readyCount: z.int().min(0),
-  /** Time pending jobs waited before starting, over the metrics window. */
+  /**
+   * Wait time percentiles over the jobs waiting now (their age so far) and the jobs that started
+   * recently (their wait until starting), so they rise while jobs wait and fall once they start.
+   */
   waitTimeP50Ms: Reading,
   waitTimeP95Ms: Reading,
   /** Jobs finished per minute over the metrics window. */
@@ -38,6 +58,7 @@ export const QueueMetrics = z.object({
   failureRate: Reading,
   /** The window those rates cover. */
   windowMs: z.int().min(1),
+  ...WaitAndWindowCounts,
 });
 export type QueueMetrics = z.infer<typeof QueueMetrics>;
 
@@ -54,6 +75,9 @@ export const Summary = z.object({
   waitTimeP95Ms: Reading,
   processingRatePerMin: Reading,
   failureRate: Reading,
+  /** Jobs ready to run in queues that are not paused: with none, the processing rate is idle, not low. */
+  backlog: z.int().min(0).optional(),
+  ...WaitAndWindowCounts,
 });
 export type Summary = z.infer<typeof Summary>;
 

@@ -28,7 +28,9 @@ import { refreshTypicalDurations } from './typical-durations.ts';
 import { newReconcileState, reconcilePass, type ReconcileResult } from './reconcile.ts';
 import { trimStreams, type TrimOptions } from './stream-trim.ts';
 import { releaseDependents, submitJob } from './job-submit.ts';
-import { clusterReadings, countsOf, queueMetrics } from './queue-metrics.ts';
+import { guardEngine } from './guarded-engine.ts';
+import { clusterReadings, countsOf, queueMetrics, RECENT_START_MS, waitsOf, type WeightedWait } from './queue-metrics.ts';
+import { readyCount, runningStarts, waitingSince } from './queue-waits.ts';
 
 export interface CreateEngineOptions {
   datastore: Datastore;
@@ -91,7 +93,7 @@ export async function createEngine(options: CreateEngineOptions): Promise<BullJo
   const queues = new Map<JobType, Queue>();
   for (const type of JOB_TYPES) {
     const maxLen = datastore.bullmq.streamMaxLen;
-    const queue = new Queue(type, { ...datastore.bullmq.options(), ...(maxLen ? { streams: { events: { maxLen } } } : {}) }) as Queue;
+    const queue = new Queue(type, { ...datastore.bullmq.producerOptions(), ...(maxLen ? { streams: { events: { maxLen } } } : {}) }) as Queue;
     queue.on('error', onError);
     queues.set(type, queue);
   }
@@ -118,7 +120,7 @@ export async function createEngine(options: CreateEngineOptions): Promise<BullJo
   const engine = new Engine(ctx, options.retainEvents ?? DEFAULT_RETENTION, onError, options.reconcileEveryMs ?? 5_000);
   // ETAs know past durations from the start; housekeeping keeps them fresh.
   await refreshTypicalDurations(ctx).catch(onError);
-  return engine;
+  return guardEngine(engine, datastore.availability);
 }
 
 /** Releases the jobs waiting for any of these completed jobs (one settings read for the lot). */
@@ -243,18 +245,24 @@ class Engine implements BullJobEngine {
     return (await this.queueSnapshot()).queues;
   }
 
-  /** Every queue's metrics, and the jobs finished in the metrics window they were computed from. */
-  private async queueSnapshot(): Promise<{ queues: QueueMetrics[]; finished: FinishedSample[] }> {
+  /** Every queue's metrics, and what they were computed from (for the cluster's readings). */
+  private async queueSnapshot(): Promise<{ queues: QueueMetrics[]; finished: FinishedSample[]; waits: WeightedWait[] }> {
     const { settings, store } = this.ctx;
     const now = Date.now();
-    const [counts, finished] = await Promise.all([
+    const [counts, finished, running] = await Promise.all([
       store.counts(now - settings.stuckAfterMs),
       store.finishedSince(now - settings.metricsWindowMs, 20_000),
+      runningStarts(store, now - settings.stuckAfterMs),
     ]);
+    const waits: WeightedWait[] = [];
     const queues = await Promise.all(
       JOB_TYPES.map(async (type) => {
         const queue = this.ctx.queue(type);
         const [paused, concurrency, ready] = await Promise.all([queue.isPaused(), this.ctx.concurrency(type), readyCount(queue)]);
+        const waiting = await waitingSince(queue, store, ready);
+        const started = [...finished, ...running].filter((s) => s.type === type);
+        const mine = waitsOf({ now, waitingSince: waiting.since, waitingUnread: waiting.unread, started, recentMs: Math.min(RECENT_START_MS, settings.metricsWindowMs) });
+        waits.push(...mine.waits);
         return queueMetrics({
           type,
           paused,
@@ -262,18 +270,20 @@ class Engine implements BullJobEngine {
           counts: countsOf(counts.find((c) => c.type === type)),
           ready,
           finished,
+          waits: mine.waits,
+          oldestWaitingMs: mine.oldestWaitingMs,
           windowMs: settings.metricsWindowMs,
           thresholds: settings.thresholds,
         });
       }),
     );
-    return { queues, finished };
+    return { queues, finished, waits };
   }
 
   async summary(): Promise<Summary> {
     const { settings } = this.ctx;
     // One read of the finished jobs feeds both the queue metrics and the cluster readings.
-    const { queues, finished } = await this.queueSnapshot();
+    const { queues, finished, waits } = await this.queueSnapshot();
     const counts = countsOf(undefined);
     for (const q of queues) for (const k of Object.keys(counts) as (keyof typeof counts)[]) counts[k] += q.counts[k];
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
@@ -284,7 +294,7 @@ class Engine implements BullJobEngine {
       counts,
       successRate: ended === 0 ? null : counts.completed / ended,
       queues,
-      ...clusterReadings(queues, finished, settings.thresholds, settings.metricsWindowMs),
+      ...clusterReadings(queues, finished, settings.thresholds, settings.metricsWindowMs, waits),
     };
   }
 
@@ -434,10 +444,4 @@ class Engine implements BullJobEngine {
 /** A fresh id for things that need one (audit targets, tests). */
 export function newId(): string {
   return randomUUID();
-}
-
-/** Jobs BullMQ can hand to a worker now: waiting or prioritized (not delayed, not waiting for children). */
-async function readyCount(queue: Queue): Promise<number> {
-  const counts = await queue.getJobCounts('wait', 'prioritized');
-  return (counts.wait ?? 0) + (counts.prioritized ?? 0);
 }

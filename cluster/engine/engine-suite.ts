@@ -220,6 +220,37 @@ export function engineSuite(kind: TestKind): void {
     await a.bulkAction({ action: 'delete', filter: { user: ['quinn'] }, dryRun: false }, ADMIN);
   });
 
+  test('wait time counts jobs still waiting in a paused queue, and the started ones once it resumes', async () => {
+    const type: JobType = 'matrix-build';
+    const queueOf = async () => (await a.summary()).queues.find((q) => q.type === type)!;
+    await a.queueAction(type, 'pause', {}, ADMIN);
+    const first = await submit(a, { type, user: 'waiter' });
+    await submit(a, { type, user: 'waiter' });
+    await submit(a, { type, user: 'waiter', priority: 'high' });
+    const ageBefore = Date.now() - Date.parse(first.createdAt);
+    const summary = await a.summary();
+    const paused = summary.queues.find((q) => q.type === type)!;
+    // Nothing of this queue has started: the readings come from the three jobs waiting.
+    expect(paused.readyCount).toBeGreaterThanOrEqual(3);
+    expect(paused.oldestWaitingMs).toBeGreaterThanOrEqual(ageBefore);
+    expect(paused.waitTimeP95Ms.value).not.toBeNull();
+    expect(paused.waitSampleCount).toBeGreaterThanOrEqual(3);
+    expect(summary.oldestWaitingMs).toBeGreaterThanOrEqual(ageBefore);
+    const started: string[] = [];
+    worker(type, async (job) => {
+      started.push(job.id!);
+      return { outputs: [], metrics: {}, nextSteps: [] };
+    });
+    await a.queueAction(type, 'resume', {}, ADMIN);
+    await eventually(async () => (await queueOf()).counts.completed >= 3 && (await queueOf()).counts.pending === 0, 30_000, 'the three jobs ran');
+    const resumed = await queueOf();
+    expect(resumed.oldestWaitingMs).toBeNull();
+    // They started moments ago, so their waits still count (and they waited at least as long as seen paused).
+    expect(resumed.waitTimeP95Ms.value).toBeGreaterThanOrEqual(ageBefore);
+    expect(resumed.finishedInWindow).toBeGreaterThanOrEqual(3);
+    await a.bulkAction({ action: 'delete', filter: { user: ['waiter'] }, dryRun: false }, ADMIN);
+  });
+
   test('state mapping: running, paused, stuck, completed, failed, cancelled (by a worker), with detail', async () => {
     const type: JobType = 'report';
     let release!: () => void;
