@@ -6,6 +6,7 @@
 import { useId, useState, type ReactNode } from 'react';
 import { runWithFeedback } from '../store/toast-store.ts';
 import { Dialog } from './dialog.tsx';
+import { useRowTabIndex } from './row-navigation.tsx';
 
 export interface ConfirmSpec {
   title: string;
@@ -35,6 +36,7 @@ export function ActionButton(props: ActionButtonProps) {
   const [pending, setPending] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const reasonId = useId();
+  const tabIndex = useRowTabIndex();
 
   async function go() {
     setConfirming(false);
@@ -55,6 +57,7 @@ export function ActionButton(props: ActionButtonProps) {
         aria-describedby={disabledReason ? reasonId : undefined}
         aria-busy={pending || undefined}
         title={disabledReason ?? undefined}
+        tabIndex={tabIndex}
         onClick={() => {
           if (disabled) return;
           if (confirm) setConfirming(true);

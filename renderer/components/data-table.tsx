@@ -1,10 +1,12 @@
 /**
  * A compact table for a few hundred rows at most (dashboard tables, child jobs), on TanStack
  * Table v9. Rows are memoised on their record: after a refresh only rows whose record changed
- * re-render (the query cache keeps unchanged records' identity). Arrow keys move between rows.
+ * re-render (the query cache keeps unchanged records' identity). Rows open with a click or Enter
+ * and are one tab stop with arrow keys between them (row-navigation.tsx).
  */
-import { memo, type KeyboardEvent, type ReactNode } from 'react';
+import { memo, useState, type ReactNode } from 'react';
 import { flexRender, tableFeatures, useTable, type ColumnDef, type Row, type RowData } from '@tanstack/react-table';
+import { moveBetweenRows, openableRowProps, RowActiveProvider } from './row-navigation.tsx';
 import { EmptyState, LoadingRows } from './states.tsx';
 
 /** Layout hints per column: width (CSS) and alignment. */
@@ -28,13 +30,16 @@ export interface DataTableProps<T extends RowData> {
   /** Extra class per row (e.g. stuck jobs). */
   rowClass?: (row: T) => string | undefined;
   caption?: ReactNode;
+  /** What a click on a row, or Enter on it, opens (e.g. the job's detail). */
+  onOpenRow?: (row: T) => void;
 }
 
 const NO_ROWS: never[] = [];
 
 /** A small TanStack table with memoised rows, designed empty/loading states and row keyboard navigation. */
 export function DataTable<T extends RowData>(props: DataTableProps<T>) {
-  const { label, columns, data, getRowId, loading, empty, rowClass, caption } = props;
+  const { label, columns, data, getRowId, loading, empty, rowClass, caption, onOpenRow } = props;
+  const [activeId, setActiveId] = useState<string | null>(null);
   const table = useTable({
     features: tableFeaturesNone,
     columns,
@@ -42,6 +47,8 @@ export function DataTable<T extends RowData>(props: DataTableProps<T>) {
     getRowId: (row: T) => getRowId(row),
   });
   const rows = table.getRowModel().rows;
+  // The active row is the table's one tab stop; the first row until another is focused.
+  const activeShown = rows.some((r) => r.id === activeId);
   return (
     <div className="table-wrap">
       <table className="grid" aria-label={label} aria-rowcount={data ? rows.length + 1 : undefined}>
@@ -63,8 +70,16 @@ export function DataTable<T extends RowData>(props: DataTableProps<T>) {
           ))}
         </thead>
         <tbody onKeyDown={moveBetweenRows}>
-          {rows.map((row) => (
-            <MemoRow key={row.id} row={row} original={row.original} className={rowClass?.(row.original)} />
+          {rows.map((row, i) => (
+            <MemoRow
+              key={row.id}
+              row={row}
+              original={row.original}
+              className={rowClass?.(row.original)}
+              active={activeShown ? row.id === activeId : i === 0}
+              onOpen={onOpenRow}
+              onActive={setActiveId}
+            />
           ))}
         </tbody>
       </table>
@@ -82,36 +97,32 @@ interface RowProps<T extends RowData> {
   row: Row<Features, T>;
   original: T;
   className?: string;
+  active: boolean;
+  onOpen?: (row: T) => void;
+  onActive: (id: string) => void;
 }
 
-function TableRow<T extends RowData>({ row, className }: RowProps<T>) {
+function TableRow<T extends RowData>({ row, className, active, onOpen, onActive }: RowProps<T>) {
+  const nav = openableRowProps(active, onOpen && (() => onOpen(row.original)), () => onActive(row.id));
   return (
-    <tr className={className}>
-      {row.getAllCells().map((cell) => {
-        const def = cell.column.columnDef as TableColumn<T>;
-        return (
-          <td key={cell.id} className={alignClass(def.layout)}>
-            {flexRender(def.cell, cell.getContext())}
-          </td>
-        );
-      })}
+    <tr {...nav} className={[nav.className, className].filter(Boolean).join(' ') || undefined}>
+      <RowActiveProvider value={active}>
+        {row.getAllCells().map((cell) => {
+          const def = cell.column.columnDef as TableColumn<T>;
+          return (
+            <td key={cell.id} className={alignClass(def.layout)}>
+              {flexRender(def.cell, cell.getContext())}
+            </td>
+          );
+        })}
+      </RowActiveProvider>
     </tr>
   );
 }
 
-// Re-render a row only when its record (or class) changed.
-const MemoRow = memo(TableRow, (a, b) => a.original === b.original && a.className === b.className) as typeof TableRow;
+// Re-render a row only when its record, class or being the active row changed.
+const MemoRow = memo(
+  TableRow,
+  (a, b) => a.original === b.original && a.className === b.className && a.active === b.active && a.onOpen === b.onOpen,
+) as typeof TableRow;
 
-/** ArrowUp/ArrowDown move focus to the same kind of control in the previous/next row. */
-export function moveBetweenRows(e: KeyboardEvent<HTMLElement>): void {
-  if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
-  const target = e.target as HTMLElement;
-  const row = target.closest('tr, [role="row"]');
-  if (!row) return;
-  const sibling = (e.key === 'ArrowDown' ? row.nextElementSibling : row.previousElementSibling) as HTMLElement | null;
-  const next = sibling?.querySelector<HTMLElement>('a, button, input, select');
-  if (next) {
-    e.preventDefault();
-    next.focus();
-  }
-}

@@ -9,6 +9,7 @@ import { actionDisabledReason, runJobAction } from '../api/job-commands.ts';
 import { jobHref } from '../app/router.ts';
 import { runWithFeedback } from '../store/toast-store.ts';
 import { ActionButton, type ConfirmSpec } from './action-button.tsx';
+import { useRowTabIndex } from './row-navigation.tsx';
 import { useClusterUnavailable } from './use-clusters.ts';
 
 type JobRef = Pick<CachedJob, 'id' | 'clusterId' | 'state' | 'priority' | 'type'>;
@@ -39,8 +40,9 @@ export function deleteConfirm(job: Pick<CachedJob, 'id' | 'type'>): ConfirmSpec 
 
 /** Link to a job's detail view. */
 export function ViewLink({ job, label = 'View', tab }: { job: JobRef; label?: string; tab?: 'results' }) {
+  const tabIndex = useRowTabIndex();
   return (
-    <a className="btn btn-small btn-ghost" href={jobHref(job.clusterId, job.id, tab)} aria-label={`${label} job ${job.id}`}>
+    <a className="btn btn-small btn-ghost" href={jobHref(job.clusterId, job.id, tab)} aria-label={`${label} job ${job.id}`} tabIndex={tabIndex}>
       {label}
     </a>
   );
@@ -105,9 +107,11 @@ export function PrioritySelect({ job }: { job: JobRef }) {
   const api = useAdminApi();
   const offline = useClusterUnavailable(job.clusterId);
   const reason = offline ?? actionDisabledReason('set-priority', job.state);
+  const tabIndex = useRowTabIndex();
   return (
     <select
       className="select select-small"
+      tabIndex={tabIndex}
       aria-label={`Change priority of job ${job.id}`}
       title={reason ?? 'Change priority'}
       disabled={Boolean(reason)}

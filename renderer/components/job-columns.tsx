@@ -12,6 +12,7 @@ import { ClusterName } from './cluster-name.tsx';
 import { formatDuration, formatFullTime, formatRelative, formatTime } from './format.ts';
 import { CancelButton, PrioritySelect, RetryButton, StopButton, ViewLink } from './job-actions.tsx';
 import { ProgressBar } from './progress-bar.tsx';
+import { useRowTabIndex } from './row-navigation.tsx';
 import { SelectCheckbox } from './select-checkbox.tsx';
 import type { Features, TableColumn } from './data-table.tsx';
 
@@ -21,17 +22,20 @@ function col(def: TableColumn<CachedJob>, layout: TableColumn<CachedJob>['layout
   return { ...def, layout };
 }
 
+/** The job id, linking to its detail (a tab stop only in the table's active row). */
+function JobIdLink({ job }: { job: CachedJob }) {
+  const tabIndex = useRowTabIndex();
+  return (
+    <a className="job-link mono" href={jobHref(job.clusterId, job.id)} title={job.id} tabIndex={tabIndex}>
+      {job.id}
+    </a>
+  );
+}
+
 const jobId = col(
   h.accessor('id', {
     header: 'Job ID',
-    cell: (info) => {
-      const job = info.row.original;
-      return (
-        <a className="job-link mono" href={jobHref(job.clusterId, job.id)} title={job.id}>
-          {job.id}
-        </a>
-      );
-    },
+    cell: (info) => <JobIdLink job={info.row.original} />,
   }),
   { width: '17%' },
 );
@@ -111,10 +115,21 @@ const priority = col(h.accessor('priority', { header: 'Priority', cell: (info) =
   width: '9%',
 });
 
-const position = col(h.accessor('position', { header: 'Position', cell: (info) => <span className="num">{info.getValue() ?? '—'}</span> }), {
-  width: '8%',
-  align: 'right',
-});
+const position = col(
+  h.accessor('position', {
+    header: 'Place in queue',
+    cell: (info) => {
+      const place = info.getValue();
+      const job = info.row.original;
+      return (
+        <span className="num" title={place ? `Number ${place} in line in the ${JOB_TYPE_LABELS[job.type]} queue` : undefined}>
+          {place ?? '—'}
+        </span>
+      );
+    },
+  }),
+  { width: '9%', align: 'right' },
+);
 
 const duration = col(h.accessor('durationMs', { header: 'Duration', cell: (info) => <span className="num">{formatDuration(info.getValue())}</span> }), {
   width: '10%',
@@ -179,7 +194,8 @@ export function jobColumns(kind: JobTableKind, showCluster: boolean, selectable 
       ), '13%')];
       break;
     case 'queue':
-      columns = [position, type('Job Type'), priority, user, time('createdAt', 'Created'), ...clusterCol, actions((j) => (
+      // Places in line are per queue (one queue per job type), so the queue stands next to them.
+      columns = [jobId, type('Queue'), position, priority, user, time('createdAt', 'Created'), ...clusterCol, actions((j) => (
         <>
           <CancelButton job={j} />
           <PrioritySelect job={j} />

@@ -1,5 +1,6 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { beforeEach, expect, it } from 'vitest';
+import { JOB_TYPE_LABELS } from '../../../contract/domain.ts';
 import { renderWithFake } from '../../testing/render-app.tsx';
 import { useUiStore } from '../../store/ui-store.ts';
 import { DashboardTable } from './dashboard-tables.tsx';
@@ -24,7 +25,7 @@ it('Active jobs table has the brief columns and shows running, paused and stuck 
 it('Queue table lists pending jobs by position; Cancel asks first, then the job is cancelled on the cluster', async () => {
   const { fake } = renderWithFake(<DashboardTable kind="queue" scope={scope} />);
   const table = screen.getByRole('table', { name: 'Queue' });
-  expect(headers(table)).toEqual(['Position', 'Job Type', 'Priority', 'User', 'Created', 'Actions']);
+  expect(headers(table)).toEqual(['Job ID', 'Queue', 'Place in queue', 'Priority', 'User', 'Created', 'Actions']);
   const cancel = (await within(table).findAllByRole('button', { name: /^Cancel job / }))[0]!;
   const id = cancel.getAttribute('aria-label')!.replace('Cancel job ', '');
   fireEvent.click(cancel);
@@ -33,6 +34,25 @@ it('Queue table lists pending jobs by position; Cancel asks first, then the job 
   await waitFor(() => expect(fake.jobs.get('local')!.find((j) => j.id === id)!.state).toBe('cancelled'));
   expect(await screen.findByText(`Job ${id} cancelled.`)).toBeTruthy();
   await waitFor(() => expect(within(table).queryByRole('button', { name: `Cancel job ${id}` })).toBeNull());
+});
+
+it('Queue table: places in line repeat per queue, so each row names its job and its queue', async () => {
+  const { fake } = renderWithFake(<DashboardTable kind="queue" scope={scope} />);
+  const table = screen.getByRole('table', { name: 'Queue' });
+  await waitFor(() => expect(within(table).getAllByRole('row').length).toBeGreaterThan(3));
+  const rows = within(table).getAllByRole('row').slice(1);
+  const places = new Map<string, number>();
+  for (const row of rows) {
+    const cells = within(row).getAllByRole('cell');
+    const id = within(cells[0]!).getByRole('link').textContent!;
+    const job = fake.jobs.get('local')!.find((j) => j.id === id)!;
+    expect(cells[1]!.textContent).toBe(JOB_TYPE_LABELS[job.type]);
+    expect(cells[2]!.textContent).toBe(String(job.position));
+    expect(cells[2]!.firstElementChild!.getAttribute('title')).toBe(`Number ${job.position} in line in the ${JOB_TYPE_LABELS[job.type]} queue`);
+    places.set(`${job.type}:${job.position}`, (places.get(`${job.type}:${job.position}`) ?? 0) + 1);
+  }
+  // A place is unique within its queue.
+  expect([...places.values()].every((n) => n === 1)).toBe(true);
 });
 
 it('Queue table changes a priority with feedback', async () => {

@@ -10,7 +10,7 @@ import { Panel } from '../../components/panel.tsx';
 import { ErrorNote } from '../../components/states.tsx';
 import type { Scope } from '../../components/use-scope.ts';
 import { useUiStore } from '../../store/ui-store.ts';
-import { navigate, sectionHref } from '../../app/router.ts';
+import { jobHref, navigate, sectionHref } from '../../app/router.ts';
 import { formatCount } from '../../components/format.ts';
 
 const ROWS = 8;
@@ -20,6 +20,10 @@ const SPECS: Record<Exclude<JobTableKind, 'all'>, { title: string; filter: JobFi
   queue: { title: 'Queue', label: 'Queue', filter: { state: ['pending'] }, sort: 'position', empty: 'The queue is empty: nothing is waiting.' },
   completed: { title: 'Completed Jobs', label: 'Completed jobs', filter: { state: [...FINISHED_STATES] }, sort: '-finished', empty: 'No job has finished yet.' },
 };
+
+function openJob(job: CachedJob): void {
+  navigate(jobHref(job.clusterId, job.id));
+}
 
 function rowClass(job: CachedJob): string | undefined {
   return job.state === 'stuck' ? 'row-stuck' : job.state === 'failed' ? 'row-failed' : undefined;
@@ -59,7 +63,7 @@ export function DashboardTable({ kind, scope }: { kind: Exclude<JobTableKind, 'a
       }
     >
       {query.error && !query.data ? <ErrorNote message={query.error.message} onRetry={query.refetch} /> : null}
-      <DataTable label={spec.label} columns={jobColumns(kind, scope.several)} data={query.data?.items} getRowId={(j) => `${j.clusterId}/${j.id}`} empty={spec.empty} rowClass={rowClass} />
+      <DataTable label={spec.label} columns={jobColumns(kind, scope.several)} data={query.data?.items} getRowId={(j) => `${j.clusterId}/${j.id}`} empty={spec.empty} rowClass={rowClass} onOpenRow={openJob} />
     </Panel>
   );
 }

@@ -9,7 +9,7 @@ import { ClusterName } from '../../components/cluster-name.tsx';
 import { DataTable } from '../../components/data-table.tsx';
 import { formatBytes, formatDuration, formatElapsed, formatFullTime, formatRelative } from '../../components/format.ts';
 import { jobColumns } from '../../components/job-columns.tsx';
-import { jobHref } from '../../app/router.ts';
+import { jobHref, navigate } from '../../app/router.ts';
 
 const MB = 1024 * 1024;
 
@@ -114,11 +114,15 @@ export function OverviewTab({ job }: { job: CachedJobDetail }) {
             Child jobs <span className="count-pill num">{job.children.length}</span>
             <span className="muted child-summary">{Object.entries(childStates).map(([s, n]) => `${n} ${s}`).join(' · ')}</span>
           </h3>
-          <DataTable label="Child jobs" columns={jobColumns('all', false)} data={children} getRowId={(j) => j.id} empty="This sweep has not started its child jobs yet." />
+          <DataTable label="Child jobs" columns={jobColumns('all', false)} data={children} getRowId={(j) => j.id} empty="This sweep has not started its child jobs yet." onOpenRow={openChild} />
         </section>
       ) : null}
     </div>
   );
+}
+
+function openChild(job: { clusterId: string; id: string }): void {
+  navigate(jobHref(job.clusterId, job.id));
 }
 
 function Row({ label, children }: { label: string; children: React.ReactNode }) {

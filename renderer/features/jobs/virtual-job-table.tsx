@@ -3,12 +3,15 @@
  * so 100,000 jobs scroll like 100), TanStack Table renders the window with the shared column
  * definitions. Rows not loaded yet show as placeholders while their page loads. A real <table>
  * with spacer rows keeps table semantics; aria-rowcount/aria-rowindex give the true size.
+ * A click on a row or Enter opens the job; the table is one tab stop (row-navigation.tsx).
  */
-import { memo, useEffect, useMemo, useRef } from 'react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import { flexRender, useTable, type Row } from '@tanstack/react-table';
 import { observeElementRect, useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
 import type { CachedJob } from '../../../contract/admin-api.ts';
-import { moveBetweenRows, tableFeaturesNone, type Features, type TableColumn } from '../../components/data-table.tsx';
+import { tableFeaturesNone, type Features, type TableColumn } from '../../components/data-table.tsx';
+import { moveBetweenRows, openableRowProps, RowActiveProvider } from '../../components/row-navigation.tsx';
+import { jobHref, navigate } from '../../app/router.ts';
 import { jobKey, useUiStore } from '../../store/ui-store.ts';
 import type { JobPages } from './use-job-pages.ts';
 
@@ -41,6 +44,7 @@ export function VirtualJobTable({ pages, columns, label }: { pages: JobPages; co
   const items = virtualizer.getVirtualItems();
   const last = items.length ? items[items.length - 1]!.index : 0;
   const { ensure } = pages;
+  const [activeIndex, setActiveIndex] = useState(0);
   useEffect(() => {
     if (count > 0) ensure(last + OVERSCAN);
   }, [last, count, ensure]);
@@ -56,6 +60,11 @@ export function VirtualJobTable({ pages, columns, label }: { pages: JobPages; co
   const rowModel = table.getRowModel().rows;
   const before = items.length ? items[0]!.start : 0;
   const after = items.length ? virtualizer.getTotalSize() - items[items.length - 1]!.end : 0;
+  // The active row is the one tab stop; when it scrolled out of the window, the first loaded row
+  // shown takes its place so the table stays reachable.
+  const activeShown = activeIndex >= first && activeIndex < first + rowModel.length;
+  const firstLoaded = items.find((item) => rowModel[item.index - first])?.index;
+  const tabStop = activeShown ? activeIndex : firstLoaded;
 
   return (
     <div className="virtual-scroll" ref={scrollRef} data-testid="jobs-scroll">
@@ -79,7 +88,7 @@ export function VirtualJobTable({ pages, columns, label }: { pages: JobPages; co
           {items.map((item) => {
             const row = rowModel[item.index - first];
             return row ? (
-              <VirtualRow key={row.id} row={row} original={row.original} index={item.index} />
+              <VirtualRow key={row.id} row={row} original={row.original} index={item.index} active={item.index === tabStop} onActive={setActiveIndex} />
             ) : (
               <tr key={`loading-${item.index}`} className="placeholder-row" aria-rowindex={item.index + 2}>
                 <td colSpan={columns.length}>
@@ -99,22 +108,33 @@ function alignClass(def: TableColumn<CachedJob>): string | undefined {
   return def.layout?.align ? `align-${def.layout.align}` : undefined;
 }
 
-function RowView({ row, index }: { row: Row<Features, CachedJob>; original: CachedJob; index: number }) {
+interface RowViewProps {
+  row: Row<Features, CachedJob>;
+  original: CachedJob;
+  index: number;
+  active: boolean;
+  onActive: (index: number) => void;
+}
+
+function RowView({ row, index, active, onActive }: RowViewProps) {
   const job = row.original;
   const cls = job.state === 'stuck' ? 'row-stuck' : job.state === 'failed' ? 'row-failed' : undefined;
+  const nav = openableRowProps(active, () => navigate(jobHref(job.clusterId, job.id)), () => onActive(index));
   return (
-    <tr className={cls} aria-rowindex={index + 2}>
-      {row.getAllCells().map((cell) => (
-        <td key={cell.id} className={alignClass(cell.column.columnDef as TableColumn<CachedJob>)}>
-          {flexRender(cell.column.columnDef.cell, cell.getContext())}
-        </td>
-      ))}
+    <tr {...nav} className={cls ? `${nav.className} ${cls}` : nav.className} aria-rowindex={index + 2}>
+      <RowActiveProvider value={active}>
+        {row.getAllCells().map((cell) => (
+          <td key={cell.id} className={alignClass(cell.column.columnDef as TableColumn<CachedJob>)}>
+            {flexRender(cell.column.columnDef.cell, cell.getContext())}
+          </td>
+        ))}
+      </RowActiveProvider>
     </tr>
   );
 }
 
-// A row re-renders only when its job record or its position changed.
-const VirtualRow = memo(RowView, (a, b) => a.original === b.original && a.index === b.index);
+// A row re-renders only when its job record, its position or being the tab stop changed.
+const VirtualRow = memo(RowView, (a, b) => a.original === b.original && a.index === b.index && a.active === b.active);
 
 /** Header checkbox: selects or clears every loaded row. */
 function SelectAllLoaded({ rows }: { rows: readonly CachedJob[] }) {
