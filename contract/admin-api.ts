@@ -75,6 +75,11 @@ export const ClusterPatch = z.strictObject({
   token: ClusterInput.shape.token,
   caCertificate: ClusterInput.shape.caCertificate,
   colour: HexColour.optional(),
+  /**
+   * A new `url` without a new `token` is refused unless this confirms that the stored token may
+   * be sent to the new address (whoever runs it receives the token).
+   */
+  keepToken: z.literal(true).optional(),
 });
 export type ClusterPatch = z.input<typeof ClusterPatch>;
 

@@ -243,8 +243,12 @@ export class FakeAdminApi {
         this.emit({ kind: 'clusters-changed' });
         return view;
       },
-      updateCluster: (id: string, patch: Partial<ClusterView>) => {
-        this.cluster(id);
+      updateCluster: (id: string, patch: Partial<ClusterView> & { token?: string; keepToken?: true }) => {
+        const before = this.cluster(id);
+        // As the core: a move to another URL takes a new token or an explicit keepToken.
+        if (patch.url && patch.url !== before.url && !patch.token && !patch.keepToken) {
+          throw new AdminApiError('token-required', `Moving ${before.name} to ${patch.url} needs its token again.`);
+        }
         this.clusters = this.clusters.map((c) => (c.id === id ? { ...c, ...(patch.name ? { name: patch.name } : {}), ...(patch.url ? { url: patch.url } : {}), ...(patch.colour ? { colour: patch.colour } : {}) } : c));
         this.emit({ kind: 'clusters-changed' });
         return this.cluster(id);

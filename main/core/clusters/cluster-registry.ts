@@ -40,6 +40,15 @@ export function clusterIdFor(name: string, taken: ReadonlySet<string>): string {
   return id;
 }
 
+/** Whether two cluster URLs name the same address (`https://h:1` and `https://h:1/` do). */
+function sameAddress(a: string, b: string): boolean {
+  try {
+    return new URL(a).href === new URL(b).href;
+  } catch {
+    return a === b;
+  }
+}
+
 interface Runtime {
   id: string;
   name: string;
@@ -249,6 +258,17 @@ export class ClusterRegistry {
     }
     const index = this.configs.findIndex((c) => c.id === id);
     const old = this.configs[index]!;
+    if (patch.url !== undefined && !sameAddress(patch.url, old.url) && !patch.token && patch.keepToken !== true) {
+      // The stored token opens the cluster it was made for; an edit (or a forged call) that only
+      // moves the URL would hand it to whoever listens at the new address.
+      if (await this.o.secrets.get(tokenKey(id))) {
+        throw new AdminError(
+          'token-required',
+          `Moving ${old.name} from ${old.url} to ${patch.url} needs its token again: enter the token, or confirm that the stored token may be sent to the new address.`,
+          400,
+        );
+      }
+    }
     const config: ClusterConfig = {
       ...old,
       ...(patch.name !== undefined ? { name: patch.name } : {}),

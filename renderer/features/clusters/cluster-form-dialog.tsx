@@ -1,4 +1,8 @@
-/** Add or edit a cluster, with "Test connection" before saving. The token is write-only (kept in the secret store). */
+/**
+ * Add or edit a cluster, with "Test connection" before saving. The token is write-only (kept in the
+ * secret store). Moving a cluster to another URL asks for its token again, or for an explicit tick
+ * to send the stored one there: whoever runs the new address receives it.
+ */
 import { useState } from 'react';
 import { ClusterInput, type ClusterView, type ConnectionTestResult } from '../../../contract/admin-api.ts';
 import { fieldErrors, type FieldError } from '../../../contract/api.ts';
@@ -7,14 +11,25 @@ import { useAdminApi } from '../../api/api-context.tsx';
 import { Dialog } from '../../components/dialog.tsx';
 import { runWithFeedback } from '../../store/toast-store.ts';
 
+/** Whether two cluster URLs name the same address (`https://h:1` and `https://h:1/` do). */
+function sameAddress(a: string, b: string): boolean {
+  try {
+    return new URL(a).href === new URL(b).href;
+  } catch {
+    return a.trim() === b.trim();
+  }
+}
+
 /** The add/edit dialog; `cluster` set means edit. */
 export function ClusterFormDialog({ cluster, onClose }: { cluster?: ClusterView; onClose: () => void }) {
   const api = useAdminApi();
-  const [form, setForm] = useState({ name: cluster?.name ?? '', url: cluster?.url ?? 'https://', token: '', caCertificate: '', colour: cluster?.colour ?? '#4f7cff' });
+  const [form, setForm] = useState({ name: cluster?.name ?? '', url: cluster?.url ?? 'https://', token: '', caCertificate: '', colour: cluster?.colour ?? '#4f7cff', keepToken: false });
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [test, setTest] = useState<ConnectionTestResult | { ok: false; message: string } | null>(null);
   const [testing, setTesting] = useState(false);
   const err = (k: string) => errors.filter((e) => e.path === k).map((e) => e.message).join('; ');
+  /** An edit that moves the cluster without a new token: the stored one would go to the new URL. */
+  const movesStoredToken = cluster !== undefined && !sameAddress(form.url, cluster.url) && !form.token;
 
   function input() {
     const raw = { name: form.name, url: form.url, colour: form.colour, ...(form.token ? { token: form.token } : {}), ...(form.caCertificate.trim() ? { caCertificate: form.caCertificate } : {}) };
@@ -47,8 +62,12 @@ export function ClusterFormDialog({ cluster, onClose }: { cluster?: ClusterView;
   async function save() {
     const data = input();
     if (!data) return;
+    if (movesStoredToken && !form.keepToken) {
+      setErrors([{ path: 'token', message: `a new URL needs the token again — or tick "Send the stored token to ${form.url}"` }]);
+      return;
+    }
     const ok = await runWithFeedback(cluster ? `Saving ${data.name}` : `Adding ${data.name}`, async () => {
-      const saved = cluster ? await api.updateCluster(cluster.id, data) : await api.addCluster(data);
+      const saved = cluster ? await api.updateCluster(cluster.id, { ...data, ...(movesStoredToken ? { keepToken: true as const } : {}) }) : await api.addCluster(data);
       return `${saved.name}: ${saved.status}.`;
     });
     if (ok) onClose();
@@ -89,6 +108,15 @@ export function ClusterFormDialog({ cluster, onClose }: { cluster?: ClusterView;
         {field('colour', 'Colour', <input className="input input-colour" type="color" value={form.colour} onChange={(e) => setForm({ ...form, colour: e.target.value })} />)}
         {field('url', 'URL', text('url', 'url', 'https://jobs.example.com:7420'), 'The cluster API, as printed by `sigmatiq-cluster serve`.', true)}
         {field('token', 'Token', text('token', 'password', cluster ? 'unchanged' : ''), cluster ? 'Leave empty to keep the stored token.' : 'Stored in the system keychain, never in settings.', true)}
+        {movesStoredToken ? (
+          <div className="field span-2">
+            <label className="check">
+              <input type="checkbox" className="checkbox" checked={form.keepToken} onChange={(e) => setForm({ ...form, keepToken: e.target.checked })} />
+              Send the stored token to the new address
+            </label>
+            <span className="field-hint">Whoever runs {form.url} receives the token of {cluster.name}. If you are not sure, leave this off and enter the token.</span>
+          </div>
+        ) : null}
         {field(
           'caCertificate',
           'CA certificate (PEM, optional)',
