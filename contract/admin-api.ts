@@ -217,6 +217,35 @@ export type Settings = z.infer<typeof Settings>;
 export const SettingsPatch = Settings.partial().strict();
 export type SettingsPatch = z.infer<typeof SettingsPatch>;
 
+// ---------------------------------------------------------------- the local job cache
+
+/** Why the cache file cannot be written: each says what the admin has to fix. */
+export const STORAGE_PROBLEMS = ['disk-full', 'io-error', 'read-only', 'locked'] as const;
+export const StorageProblem = z.enum(STORAGE_PROBLEMS);
+export type StorageProblem = z.infer<typeof StorageProblem>;
+
+/** A cache file found damaged at start and moved aside; kept for inspection, then removed. */
+export const MovedAsideCache = z.object({
+  name: z.string(),
+  sizeBytes: z.int().min(0),
+  movedAt: Instant,
+  removeAfter: Instant,
+});
+export type MovedAsideCache = z.infer<typeof MovedAsideCache>;
+
+export const CacheHealth = z.object({
+  /** The folder holding cache.db. */
+  folder: z.string(),
+  problem: StorageProblem.nullable(),
+  /** What is wrong and what to do, in words; null while the cache is fine. */
+  message: z.string().nullable(),
+  since: Instant.nullable(),
+  /** Syncing waits until the cache can be written again (tried periodically); cached data stays readable. */
+  writesPaused: z.boolean(),
+  movedAside: z.array(MovedAsideCache),
+});
+export type CacheHealth = z.infer<typeof CacheHealth>;
+
 // ---------------------------------------------------------------- events to the renderer
 
 export const AdminEvent = z.discriminatedUnion('kind', [
@@ -226,6 +255,8 @@ export const AdminEvent = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('clusters-changed') }),
   z.object({ kind: z.literal('queues-changed'), clusterId: ClusterId }),
   z.object({ kind: z.literal('settings-changed'), settings: Settings }),
+  /** The cache's file became unwritable or writable again, or moved-aside files changed. */
+  z.object({ kind: z.literal('cache-health'), health: CacheHealth }),
   /** The desktop shell asks the UI to show this job (the admin clicked its native notification). */
   z.object({ kind: z.literal('focus-job'), clusterId: ClusterId, jobId: JobId }),
 ]);
@@ -278,6 +309,8 @@ export const ADMIN_API = {
 
   getSettings: method(z.tuple([]), Settings),
   updateSettings: method(z.tuple([SettingsPatch]), Settings),
+  /** Whether the local cache can be written, and the damaged cache files moved aside. */
+  getCacheHealth: method(z.tuple([]), CacheHealth),
 } as const;
 
 export type AdminApiSpec = typeof ADMIN_API;

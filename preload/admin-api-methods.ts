@@ -36,6 +36,7 @@ export const PRELOAD_METHODS = [
   'deleteMaintenanceWindow',
   'getSettings',
   'updateSettings',
+  'getCacheHealth',
 ] as const satisfies readonly AdminApiMethod[];
 
 /** Compile-time: every AdminApi method is in the list (a new method without a preload entry fails tsc). */

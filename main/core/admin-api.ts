@@ -12,6 +12,7 @@ import {
   JobQuery,
   type AdminApi,
   type AdminEvent,
+  type CacheHealth,
   type CachedJob,
   type CachedJobDetail,
   type DashboardSummary,
@@ -44,6 +45,8 @@ export interface AdminApiContext {
   setLocalClusterEnabled(enabled: boolean): Promise<ReturnType<ClusterRegistry['localView']>>;
   /** Apply retention now (after the setting changed). */
   applyRetention(): void;
+  /** Whether the cache can be written, and the damaged cache files moved aside. */
+  cacheHealth(): CacheHealth;
   log?: (line: string) => void;
 }
 
@@ -84,9 +87,20 @@ export function createAdminApi(ctx: AdminApiContext): AdminApi {
     }
   }
 
+  /** Write what an action returned. While the cache cannot be written the sync brings it later, once it can. */
+  function storeFromCluster(clusterId: string, batch: { jobs: readonly z.infer<typeof Job>[]; removed: readonly string[] }): string[] {
+    if (!ctx.cache.health.writable) return [];
+    try {
+      return ctx.cache.applyBatch(clusterId, batch);
+    } catch (error) {
+      if (!ctx.cache.health.report(error)) throw error;
+      return [];
+    }
+  }
+
   function upsertFromCluster(clusterId: string, jobs: readonly z.infer<typeof Job>[]): void {
     if (jobs.length === 0) return;
-    const changed = ctx.cache.applyBatch(clusterId, { jobs, removed: [] });
+    const changed = storeFromCluster(clusterId, { jobs, removed: [] });
     if (changed.length > 0) ctx.events.jobsChanged(clusterId, changed);
   }
 
@@ -249,7 +263,7 @@ export function createAdminApi(ctx: AdminApiContext): AdminApi {
       const result = await http(clusterId).post(`/api/v1/jobs/${enc(jobId)}/actions/${action}`, body ?? {}, ActionResult);
       if (result.job) upsertFromCluster(clusterId, [result.job]);
       if (action === 'delete' && result.outcome === 'ok') {
-        ctx.cache.applyBatch(clusterId, { jobs: [], removed: [jobId] });
+        storeFromCluster(clusterId, { jobs: [], removed: [jobId] });
         ctx.events.jobsChanged(clusterId, [jobId]);
       }
       return result;
@@ -262,7 +276,7 @@ export function createAdminApi(ctx: AdminApiContext): AdminApi {
       if (response.action === 'delete') {
         const gone = response.results.filter((r) => r.outcome === 'ok').map((r) => r.id);
         if (gone.length > 0) {
-          ctx.cache.applyBatch(clusterId, { jobs: [], removed: gone });
+          storeFromCluster(clusterId, { jobs: [], removed: gone });
           ctx.events.jobsChanged(clusterId, gone);
         }
       }
@@ -315,6 +329,9 @@ export function createAdminApi(ctx: AdminApiContext): AdminApi {
       if (settings.retentionDays < before.retentionDays) ctx.applyRetention();
       if (settings.localClusterEnabled !== before.localClusterEnabled) await ctx.setLocalClusterEnabled(settings.localClusterEnabled);
       return settings;
+    },
+    async getCacheHealth() {
+      return ctx.cacheHealth();
     },
   };
 

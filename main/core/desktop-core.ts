@@ -3,10 +3,11 @@
  * and the AdminApi, wired from the ports a shell provides (Electron or browser mode).
  */
 import path from 'node:path';
-import { LOCAL_CLUSTER_ID, type ClusterView } from '../../contract/admin-api.ts';
+import { LOCAL_CLUSTER_ID, type CacheHealth, type ClusterView } from '../../contract/admin-api.ts';
 import { createAdminApi } from './admin-api.ts';
 import { AdminEventHub } from './admin-event-hub.ts';
 import { JobCache } from './cache/job-cache.ts';
+import { listMovedAside, MOVED_ASIDE_KEEP_DAYS, removeExpiredMovedAside } from './cache/moved-aside.ts';
 import { ClusterRegistry, type ClusterRegistryOptions } from './clusters/cluster-registry.ts';
 import type { DesktopCore, DesktopCorePorts, EmbeddedClusterHandle } from './ports.ts';
 import { SettingsService } from './settings/settings-service.ts';
@@ -19,6 +20,8 @@ export interface DesktopCoreTuning {
   retentionEveryMs?: number;
   /** Restart the local cluster after a crash this many times in a row at most. */
   localRestarts?: number;
+  /** How often a cache write is tried again while the disk refuses it (ms). */
+  retryWriteMs?: number;
 }
 
 /** Build the core. Nothing runs until `start()`. */
@@ -112,10 +115,47 @@ export function createDesktopCore(ports: DesktopCorePorts, tuning: DesktopCoreTu
     return registry?.localView() ?? null;
   }
 
+  const cacheFile = path.join(ports.dataDir, 'cache.db');
+
+  function cacheHealth(): CacheHealth {
+    const state = cache?.health.state ?? { problem: null, message: null, since: null, writesPaused: false };
+    return { folder: ports.dataDir, ...state, movedAside: listMovedAside(cacheFile) };
+  }
+
+  /** A write of the cache's own upkeep failed: a storage failure pauses writing, anything else is logged. */
+  function upkeepFailed(what: string, error: unknown): void {
+    if (!cache?.health.report(error)) log(`${what} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+
+  function removeExpiredCopies(): void {
+    try {
+      const removed = removeExpiredMovedAside(cacheFile);
+      if (removed.length === 0) return;
+      log(`removed damaged cache copies older than ${MOVED_ASIDE_KEEP_DAYS} days: ${removed.join(', ')}`);
+      events.emit({ kind: 'cache-health', health: cacheHealth() });
+    } catch (error) {
+      log(`could not remove old damaged cache copies: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
   function applyRetention(): void {
-    if (!cache) return;
-    const removed = cache.applyRetention(settings.settings.retentionDays);
-    if (removed > 0) log(`cache retention: removed ${removed} finished jobs older than ${settings.settings.retentionDays} days`);
+    removeExpiredCopies();
+    if (!cache?.health.writable) return;
+    try {
+      const removed = cache.applyRetention(settings.settings.retentionDays);
+      if (removed > 0) log(`cache retention: removed ${removed} finished jobs older than ${settings.settings.retentionDays} days`);
+    } catch (error) {
+      upkeepFailed('cache retention', error);
+    }
+  }
+
+  function optimizeCache(): void {
+    if (!cache?.health.writable) return;
+    try {
+      cache.optimize();
+    } catch (error) {
+      upkeepFailed('cache optimize', error);
+    }
   }
 
   const api = createAdminApi({
@@ -129,6 +169,7 @@ export function createDesktopCore(ports: DesktopCorePorts, tuning: DesktopCoreTu
     settings,
     setLocalClusterEnabled,
     applyRetention,
+    cacheHealth,
     log,
   });
 
@@ -139,10 +180,16 @@ export function createDesktopCore(ports: DesktopCorePorts, tuning: DesktopCoreTu
     async start() {
       const state = await settings.load();
       for (const problem of settings.problems) log(`settings: ${problem}`);
-      const opened = JobCache.open({ file: path.join(ports.dataDir, 'cache.db'), log, ...(ports.sqliteNativeBinding ? { nativeBinding: ports.sqliteNativeBinding } : {}) });
+      const opened = JobCache.open({
+        file: cacheFile,
+        log,
+        ...(ports.sqliteNativeBinding ? { nativeBinding: ports.sqliteNativeBinding } : {}),
+        ...(tuning.retryWriteMs ? { retryWriteMs: tuning.retryWriteMs } : {}),
+      });
       cache = opened.cache;
+      cache.health.onChange(() => events.emit({ kind: 'cache-health', health: cacheHealth() }));
+      // openCacheDatabase has logged the repair (once); the admin is told here.
       if (opened.recovered) {
-        log(opened.recovered);
         ports.notifier?.notify({ title: 'Job cache rebuilt', body: opened.recovered, level: 'warning' });
       }
       registry = new ClusterRegistry({
@@ -157,7 +204,7 @@ export function createDesktopCore(ports: DesktopCorePorts, tuning: DesktopCoreTu
       await registry.load(state.clusters);
       applyRetention();
       timers.push(setInterval(applyRetention, tuning.retentionEveryMs ?? 3_600_000));
-      timers.push(setInterval(() => cache?.optimize(), 6 * 3_600_000));
+      timers.push(setInterval(optimizeCache, 6 * 3_600_000));
       for (const t of timers) t.unref();
       registry.start();
       if (ports.embeddedCluster) {

@@ -9,6 +9,7 @@ import {
   type AdminApi,
   type AdminApiMethod,
   type AdminEvent,
+  type CacheHealth,
   type CachedJob,
   type ClusterView,
   type JobQuery as JobQueryInput,
@@ -52,6 +53,8 @@ export class FakeAdminApi {
   /** Clusters asked to resync, in order. */
   resyncs: string[] = [];
   settings: Settings = { theme: 'system', retentionDays: 90, notificationsEnabled: true, localClusterEnabled: true };
+  /** The local cache's state; tests set a problem or moved-aside files and emit 'cache-health'. */
+  cacheHealth: CacheHealth = { folder: '/home/admin/.config/Sigmatiq Admin Jobs', problem: null, message: null, since: null, writesPaused: false, movedAside: [] };
   /** Every call made, for assertions. */
   readonly calls: { method: AdminApiMethod; args: unknown[] }[] = [];
   private readonly listeners = new Set<(e: AdminEvent) => void>();
@@ -398,6 +401,7 @@ export class FakeAdminApi {
         this.emit({ kind: 'settings-changed', settings: this.settings });
         return this.settings;
       },
+      getCacheHealth: () => this.cacheHealth,
     };
     const api: Record<string, unknown> = {};
     for (const method of Object.keys(ADMIN_API) as AdminApiMethod[]) {

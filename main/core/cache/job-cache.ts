@@ -3,6 +3,7 @@
  * Writers (the sync) apply batches in one transaction together with the cursor they reach, so the
  * cache and its cursor never disagree; readers (the UI's tables, charts, exports) work offline.
  */
+import path from 'node:path';
 import type { Statement } from 'better-sqlite3';
 import type { CachedJob, CachedJobDetail, CachedJobPage } from '../../../contract/admin-api.ts';
 import type { JobFilter, JobSort } from '../../../contract/api.ts';
@@ -11,6 +12,7 @@ import type { Job, JobDetail } from '../../../contract/jobs.ts';
 import type { QueueMetrics, ResourceSample, StateCounts } from '../../../contract/metrics.ts';
 import { JOB_ROW_COLUMNS, jobToRow, rowToJob, UPSERT_JOB_SQL, type JobRow } from './job-rows.ts';
 import { decodeCursor, encodeCursor, pageSelect, totalSelect, filterWhere } from './job-query-sql.ts';
+import { CacheHealth } from './cache-health.ts';
 import { openCacheDatabase, type OpenCacheOptions, type SqliteDatabase } from './open-cache-database.ts';
 
 /** Where one cluster's sync stands. */
@@ -53,14 +55,22 @@ export class JobCache {
   private readonly upsert: Statement;
   private readonly remove: Statement;
   private readonly writeBatch: (clusterId: string, batch: SyncBatch, at: string) => string[];
+  /** Whether the file can be written; writes pause (and are retried) while it cannot. */
+  readonly health: CacheHealth;
 
   /** Open `file` (repairing a corrupt one); `recovered` tells what was repaired. */
   static open(options: OpenCacheOptions): { cache: JobCache; recovered: string | null } {
-    const { db, recovered } = openCacheDatabase(options);
-    return { cache: new JobCache(db), recovered };
+    const { db, recovered, degraded } = openCacheDatabase(options);
+    const cache = new JobCache(db, { folder: options.file === ':memory:' ? '(memory)' : path.dirname(options.file), log: options.log, retryMs: options.retryWriteMs });
+    if (degraded) cache.health.startDegraded(degraded.problem, degraded.message, degraded.writesPaused);
+    return { cache, recovered };
   }
 
-  constructor(readonly db: SqliteDatabase) {
+  constructor(
+    readonly db: SqliteDatabase,
+    health: { folder: string; log?: (line: string) => void; retryMs?: number } = { folder: '(memory)' },
+  ) {
+    this.health = new CacheHealth({ ...health, probe: () => this.probeWrite() });
     this.upsert = db.prepare(UPSERT_JOB_SQL);
     this.remove = db.prepare('DELETE FROM jobs WHERE cluster_id = ? AND job_id = ?');
     this.writeBatch = db.transaction((clusterId: string, batch: SyncBatch, at: string) => {
@@ -87,6 +97,31 @@ export class JobCache {
   }
 
   // ------------------------------------------------------------ writing
+
+  /**
+   * Keep a copy of live data (snapshots, samples, details): skipped while writing is paused, and a
+   * storage failure pauses writing instead of failing the caller, which has the live data anyway.
+   */
+  private bestEffort<T>(write: () => T, otherwise: T): T {
+    if (!this.health.writable) return otherwise;
+    try {
+      return write();
+    } catch (error) {
+      if (!this.health.report(error)) throw error;
+      return otherwise;
+    }
+  }
+
+  /** A write of about a sync batch's size, undone in the same transaction (the health's retry). */
+  private probeWrite(): void {
+    this.db.transaction(() => {
+      this.stmt(`INSERT OR REPLACE INTO snapshots (cluster_id, kind, at, body_json) VALUES ('', 'write-probe', ?, ?)`).run(
+        new Date().toISOString(),
+        'x'.repeat(256 * 1024),
+      );
+      this.stmt(`DELETE FROM snapshots WHERE cluster_id = '' AND kind = 'write-probe'`).run();
+    })();
+  }
 
   /** Apply one sync batch atomically with its cursor; returns the ids of jobs that changed. */
   applyBatch(clusterId: string, batch: SyncBatch, at = new Date().toISOString()): string[] {
@@ -128,16 +163,20 @@ export class JobCache {
          AND (updated_at < @updated_at OR position IS NOT @position OR eta IS NOT @eta
               OR progress_json IS NOT @progress_json OR last_progress_at IS NOT @last_progress_at)`,
     );
-    return this.db.transaction(() => jobs.filter((job) => update.run(jobToRow(clusterId, job, at)).changes > 0).map((j) => j.id))();
+    return this.bestEffort(() => this.db.transaction(() => jobs.filter((job) => update.run(jobToRow(clusterId, job, at)).changes > 0).map((j) => j.id))(), []);
   }
 
   /** Note that a cluster answered (for "synced N s ago"). */
   touch(clusterId: string, at = new Date().toISOString()): void {
-    this.writeSyncState(clusterId, { jobs: [], removed: [] }, at);
+    this.bestEffort(() => this.writeSyncState(clusterId, { jobs: [], removed: [] }, at), undefined);
   }
 
   /** Keep the last fetched job detail (config, result, error stack…) for offline viewing. */
   saveDetail(clusterId: string, detail: JobDetail, at = new Date().toISOString()): void {
+    this.bestEffort(() => this.saveDetailNow(clusterId, detail, at), undefined);
+  }
+
+  private saveDetailNow(clusterId: string, detail: JobDetail, at: string): void {
     this.db.transaction(() => {
       this.upsert.run(jobToRow(clusterId, detail, at));
       this.stmt(
@@ -343,7 +382,7 @@ export class JobCache {
       `INSERT OR REPLACE INTO queue_samples (cluster_id, at, type, queue_length, running, wait_p95_ms, rate_per_min, failure_rate, paused)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.db.transaction(() => {
+    this.bestEffort(() => this.db.transaction(() => {
       for (const q of queues) {
         insert.run(
           clusterId,
@@ -357,7 +396,7 @@ export class JobCache {
           q.paused ? 1 : 0,
         );
       }
-    })();
+    })(), undefined);
   }
 
   recordResourceSamples(clusterId: string, samples: readonly ResourceSample[]): void {
@@ -365,7 +404,7 @@ export class JobCache {
       `INSERT OR REPLACE INTO resource_samples (cluster_id, node_id, host, at, cpu_percent, memory_percent, disk_io_percent, network_percent, sample_json)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.db.transaction(() => {
+    this.bestEffort(() => this.db.transaction(() => {
       for (const s of samples) {
         insert.run(
           clusterId,
@@ -379,7 +418,7 @@ export class JobCache {
           JSON.stringify(s),
         );
       }
-    })();
+    })(), undefined);
   }
 
   resourceSamples(clusterId: string, since: number): ResourceSample[] {
@@ -391,11 +430,9 @@ export class JobCache {
   }
 
   saveSnapshot(clusterId: string, kind: SnapshotKind, body: unknown, at = new Date().toISOString()): void {
-    this.stmt('INSERT OR REPLACE INTO snapshots (cluster_id, kind, at, body_json) VALUES (?, ?, ?, ?)').run(
-      clusterId,
-      kind,
-      at,
-      JSON.stringify(body),
+    this.bestEffort(
+      () => this.stmt('INSERT OR REPLACE INTO snapshots (cluster_id, kind, at, body_json) VALUES (?, ?, ?, ?)').run(clusterId, kind, at, JSON.stringify(body)),
+      undefined,
     );
   }
 
@@ -412,8 +449,13 @@ export class JobCache {
   }
 
   close(): void {
+    this.health.close();
     if (this.db.open) {
-      this.optimize();
+      try {
+        this.optimize();
+      } catch {
+        // A full or failing disk: the planner's statistics are refreshed at the next close.
+      }
       this.db.close();
     }
   }

@@ -1,12 +1,19 @@
 /**
- * Opens `cache.db`: checks it (`PRAGMA quick_check`), moves a corrupt or unreadable file aside
- * (`cache.db.corrupt-<time>`, with its -wal/-shm) and starts a fresh one — the cache is rebuilt
- * from the clusters, so losing it costs a resync, never the app. Then WAL mode and migrations.
+ * Opens `cache.db`: checks it (`PRAGMA quick_check`), then WAL mode and migrations. Only a damaged
+ * file (quick_check finds damage, SQLite says it is corrupt or not a database, or a newer app wrote
+ * it) is moved aside (`cache.db.corrupt-<time>`, with its -wal/-shm) for a fresh one — the cache is
+ * rebuilt from the clusters, so losing it costs a resync. A full disk, an I/O error, a read-only or
+ * locked file say nothing about the data: the file is left alone and the cache opens degraded, with
+ * a message saying what is wrong — its offline history (samples, job details the clusters no longer
+ * keep) must not be thrown away for a full disk.
  */
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import type { StorageProblem } from '../../../contract/admin-api.ts';
 import { MIGRATIONS } from './cache-schema.ts';
+import { MOVED_ASIDE_MARK } from './moved-aside.ts';
+import { describeStorageProblem, storageFaultOf } from './storage-problems.ts';
 
 export type SqliteDatabase = Database.Database;
 
@@ -16,51 +23,113 @@ export interface OpenCacheOptions {
   /** better-sqlite3's `nativeBinding` (the Electron build of the addon inside the app). */
   nativeBinding?: string;
   log?: (line: string) => void;
+  /** How long to wait for a lock held by another program (ms). */
+  busyTimeoutMs?: number;
+  /** How often writing is tried again while it fails (ms). */
+  retryWriteMs?: number;
+}
+
+/** The cache opened in a lesser way than normal, and why. */
+export interface DegradedCache {
+  problem: StorageProblem;
+  message: string;
+  /** Writes wait until the file takes them again; false when the cache runs in memory instead. */
+  writesPaused: boolean;
 }
 
 export interface OpenedCache {
   db: SqliteDatabase;
   /** Set when a damaged file was moved aside: what happened, in words for the admin. */
   recovered: string | null;
+  degraded: DegradedCache | null;
 }
+
+/** The file's contents are damaged (as opposed to the disk or the file's access failing). */
+class CacheDamaged extends Error {}
 
 /** Open (and if needed repair) the cache database, migrated to the latest schema. */
 export function openCacheDatabase(options: OpenCacheOptions): OpenedCache {
   const log = options.log ?? (() => {});
-  if (options.file !== ':memory:') mkdirSync(path.dirname(options.file), { recursive: true });
-  let recovered: string | null = null;
-  let db: SqliteDatabase | null = null;
+  if (options.file === ':memory:') return { db: ready(connect(options)), recovered: null, degraded: null };
+  const folder = path.dirname(options.file);
+  mkdirSync(folder, { recursive: true });
+  let failure: unknown;
   try {
-    db = connect(options);
-    const problem = integrityProblem(db);
-    if (problem !== null) throw new Error(problem);
+    return { db: ready(connect(options)), recovered: null, degraded: null };
   } catch (error) {
-    db?.close();
-    db = null;
-    if (options.file === ':memory:') throw error;
-    const moved = moveAside(options.file);
-    recovered =
-      `The job cache was damaged (${messageOf(error)}). It was moved to ${path.basename(moved)} ` +
-      'and a new cache is being rebuilt from the clusters.';
-    log(recovered);
+    failure = error;
   }
-  db ??= connect(options);
-  migrate(db);
-  return { db, recovered };
+  if (!isDamage(failure)) {
+    const problem = storageFaultOf(failure, folder);
+    const kind: StorageProblem = problem === null || problem === 'corrupt' ? 'io-error' : problem;
+    const why = describeStorageProblem(kind, folder, failure);
+    try {
+      // Exclusive locking keeps SQLite's shared-memory index in memory: on a full disk the file
+      // can still be read (and written again once there is space).
+      const db = ready(connect(options, true));
+      return { db, recovered: null, degraded: { problem: kind, message: `${why} (the cached data is shown meanwhile)`, writesPaused: true } };
+    } catch (error) {
+      if (!isDamage(error)) {
+        return {
+          db: ready(connect({ ...options, file: ':memory:' })),
+          recovered: null,
+          degraded: {
+            problem: kind,
+            message: `${why}. The cache file could not be opened and is left as it is; until the app is restarted, it shows only what it syncs from now on`,
+            writesPaused: false,
+          },
+        };
+      }
+      failure = error;
+    }
+  }
+  const moved = moveAside(options.file);
+  const recovered =
+    `The job cache was damaged (${messageOf(failure)}). It was moved to ${path.basename(moved)} ` +
+    'and a new cache is being rebuilt from the clusters.';
+  log(recovered);
+  return { db: ready(connect(options)), recovered, degraded: null };
 }
 
-function connect(options: OpenCacheOptions): SqliteDatabase {
+function isDamage(error: unknown): boolean {
+  return error instanceof CacheDamaged || storageFaultOf(error) === 'corrupt';
+}
+
+/** Check and migrate `db`; closes it and throws when that fails. */
+function ready(db: SqliteDatabase): SqliteDatabase {
+  try {
+    const problem = integrityProblem(db);
+    if (problem !== null) throw new CacheDamaged(problem);
+    migrate(db);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+function connect(options: OpenCacheOptions, exclusive = false): SqliteDatabase {
   const db = new Database(options.file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+  try {
+    configure(db, options, exclusive);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return db;
+}
+
+function configure(db: SqliteDatabase, options: OpenCacheOptions, exclusive: boolean): void {
+  db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+  if (exclusive) db.pragma('locking_mode = EXCLUSIVE');
   // WAL: readers (queries for the UI, sqlite3 opened by an admin) never block the sync writer.
   db.pragma('journal_mode = WAL');
   // NORMAL is durable across app crashes in WAL mode; a power cut can lose the last commits, which
   // the next sync fetches again.
   db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   db.pragma('cache_size = -32000');
   db.pragma('temp_store = MEMORY');
-  return db;
 }
 
 /** null when the database is sound, otherwise what `quick_check` (or reading it) reported. */
@@ -77,7 +146,7 @@ function integrityProblem(db: SqliteDatabase): string | null {
 
 function moveAside(file: string): string {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const target = `${file}.corrupt-${stamp}`;
+  const target = `${file}${MOVED_ASIDE_MARK}${stamp}`;
   for (const suffix of ['', '-wal', '-shm']) {
     if (existsSync(file + suffix)) renameSync(file + suffix, target + suffix);
   }

@@ -12,6 +12,9 @@
  * - Live events are coalesced per job and written in batched transactions (every `flushMs` or
  *   `maxBatch` events), each together with the event id it reaches — so a crash never leaves the
  *   cursor ahead of the data.
+ * - A batch the cache cannot take (full disk, I/O error…) is held and tried again; the stream ends
+ *   at the next event, and the next connect waits until the cache can be written, then resumes from
+ *   the stored event id — the cluster sends again what was not written. Nothing escapes a timer.
  */
 import { JobPage, type JobFilter } from '../../../contract/api.ts';
 import { compareEventIds, HistoryPage, type ClusterEvent } from '../../../contract/events.ts';
@@ -20,7 +23,25 @@ import type { JobCache } from '../cache/job-cache.ts';
 import { ClusterRequestError } from '../clusters/cluster-errors.ts';
 import type { StreamSession } from '../clusters/cluster-client.ts';
 import type { ClusterHttp } from '../clusters/cluster-http.ts';
-import { EventCoalescer } from './event-coalescer.ts';
+import { EventCoalescer, type CoalescedBatch } from './event-coalescer.ts';
+
+/** A cache write failed; the cache's health says why (or the error was logged). */
+class CacheWriteFailed extends Error {}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason as Error);
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason as Error);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
 
 export interface ClusterSyncOptions {
   clusterId: string;
@@ -59,6 +80,10 @@ export class ClusterSync implements StreamSession {
   /** The newest event id received (written or pending), to drop replayed duplicates. */
   private lastSeenId: string | null = null;
   private lastSampleAt = 0;
+  /** A batch the cache could not take: written when it can, or dropped (and pulled again) at the next connect. */
+  private held: CoalescedBatch | null = null;
+  /** A write failed for a reason that is not the storage's: wait a little before trying again. */
+  private failedOddly = false;
   private readonly o: Required<Omit<ClusterSyncOptions, 'onJobsChanged' | 'onQueuesChanged' | 'log'>> & ClusterSyncOptions;
 
   constructor(options: ClusterSyncOptions) {
@@ -70,6 +95,35 @@ export class ClusterSync implements StreamSession {
   }
 
   async prepare(signal: AbortSignal): Promise<string | null> {
+    for (;;) {
+      if (this.failedOddly) {
+        this.failedOddly = false;
+        await sleep(this.o.cache.health.retryMs, signal);
+      }
+      await this.o.cache.health.whenWritable(signal);
+      try {
+        return await this.catchUp(signal);
+      } catch (error) {
+        if (!(error instanceof CacheWriteFailed)) throw error;
+      }
+    }
+  }
+
+  /** Run a cache write; a failure is reported (storage) or logged and becomes CacheWriteFailed. */
+  private write<T>(what: () => T): T {
+    try {
+      return what();
+    } catch (error) {
+      if (!this.o.cache.health.report(error)) {
+        this.failedOddly = true;
+        this.o.log?.(`cluster ${this.id}: could not write to the cache: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      throw new CacheWriteFailed(error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  private async catchUp(signal: AbortSignal): Promise<string | null> {
+    this.held = null;
     this.flush();
     let state = this.o.cache.syncState(this.id);
     if (this.fullPullAsked) {
@@ -104,7 +158,7 @@ export class ClusterSync implements StreamSession {
   /** Drop this cluster's cached jobs and pull its whole history again. */
   private async rebuild(signal: AbortSignal, why: string): Promise<void> {
     this.o.log?.(`cluster ${this.id}: ${why}: rebuilding its cached jobs from the cluster`);
-    this.o.cache.dropClusterJobs(this.id);
+    this.write(() => this.o.cache.dropClusterJobs(this.id));
     await this.pullHistory(signal, null);
   }
 
@@ -124,19 +178,21 @@ export class ClusterSync implements StreamSession {
         // A cursor the cluster refuses (its datastore was replaced): start from scratch.
         if (error instanceof ClusterRequestError && error.kind === 'api' && error.httpStatus === 400 && cursor !== null) {
           this.o.log?.(`cluster ${this.id}: the cluster refused our history cursor (${error.message}): rebuilding`);
-          this.o.cache.dropClusterJobs(this.id);
+          this.write(() => this.o.cache.dropClusterJobs(this.id));
           cursor = null;
           continue;
         }
         throw error;
       }
       const done = !page.hasMore;
-      const changed = this.o.cache.applyBatch(this.id, {
-        jobs: page.items,
-        removed: page.removed.map((r) => r.id),
-        historyCursor: page.cursor,
-        ...(done ? { lastEventId: page.eventId, historyComplete: true } : {}),
-      });
+      const changed = this.write(() =>
+        this.o.cache.applyBatch(this.id, {
+          jobs: page.items,
+          removed: page.removed.map((r) => r.id),
+          historyCursor: page.cursor,
+          ...(done ? { lastEventId: page.eventId, historyComplete: true } : {}),
+        }),
+      );
       if (changed.length > 0) this.o.onJobsChanged?.(changed);
       if (done) {
         if (from !== null && before !== null && compareEventIds(page.eventId, before) < 0) {
@@ -158,6 +214,8 @@ export class ClusterSync implements StreamSession {
       this.o.log?.(`cluster ${this.id}: the cluster no longer has the events we missed (${event.reason}): pulling history`);
       return 'resync';
     }
+    // Take nothing more while a batch waits for the cache: the stream resumes from the stored id.
+    if (this.held) return 'resync';
     if (this.lastSeenId !== null && eventIdOrder(event.id, this.lastSeenId) <= 0) return; // replayed twice
     this.lastSeenId = event.id;
     switch (event.kind) {
@@ -186,18 +244,32 @@ export class ClusterSync implements StreamSession {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    if (this.coalescer.size === 0) return;
-    const batch = this.coalescer.drain();
-    const changed = this.o.cache.applyBatch(this.id, {
-      jobs: batch.jobs,
-      removed: batch.removed,
-      lastEventId: batch.lastEventId,
-    });
+    if (!this.held && this.coalescer.size === 0) return;
+    const batch = this.held ?? this.coalescer.drain();
+    this.held = null;
+    let changed: string[];
+    try {
+      if (!this.o.cache.health.writable) throw new CacheWriteFailed('writing is paused');
+      changed = this.write(() => this.o.cache.applyBatch(this.id, { jobs: batch.jobs, removed: batch.removed, lastEventId: batch.lastEventId }));
+    } catch (error) {
+      if (!(error instanceof CacheWriteFailed)) throw error;
+      // Nothing of it was written, its event id neither: hold it and try again.
+      this.held = batch;
+      this.timer = setTimeout(() => this.flush(), this.o.cache.health.retryMs);
+      this.timer.unref?.();
+      return;
+    }
     if (changed.length > 0) this.o.onJobsChanged?.(changed);
   }
 
   async settle(): Promise<void> {
     this.flush();
+    if (this.held) {
+      // The stream ended: the next connect resumes from the stored id, which the held batch never reached.
+      this.held = null;
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = null;
+    }
   }
 
   /** Live data while online: the summary (with queues) and the active and pending jobs. */
