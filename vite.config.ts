@@ -9,10 +9,11 @@
  *   node_modules, native modules included).
  * - `vite build --mode preload`: the preload as CommonJS — sandboxed preloads cannot be ESM.
  * - Tests: `unit` (Node), `renderer` (happy-dom), `integration` (*.pg / *.redis tests against real
- *   servers that the global setup starts) and `e2e` (Chromium against browser mode). Integration and
- *   e2e run after the fast projects so a broken unit test fails in seconds.
+ *   servers that the global setup starts), `build` (*.build.test.ts: they run `npm run build` when
+ *   its output is stale, minutes on a busy machine, and check the bundles) and `e2e` (Chromium
+ *   against browser mode). Integration, build and e2e run after the fast projects so a broken unit
+ *   test fails in seconds, and `npm run test:unit` never builds.
  */
-import { existsSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type UserConfig } from 'vite';
@@ -36,8 +37,7 @@ function rendererBuild(): UserConfig {
 }
 
 function nodeBuild(): UserConfig {
-  // Entry points appear as their issues land; build those that exist.
-  const input = Object.fromEntries(Object.entries(NODE_ENTRIES).filter(([, file]) => existsSync(file)));
+  const input = NODE_ENTRIES;
   return {
     build: {
       ssr: true,
@@ -84,7 +84,7 @@ export default defineConfig(({ mode }) => {
             name: 'unit',
             environment: 'node',
             include: ['*.test.ts', '{contract,cluster,main,preload,bench,bin}/**/*.test.ts'],
-            exclude: ['**/node_modules/**', '**/*.pg.test.ts', '**/*.redis.test.ts'],
+            exclude: ['**/node_modules/**', '**/*.pg.test.ts', '**/*.redis.test.ts', '**/*.build.test.ts'],
             sequence: { groupOrder: 0 },
           },
         },
@@ -108,6 +108,16 @@ export default defineConfig(({ mode }) => {
             globalSetup: ['cluster/testing/global-setup.ts'],
             testTimeout: 120_000,
             hookTimeout: 180_000,
+            sequence: { groupOrder: 1 },
+          },
+        },
+        {
+          extends: true,
+          test: {
+            name: 'build',
+            environment: 'node',
+            include: ['**/*.build.test.ts'],
+            exclude: ['**/node_modules/**'],
             sequence: { groupOrder: 1 },
           },
         },
