@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * The layering rule of DESIGN.md ("Layout and what may import what"), as a lint error.
+ * The import rules of docs/architecture.md ("Layers and import rules"), as a lint error.
  * A file's layer is its folder; each layer lists the folders and packages it may import.
  * Modelled on VS Code's code-layering rule: resolve the import, name the offending layer.
  */
@@ -84,7 +84,7 @@ function within(/** @type {string} */ rel, /** @type {string} */ dir) {
 export const layeringRule = {
   meta: {
     type: 'problem',
-    docs: { description: 'Enforce the import layering of DESIGN.md' },
+    docs: { description: 'Enforce the import layering of docs/architecture.md' },
     schema: [],
     messages: {
       layer: "'{{source}}' is not allowed in {{layer}}: {{why}}.",

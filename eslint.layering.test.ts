@@ -1,5 +1,5 @@
 /**
- * Proves the layering rule (DESIGN.md) fails the lint on forbidden imports and passes allowed ones.
+ * Proves the layering rule (docs/architecture.md) fails the lint on forbidden imports and passes allowed ones.
  * Runs real ESLint with the project's config on code placed, virtually, in each folder.
  */
 import { ESLint } from 'eslint';

@@ -1,5 +1,5 @@
 /**
- * Request and response shapes of the cluster API v1 (see DESIGN.md, "Cluster API v1").
+ * Request and response shapes of the cluster API v1 (routes and roles: docs/architecture.md, "Cluster API").
  * Both the cluster (to validate) and the desktop (to parse answers) use these.
  */
 import { z } from 'zod';

@@ -13,7 +13,7 @@ import {
 import { DEFAULT_THRESHOLDS, levelOf } from './thresholds.ts';
 
 describe('domain', () => {
-  it('labels every job type with the brief’s words', () => {
+  it('labels every job type in the admins’ words', () => {
     expect(JOB_TYPES.map((t) => JOB_TYPE_LABELS[t])).toEqual([
       'Backtest',
       'Training',
@@ -32,7 +32,7 @@ describe('domain', () => {
     for (const p of PRIORITIES) expect(priorityFromBullmq(BULLMQ_PRIORITY[p])).toBe(p);
   });
 
-  it('offers the brief’s action for each state', () => {
+  it('offers the actions that fit each state', () => {
     expect(isActionAllowed('cancel', 'pending')).toBe(true);
     expect(isActionAllowed('stop', 'running')).toBe(true);
     expect(isActionAllowed('retry', 'failed')).toBe(true);
@@ -44,7 +44,7 @@ describe('domain', () => {
 });
 
 describe('thresholds', () => {
-  it('grades queue length as the brief does: <10 good, 10–50 warning, >50 critical', () => {
+  it('grades queue length <10 good, 10–50 warning, >50 critical', () => {
     const t = DEFAULT_THRESHOLDS.queueLength;
     expect([0, 9, 10, 50, 51].map((v) => levelOf(v, t))).toEqual(['good', 'good', 'warning', 'warning', 'critical']);
   });

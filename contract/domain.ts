@@ -1,7 +1,7 @@
 /**
  * The domain vocabulary of Sigmatiq Admin Jobs: job types, states and priorities,
- * with the labels and ordering the UI and the cluster share. Words come from the
- * product brief (SEED-admin-jobs.md), so a label here is what an admin reads.
+ * with the labels and ordering the UI and the cluster share. Words are the admins' own,
+ * so a label here is what an admin reads.
  */
 import { z } from 'zod';
 
@@ -19,7 +19,7 @@ export const JOB_TYPE_LABELS: Record<JobType, string> = {
   report: 'Report Generation',
 };
 
-/** What each type does and how long it usually takes (from the brief), for tooltips and ETA fallbacks. */
+/** What each type does and how long it usually takes, for tooltips and ETA fallbacks. */
 export const JOB_TYPE_INFO: Record<JobType, { description: string; typicalMs: number }> = {
   backtest: { description: 'Test strategy on historical data', typicalMs: 5 * 60_000 },
   training: { description: 'Build machine learning model', typicalMs: 10 * 60_000 },

@@ -33,7 +33,7 @@ const WaitAndWindowCounts = {
   waitQuantilesMs: z.array(z.number().min(0)).max(101).optional(),
 };
 
-/** One queue (one job type): counts, control state and the four metrics of the brief. */
+/** One queue (one job type): counts, control state and the four queue metrics (length, wait, rate, failures). */
 export const QueueMetrics = z.object({
   type: JobType,
   paused: z.boolean(),

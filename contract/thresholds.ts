@@ -1,6 +1,6 @@
 /**
- * Threshold table and alert rules from the brief, as data. Levels are computed here once, so the
- * cluster (metrics with levels), the desktop (alerts) and the UI (colours) always agree.
+ * Threshold table and alert rules, as data. Levels are computed here once (`levelOf`), so the
+ * cluster (metrics with levels), the desktop shell (tray) and the UI (colours) always agree.
  */
 import { z } from 'zod';
 
@@ -13,7 +13,7 @@ export function worstLevel(levels: readonly Level[]): Level {
   return levels.reduce<Level>((w, l) => (LEVELS.indexOf(l) > LEVELS.indexOf(w) ? l : w), 'good');
 }
 
-/** Labels differ per table in the brief: queue metrics say Good/Warning/Critical, resources Normal/High/Action Needed. */
+/** Labels differ per table: queue metrics say Good/Warning/Critical, resources Normal/High/Action Needed. */
 export const QUEUE_LEVEL_LABELS: Record<Level, string> = { good: 'Good', warning: 'Warning', critical: 'Critical' };
 export const RESOURCE_LEVEL_LABELS: Record<Level, string> = { good: 'Normal', warning: 'High', critical: 'Action Needed' };
 
@@ -46,7 +46,7 @@ export type Threshold = z.infer<typeof Threshold>;
 export const Thresholds = z.record(MetricName, Threshold);
 export type Thresholds = Record<MetricName, Threshold>;
 
-/** Defaults from the brief. Failure rate is a ratio 0..1; percentages are 0..100. */
+/** Defaults until an admin changes them. Failure rate is a ratio 0..1; percentages are 0..100. */
 export const DEFAULT_THRESHOLDS: Thresholds = {
   queueLength: { warning: 10, critical: 50, higherIsWorse: true, unit: 'jobs' },
   waitTimeMs: { warning: 60_000, critical: 5 * 60_000, higherIsWorse: true, unit: 'ms' },
@@ -59,7 +59,7 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
 };
 
 /**
- * The level of one reading. Boundaries follow the brief: "< 10 good, 10–50 warning, > 50 critical",
+ * The level of one reading. Boundaries read as the table says: "< 10 good, 10–50 warning, > 50 critical",
  * so the warning range includes both ends. The processing rate (lower is worse): "> 10 good, 5–10
  * warning, < 5 critical".
  */
@@ -77,7 +77,7 @@ export function levelOf(value: number, t: Threshold): Level {
 /** Stuck: a running job with no progress for this long (configurable per cluster). */
 export const DEFAULT_STUCK_AFTER_MS = 10 * 60_000;
 
-/** The alert rules of the brief. `metric` names what the rule watches; `above` is the trigger. */
+/** The default alert rules. `metric` names what the rule watches; `above` is the trigger. */
 export const ALERT_RULE_METRICS = ['queueLength', 'failureRate', 'stuckJobs', 'waitTimeMs'] as const;
 export const AlertRule = z.object({
   id: z.string().min(1),
