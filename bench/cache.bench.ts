@@ -1,7 +1,7 @@
 /**
  * The desktop job cache: ingest through the sync path against raw better-sqlite3 batched upserts of
  * the same rows (same schema, same statement, same run), and UI query latency over 1,000,000 cached
- * jobs. Targets (issue 5): ingest ≥ 80% of raw; a filtered, sorted 100-row page < 10 ms at p95; a
+ * jobs. Targets: ingest ≥ 80% of raw; a filtered, sorted 100-row page < 10 ms at p95; a
  * summary of counts by state < 5 ms.
  *
  *   npm run bench cache          (BENCH_JOBS=200000 to change the query set size)

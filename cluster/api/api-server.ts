@@ -42,7 +42,7 @@ export const DEFAULT_API_LIMITS: ApiLimits = {
   events: DEFAULT_EVENT_STREAM_LIMITS,
 };
 
-/** What this cluster can do, for `GET /api/v1/cluster` (the workers issue adds running-job control). */
+/** What every API node can do, for `GET /api/v1/cluster`; `serve` adds `running-job-control` when it runs workers. */
 export const DEFAULT_CAPABILITIES = ['events', 'history', 'bulk-actions', 'schedules', 'maintenance-windows', 'audit', 'metrics'];
 
 export interface ApiServerOptions {

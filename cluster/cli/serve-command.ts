@@ -85,7 +85,7 @@ export async function startServe(flags: ServeFlags, deps: ServeDeps, io: ServeIo
       limits: { rateLimit: rate === 0 ? false : { max: rate, timeWindowMs: DEFAULT_API_LIMITS.rateLimit ? DEFAULT_API_LIMITS.rateLimit.timeWindowMs : 60_000 } },
     });
     closers.push(() => api.close());
-    // The single call site for issue 4's worker runtime.
+    // The one place `serve` starts this node's job side (workers, monitor, sample workload).
     const workers = await deps.startWorkers(
       { datastore, engine },
       { enabled: !flags['no-workers'], workers: flags.workers ?? null, sampleWorkload: flags['sample-workload'] ?? false },

@@ -1,7 +1,7 @@
 /**
  * The cluster's other records, kept in the SharedStore's settings: schedules (cron jobs, run by
  * BullMQ's job schedulers, with our metadata next to them), maintenance windows, the worker
- * registry (written by worker nodes, issue 4) and system resource samples.
+ * registry (written by worker nodes) and system resource samples.
  *
  * Worker nodes register themselves with `putSetting(workerKey(id), WorkerRegistration)` and
  * refresh `lastHeartbeatAt`; a node silent for WORKER_LOST_AFTER_MS is shown as lost.

@@ -40,7 +40,7 @@ export interface CreateEngineOptions {
   thresholds?: Thresholds;
   metricsWindowMs?: number;
   defaultConcurrency?: number;
-  /** Set by the worker runtime (issue 4) once worker nodes serve stop/force-stop/pause/resume. */
+  /** True on a node that runs workers itself: they serve stop/force-stop/pause/resume (running-control.ts). */
   runningJobControl?: boolean;
   /** Milliseconds between reconciliation passes (default 5 s; 0 = only when called). */
   reconcileEveryMs?: number;

@@ -22,7 +22,7 @@ export interface EngineSettings {
   metricsWindowMs: number;
   /** Concurrency per queue until an admin sets one. */
   defaultConcurrency: number;
-  /** Running-job control (stop, force-stop, pause, resume) is served by worker nodes (issue 4). */
+  /** This node runs workers, which serve running-job control (stop, force-stop, pause, resume). */
   runningJobControl: boolean;
 }
 

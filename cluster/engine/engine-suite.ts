@@ -160,8 +160,8 @@ export function engineSuite(kind: TestKind): void {
     await eventually(async () => (await listAll(a, { user: ['sweeper'] })).length === total, 30_000, 'sweeps and children indexed');
     const result = await a.bulkAction({ action: 'delete', filter: { user: ['sweeper'] }, dryRun: false }, ADMIN);
     expect(result.matched).toBe(total);
-    // Before: a child removed with its sweep was 'skipped: started running meanwhile', and on
-    // PostgreSQL the sweep itself could lose a deadlock to its child's removal and stay.
+    // A child removed with its sweep is not 'skipped: started running meanwhile', and on
+    // PostgreSQL the sweep does not lose a deadlock to its child's removal and stay.
     expect(result.results.filter((r) => r.outcome !== 'ok')).toEqual([]);
     expect(result.ok).toBe(total);
     await eventually(async () => (await listAll(a, { user: ['sweeper'] })).length === 0, 30_000, 'sweeps and children deleted');

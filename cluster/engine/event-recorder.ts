@@ -72,9 +72,9 @@ export const PAGE = 200;
 /** How long a recorder waits for more entries after a small read (event latency vs commits per event). */
 const GATHER_MS = 25;
 /**
- * Changes per recordChanges call (a call holds the append lock: ~1–2 ms per change on a busy
- * server). Measured on 2 cores, cancelling 98,000 of 100,000 jobs on embedded PostgreSQL: at 20,
- * 24 appends over 50 ms (max 125 ms); at 10, 2 (max 53 ms), and the whole cancel ran faster.
+ * Changes per recordChanges call. A call holds the append lock (~1–2 ms per change on a busy
+ * server), and every other writer of events waits for it, so small slices keep each wait short
+ * during a bulk cancel; `npm run bench bulk` shows the slowest single call against the ~50 ms target.
  */
 const RECORD_SLICE = 10;
 

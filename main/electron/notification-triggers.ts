@@ -1,5 +1,5 @@
 /**
- * When the shell raises a notification until the alert rules arrive (a later issue): a cluster
+ * When the shell raises a notification (the alert rules in Settings are not evaluated yet): a cluster
  * going offline or refusing the token, and a job the admin acted on from this app failing.
  * Fed by core events and by the IPC bridge's accepted calls.
  */

@@ -2,7 +2,7 @@
  * The signal job: the latest signal of a strategy for each symbol as of a day — buy (the strategy
  * turned long on that close), sell (it turned flat), hold (unchanged) — with its strength and the
  * indicator values behind it. Reads only bars up to that day. Takes milliseconds (see
- * bench/signal-handler.bench.ts).
+ * bench/job-handlers.bench.ts).
  */
 import { STRATEGY_LABELS } from '../../../contract/job-configs.ts';
 import { DataNotAvailableError } from '../job-errors.ts';
