@@ -327,7 +327,9 @@ export type AdminApi = {
 
 /**
  * Errors crossing the AdminApi carry a code and words for the admin; the renderer shows `message`.
- * `clusterStatus` tells whether the cluster answered (e.g. 409 with its message) or was unreachable.
+ * `code` tells whether the cluster answered and refused (its own code, e.g. `conflict` with its
+ * message), could not be reached (`cluster-<problem>`: `cluster-unreachable`, `cluster-timeout`, …; see
+ * CONNECTION_PROBLEMS), or the request was refused by the app itself (`invalid-arguments`, …).
  */
 export const AdminErrorBody = z.object({
   code: z.string(),
