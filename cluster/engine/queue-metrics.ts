@@ -139,8 +139,8 @@ export function queueMetrics(input: QueueMetricsInput): QueueMetrics {
   const { finishedInWindow, failedInWindow, failureRate } = outcomes(mine);
   const rate = (finishedInWindow * 60_000) / input.windowMs;
   const queueLength = input.counts.pending;
-  // A low processing rate only matters when work is waiting to run (the brief's "only meaningful
-  // with a backlog"): not for jobs scheduled for later or waiting for others, and not when an admin
+  // A low processing rate only matters when work is waiting to run (a rate is only meaningful
+  // with a backlog): not for jobs scheduled for later or waiting for others, and not when an admin
   // paused the queue: then a rate of zero is what they asked for.
   const rateLevel: Level = input.ready > 0 && !input.paused ? levelOf(rate, t.processingRatePerMin) : 'good';
   return {

@@ -13,7 +13,7 @@ export function PriorityBadge({ priority }: { priority: Priority }) {
   return <span className={`priority priority-${priority}`}>{PRIORITY_LABELS[priority]}</span>;
 }
 
-/** A threshold level in the brief's words: Good/Warning/Critical for queues, Normal/High/Action Needed for resources. */
+/** A threshold level in words: Good/Warning/Critical for queues, Normal/High/Action Needed for resources. */
 export function LevelBadge({ level, kind }: { level: Level; kind: 'queue' | 'resource' }) {
   const label = (kind === 'queue' ? QUEUE_LEVEL_LABELS : RESOURCE_LEVEL_LABELS)[level];
   return <span className={`badge level-${level}`}>{label}</span>;

@@ -1,5 +1,5 @@
 /**
- * The per-row job actions of the brief's tables: Stop and View (active), Cancel and Change priority
+ * The per-row job actions of the job tables: Stop and View (active), Cancel and Change priority
  * (queue), View results and Retry (completed). Each gives feedback and says why when disabled.
  */
 import type { CachedJob } from '../../contract/admin-api.ts';

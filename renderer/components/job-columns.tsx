@@ -1,5 +1,5 @@
 /**
- * Column sets of the job tables, in the brief's words: Active jobs, Queue, Completed, and the Jobs
+ * Column sets of the job tables, in the admins' words: Active jobs, Queue, Completed, and the Jobs
  * view's full list. Shared by the dashboard tables and the Jobs view so they read the same.
  * Built once per variant (TanStack Table needs stable column definitions).
  */

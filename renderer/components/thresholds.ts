@@ -1,4 +1,4 @@
-/** The thresholds in force: the admin's settings when set, otherwise the brief's defaults. */
+/** The thresholds in force: the admin's settings when set, otherwise the defaults in contract/thresholds.ts. */
 import { settingsStale } from '../api/refresh-rules.ts';
 import { useApiQuery } from '../api/use-api-query.ts';
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../../contract/thresholds.ts';

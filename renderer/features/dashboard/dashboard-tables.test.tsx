@@ -13,7 +13,7 @@ function headers(table: HTMLElement) {
   return within(table).getAllByRole('columnheader').map((h) => h.textContent);
 }
 
-it('Active jobs table has the brief columns and shows running, paused and stuck jobs', async () => {
+it('Active jobs table has its columns and shows running, paused and stuck jobs', async () => {
   renderWithFake(<DashboardTable kind="active" scope={scope} />);
   const table = screen.getByRole('table', { name: 'Active jobs' });
   expect(headers(table)).toEqual(['Job ID', 'Type', 'User', 'Started', 'Progress', 'ETA', 'Actions']);

@@ -1,5 +1,5 @@
 /**
- * Queue metrics of the brief — Queue Length, Wait Time, Processing Rate, Failure Rate — each
+ * The four queue metrics — Queue Length, Wait Time, Processing Rate, Failure Rate — each
  * coloured Good / Warning / Critical. With several clusters in view they are combined: lengths and
  * rates add up, wait time and failure rate take the worst cluster. The processing rate keeps the
  * worst cluster's level: each cluster rates it only against its own backlog, so idle clusters

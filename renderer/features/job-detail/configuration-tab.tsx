@@ -1,5 +1,5 @@
 /**
- * The Configuration tab: the job's config in words, grouped as the brief asks — input parameters,
+ * The Configuration tab: the job's config in words, grouped as admins look for it — input parameters,
  * model settings, date ranges, options — with the raw JSON one click away.
  */
 import type { ReactNode } from 'react';
