@@ -1,49 +1,69 @@
 /**
  * The four queue metrics — Queue Length, Wait Time, Processing Rate, Failure Rate — each
- * coloured Good / Warning / Critical. With several clusters in view they are combined: lengths and
- * rates add up, wait time and failure rate take the worst cluster. The processing rate keeps the
- * worst cluster's level: each cluster rates it only against its own backlog, so idle clusters
- * adding up to a small number are not a problem, and a busy one cannot hide a stalled one.
+ * coloured Good / Warning / Critical. With several clusters in view each tile shows the combined
+ * value, the worst cluster's level and which cluster that is (see combine-readings.ts). A
+ * processing rate with nothing ready to run reads "Idle": a low rate is then no problem.
  */
 import type { DashboardSummary } from '../../../contract/admin-api.ts';
-import type { Reading } from '../../../contract/metrics.ts';
-import { levelOf, worstLevel, type MetricName, type Thresholds } from '../../../contract/thresholds.ts';
+import type { MetricName, Thresholds } from '../../../contract/thresholds.ts';
 import { LevelBadge } from '../../components/badges.tsx';
-import { formatMetric } from '../../components/format.ts';
+import { formatDuration, formatMetric } from '../../components/format.ts';
+import { useCachedClusters } from '../../components/use-clusters.ts';
+import { combine, type CombinedReading, type QueueMetricKey } from './combine-readings.ts';
 
-const METRICS: { key: 'queueLength' | 'waitTimeP95Ms' | 'processingRatePerMin' | 'failureRate'; metric: MetricName; label: string; hint: string }[] = [
-  { key: 'queueLength', metric: 'queueLength', label: 'Queue Length', hint: 'Jobs waiting' },
-  { key: 'waitTimeP95Ms', metric: 'waitTimeMs', label: 'Wait Time', hint: 'p95 before start' },
-  { key: 'processingRatePerMin', metric: 'processingRatePerMin', label: 'Processing Rate', hint: 'Jobs finished per minute' },
-  { key: 'failureRate', metric: 'failureRate', label: 'Failure Rate', hint: 'Failed ÷ finished' },
+export { combine } from './combine-readings.ts';
+
+const METRICS: { key: QueueMetricKey; metric: MetricName; label: string; hint: (windowMin: number | null) => string }[] = [
+  { key: 'queueLength', metric: 'queueLength', label: 'Queue Length', hint: () => 'Jobs waiting' },
+  { key: 'waitTimeP95Ms', metric: 'waitTimeMs', label: 'Wait Time', hint: () => 'p95 of jobs waiting and just started' },
+  { key: 'processingRatePerMin', metric: 'processingRatePerMin', label: 'Processing Rate', hint: (w) => `Jobs finished per minute${w ? `, last ${w} min` : ''}` },
+  { key: 'failureRate', metric: 'failureRate', label: 'Failure Rate', hint: (w) => `Failed ÷ finished${w ? `, last ${w} min` : ''}` },
 ];
 
-/** Combines the clusters' readings of one metric. */
-export function combine(summary: DashboardSummary, key: (typeof METRICS)[number]['key'], metric: MetricName, thresholds: Thresholds): Reading {
-  const readings = summary.clusters.flatMap((c) => (c.summary ? [c.summary[key]] : []));
-  if (readings.length === 1) return readings[0]!;
-  const values = readings.map((r) => r.value).filter((v): v is number => v !== null);
-  if (values.length === 0) return { value: null, level: 'good' };
-  const additive = key === 'queueLength' || key === 'processingRatePerMin';
-  const value = additive ? values.reduce((a, b) => a + b, 0) : Math.max(...values);
-  if (key === 'processingRatePerMin') return { value, level: worstLevel(readings.map((r) => r.level)) };
-  return { value, level: levelOf(value, thresholds[metric]) };
+/** The metrics window in minutes, as the clusters report it (null when unknown or they differ). */
+function windowMinutes(summary: DashboardSummary | undefined): number | null {
+  const windows = new Set(summary?.clusters.flatMap((c) => c.summary?.queues.map((q) => q.windowMs) ?? []));
+  return windows.size === 1 ? Math.round([...windows][0]! / 60_000) : null;
+}
+
+/** The line under a tile's value: the oldest waiting job, then the worst cluster. */
+export function tileNote(r: CombinedReading, metric: MetricName, clusterName: (id: string) => string): string | null {
+  const parts: string[] = [];
+  if (r.oldestWaitingMs !== undefined) parts.push(r.oldestWaitingMs === null ? 'none waiting' : `oldest waiting ${formatDuration(r.oldestWaitingMs)}`);
+  if (r.worst && !r.idle) parts.push(`worst: ${clusterName(r.worst.clusterId)} ${formatMetric(metric, r.worst.value)}`);
+  return parts.length ? parts.join(' · ') : null;
 }
 
 /** The four queue metric tiles. */
 export function QueueHealth({ summary, thresholds }: { summary: DashboardSummary | undefined; thresholds: Thresholds }) {
+  const { data: clusters } = useCachedClusters();
+  const nameOf = (id: string) => clusters?.find((c) => c.id === id)?.name ?? id;
+  const windowMin = windowMinutes(summary);
   return (
     <div className="metric-tiles">
       {METRICS.map((m) => {
         const r = summary ? combine(summary, m.key, m.metric, thresholds) : null;
+        const note = r ? tileNote(r, m.metric, nameOf) : null;
+        const levelClass = !r || r.idle ? 'none' : r.level;
         return (
-          <div key={m.key} className={`metric-tile level-${r ? r.level : 'none'}`} role="group" aria-label={m.label}>
+          <div key={m.key} className={`metric-tile level-${levelClass}`} role="group" aria-label={m.label}>
             <div className="metric-head">
               <span className="metric-label">{m.label}</span>
-              {r && r.value !== null ? <LevelBadge level={r.level} kind="queue" /> : null}
+              {r?.idle ? (
+                <span className="badge level-idle" title="Nothing is ready to run, so a low rate is no problem">
+                  Idle
+                </span>
+              ) : r && r.value !== null ? (
+                <LevelBadge level={r.level} kind="queue" />
+              ) : null}
             </div>
             <div className="metric-value num">{r ? formatMetric(m.metric, r.value) : '…'}</div>
-            <div className="metric-hint">{m.hint}</div>
+            <div className="metric-hint">{m.hint(windowMin)}</div>
+            {note ? (
+              <div className="metric-hint metric-note" title={note}>
+                {note}
+              </div>
+            ) : null}
           </div>
         );
       })}

@@ -21,3 +21,21 @@ it('Pending says how many may run now when some wait for a later start', { timeo
   await waitFor(() => expect(within(row()).getByText(`${ofType.length - 1} ready`)).toBeTruthy(), { timeout: 15_000 });
   expect(within(row()).getByText(`${ofType.length - 1} ready`).getAttribute('title')).toBe('1 pending job is scheduled for later or waiting for other jobs');
 });
+
+it('Processing rate says Paused or Idle instead of a level when nothing is ready to run', { timeout: 20_000 }, async () => {
+  const probe = new FakeAdminApi({ localJobs: 80, researchJobs: 10 });
+  const local = probe.clusters.find((c) => c.id === 'local')!;
+  const { fake } = renderWithFake(<QueueTable cluster={local} />);
+  const table = await screen.findByRole('table', { name: `Queues of ${local.name}` }, { timeout: 10_000 });
+  const rateCell = (type: keyof typeof JOB_TYPE_LABELS) => {
+    const cells = within(table).getByRole('rowheader', { name: JOB_TYPE_LABELS[type] }).closest('tr')!.querySelectorAll('td');
+    return cells[cells.length - 1]!;
+  };
+  await within(table).findByRole('rowheader', { name: JOB_TYPE_LABELS.report }, { timeout: 10_000 });
+  // The fake's local cluster has the report queue paused.
+  expect(rateCell('report').textContent).toContain('Paused');
+  expect(rateCell('report').textContent).not.toMatch(/Good|Warning|Critical/);
+  const jobs = fake.jobs.get('local')!;
+  const idleType = (Object.keys(JOB_TYPE_LABELS) as (keyof typeof JOB_TYPE_LABELS)[]).find((t) => t !== 'report' && !jobs.some((j) => j.type === t && j.state === 'pending'));
+  if (idleType) expect(rateCell(idleType).textContent).toContain('Idle');
+});

@@ -12,7 +12,7 @@ import { queuesStale } from '../../api/refresh-rules.ts';
 import { useApiQuery } from '../../api/use-api-query.ts';
 import { ActionButton } from '../../components/action-button.tsx';
 import { LevelBadge } from '../../components/badges.tsx';
-import { formatMetric } from '../../components/format.ts';
+import { formatDuration, formatMetric } from '../../components/format.ts';
 import { Panel } from '../../components/panel.tsx';
 import { EmptyState, ErrorNote, LoadingRows } from '../../components/states.tsx';
 import { runWithFeedback } from '../../store/toast-store.ts';
@@ -101,11 +101,18 @@ function QueueRow({ clusterId, m }: { clusterId: string; m: QueueMetrics }) {
         <span className="metric-inline">
           {formatMetric('waitTimeMs', m.waitTimeP95Ms.value)} {m.waitTimeP95Ms.value !== null ? <LevelBadge level={m.waitTimeP95Ms.level} kind="queue" /> : null}
         </span>
+        {m.oldestWaitingMs ? <div className="metric-hint">oldest waiting {formatDuration(m.oldestWaitingMs)}</div> : null}
       </td>
       <td>
         <span className="metric-inline">
           {formatMetric('processingRatePerMin', m.processingRatePerMin.value)}{' '}
-          {m.processingRatePerMin.value !== null ? <LevelBadge level={m.processingRatePerMin.level} kind="queue" /> : null}
+          {m.readyCount === 0 || m.paused ? (
+            <span className="badge level-idle" title={m.paused ? 'Paused: no jobs are started' : 'Nothing is ready to run, so a low rate is no problem'}>
+              {m.paused ? 'Paused' : 'Idle'}
+            </span>
+          ) : m.processingRatePerMin.value !== null ? (
+            <LevelBadge level={m.processingRatePerMin.level} kind="queue" />
+          ) : null}
         </span>
       </td>
     </tr>
