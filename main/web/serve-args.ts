@@ -1,4 +1,5 @@
 /** The command line of `sigmatiq-admin serve`, parsed into options or a usage error. */
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { ClusterUrl } from '../../contract/admin-api.ts';
@@ -13,11 +14,19 @@ options:
   --data-dir DIR         where the job cache, settings and the local cluster live
                          (default: ~/.local/share/sigmatiq/admin; as root /var/lib/sigmatiq/admin)
   --no-embedded          do not start the embedded local cluster
-  --cluster NAME=URL     add or update a cluster; follow it with --token TOKEN (repeatable)
-  --token TOKEN          the token of the --cluster before it
+  --cluster NAME=URL     add or update a cluster; follow it with its token (repeatable)
+  --token-file FILE      the token of the --cluster before it, read from FILE
+  --token TOKEN          the same on the command line (other users of this machine can see it
+                         in \`ps\`: prefer --token-file or SIGMATIQ_TOKEN)
   --no-build             do not build the UI when out/renderer is missing
   -h, --help             this help
+
+environment:
+  SIGMATIQ_TOKEN         the token of the one --cluster given neither --token-file nor --token
 `;
+
+/** The environment variable that may carry a --cluster's token. */
+export const TOKEN_ENV = 'SIGMATIQ_TOKEN';
 
 export class UsageError extends Error {}
 
@@ -36,8 +45,33 @@ export function defaultDataDir(): string {
   return path.join(base, 'sigmatiq', 'admin');
 }
 
-export function parseServeArgs(argv: readonly string[]): ServeArgs {
+function checkedToken(token: string, cluster: string, from: string): string {
+  if (token.length < 8) throw new UsageError(`the token of --cluster ${cluster} (${from}) looks too short`);
+  if (/\s/.test(token)) throw new UsageError(`the token of --cluster ${cluster} (${from}) contains spaces or line breaks: it should hold the token only`);
+  return token;
+}
+
+function tokenFromFile(file: string, cluster: string): string {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+    throw new UsageError(`option '--token-file ${file}' of --cluster ${cluster}: cannot read it (${reason})`);
+  }
+  // Files written with `echo` end in a line break.
+  return checkedToken(text.trim(), cluster, `from ${file}`);
+}
+
+/**
+ * `env` is where SIGMATIQ_TOKEN is read from. Tokens are taken from a file or the environment
+ * rather than the command line where possible, because every user of the machine can list other
+ * processes' arguments.
+ */
+export function parseServeArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = process.env): ServeArgs {
   const out: ServeArgs = { port: 0, dataDir: defaultDataDir(), embedded: true, build: true, clusters: [] };
+  /** Clusters still without a token: SIGMATIQ_TOKEN may give it to one of them. */
+  const tokenless: { name: string; url: string }[] = [];
   let pending: { name: string; url: string } | null = null;
   const value = (i: number, flag: string): string => {
     const v = argv[i + 1];
@@ -68,7 +102,7 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs {
         out.build = false;
         break;
       case '--cluster': {
-        if (pending) throw new UsageError(`--cluster ${pending.name}=… needs its --token before the next --cluster`);
+        if (pending) tokenless.push(pending);
         const spec = take();
         const eq = spec.indexOf('=');
         if (eq <= 0) throw new UsageError("option '--cluster': NAME=URL, e.g. --cluster prod=https://jobs.example.com:7420");
@@ -79,10 +113,11 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs {
         pending = { name, url };
         break;
       }
-      case '--token': {
-        const token = take();
-        if (!pending) throw new UsageError("option '--token' belongs to the --cluster NAME=URL before it");
-        if (token.length < 8) throw new UsageError(`the token of --cluster ${pending.name} looks too short`);
+      case '--token':
+      case '--token-file': {
+        const value = take();
+        if (!pending) throw new UsageError(`option '${flag}' belongs to the --cluster NAME=URL before it`);
+        const token = flag === '--token' ? checkedToken(value, pending.name, '--token') : tokenFromFile(value, pending.name);
         out.clusters.push({ ...pending, token });
         pending = null;
         break;
@@ -91,6 +126,17 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs {
         throw new UsageError(`unknown option '${arg}'`);
     }
   }
-  if (pending) throw new UsageError(`--cluster ${pending.name}=${pending.url} needs --token TOKEN after it`);
+  if (pending) tokenless.push(pending);
+  if (tokenless.length > 0) {
+    const fromEnv = env[TOKEN_ENV];
+    const [first, second] = tokenless;
+    if (!fromEnv) {
+      throw new UsageError(`--cluster ${first!.name}=${first!.url} needs its token: --token-file FILE after it, or ${TOKEN_ENV} in the environment`);
+    }
+    if (second) {
+      throw new UsageError(`${TOKEN_ENV} gives the token of one --cluster, but ${first!.name} and ${second.name} have none: give them --token-file FILE`);
+    }
+    out.clusters.push({ ...first!, token: checkedToken(fromEnv, first!.name, TOKEN_ENV) });
+  }
   return out;
 }
