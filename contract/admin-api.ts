@@ -198,6 +198,9 @@ export const ActivityPoint = z.object({
 export type ActivityPoint = z.infer<typeof ActivityPoint>;
 
 export const ExportFormat = z.enum(['csv', 'json']);
+/** Jobs chosen by hand: an export of these only (in the query's order), not of the whole filter. */
+export const ExportSelection = z.array(z.strictObject({ clusterId: ClusterId, id: JobId })).min(1).max(100_000);
+export type ExportSelection = z.infer<typeof ExportSelection>;
 export const ExportResult = z.object({ filename: z.string(), mimeType: z.string(), content: z.string(), rows: z.int() });
 export type ExportResult = z.infer<typeof ExportResult>;
 
@@ -297,7 +300,7 @@ export const ADMIN_API = {
   jobAction: method(z.tuple([ClusterId, JobId, JobAction, JobActionBody.default({})]), ActionResult),
   bulkAction: method(z.tuple([ClusterId, BulkActionRequest]), BulkActionResponse),
   queueAction: method(z.tuple([ClusterId, JobType, QueueAction, QueueActionBody.default({})]), QueueMetrics),
-  exportJobs: method(z.tuple([JobQuery, ExportFormat]), ExportResult),
+  exportJobs: method(z.tuple([JobQuery, ExportFormat, ExportSelection.optional()]), ExportResult),
 
   listSchedules: method(z.tuple([ClusterId]), z.array(Schedule)),
   createSchedule: method(z.tuple([ClusterId, CreateScheduleRequest]), Schedule),

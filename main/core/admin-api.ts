@@ -33,7 +33,7 @@ import type { AdminEventHub } from './admin-event-hub.ts';
 import type { JobCache } from './cache/job-cache.ts';
 import { ClusterRequestError } from './clusters/cluster-errors.ts';
 import type { ClusterRegistry } from './clusters/cluster-registry.ts';
-import { exportJobs } from './job-export.ts';
+import { exportJobs, onlySelected } from './job-export.ts';
 import type { SettingsService } from './settings/settings-service.ts';
 
 export interface AdminApiContext {
@@ -289,10 +289,11 @@ export function createAdminApi(ctx: AdminApiContext): AdminApi {
       return queue;
     },
 
-    async exportJobs(rawQuery, format) {
+    async exportJobs(rawQuery, format, selection) {
       const query = JobQuery.parse(rawQuery);
       const ids = query.clusterIds ? clustersAsked(query.clusterIds) : undefined;
-      return exportJobs(ctx.cache.iterateJobs(ids, query.filter, query.sort), format);
+      const jobs = ctx.cache.iterateJobs(ids, query.filter, query.sort);
+      return exportJobs(selection ? onlySelected(jobs, selection) : jobs, format);
     },
 
     async listSchedules(clusterId) {

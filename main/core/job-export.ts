@@ -1,5 +1,5 @@
 /** Exports of the job tables' current filter as CSV (spreadsheets) or JSON (analysis), from the cache. */
-import type { CachedJob, ExportResult } from '../../contract/admin-api.ts';
+import type { CachedJob, ExportResult, ExportSelection } from '../../contract/admin-api.ts';
 
 /** Rows beyond this are not exported in one go: narrow the filter. */
 export const MAX_EXPORT_ROWS = 200_000;
@@ -43,4 +43,15 @@ export function exportJobs(jobs: Iterable<CachedJob>, format: 'csv' | 'json', no
   const lines = [COLUMNS.map(([name]) => name).join(',')];
   for (const job of rows) lines.push(COLUMNS.map(([, get]) => csvCell(get(job))).join(','));
   return { filename: `sigmatiq-jobs-${stamp}.csv`, mimeType: 'text/csv', content: lines.join('\r\n') + '\r\n', rows: rows.length };
+}
+
+/** The jobs of `jobs` that are in `selection`, in `jobs`' order (the query's sort). */
+export function* onlySelected(jobs: Iterable<CachedJob>, selection: ExportSelection): Generator<CachedJob> {
+  const wanted = new Set(selection.map((s) => `${s.clusterId}\u0000${s.id}`));
+  for (const job of jobs) {
+    if (!wanted.has(`${job.clusterId}\u0000${job.id}`)) continue;
+    yield job;
+    wanted.delete(`${job.clusterId}\u0000${job.id}`);
+    if (wanted.size === 0) return;
+  }
 }

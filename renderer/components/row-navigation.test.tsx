@@ -22,7 +22,7 @@ function tabStops(el: HTMLElement): HTMLElement[] {
 }
 
 for (const kind of ['active', 'queue', 'completed'] as const) {
-  it(`dashboard ${kind} table: a click on a row opens its job; the table is one tab stop plus the active row's controls`, async () => {
+  it(`dashboard ${kind} table: a click on a row opens its job; the table is one tab stop plus the active row's controls`, { timeout: 30_000 }, async () => {
     renderWithFake(<DashboardTable kind={kind} scope={scope} />);
     const label = { active: 'Active jobs', queue: 'Queue', completed: 'Completed jobs' }[kind];
     const table = screen.getByRole('table', { name: label });
@@ -40,7 +40,7 @@ for (const kind of ['active', 'queue', 'completed'] as const) {
   });
 }
 
-it('arrow keys move between rows, Enter opens the focused row, and the active row takes the tab stop', async () => {
+it('arrow keys move between rows, Enter opens the focused row, and the active row takes the tab stop', { timeout: 30_000 }, async () => {
   renderWithFake(<DashboardTable kind="completed" scope={scope} />);
   const table = screen.getByRole('table', { name: 'Completed jobs' });
   await waitFor(() => expect(bodyRows(table).length).toBeGreaterThan(3));
@@ -67,7 +67,7 @@ it('arrow keys move between rows, Enter opens the focused row, and the active ro
   expect(window.location.hash).toBe(href);
 });
 
-it('a click on a row control or in its confirmation does not open the job', async () => {
+it('a click on a row control or in its confirmation does not open the job', { timeout: 30_000 }, async () => {
   renderWithFake(<DashboardTable kind="queue" scope={scope} />);
   const table = screen.getByRole('table', { name: 'Queue' });
   await waitFor(() => expect(bodyRows(table).length).toBeGreaterThan(1));
@@ -78,7 +78,7 @@ it('a click on a row control or in its confirmation does not open the job', asyn
   expect(window.location.hash).toBe('#/dashboard');
 });
 
-it('Jobs view: a click on a row opens the job, Enter too, arrows move between rows, one tab stop', async () => {
+it('Jobs view: a click on a row opens the job, Enter too, arrows move between rows, one tab stop', { timeout: 30_000 }, async () => {
   renderWithFake(<JobsPage />);
   const table = await screen.findByRole('table', { name: 'Jobs' });
   await waitFor(() => expect(bodyRows(table).length).toBeGreaterThan(10));

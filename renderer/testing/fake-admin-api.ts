@@ -361,8 +361,9 @@ export class FakeAdminApi {
         this.emit({ kind: 'queues-changed', clusterId });
         return queueMetrics(this.list(clusterId), this.now(), this.paused.get(clusterId)!, this.concurrency.get(clusterId)!).find((q) => q.type === type)!;
       },
-      exportJobs: (query: JobQuery, format: 'csv' | 'json') => {
-        const items = this.matching(query);
+      exportJobs: (query: JobQuery, format: 'csv' | 'json', selection?: { clusterId: string; id: string }[]) => {
+        const chosen = selection && new Set(selection.map((s) => `${s.clusterId}/${s.id}`));
+        const items = this.matching(query).filter((j) => !chosen || chosen.has(`${j.clusterId}/${j.id}`));
         const content = format === 'json' ? JSON.stringify(items, null, 2) : ['id,type,state,priority,user,createdAt', ...items.map((j) => [j.id, j.type, j.state, j.priority, j.user, j.createdAt].join(','))].join('\n');
         return { filename: `jobs.${format}`, mimeType: format === 'json' ? 'application/json' : 'text/csv', content, rows: items.length };
       },

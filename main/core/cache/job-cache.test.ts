@@ -283,6 +283,31 @@ describe('activity and samples', () => {
     ]);
   });
 
+  it('a wide bucket keeps the peak queue length of each cluster, not its last sample', () => {
+    const from = Date.parse('2026-11-01T00:00:00.000Z');
+    const queue = (type: 'backtest' | 'report', pending: number) => ({
+      type,
+      paused: false,
+      concurrency: 2,
+      counts: { pending, running: 0, paused: 0, stuck: 0, completed: 0, failed: 0, cancelled: 0 },
+      queueLength: { value: pending, level: 'good' as const },
+      readyCount: pending,
+      waitTimeP50Ms: { value: null, level: 'good' as const },
+      waitTimeP95Ms: { value: null, level: 'good' as const },
+      processingRatePerMin: { value: 0, level: 'good' as const },
+      failureRate: { value: null, level: 'good' as const },
+      windowMs: 60_000,
+    });
+    // Cluster a: 14 queued (two queues) at 00:10, drained by 01:50; cluster b: 3 at 01:00.
+    cache.recordQueueSamples('a', '2026-11-01T00:10:00.000Z', [queue('backtest', 10), queue('report', 4)]);
+    cache.recordQueueSamples('a', '2026-11-01T01:00:00.000Z', [queue('backtest', 5), queue('report', 0)]);
+    cache.recordQueueSamples('a', '2026-11-01T01:50:00.000Z', [queue('backtest', 0), queue('report', 0)]);
+    cache.recordQueueSamples('b', '2026-11-01T01:00:00.000Z', [queue('backtest', 3)]);
+    const twoHours = cache.activity(undefined, from, from + 4 * 3_600_000, 2 * 3_600_000);
+    expect(twoHours.map((p) => p.queueLength)).toEqual([17, 0]);
+    expect(cache.activity(['a'], from, from + 2 * 3_600_000, 2 * 3_600_000)[0]!.queueLength).toBe(14);
+  });
+
   it('keeps snapshots with their time', () => {
     cache.saveSnapshot('a', 'summary', { total: 3 }, '2026-11-01T00:00:00.000Z');
     expect(cache.snapshot('a', 'summary')).toEqual({ at: '2026-11-01T00:00:00.000Z', body: { total: 3 } });

@@ -329,7 +329,7 @@ export class JobCache {
   }
 
   /**
-   * Finished and failed jobs per time bucket, and the queue length sampled in each bucket.
+   * Finished and failed jobs per time bucket, and the peak queue length sampled in each bucket.
    * Buckets are `bucketMs` wide, from `from` to `to`.
    */
   activity(
@@ -364,14 +364,15 @@ export class JobCache {
       p.finished++;
       if (r.state === 'failed') p.failed++;
     }
-    // Queue length per bucket: the last sample of each cluster in the bucket, summed over clusters.
-    const lastPerCluster = new Map<string, { at: string; len: number }>();
+    // Queue length per bucket: the peak of each cluster in the bucket, summed over clusters. A wide
+    // bucket (2 h on the 7-day chart) holds hundreds of samples; its last one says nothing of a
+    // backlog that came and went inside it, so charts of different ranges would disagree.
+    const peakPerCluster = new Map<string, number>();
     for (const r of queueRows) {
       const key = `${bucketOf(r.at)}|${r.cluster_id}`;
-      const seen = lastPerCluster.get(key);
-      if (!seen || seen.at < r.at) lastPerCluster.set(key, { at: r.at, len: r.len });
+      peakPerCluster.set(key, Math.max(peakPerCluster.get(key) ?? 0, r.len));
     }
-    for (const [key, v] of lastPerCluster) points[Number(key.split('|')[0])]!.queueLength += v.len;
+    for (const [key, len] of peakPerCluster) points[Number(key.split('|')[0])]!.queueLength += len;
     return points;
   }
 

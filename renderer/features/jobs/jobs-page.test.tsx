@@ -45,3 +45,33 @@ it('Export list downloads the current filter as CSV', async () => {
   expect(await screen.findByText(/Saved jobs.csv \(84 rows\)/)).toBeTruthy();
   expect(created).toHaveLength(1);
 });
+
+it('with jobs selected, exports hold the selection only and the bulk buttons say so', { timeout: 30_000 }, async () => {
+  const { fake } = renderWithFake(<JobsPage />);
+  const table = await screen.findByRole('table', { name: 'Jobs' });
+  await waitFor(() => expect(within(table).getAllByRole('checkbox').length).toBeGreaterThan(5));
+  const bulk = screen.getByRole('toolbar', { name: 'Bulk actions' });
+  expect(within(bulk).getByRole('button', { name: 'Cancel all' })).toBeTruthy();
+  const boxes = within(table).getAllByRole('checkbox', { name: /^Select job / });
+  const ids = boxes.slice(0, 3).map((b) => b.getAttribute('aria-label')!.replace('Select job ', ''));
+  for (const box of boxes.slice(0, 3)) fireEvent.click(box);
+  expect(within(bulk).getByRole('button', { name: 'Cancel 3 selected' })).toBeTruthy();
+  expect(within(bulk).getByRole('button', { name: 'Retry 3 selected' })).toBeTruthy();
+  expect(within(bulk).getByRole('button', { name: 'Change priority of 3 selected' })).toBeTruthy();
+  expect(within(bulk).queryByRole('button', { name: 'Cancel all' })).toBeNull();
+  URL.createObjectURL = () => 'blob:x';
+  URL.revokeObjectURL = () => {};
+  await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Export 3 selected as CSV' })));
+  expect(await screen.findByText(/Saved jobs.csv \(3 rows\)/)).toBeTruthy();
+  const call = fake.calls.find((c) => c.method === 'exportJobs')!;
+  expect((call.args[2] as { id: string }[]).map((s) => s.id).sort()).toEqual([...ids].sort());
+});
+
+it('says "1 job matches the filter" for one match', { timeout: 30_000 }, async () => {
+  const { fake } = renderWithFake(<JobsPage />);
+  await screen.findByRole('table', { name: 'Jobs' });
+  const stuck = fake.jobs.get('local')!.filter((j) => j.state === 'stuck');
+  expect(stuck).toHaveLength(1);
+  act(() => useUiStore.getState().setJobFilter({ states: ['stuck'] }));
+  expect(await screen.findByText(/^1 job matches the filter/)).toBeTruthy();
+});

@@ -1,7 +1,8 @@
 /**
  * The Jobs view: every job of the clusters in view, filtered, searched and sorted, in a virtual
  * table that stays smooth at 100,000 rows (keyset pages from the local cache), with multi-select
- * and bulk actions (each with a dry-run count first) and exports of the current filter.
+ * and bulk actions (each with a dry-run count first) and exports of the current filter — or, when
+ * jobs are selected, of the selection only (bulk actions and exports say which).
  */
 import { useMemo, useState } from 'react';
 import type { CachedJob } from '../../../contract/admin-api.ts';
@@ -72,8 +73,10 @@ export function JobsPage() {
   }
 
   function exportAs(format: 'csv' | 'json') {
-    void runWithFeedback(`Exporting ${formatCount(pages.total)} jobs as ${format.toUpperCase()}`, async () => {
-      const r = await api.exportJobs({ clusterIds: scope.clusterIds, filter, sort }, format);
+    const chosen = selectedCount ? selectedJobs().map((j) => ({ clusterId: j.clusterId, id: j.id })) : undefined;
+    const what = chosen ? `${formatCountOf(chosen.length, 'selected job')}` : formatCountOf(pages.total ?? 0, 'job');
+    void runWithFeedback(`Exporting ${what} as ${format.toUpperCase()}`, async () => {
+      const r = await api.exportJobs({ clusterIds: scope.clusterIds, filter, sort }, format, chosen);
       downloadText(r.filename, r.mimeType, r.content);
       return `Saved ${r.filename} (${formatCount(r.rows)} rows).`;
     });
@@ -92,14 +95,14 @@ export function JobsPage() {
         subtitle={
           pages.total === null
             ? 'Loading…'
-            : `${formatCountOf(pages.total, 'job')}${hasFilter(filterState) ? ' match the filter' : ''}${pages.syncedAt ? ` · cache synced ${formatRelative(pages.syncedAt)}` : ''}`
+            : `${formatCountOf(pages.total, 'job')}${hasFilter(filterState) ? (pages.total === 1 ? ' matches the filter' : ' match the filter') : ''}${pages.syncedAt ? ` · cache synced ${formatRelative(pages.syncedAt)}` : ''}`
         }
       >
         <button type="button" className="btn" onClick={() => exportAs('csv')} disabled={!pages.total}>
-          Export CSV
+          {selectedCount ? `Export ${formatCount(selectedCount)} selected as CSV` : 'Export CSV'}
         </button>
         <button type="button" className="btn" onClick={() => exportAs('json')} disabled={!pages.total}>
-          Export JSON
+          {selectedCount ? `Export ${formatCount(selectedCount)} selected as JSON` : 'Export JSON'}
         </button>
         <button type="button" className="btn" onClick={() => setBulk('delete-old')}>
           Delete old…
@@ -142,13 +145,13 @@ export function JobsPage() {
           )}
         </span>
         <button type="button" className="btn btn-small" onClick={() => setBulk('cancel')}>
-          Cancel all
+          {selectedCount ? `Cancel ${formatCount(selectedCount)} selected` : 'Cancel all'}
         </button>
         <button type="button" className="btn btn-small" onClick={() => setBulk('retry')}>
-          Retry failed
+          {selectedCount ? `Retry ${formatCount(selectedCount)} selected` : 'Retry failed'}
         </button>
         <button type="button" className="btn btn-small" onClick={() => setBulk('set-priority')}>
-          Change priority
+          {selectedCount ? `Change priority of ${formatCount(selectedCount)} selected` : 'Change priority'}
         </button>
       </div>
       {pages.stale ? (
