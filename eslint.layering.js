@@ -87,7 +87,7 @@ export const layeringRule = {
     docs: { description: 'Enforce the import layering of docs/architecture.md' },
     schema: [],
     messages: {
-      layer: "'{{source}}' is not allowed in {{layer}}: {{why}}.",
+      layer: "'{{source}}' is not allowed in {{layer}}: {{why}} (docs/architecture.md, 'Layers and import rules').",
     },
   },
   create(context) {

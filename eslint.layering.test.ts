@@ -32,6 +32,7 @@ describe('layering lint rule', () => {
     const errors = await layeringErrors(file, code);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toContain(needle);
+    expect(errors[0]).toContain('docs/architecture.md');
   });
 
   it.each([
