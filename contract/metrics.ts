@@ -16,6 +16,11 @@ export const StateCounts = z.object(
 );
 export type StateCounts = z.infer<typeof StateCounts>;
 
+/** Zero jobs in every state: the start of any count by state. */
+export function emptyStateCounts(): StateCounts {
+  return Object.fromEntries(JOB_STATES.map((s) => [s, 0])) as StateCounts;
+}
+
 /**
  * What lets readings of several queues or clusters be combined (weighted by job counts rather
  * than taking one of them). Optional: clusters of older versions do not send them.

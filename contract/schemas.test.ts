@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ADMIN_API, ADMIN_API_METHODS, ClusterInput, JobQuery } from './admin-api.ts';
 import { ApiError, BulkActionRequest, ListJobsQuery, SubmitJobRequest, describeZodError, fieldErrors } from './api.ts';
-import { JOB_TYPES } from './domain.ts';
+import { JOB_STATES, JOB_TYPES } from './domain.ts';
 import { ClusterEvent, compareEventIds } from './events.ts';
 import { BacktestConfig, JOB_CONFIG_SCHEMAS, StrategyParams, SweepConfig } from './job-configs.ts';
 import { Job, JobDetail } from './jobs.ts';
-import { Summary } from './metrics.ts';
+import { emptyStateCounts, StateCounts, Summary } from './metrics.ts';
 
 const job = {
   id: 'backtest:42',
@@ -159,5 +159,14 @@ describe('AdminApi spec', () => {
     expect(errorsOf(ClusterInput, { name: 'prod', url: 'https://user:pw@host' })).toContain('without credentials');
     expect(JobQuery.parse({}).limit).toBe(100);
     expect(ADMIN_API.getJob.args.safeParse(['local', '../../etc']).success).toBe(false);
+  });
+});
+
+describe('state counts', () => {
+  it('start at zero for every job state, as a valid StateCounts', () => {
+    const counts = StateCounts.parse(emptyStateCounts());
+    expect(Object.keys(counts).sort()).toEqual([...JOB_STATES].sort());
+    expect(Object.values(counts).every((n) => n === 0)).toBe(true);
+    expect(emptyStateCounts()).not.toBe(emptyStateCounts());
   });
 });

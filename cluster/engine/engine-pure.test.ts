@@ -1,5 +1,6 @@
 /** Unit tests of the engine's pure parts: state mapping, cursors, metrics math, stream positions. */
 import { describe, expect, test } from 'vitest';
+import { emptyStateCounts } from '../../contract/metrics.ts';
 import { DEFAULT_THRESHOLDS } from '../../contract/thresholds.ts';
 import { parseDatastoreSpec, redactSpec } from '../datastore/datastore-spec.ts';
 import { rawPosition, streamPosition } from './event-recorder.ts';
@@ -9,7 +10,6 @@ import { EngineError } from './job-engine.ts';
 import { rowFilterOf } from './job-list.ts';
 import { decodeCursor, encodeCursor } from './list-cursor.ts';
 import { clusterReadings, percentile, queueMetrics, waitsOf, waitTimeOf, weightedPercentile } from './queue-metrics.ts';
-import { emptyCounts } from './queue-metrics.ts';
 
 const noWaits = { waits: [], oldestWaitingMs: null };
 
@@ -95,19 +95,19 @@ describe('metrics math', () => {
       { type: 'report' as const, base: 'failed' as const, createdAt: 0, startedAt: 0, finishedAt: 1, runAt: null },
     ];
     const { waits, oldestWaitingMs } = waitsOf({ now: 20_000, waitingSince: [], waitingUnread: 0, started: finished.filter((f) => f.type === 'signal'), recentMs: 60_000 });
-    const m = queueMetrics({ type: 'signal', paused: false, concurrency: 2, counts: { ...emptyCounts(), pending: 12 }, ready: 12, finished, waits, oldestWaitingMs, windowMs: 60_000, thresholds: DEFAULT_THRESHOLDS });
+    const m = queueMetrics({ type: 'signal', paused: false, concurrency: 2, counts: { ...emptyStateCounts(), pending: 12 }, ready: 12, finished, waits, oldestWaitingMs, windowMs: 60_000, thresholds: DEFAULT_THRESHOLDS });
     expect(m.processingRatePerMin).toEqual({ value: 19, level: 'good' });
     expect(m.failureRate.value).toBeCloseTo(1 / 19);
     expect(m.failureRate.level).toBe('critical');
     expect(m.queueLength).toEqual({ value: 12, level: 'warning' });
     expect(m.waitTimeP95Ms.value).toBe(17_000);
-    const idle = queueMetrics({ type: 'training', paused: false, concurrency: 1, counts: emptyCounts(), ready: 0, finished, ...noWaits, windowMs: 60_000, thresholds: DEFAULT_THRESHOLDS });
+    const idle = queueMetrics({ type: 'training', paused: false, concurrency: 1, counts: emptyStateCounts(), ready: 0, finished, ...noWaits, windowMs: 60_000, thresholds: DEFAULT_THRESHOLDS });
     expect(idle.processingRatePerMin.level).toBe('good');
     expect(idle.failureRate).toEqual({ value: null, level: 'good' });
   });
 
   test('a slow rate is critical with a backlog, but not on a queue an admin paused', () => {
-    const input = { type: 'backtest' as const, concurrency: 2, counts: { ...emptyCounts(), pending: 40 }, ready: 40, finished: [], ...noWaits, windowMs: 60_000, thresholds: DEFAULT_THRESHOLDS };
+    const input = { type: 'backtest' as const, concurrency: 2, counts: { ...emptyStateCounts(), pending: 40 }, ready: 40, finished: [], ...noWaits, windowMs: 60_000, thresholds: DEFAULT_THRESHOLDS };
     const running = queueMetrics({ ...input, paused: false });
     const paused = queueMetrics({ ...input, paused: true });
     expect(running.processingRatePerMin).toEqual({ value: 0, level: 'critical' });
@@ -118,7 +118,7 @@ describe('metrics math', () => {
   });
 
   test('jobs scheduled for later or waiting for others are queued, but no backlog for the rate', () => {
-    const input = { type: 'report' as const, paused: false, concurrency: 2, counts: { ...emptyCounts(), pending: 30 }, finished: [], ...noWaits, windowMs: 60_000, thresholds: DEFAULT_THRESHOLDS };
+    const input = { type: 'report' as const, paused: false, concurrency: 2, counts: { ...emptyStateCounts(), pending: 30 }, finished: [], ...noWaits, windowMs: 60_000, thresholds: DEFAULT_THRESHOLDS };
     const later = queueMetrics({ ...input, ready: 0 });
     expect(later.queueLength.value).toBe(30);
     expect(later.readyCount).toBe(0);
@@ -132,7 +132,7 @@ describe('metrics math', () => {
   test('wait time counts the jobs still waiting: it rises while they wait and falls once they started', () => {
     const min = 60_000;
     const thresholds = DEFAULT_THRESHOLDS;
-    const base = { type: 'signal' as const, concurrency: 1, counts: { ...emptyCounts(), pending: 10 }, ready: 10, finished: [], windowMs: 15 * min, thresholds };
+    const base = { type: 'signal' as const, concurrency: 1, counts: { ...emptyStateCounts(), pending: 10 }, ready: 10, finished: [], windowMs: 15 * min, thresholds };
     // A paused queue: ten jobs queued at t=0, nothing started yet; one job started earlier after 379 ms.
     const earlier = { createdAt: -1_000, startedAt: -621, runAt: null };
     const waitingSince = Array.from({ length: 10 }, () => 0);
@@ -169,7 +169,7 @@ describe('metrics math', () => {
       ...Array.from({ length: 7 }, () => ({ type: 'signal' as const, base: 'completed' as const, createdAt: 0, startedAt: 0, finishedAt: 1, runAt: null })),
       { type: 'signal' as const, base: 'failed' as const, createdAt: 0, startedAt: 0, finishedAt: 1, runAt: null },
     ];
-    const q = queueMetrics({ type: 'signal', paused: false, concurrency: 1, counts: emptyCounts(), ready: 0, finished, waits: [{ ms: 10, n: 3 }], oldestWaitingMs: 10, windowMs: 60_000, thresholds: DEFAULT_THRESHOLDS });
+    const q = queueMetrics({ type: 'signal', paused: false, concurrency: 1, counts: emptyStateCounts(), ready: 0, finished, waits: [{ ms: 10, n: 3 }], oldestWaitingMs: 10, windowMs: 60_000, thresholds: DEFAULT_THRESHOLDS });
     expect(q).toMatchObject({ finishedInWindow: 8, failedInWindow: 1, waitSampleCount: 3, oldestWaitingMs: 10 });
     expect(q.waitQuantilesMs).toHaveLength(21);
     const c = clusterReadings([q], finished, DEFAULT_THRESHOLDS, 60_000, [{ ms: 10, n: 3 }]);

@@ -3,7 +3,7 @@
  * their threshold levels from contract/thresholds.ts. Pure, unit-tested.
  */
 import type { JobType } from '../../contract/domain.ts';
-import type { QueueMetrics, Reading, StateCounts } from '../../contract/metrics.ts';
+import { emptyStateCounts, type QueueMetrics, type Reading, type StateCounts } from '../../contract/metrics.ts';
 import { type Level, levelOf, type Thresholds } from '../../contract/thresholds.ts';
 import type { CountsByType, FinishedSample } from '../datastore/shared-store.ts';
 
@@ -19,12 +19,8 @@ export function reading(value: number | null, level: Level): Reading {
   return { value, level };
 }
 
-export function emptyCounts(): StateCounts {
-  return { pending: 0, running: 0, paused: 0, stuck: 0, completed: 0, failed: 0, cancelled: 0 };
-}
-
 export function countsOf(c: CountsByType | undefined): StateCounts {
-  if (!c) return emptyCounts();
+  if (!c) return emptyStateCounts();
   const { type: _type, ...rest } = c;
   return rest;
 }

@@ -27,7 +27,7 @@ import {
 } from '../../contract/api.ts';
 import { JOB_STATES, type JobAction, type JobType } from '../../contract/domain.ts';
 import { Job, JobDetail, LogPage } from '../../contract/jobs.ts';
-import { QueueMetrics, ResourceSample, Summary, WorkerNode, type StateCounts } from '../../contract/metrics.ts';
+import { emptyStateCounts, QueueMetrics, ResourceSample, Summary, WorkerNode } from '../../contract/metrics.ts';
 import { AdminError } from './admin-error.ts';
 import type { AdminEventHub } from './admin-event-hub.ts';
 import type { JobCache } from './cache/job-cache.ts';
@@ -65,10 +65,6 @@ const FRESH_MS = 4_000;
 /** True for failures that mean "the cluster could not be reached" (fall back to the cache). */
 function isConnectionProblem(error: unknown): boolean {
   return (error instanceof ClusterRequestError && error.kind !== 'api') || (error instanceof AdminError && error.code === 'cluster-not-connected');
-}
-
-function emptyCounts(): StateCounts {
-  return Object.fromEntries(JOB_STATES.map((s) => [s, 0])) as StateCounts;
 }
 
 export function createAdminApi(ctx: AdminApiContext): AdminApi {
@@ -183,7 +179,7 @@ export function createAdminApi(ctx: AdminApiContext): AdminApi {
 
     async getSummary(ids): Promise<DashboardSummary> {
       const clusters = clustersAsked(ids);
-      const counts = emptyCounts();
+      const counts = emptyStateCounts();
       let total = 0;
       const out: DashboardSummary['clusters'] = [];
       await Promise.all(

@@ -23,8 +23,9 @@ type JobQuery = z.output<typeof JobQuerySchema>;
 import { describeZodError } from '../../contract/api.ts';
 import { isActionAllowed, JOB_STATE_LABELS, JOB_TYPES, priorityRank, type JobAction, type JobType, type Priority } from '../../contract/domain.ts';
 import { JOB_CONFIG_SCHEMAS } from '../../contract/job-configs.ts';
+import { emptyStateCounts } from '../../contract/metrics.ts';
 import { AdminApiError } from '../api/admin-api-error.ts';
-import { activityOf, countStates, emptyCounts, queueMetrics, resourcesOf, summaryOf, workersOf } from './fake-metrics.ts';
+import { activityOf, countStates, queueMetrics, resourcesOf, summaryOf, workersOf } from './fake-metrics.ts';
 import { generateJobs, jobDetailOf, makeClusters, STEPS_BY_TYPE } from './fixtures.ts';
 
 export interface FakeOptions {
@@ -307,7 +308,7 @@ export class FakeAdminApi {
           const jobs = this.list(id);
           return { clusterId: id, summary: summaryOf(jobs, queueMetrics(jobs, now, this.paused.get(id)!, this.concurrency.get(id)!), now), fromCache: this.cluster(id).status !== 'online' };
         });
-        const counts = emptyCounts();
+        const counts = emptyStateCounts();
         for (const c of clusters) for (const [k, v] of Object.entries(c.summary.counts)) counts[k as keyof typeof counts] += v;
         const done = counts.completed + counts.failed;
         return { clusters, counts, total: Object.values(counts).reduce((a, b) => a + b, 0), successRate: done ? counts.completed / done : null };

@@ -1,7 +1,7 @@
 /** Test-only: metrics, resources and activity computed from a fake cluster's jobs. */
 import type { ActivityPoint, CachedJob, TimeRange } from '../../contract/admin-api.ts';
-import { JOB_STATES, JOB_TYPES, type JobState, type JobType } from '../../contract/domain.ts';
-import type { QueueMetrics, ResourceSample, StateCounts, Summary, WorkerNode } from '../../contract/metrics.ts';
+import { JOB_TYPES, type JobState, type JobType } from '../../contract/domain.ts';
+import { emptyStateCounts, type QueueMetrics, type ResourceSample, type StateCounts, type Summary, type WorkerNode } from '../../contract/metrics.ts';
 import { DEFAULT_THRESHOLDS, levelOf, type Level, type MetricName } from '../../contract/thresholds.ts';
 
 export const RANGE_MS: Record<TimeRange, number> = {
@@ -12,12 +12,8 @@ export const RANGE_MS: Record<TimeRange, number> = {
   '7d': 7 * 24 * 3600_000,
 };
 
-export function emptyCounts(): StateCounts {
-  return Object.fromEntries(JOB_STATES.map((s) => [s, 0])) as StateCounts;
-}
-
 export function countStates(jobs: readonly CachedJob[]): StateCounts {
-  const counts = emptyCounts();
+  const counts = emptyStateCounts();
   for (const j of jobs) counts[j.state as JobState]++;
   return counts;
 }
