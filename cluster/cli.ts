@@ -12,6 +12,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { TokensFileError } from './auth/token-file.ts';
+import { installLastResort } from './cli/last-resort.ts';
 import { UsageError } from './cli/parse-args.ts';
 import type { ServeIo } from './cli/serve-command.ts';
 import { parseServeFlags, SERVE_USAGE } from './cli/serve-flags.ts';
@@ -115,7 +116,22 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A fault nothing caught asks for the same orderly shutdown as SIGTERM (serve and worker wait for
+// it); main then returns and the process exits with 1.
+let fatal = false;
+installLastResort({
+  process,
+  log: io.err,
+  shutdown: () => {
+    fatal = true;
+    if (process.listenerCount('SIGTERM') === 0) return Promise.resolve();
+    process.emit('SIGTERM', 'SIGTERM');
+    return new Promise(() => {});
+  },
+  exit: (c) => process.exit(c),
+  timeoutMs: 35_000,
+});
 const code = await main(process.argv.slice(2));
 // Exit explicitly: a clean shutdown has closed everything, and a failed start must not hang on a
 // half-open connection pool.
-process.exit(code);
+process.exit(fatal ? 1 : code);

@@ -27,6 +27,7 @@ import ElectronStore from 'electron-store';
 import type { AdminEvent } from '../../contract/admin-api.ts';
 import { ADMIN_EVENT_CHANNEL } from '../../contract/ipc.ts';
 import { createDesktopCore } from '../core/desktop-core.ts';
+import { installLastResort } from '../core/last-resort.ts';
 import type { DesktopCore } from '../core/ports.ts';
 import { aboutDetail, appMenuTemplate } from './app-menu.ts';
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './app-protocol.ts';
@@ -67,6 +68,9 @@ app.setAboutPanelOptions({ applicationName: WINDOW_TITLE, applicationVersion: ap
 let mainWindow: BrowserWindow | null = null;
 let core: DesktopCore | null = null;
 let quitting: 'no' | 'stopping' | 'done' = 'no';
+
+// A fault nothing caught: log it, stop the core (cache closed, local cluster stopped), exit with 1.
+installLastResort({ process, log, shutdown: async () => void (await core?.stop()), exit: (code) => app.exit(code), timeoutMs: QUIT_TIMEOUT_MS });
 
 function appWindows(): BrowserWindow[] {
   return mainWindow && !mainWindow.isDestroyed() ? [mainWindow] : [];

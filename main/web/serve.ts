@@ -8,6 +8,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDesktopCore } from '../core/desktop-core.ts';
+import { installLastResort } from '../core/last-resort.ts';
 import type { DesktopCore } from '../core/ports.ts';
 import { FileSecretStore } from './file-secret-store.ts';
 import { JsonSettingsStore } from './json-settings-store.ts';
@@ -122,6 +123,7 @@ export async function main(argv: readonly string[], io: ServeIo): Promise<number
     io.err(`sigmatiq-admin: could not start: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
+  installLastResort({ process, log: io.err, shutdown: () => running.stop(), exit: (code) => process.exit(code), timeoutMs: 45_000 });
   return new Promise((resolve) => {
     const onSignal = (signal: NodeJS.Signals) => {
       io.err(`${signal}: stopping the local cluster and closing the cache…`);
