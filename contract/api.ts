@@ -236,13 +236,29 @@ export const Schedule = z.object({
 });
 export type Schedule = z.infer<typeof Schedule>;
 
+/**
+ * Schedules run at most once a minute: a 5-field cron cannot fire more often, and a 6-field one
+ * (seconds first) only when its seconds field is one fixed second. `@secondly` is the one alias
+ * that fires faster.
+ */
+export function cronAtMostEveryMinute(cron: string): boolean {
+  const text = cron.trim();
+  if (text.startsWith('@')) return text.toLowerCase() !== '@secondly';
+  const fields = text.split(/\s+/);
+  return fields.length < 6 || /^\d{1,2}$/.test(fields[0]!);
+}
+
 export const CreateScheduleRequest = z.strictObject({
   name: z.string().min(1).max(100).regex(/^[\w .-]+$/, 'a name: letters, digits, spaces and . _ -'),
   type: JobType,
   user: UserName,
   priority: Priority.default('normal'),
   config: z.record(z.string(), z.unknown()).default({}),
-  cron: z.string().min(9).max(100),
+  cron: z
+    .string()
+    .min(9)
+    .max(100)
+    .refine(cronAtMostEveryMinute, { message: 'runs more often than once a minute, the shortest interval a schedule may have: use 5 fields (minute hour day month weekday) or a single fixed second' }),
   timezone: z.string().max(64).optional(),
 });
 export type CreateScheduleRequest = z.infer<typeof CreateScheduleRequest>;
@@ -277,7 +293,8 @@ export const AuditRecord = z.object({
   at: Instant,
   /** Token name (who). */
   actor: z.string(),
-  role: Role,
+  /** The token's role; `none` for a request without a valid token (a failed authentication). */
+  role: z.enum(['none', ...ROLES]),
   /** What, e.g. "job.cancel", "queue.pause", "jobs.bulk.retry". */
   action: z.string(),
   /** Target, e.g. a job id, a queue type, "filter:{…}". */
@@ -293,8 +310,17 @@ export const AuditPage = z.object({ items: z.array(AuditRecord), nextCursor: z.s
 
 export const ResourcesQuery = z.strictObject({ since: Instant.optional(), nodeId: z.string().max(200).optional() });
 
+/**
+ * A cursor that is a position in one of the cluster's sequences (history, audit): a decimal
+ * integer no larger than 2^53 - 1, so it stays exact as a number and fits every datastore.
+ */
+export const SequenceCursor = z
+  .string()
+  .regex(/^\d{1,16}$/, 'a cursor this cluster issued (a decimal number); start again without it')
+  .refine((s) => Number.isSafeInteger(Number(s)), 'a cursor this cluster issued (at most 2^53 - 1); start again without it');
+
 export const HistoryQuery = z.strictObject({
-  after: z.string().max(200).optional(),
+  after: SequenceCursor.optional(),
   limit: z.coerce
     .number()
     .int()

@@ -213,7 +213,7 @@ describe('auth and audit', () => {
     expect(ClusterInfo.parse(res.json())).toMatchObject({ name: 'test', role: 'operator', datastore: 'redis' });
   });
 
-  it('writes an audit record for every mutating call, including refused ones, and none for reads', async () => {
+  it('writes an audit record for every mutating call, including refused ones, and every failed authentication, and none for reads', async () => {
     const ok = await fx.server.app.inject({ method: 'POST', url: '/api/v1/jobs', headers: fx.auth('operator'), payload: { type: 'report', user: 'al' } });
     const id = ok.json().id as string;
     await fx.server.app.inject({ method: 'POST', url: `/api/v1/jobs/${id}/actions/cancel`, headers: fx.auth('viewer') });
@@ -231,14 +231,16 @@ describe('auth and audit', () => {
     const page = AuditPage.parse(res.json());
     expect(page.items.map((r) => [r.actor, r.role, r.action, r.target, r.status])).toEqual([
       ['admin', 'admin', 'jobs.bulk.cancel', 'filter:{"state":"pending"}', 200],
+      ['(no valid token)', 'none', 'auth.failed', 'POST /api/v1/jobs', 401],
       ['operator', 'operator', 'job.retry', id, 400],
       ['viewer', 'viewer', 'job.cancel', id, 403],
       ['operator', 'operator', 'job.submit', id, 201],
     ]);
     expect(page.items[0]!.result).toBe('cancel matched=1 ok=1 skipped=0 failed=0');
-    expect(page.items[1]!.result).toMatch(/^validation_failed: /);
-    expect(page.items[2]!.result).toMatch(/^forbidden: /);
-    expect(page.items[3]).toMatchObject({ result: 'ok', sourceAddress: '127.0.0.1' });
+    expect(page.items[1]!.result).toBe('missing bearer token');
+    expect(page.items[2]!.result).toMatch(/^validation_failed: /);
+    expect(page.items[3]!.result).toMatch(/^forbidden: /);
+    expect(page.items[4]).toMatchObject({ result: 'ok', sourceAddress: '127.0.0.1' });
   });
 });
 

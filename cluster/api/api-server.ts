@@ -4,13 +4,15 @@
  * event stream and the generated OpenAPI document. Errors always answer in the contract's envelope.
  */
 import fastifyRateLimit from '@fastify/rate-limit';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
-import { roleAtLeast } from '../../contract/api.ts';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { DEFAULT_STUCK_AFTER_MS } from '../../contract/thresholds.ts';
-import { readBearerToken } from '../auth/bearer.ts';
+import { DEFAULT_FAILED_AUTH_LIMITS, describeWindow, FailedAuthLimiter, type FailedAuthLimits } from '../auth/failed-auth-limiter.ts';
 import type { TokenStore } from '../auth/token-store.ts';
 import type { JobEngine } from '../engine/job-engine.ts';
 import { ApiFailure, toApiFailure } from './api-error.ts';
+import { writeAudit } from './audit-hook.ts';
+import { authenticate, authorize } from './auth-hooks.ts';
+import { clientErrorHandler, frameworkErrorHandler, MAX_PARAM_LENGTH } from './framework-errors.ts';
 import { registerRoute } from './dispatch.ts';
 import { parseJsonBody } from './safe-json.ts';
 import { DEFAULT_EVENT_STREAM_LIMITS, EventStreamHub, type EventStreamLimits } from './event-stream.ts';
@@ -33,12 +35,15 @@ export interface ApiLimits {
   bodyLimitBytes: number;
   /** Requests per token (per address when unauthenticated) and window; false = no rate limit. */
   rateLimit: { max: number; timeWindowMs: number } | false;
+  /** Failed authentications per source address and window (429 past it). */
+  failedAuth: FailedAuthLimits;
   events: EventStreamLimits;
 }
 
 export const DEFAULT_API_LIMITS: ApiLimits = {
   bodyLimitBytes: 1024 * 1024,
   rateLimit: { max: 1200, timeWindowMs: 60_000 },
+  failedAuth: DEFAULT_FAILED_AUTH_LIMITS,
   events: DEFAULT_EVENT_STREAM_LIMITS,
 };
 
@@ -95,9 +100,16 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     forceCloseConnections: 'idle',
     // Requests arriving during shutdown get our own 503 envelope (onRequest below), not fastify's.
     return503OnClosing: false,
+    // Errors before routing (Node's parser, fastify's router) answer in the envelope too.
+    clientErrorHandler,
+    frameworkErrors: frameworkErrorHandler,
+    maxParamLength: MAX_PARAM_LENGTH,
+    // A request without Host reaches the hooks (and gets the envelope) instead of Node's bare 400.
+    http: { requireHostHeader: false },
   });
   app.decorateRequest('actor', null);
   app.decorateRequest('auditNote', null);
+  app.decorateRequest('authFailure', null);
 
   // JSON bodies: our parser refuses prototype poisoning with a clear 400, and an empty body counts
   // as "no body" so action calls work from clients that always send the content type.
@@ -113,11 +125,17 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   const streams = new EventStreamHub();
   const requests: RequestCounts = new Map();
 
+  const failedAuth = new FailedAuthLimiter(limits.failedAuth);
   let closing = false;
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     if (closing) throw new ApiFailure('unavailable', 'this API node is shutting down; retry in a moment or on another node of the cluster');
-    return authenticate(request, tokens);
+    if (request.raw.httpVersion === '1.1' && !request.headers.host) {
+      throw new ApiFailure('bad_request', 'missing Host header: HTTP/1.1 requests must name the host they are sent to');
+    }
+    return authenticate(request, reply, tokens, failedAuth);
   });
+  // The role check waits for the body, so a refused call is audited with what it tried.
+  app.addHook('preHandler', async (request) => authorize(request));
 
   if (limits.rateLimit) {
     const { max, timeWindowMs } = limits.rateLimit;
@@ -132,7 +150,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
       errorResponseBuilder: (request, context) =>
         new ApiFailure(
           'rate_limited',
-          `rate limit exceeded: at most ${context.max} requests per ${context.after} for ${request.actor ? `token '${request.actor.name}'` : `address ${request.ip}`}; retry in ${Math.ceil(context.ttl / 1000)} s`,
+          `rate limit exceeded: at most ${context.max} requests per ${describeWindow(timeWindowMs)} for ${request.actor ? `token '${request.actor.name}'` : `address ${request.ip}`}; retry in ${Math.ceil(context.ttl / 1000)} s`,
           { limit: context.max, retryAfterMs: context.ttl },
           429,
         ),
@@ -198,69 +216,3 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     },
   };
 }
-
-/** The auth hook: a token for every route that needs one, and a role at least the route's. */
-async function authenticate(request: FastifyRequest, tokens: TokenStore): Promise<void> {
-  const route = request.routeOptions.config?.route;
-  if (!route || route.access === 'none') return;
-  const token = readBearerToken(request.headers.authorization);
-  if (!token) {
-    throw new ApiFailure('unauthorized', 'missing bearer token: send "Authorization: Bearer <token>" (create one with `sigmatiq-cluster token create`)');
-  }
-  const identity = tokens.verify(token);
-  if (!identity) throw new ApiFailure('unauthorized', 'unknown or revoked token: check the token, or create a new one with `sigmatiq-cluster token create`');
-  request.actor = { name: identity.name, role: identity.role, sourceAddress: request.ip };
-  if (!roleAtLeast(identity.role, route.access)) {
-    throw new ApiFailure('forbidden', `${route.method} ${route.url} needs the ${route.access} role; token '${identity.name}' has the ${identity.role} role`, {
-      required: route.access,
-      role: identity.role,
-    });
-  }
-}
-
-function auditResultFromPayload(status: number, payload: unknown): string {
-  if (status < 400) return 'ok';
-  try {
-    const parsed = JSON.parse(String(payload)) as { error?: { code?: string; message?: string } };
-    return `${parsed.error?.code ?? 'error'}: ${parsed.error?.message ?? ''}`.slice(0, 500);
-  } catch {
-    return `error ${status}`;
-  }
-}
-
-/**
- * One audit record per mutating call by a known token, successful or not (a 403 is worth knowing
- * about). Unauthenticated calls are not recorded: they have no "who", and recording them would let
- * anyone fill the log.
- */
-async function writeAudit(engine: JobEngine, request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<void> {
-  const route = request.routeOptions.config?.route;
-  if (!route?.audit || !request.actor) return;
-  const params = (request.params ?? {}) as Record<string, string>;
-  const status = reply.statusCode;
-  let action: string;
-  let target: string;
-  try {
-    action = typeof route.audit.action === 'string' ? route.audit.action : route.audit.action(params, request.body);
-    target = request.auditNote?.target ?? route.audit.target(params, request.body);
-  } catch {
-    action = `${route.method} ${route.url}`;
-    target = '?';
-  }
-  const result = status < 400 ? (request.auditNote?.result ?? 'ok') : auditResultFromPayload(status, payload);
-  try {
-    await engine.appendAudit({
-      at: new Date().toISOString(),
-      actor: request.actor.name,
-      role: request.actor.role,
-      action,
-      target: target.slice(0, 500),
-      sourceAddress: request.actor.sourceAddress,
-      status,
-      result: result.slice(0, 500),
-    });
-  } catch (err) {
-    request.log.error({ err }, 'could not write the audit record');
-  }
-}
-

@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { Actor, JobEngine } from '../engine/job-engine.ts';
 import { ApiFailure, validationFailure } from './api-error.ts';
+import { assertStorableInput } from './input-guard.ts';
 import type { AnyRouteDef, RouteContext } from './route.ts';
 
 declare module 'fastify' {
@@ -31,6 +32,9 @@ function parsePart<T>(schema: z.ZodType<T> | undefined, value: unknown, part: 'p
 
 /** The parsed request for a route (throws ApiFailure on bad input). */
 export function parseRequest(route: AnyRouteDef, request: FastifyRequest): Omit<RouteContext, 'engine' | 'request' | 'actor'> {
+  assertStorableInput('path', request.params);
+  assertStorableInput('query', request.query);
+  assertStorableInput('body', request.body);
   const params = parsePart(route.params, request.params, 'path');
   const query = parsePart(route.query, request.query ?? {}, 'query');
   let body: unknown = request.body;

@@ -3,6 +3,7 @@
  * A cursor only continues the sort it came from; anything else is a clear bad_request.
  */
 import type { JobSort } from '../../contract/api.ts';
+import { JobId } from '../../contract/jobs.ts';
 import type { SortKey } from '../datastore/shared-store.ts';
 import { EngineError } from './job-engine.ts';
 
@@ -19,11 +20,13 @@ export function decodeCursor(sort: JobSort, cursor: string): SortKey {
     throw new EngineError('bad_request', 'cursor is not one this cluster issued: start again without a cursor');
   }
   const c = parsed as { v?: unknown; s?: unknown; k?: unknown; i?: unknown };
-  if (c.v !== 1 || typeof c.k !== 'number' || !Number.isFinite(c.k) || typeof c.i !== 'string') {
+  // Sort scores are non-negative safe integers (sortScore) and ids are job ids: anything else was
+  // not issued here, and a huge or negative score would reach the datastore as an invalid number.
+  if (c.v !== 1 || !Number.isSafeInteger(c.k) || (c.k as number) < 0 || !JobId.safeParse(c.i).success) {
     throw new EngineError('bad_request', 'cursor is not one this cluster issued: start again without a cursor');
   }
   if (c.s !== sort) {
     throw new EngineError('bad_request', `cursor belongs to sort '${String(c.s)}', not '${sort}': start again without a cursor`);
   }
-  return { k: c.k, id: c.i };
+  return { k: c.k as number, id: c.i as string };
 }

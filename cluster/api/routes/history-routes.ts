@@ -1,12 +1,12 @@
 /** The desktop cache's sync feed and the audit log. */
 import { z } from 'zod';
-import { AuditPage, HistoryQuery } from '../../../contract/api.ts';
+import { AuditPage, HistoryQuery, SequenceCursor } from '../../../contract/api.ts';
 import { HistoryPage } from '../../../contract/events.ts';
 import { defineRoute, type AnyRouteDef } from '../route.ts';
 
 /** `GET /api/v1/audit` query: opaque cursor and a page size clamped to 500. */
 export const AuditQuery = z.strictObject({
-  cursor: z.string().max(500).optional(),
+  cursor: SequenceCursor.optional(),
   limit: z.coerce
     .number()
     .int()

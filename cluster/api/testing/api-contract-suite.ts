@@ -150,6 +150,11 @@ export function describeApiContract(label: string, open: () => Promise<EngineUnd
       expect(failures).toEqual([]);
     });
 
+    /** A job-list cursor in this cluster's format with a given sort score. */
+    function jobCursor(k: number): string {
+      return Buffer.from(JSON.stringify({ v: 1, s: '-created', k, i: 'x' })).toString('base64url');
+    }
+
     it('answers bad input with 4xx and readable messages, and enqueues nothing', async () => {
       const before = JobPage.parse((await call('GET', '/api/v1/jobs?user=badinput', 'viewer')).json()).items.length;
       const cases: Array<[string, string, unknown, number, RegExp]> = [
@@ -164,11 +169,28 @@ export function describeApiContract(label: string, open: () => Promise<EngineUnd
         ['GET', '/api/v1/jobs?cursor=not-a-cursor', undefined, 400, /cursor/i],
         ['GET', '/api/v1/jobs?sort=random', undefined, 400, /sort/],
         ['GET', '/api/v1/history?after=%%%', undefined, 400, /./],
+        ['GET', '/api/v1/history?after=99999999999999999999', undefined, 400, /after/],
+        ['GET', '/api/v1/audit?cursor=99999999999999999999', undefined, 400, /cursor/],
+        ['GET', `/api/v1/jobs?cursor=${jobCursor(1e20)}`, undefined, 400, /cursor/],
+        ['GET', `/api/v1/jobs?cursor=${jobCursor(-1e300)}`, undefined, 400, /cursor/],
+        ['GET', '/api/v1/jobs?q=a%00b', undefined, 400, /q: contains a NUL/],
+        ['GET', '/api/v1/resources?nodeId=a%00b', undefined, 400, /nodeId: contains a NUL/],
+        ['POST', '/api/v1/jobs/bulk', { action: 'cancel', filter: { q: 'a\u0000b' }, dryRun: true }, 400, /filter\.q: contains a NUL/],
+        ['POST', '/api/v1/jobs', { type: 'report', user: 'badinput', config: { kind: 'sweep-results', sourceJobId: 'a\uD800' } }, 400, /sourceJobId: contains a lone/],
+        ['POST', '/api/v1/jobs', { type: 'training', user: 'badinput', config: { matrixJobId: 'a\u0000' } }, 400, /matrixJobId: contains a NUL/],
+        ['POST', '/api/v1/jobs/no-such-job/actions/cancel', { reason: 'a\u0000b' }, 400, /reason: contains a NUL/],
+        [
+          'POST',
+          '/api/v1/maintenance-windows',
+          { name: 'w\u0000', queues: ['report'], startsAt: '2030-01-01T00:00:00Z', endsAt: '2030-01-02T00:00:00Z' },
+          400,
+          /name: contains a NUL/,
+        ],
         ['GET', '/api/v1/jobs/no-such-job', undefined, 404, /no-such-job/],
       ];
       const failures: string[] = [];
       for (const [method, path, body, status, message] of cases) {
-        const res = await call(method, path, 'operator', body);
+        const res = await call(method, path, 'admin', body);
         const parsed = ApiError.safeParse(JSON.parse(res.text));
         if (res.status !== status || !parsed.success || !message.test(parsed.data.error.message)) {
           failures.push(`${method} ${path}: ${res.status} ${res.text.slice(0, 300)}`);
@@ -177,6 +199,11 @@ export function describeApiContract(label: string, open: () => Promise<EngineUnd
       expect(failures).toEqual([]);
       const after = JobPage.parse((await call('GET', '/api/v1/jobs?user=badinput', 'viewer')).json()).items.length;
       expect(after).toBe(before);
+      // The refused mutations are in the datastore's audit log, their input escaped.
+      const audit = AuditPage.parse((await call('GET', '/api/v1/audit?limit=100', 'admin')).json()).items;
+      const refusedCancel = audit.find((r) => r.action === 'job.cancel' && r.target === 'no-such-job');
+      expect(refusedCancel).toMatchObject({ status: 400, actor: 'admin' });
+      expect(audit.find((r) => r.action === 'maintenance-window.create' && r.status === 400)?.target).toBe('name:w\\u0000');
     });
 
     it('delivers every missed event exactly once after a dropped connection', async () => {
