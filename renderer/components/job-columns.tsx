@@ -9,8 +9,9 @@ import { JOB_TYPE_INFO, JOB_TYPE_LABELS } from '../../contract/domain.ts';
 import { jobHref } from '../app/router.ts';
 import { PriorityBadge, StateBadge } from './badges.tsx';
 import { ClusterName } from './cluster-name.tsx';
-import { formatDuration, formatFullTime, formatRelative, formatTime } from './format.ts';
+import { formatFullTime, formatTime } from './format.ts';
 import { CancelButton, PrioritySelect, RetryButton, StopButton, ViewLink } from './job-actions.tsx';
+import { JobElapsed, JobEta } from './job-timing.tsx';
 import { ProgressBar } from './progress-bar.tsx';
 import { useRowTabIndex } from './row-navigation.tsx';
 import { SelectCheckbox } from './select-checkbox.tsx';
@@ -78,30 +79,10 @@ const progress = col(
   { width: '24%' },
 );
 
-/** A job only just started is "any moment", not "overdue", when its short typical duration has passed. */
-const OVERDUE_AFTER_MS = 60_000;
-
 const eta = col(
   h.accessor('eta', {
     header: 'ETA',
-    cell: (info) => {
-      const job = info.row.original;
-      if (job.state === 'stuck') return <span className="text-crit">No progress</span>;
-      if (job.state === 'paused') return <span className="muted">Paused</span>;
-      const at = info.getValue();
-      // The cluster never estimates a time already past: a past ETA means "now" by the last
-      // refresh, i.e. the job has run as long as jobs of its type usually take.
-      if (at && Date.parse(at) < Date.now()) {
-        const runningMs = job.startedAt ? Date.now() - Date.parse(job.startedAt) : 0;
-        if (runningMs < OVERDUE_AFTER_MS) return <span className="muted" title={formatFullTime(at)}>Any moment</span>;
-        return (
-          <span className="muted" title={`Running longer than jobs of this type usually take (expected by ${formatFullTime(at)})`}>
-            Overdue
-          </span>
-        );
-      }
-      return <span title={formatFullTime(at)}>{formatRelative(at)}</span>;
-    },
+    cell: (info) => <JobEta job={info.row.original} />,
   }),
   { width: '9%' },
 );
@@ -131,7 +112,7 @@ const position = col(
   { width: '9%', align: 'right' },
 );
 
-const duration = col(h.accessor('durationMs', { header: 'Duration', cell: (info) => <span className="num">{formatDuration(info.getValue())}</span> }), {
+const duration = col(h.accessor('durationMs', { header: 'Duration', cell: (info) => <JobElapsed job={info.row.original} /> }), {
   width: '10%',
   align: 'right',
 });

@@ -7,6 +7,7 @@ import { PriorityBadge, StateBadge } from '../../components/badges.tsx';
 import { AXIS_PROPS, ChartFrame, LegendItem, TOOLTIP_PROPS } from '../../components/chart-frame.tsx';
 import { ClusterName } from '../../components/cluster-name.tsx';
 import { DataTable } from '../../components/data-table.tsx';
+import { JobElapsed, JobEta } from '../../components/job-timing.tsx';
 import { formatBytes, formatDuration, formatElapsed, formatFullTime, formatRelative } from '../../components/format.ts';
 import { jobColumns } from '../../components/job-columns.tsx';
 import { jobHref, navigate } from '../../app/router.ts';
@@ -69,8 +70,14 @@ export function OverviewTab({ job }: { job: CachedJobDetail }) {
           <Row label="Started">{job.startedAt ? <time dateTime={job.startedAt}>{formatFullTime(job.startedAt)}</time> : <span className="muted">not yet</span>}</Row>
           <Row label="Finished">{job.finishedAt ? <time dateTime={job.finishedAt}>{formatFullTime(job.finishedAt)}</time> : <span className="muted">—</span>}</Row>
           <Row label="Waited in queue">{formatDuration(waited)}</Row>
-          <Row label="Duration">{formatDuration(job.durationMs ?? (job.startedAt && !job.finishedAt ? Date.parse(job.updatedAt) - Date.parse(job.startedAt) : null))}</Row>
-          {job.eta ? <Row label="ETA">{formatRelative(job.eta)}</Row> : null}
+          <Row label={job.durationMs === null && job.startedAt && !job.finishedAt ? 'Running for' : 'Duration'}>
+            <JobElapsed job={job} />
+          </Row>
+          {job.eta || job.state === 'stuck' ? (
+            <Row label="ETA">
+              <JobEta job={job} />
+            </Row>
+          ) : null}
           {job.lastProgressAt ? <Row label="Last progress">{formatRelative(job.lastProgressAt)}</Row> : null}
         </dl>
       </section>
