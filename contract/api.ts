@@ -19,6 +19,10 @@ export const ERROR_CODES = [
   'rate_limited',
   'unavailable',
   'internal',
+  /** 503: the cluster's datastore cannot be reached; retry after `Retry-After` seconds. */
+  'datastore_unavailable',
+  /** 422: an Idempotency-Key was used before with a different request. */
+  'idempotency_key_reused',
 ] as const;
 export const ErrorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;
@@ -105,6 +109,32 @@ export const SubmitJobRequest = z.strictObject({
   attempts: z.int().min(1).max(20).optional(),
 });
 export type SubmitJobRequest = z.infer<typeof SubmitJobRequest>;
+
+/** Most jobs in one `POST /api/v1/jobs/batch`. */
+export const MAX_BATCH_JOBS = 1000;
+
+/**
+ * `POST /api/v1/jobs/batch`: up to 1,000 submit requests. Each is validated on its own (as
+ * SubmitJobRequest), so one bad job is reported in its result and the others are submitted.
+ */
+export const SubmitJobBatchRequest = z.strictObject({
+  jobs: z.array(z.unknown()).min(1).max(MAX_BATCH_JOBS),
+});
+export type SubmitJobBatchRequest = z.infer<typeof SubmitJobBatchRequest>;
+
+/** One job's outcome in a batch submit, by its place in `jobs`. */
+export const SubmitJobBatchResult = z.discriminatedUnion('ok', [
+  z.object({ index: z.int().min(0), ok: z.literal(true), job: Job }),
+  z.object({ index: z.int().min(0), ok: z.literal(false), error: ApiError.shape.error }),
+]);
+export type SubmitJobBatchResult = z.infer<typeof SubmitJobBatchResult>;
+
+export const SubmitJobBatchResponse = z.object({
+  submitted: z.int().min(0),
+  failed: z.int().min(0),
+  results: z.array(SubmitJobBatchResult),
+});
+export type SubmitJobBatchResponse = z.infer<typeof SubmitJobBatchResponse>;
 
 export const JOB_SORTS = ['created', '-created', 'finished', '-finished', 'position', 'priority'] as const;
 export const JobSort = z.enum(JOB_SORTS);

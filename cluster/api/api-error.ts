@@ -19,6 +19,8 @@ export const STATUS_OF_CODE: Record<ErrorCode, number> = {
   rate_limited: 429,
   unavailable: 503,
   internal: 500,
+  datastore_unavailable: 503,
+  idempotency_key_reused: 422,
 };
 
 /** A failure as data: what the client gets, with the status it is sent with. */

@@ -23,6 +23,7 @@ import { clusterRoutes } from './routes/cluster-routes.ts';
 import type { ServerInfo } from './routes/common.ts';
 import { eventsRoute } from './routes/events-route.ts';
 import { historyRoutes } from './routes/history-routes.ts';
+import { jobBatchRoutes } from './routes/job-batch-routes.ts';
 import { jobRoutes } from './routes/job-routes.ts';
 import { metricsRoute } from './routes/metrics-route.ts';
 import { nodeRoutes } from './routes/node-routes.ts';
@@ -170,6 +171,8 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     const failure = toApiFailure(error, limits);
     if (failure.statusCode >= 500) request.log.error({ err: error }, 'request failed');
     if (failure.statusCode === 401) reply.header('www-authenticate', 'Bearer realm="sigmatiq-cluster"');
+    const retryAfterS = (failure.details as { retryAfterS?: unknown } | undefined)?.retryAfterS;
+    if (failure.statusCode === 503 && typeof retryAfterS === 'number') reply.header('retry-after', String(retryAfterS));
     return reply.code(failure.statusCode).type('application/json; charset=utf-8').send(failure.toEnvelope());
   });
   app.setNotFoundHandler((request, reply) => {
@@ -180,6 +183,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   const routes: AnyRouteDef[] = [
     ...clusterRoutes(info),
     ...jobRoutes(),
+    ...jobBatchRoutes(),
     ...queueRoutes(),
     ...nodeRoutes(),
     ...scheduleRoutes(),

@@ -14,6 +14,7 @@ import { createPostgresBackend, createRedisBackend, runMigrations, withBackend, 
 import { Redis, type RedisOptions } from 'ioredis';
 import pg from 'pg';
 import type { DatastoreKind } from '../../contract/api.ts';
+import { DatastoreAvailability, type AvailabilityOptions } from './datastore-availability.ts';
 import { parseDatastoreSpec, redactSpec } from './datastore-spec.ts';
 import { defaultDataDir, startEmbeddedPostgres, type EmbeddedServer } from './embedded-postgres-server.ts';
 import { openPgStore } from './pg-store.ts';
@@ -29,6 +30,12 @@ export interface BullmqAccess {
   readonly factory: BackendFactory<IQueueBackend, unknown>;
   /** Spread into every BullMQ constructor's options: `{ connection, prefix? }`. */
   options(): { connection: unknown; prefix?: string };
+  /**
+   * Options for the API's Queues: a command issued while the datastore is unreachable fails at
+   * once instead of waiting in a queue to run after it returns (a submit that timed out at the
+   * client must not create its job later). Workers and event readers keep options(), which wait.
+   */
+  producerOptions(): { connection: unknown; prefix?: string };
   /** Reads a page of jobs of one queue in one datastore call, where the datastore can (PostgreSQL). */
   readonly readJobs?: BullJobReader;
   /**
@@ -50,6 +57,8 @@ export interface Datastore {
   readonly store: SharedStore;
   /** Round-trip time in ms; throws when the datastore is unreachable. */
   ping(): Promise<number>;
+  /** Whether the datastore answers right now (probed every second), without waiting for it. */
+  readonly availability: DatastoreAvailability;
   /** Closes our connections and stops the embedded server (if any). Close BullMQ instances first. */
   close(): Promise<void>;
 }
@@ -65,6 +74,17 @@ export interface OpenDatastoreOptions {
   pgPoolSize?: number;
   /** Server log lines of the embedded PostgreSQL. */
   log?: (line: string) => void;
+  /** Probe timing of `availability`. */
+  availability?: AvailabilityOptions;
+}
+
+/** A new connection that cannot be made within this time counts as the datastore being down. */
+const PG_CONNECT_TIMEOUT_MS = 5_000;
+
+function watch(description: string, what: string, ping: () => Promise<number>, options: OpenDatastoreOptions): DatastoreAvailability {
+  const availability = new DatastoreAvailability(description, what, ping, options.availability);
+  availability.start();
+  return availability;
 }
 
 /** Opens `embedded[:DIR]`, `postgres://…` or `redis://…`; errors name the spec and what to do. */
@@ -106,7 +126,8 @@ async function openPostgres(url: string, kind: 'embedded' | 'postgres', options:
   }
   const store = await openPgStore({ connectionString: url, schema: options.schema, kind });
   const factory = createPostgresBackend as unknown as BackendFactory<IQueueBackend, unknown>;
-  const connection = { connectionString: url, schema: bullmqSchema, max: options.pgPoolSize ?? 4 };
+  const connection = { connectionString: url, schema: bullmqSchema, max: options.pgPoolSize ?? 4, connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS };
+  const availability = watch(description, kind === 'embedded' ? 'the embedded PostgreSQL' : 'PostgreSQL', () => store.ping(), options);
   return {
     kind,
     description,
@@ -114,6 +135,8 @@ async function openPostgres(url: string, kind: 'embedded' | 'postgres', options:
       classes: withBackend(factory),
       factory,
       options: () => ({ connection }),
+      // A PostgreSQL pool fails a query at once when it cannot connect (within the connect timeout).
+      producerOptions: () => ({ connection }),
       readJobs: (queue, ids) => store.readBullJobs(bullmqSchema, queue, ids),
       trimEvents: (queue, bound) => store.trimBullEvents(bullmqSchema, queue, bound),
       // BullMQ's trim stays a backstop far behind the engine's stepwise one (stream-trim.ts).
@@ -121,7 +144,9 @@ async function openPostgres(url: string, kind: 'embedded' | 'postgres', options:
     },
     store,
     ping: () => store.ping(),
+    availability,
     async close() {
+      availability.stop();
       await store.close();
       await server?.stop();
     },
@@ -140,6 +165,8 @@ export function redisOptionsFromUrl(url: string): RedisOptions {
     db: Number.isInteger(db) ? db : 0,
     tls: u.protocol === 'rediss:' ? {} : undefined,
     maxRetriesPerRequest: null,
+    // Back within a second of the server (BullMQ's own default backs off up to 20 s).
+    retryStrategy: (times: number) => Math.min(times * 100, 1_000),
   };
 }
 
@@ -174,12 +201,24 @@ async function openRedis(url: string, options: OpenDatastoreOptions): Promise<Da
   }
   const store = await openRedisStore({ connection, prefix });
   const factory = createRedisBackend as unknown as BackendFactory<IQueueBackend, unknown>;
+  // No offline queue and no resend after a reconnect: a command either runs now or fails now.
+  const producer: RedisOptions = { ...connection, maxRetriesPerRequest: 0, enableOfflineQueue: false, autoResendUnfulfilledCommands: false };
+  const availability = watch(description, 'Redis', () => store.ping(), options);
   return {
     kind: 'redis',
     description,
-    bullmq: { classes: withBackend(factory), factory, options: () => ({ connection, prefix }) },
+    bullmq: {
+      classes: withBackend(factory),
+      factory,
+      options: () => ({ connection, prefix }),
+      producerOptions: () => ({ connection: producer, prefix }),
+    },
     store,
     ping: () => store.ping(),
-    close: () => store.close(),
+    availability,
+    async close() {
+      availability.stop();
+      await store.close();
+    },
   };
 }

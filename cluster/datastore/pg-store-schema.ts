@@ -58,6 +58,7 @@ CREATE TABLE IF NOT EXISTS ${s}.audit (id bigserial PRIMARY KEY, body jsonb NOT 
 CREATE TABLE IF NOT EXISTS ${s}.settings (key text PRIMARY KEY, value jsonb NOT NULL);
 CREATE TABLE IF NOT EXISTS ${s}.resource_sample (id bigserial PRIMARY KEY, node_id text NOT NULL, at_ms bigint NOT NULL, body jsonb NOT NULL);
 CREATE INDEX IF NOT EXISTS resource_sample_at_idx ON ${s}.resource_sample (at_ms);
+CREATE TABLE IF NOT EXISTS ${s}.idempotency_key (key text PRIMARY KEY, entry jsonb NOT NULL, expires_at_ms bigint NOT NULL);
 ${recordChangeFunction(schema)}
 `;
 }

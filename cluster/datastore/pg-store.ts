@@ -9,6 +9,7 @@ import { type JobType, PRIORITIES } from '../../contract/domain.ts';
 import type { ClusterEvent } from '../../contract/events.ts';
 import type { ResourceSample } from '../../contract/metrics.ts';
 import { LOCK_CLASS, LOCK_MIGRATE, schemaSql } from './pg-store-schema.ts';
+import { claimPgKey, putPgKey, trimPgKeys } from './idempotency-keys.ts';
 import {
   type CountsByType,
   type EventRead,
@@ -21,9 +22,9 @@ import {
   type RowPage,
   type RowQuery,
   type SharedStore,
-  rowsByType,
   type IdempotencyEntry,
   clampStoredId,
+  rowsByType,
   sortScore,
 } from './shared-store.ts';
 import type { StreamTrimBound, RawBullJob } from './bull-jobs.ts';
@@ -133,7 +134,8 @@ export async function openPgStore(
 ): Promise<PgSharedStore> {
   const schema = options.schema ?? 'sigmatiq';
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`schema '${schema}': use lower-case letters, digits and _ only`);
-  const pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 8 });
+  // A server that cannot be reached fails a query within seconds instead of leaving it waiting.
+  const pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 8, connectionTimeoutMillis: 5_000 });
   pool.on('error', () => undefined); // idle-client errors surface on the next query
   const client = await pool.connect();
   try {
@@ -542,6 +544,18 @@ class PgStore implements PgSharedStore {
   async trimSamples(before: number): Promise<number> {
     const { rowCount } = await this.pool.query(`DELETE FROM ${this.t('resource_sample')} WHERE at_ms < $1`, [before]);
     return rowCount ?? 0;
+  }
+
+  claimIdempotencyKey(key: string, entry: IdempotencyEntry, ttlMs: number): Promise<IdempotencyEntry> {
+    return claimPgKey(this.pool, this.t('idempotency_key'), key, entry, ttlMs);
+  }
+
+  putIdempotencyKey(key: string, entry: IdempotencyEntry, ttlMs: number): Promise<void> {
+    return putPgKey(this.pool, this.t('idempotency_key'), key, entry, ttlMs);
+  }
+
+  trimIdempotencyKeys(): Promise<number> {
+    return trimPgKeys(this.pool, this.t('idempotency_key'));
   }
 
   async ping(): Promise<number> {

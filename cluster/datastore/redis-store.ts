@@ -13,6 +13,7 @@ import type { AuditRecord } from '../../contract/api.ts';
 import { JOB_TYPES, PRIORITIES } from '../../contract/domain.ts';
 import type { ResourceSample } from '../../contract/metrics.ts';
 import { ADVANCE_CURSOR, APPEND_AUDIT, RECORD_CHANGE } from './redis-scripts.ts';
+import { claimRedisKey, putRedisKey } from './idempotency-keys.ts';
 import {
   BASE_STATES,
   type BaseState,
@@ -20,6 +21,7 @@ import {
   type EventRead,
   type FinishedSample,
   type HistoryRead,
+  type IdempotencyEntry,
   type JobRow,
   type JobRowInput,
   type RecordChange,
@@ -27,9 +29,9 @@ import {
   type RowFilter,
   type RowPage,
   type RowQuery,
+  clampStoredId,
   SCORE_BAND,
   type SharedStore,
-  clampStoredId,
   type SortKey,
   sortScore,
 } from './shared-store.ts';
@@ -579,7 +581,21 @@ class RedisStore implements SharedStore {
     return this.redis.zremrangebyscore(this.k('samples'), '-inf', `(${before}`);
   }
 
+  claimIdempotencyKey(key: string, entry: IdempotencyEntry, ttlMs: number): Promise<IdempotencyEntry> {
+    return claimRedisKey(this.redis, this.k(`idem:${key}`), entry, ttlMs);
+  }
+
+  putIdempotencyKey(key: string, entry: IdempotencyEntry, ttlMs: number): Promise<void> {
+    return putRedisKey(this.redis, this.k(`idem:${key}`), entry, ttlMs);
+  }
+
+  async trimIdempotencyKeys(): Promise<number> {
+    return 0; // Redis expires them itself
+  }
+
   async ping(): Promise<number> {
+    // While reconnecting a PING would wait in the offline queue: say at once that it is down.
+    if (this.redis.status !== 'ready') throw new Error(`connection ${this.redis.status}`);
     const started = performance.now();
     await this.redis.ping();
     return performance.now() - started;

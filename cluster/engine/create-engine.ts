@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Queue } from 'bullmq';
-import type { AuditRecord, BulkActionRequest, JobActionBody, ListJobsQuery, SubmitJobRequest } from '../../contract/api.ts';
+import type { AuditRecord, BulkActionRequest, JobActionBody, ListJobsQuery, SubmitJobBatchRequest, SubmitJobRequest } from '../../contract/api.ts';
 import type { z as _z } from 'zod';
 import { QueueActionBody } from '../../contract/api.ts';
 import { JOB_TYPES, type JobAction, type JobType } from '../../contract/domain.ts';
@@ -22,7 +22,8 @@ import { EngineContext, type EngineSettings, queueSettingKey } from './engine-co
 import { CUSTOM_EVENTS, EventRecorder } from './event-recorder.ts';
 import { jobAction } from './job-actions.ts';
 import { jobDetail, jobLogs, jobResourcesKey, MAX_JOB_SAMPLES, type JobSample } from './job-detail.ts';
-import { type Actor, EngineError, type EventBatch, type JobEngine } from './job-engine.ts';
+import { type Actor, EngineError, type EventBatch, type JobEngine, type SubmitOptions } from './job-engine.ts';
+import { submitBatch } from './job-batch-submit.ts';
 import { listJobs } from './job-list.ts';
 import { refreshTypicalDurations } from './typical-durations.ts';
 import { newReconcileState, reconcilePass, type ReconcileResult } from './reconcile.ts';
@@ -225,8 +226,12 @@ class Engine implements BullJobEngine {
     }
   }
 
-  async submit(request: SubmitJobRequest, _actor: Actor) {
-    return submitJob(this.ctx, request);
+  async submit(request: SubmitJobRequest, actor: Actor, options?: SubmitOptions) {
+    return submitJob(this.ctx, request, actor.name, options);
+  }
+
+  submitBatch(request: SubmitJobBatchRequest, actor: Actor, options?: SubmitOptions) {
+    return submitBatch(this.ctx, request, actor.name, options);
   }
 
   listJobs(query: ListJobsQuery) {
@@ -427,6 +432,7 @@ class Engine implements BullJobEngine {
     const { oldestId } = await store.readEvents(await store.lastEventId(), 1);
     await store.trimTombstones(Number(oldestId));
     await store.trimSamples(Date.now() - 24 * 3600_000);
+    await store.trimIdempotencyKeys();
     await refreshTypicalDurations(this.ctx);
   }
 

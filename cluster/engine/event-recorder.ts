@@ -166,8 +166,9 @@ export class EventRecorder {
         return;
       } catch (error) {
         this.ctx.onError(error);
-        if (this.closed || attempt >= 3) return;
-        await new Promise((r) => setTimeout(r, 500 * attempt));
+        // While the datastore is down the page waits for it rather than being left to reconciliation.
+        if (this.closed || (attempt >= 3 && this.ctx.datastore.availability.reachable)) return;
+        await new Promise((r) => setTimeout(r, Math.min(500 * attempt, 2_000)));
       }
     }
   }

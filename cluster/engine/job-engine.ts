@@ -22,6 +22,8 @@ import type {
   ListJobsQuery,
   MaintenanceWindow,
   Schedule,
+  SubmitJobBatchRequest,
+  SubmitJobBatchResponse,
   SubmitJobRequest,
 } from '../../contract/api.ts';
 import type { JobAction, JobType, Priority } from '../../contract/domain.ts';
@@ -53,6 +55,12 @@ export interface ProgressReport extends JobProgress {
   paused?: boolean;
   /** Names of all steps, in order (for the detail view's step list); optional. */
   steps?: string[];
+}
+
+/** What the API passes along with a submit. */
+export interface SubmitOptions {
+  /** The `Idempotency-Key` header. */
+  idempotencyKey?: string;
 }
 
 /** Who asks, for audit records and cancel reasons. */
@@ -87,7 +95,10 @@ export interface JobEngine {
   /** Datastore reachability and round-trip latency. */
   health(): Promise<{ reachable: boolean; latencyMs: number | null }>;
 
-  submit(request: SubmitJobRequest, actor: Actor): Promise<Job>;
+  /** One job; with an idempotency key, a repetition within 24 h answers the first job. */
+  submit(request: SubmitJobRequest, actor: Actor, options?: SubmitOptions): Promise<Job>;
+  /** Up to 1,000 jobs, each validated and answered on its own; idempotent like submit. */
+  submitBatch(request: SubmitJobBatchRequest, actor: Actor, options?: SubmitOptions): Promise<SubmitJobBatchResponse>;
   listJobs(query: ListJobsQuery): Promise<JobPage>;
   getJob(id: string): Promise<JobDetail>;
   getLogs(id: string, offset: number, limit: number): Promise<LogPage>;

@@ -11,6 +11,7 @@
  * dependency failed keeps waiting until that dependency is retried and completes, or an admin
  * cancels it.
  */
+import type { Job as BullJob } from 'bullmq';
 import { describeZodError, fieldErrors, SubmitJobRequest, type SubmitJobRequest as SubmitJobRequestType } from '../../contract/api.ts';
 import { BULLMQ_PRIORITY, type JobType } from '../../contract/domain.ts';
 import { JOB_CONFIG_SCHEMAS, type SweepConfig } from '../../contract/job-configs.ts';
@@ -19,7 +20,9 @@ import type { EngineContext } from './engine-context.ts';
 import { newJobId } from './engine-context.ts';
 import { addedKey } from './event-recorder.ts';
 import { buildJobRow } from './job-record.ts';
-import { EngineError, type JobData } from './job-engine.ts';
+import { EngineError, type JobData, type SubmitOptions } from './job-engine.ts';
+import { claimKey, keepAnswer } from './idempotency.ts';
+import { assertReachable, duringOutage, unavailableError } from './outage-guard.ts';
 import { addSweepFlow, checkSweepGrid } from './sweep-flow.ts';
 
 /** How long a job waiting for its dependencies is held (it is released long before). */
@@ -29,7 +32,18 @@ function dependencyKey(depId: string, jobId: string): string {
   return `dep:${depId}:${jobId}`;
 }
 
-export async function submitJob(ctx: EngineContext, input: SubmitJobRequestType): Promise<Job> {
+/** A submit request after validation, ready to be added. */
+export interface PreparedJob {
+  request: SubmitJobRequestType;
+  data: JobData;
+  dependsOn: string[];
+  /** Dependencies not completed yet: the job is held until they are. */
+  waiting: string[];
+  runDelay: number;
+}
+
+/** Validates a request (reads the dependencies); changes nothing. */
+export async function prepareJob(ctx: EngineContext, input: unknown): Promise<PreparedJob> {
   const parsed = SubmitJobRequest.safeParse(input);
   if (!parsed.success) {
     throw new EngineError('validation_failed', describeZodError(parsed.error), fieldErrors(parsed.error));
@@ -47,9 +61,6 @@ export async function submitJob(ctx: EngineContext, input: SubmitJobRequestType)
   if (problems.length > 0) throw new EngineError('validation_failed', problems.map((p) => `${p.path}: ${p.message}`).join('; '), problems);
   const waiting = dependsOn.filter((id) => rows.get(id)!.base !== 'completed');
   if (request.type === 'sweep') checkSweepGrid(config.data as SweepConfig);
-
-  const id = newJobId(request.type);
-  const now = Date.now();
   const data: JobData = {
     user: request.user,
     priority: request.priority,
@@ -58,37 +69,93 @@ export async function submitJob(ctx: EngineContext, input: SubmitJobRequestType)
     ...(dependsOn.length > 0 ? { dependsOn } : {}),
     ...(request.runAt ? { runAt: request.runAt } : {}),
   };
-  const runDelay = request.runAt ? Math.max(0, Date.parse(request.runAt) - now) : 0;
-  for (const dep of waiting) await ctx.store.putSetting(dependencyKey(dep, id), { jobId: id, type: request.type });
+  const runDelay = request.runAt ? Math.max(0, Date.parse(request.runAt) - Date.now()) : 0;
+  return { request, data, dependsOn, waiting, runDelay };
+}
+
+const NOT_SUBMITTED = 'the job was not submitted';
+
+/**
+ * Submits one job. It either fails having created nothing (validation, or the datastore down
+ * before the job was added: `datastore_unavailable`) or succeeds: once BullMQ has the job, the
+ * answer is the job even if recording it in the index is cut short by an outage (the recorders
+ * record it from BullMQ's own event when the datastore is back).
+ */
+export async function submitJob(ctx: EngineContext, input: unknown, actor = 'anonymous', options: SubmitOptions = {}): Promise<Job> {
+  const availability = ctx.datastore.availability;
+  const prepared = await duringOutage(availability, () => prepareJob(ctx, input), NOT_SUBMITTED);
+  let id = newJobId(prepared.request.type);
+  const claimed = options.idempotencyKey ? await claimKey(ctx, actor, options.idempotencyKey, 'job', input, [id]) : null;
+  if (claimed?.entry.response) return claimed.entry.response.body as Job;
+  if (claimed) id = claimed.entry.jobIds[0]!;
+  const job = await commitJob(ctx, prepared, id, claimed?.earlier ?? false);
+  if (claimed) await keepAnswer(ctx, claimed, 201, job);
+  return job;
+}
+
+/**
+ * Adds the job under `id` and answers its record. `reused`: the id may exist already (an earlier
+ * attempt of the same idempotent request); an existing job is answered, not added again.
+ */
+export async function commitJob(ctx: EngineContext, prepared: PreparedJob, id: string, reused: boolean): Promise<Job> {
+  const availability = ctx.datastore.availability;
+  const { request, data, waiting, runDelay } = prepared;
   const queue = ctx.queue(request.type);
-  // A sweep becomes a flow with its child backtests (sweep-flow.ts); one held for dependencies runs its grid inline.
-  const job =
-    request.type === 'sweep' && waiting.length === 0
-      ? await addSweepFlow(ctx, { id, data, attempts: request.attempts ?? 1, delay: runDelay })
-      : await queue.add(request.type, data, {
-          jobId: id,
-          priority: BULLMQ_PRIORITY[request.priority],
-          attempts: request.attempts ?? 1,
-          delay: waiting.length > 0 ? HOLD_DELAY_MS : runDelay,
-        });
-  const row = buildJobRow({
-    job,
-    type: request.type,
-    bullState: waiting.length > 0 || runDelay > 0 ? 'delayed' : 'prioritized',
-    now: Date.now(),
-    stuckAfterMs: ctx.settings.stuckAfterMs,
-  })!;
-  const recorded = await ctx.store.recordChange({
-    dedupKey: addedKey(request.type, id, job.timestamp),
-    src: '',
-    at: new Date().toISOString(),
-    job: { row, change: 'added' },
-  });
-  if (waiting.length > 0) await releaseIfReady(ctx, id, request.type); // a dependency may have completed meanwhile
-  const stored = recorded.row ?? (await ctx.store.getRow(id));
-  if (!stored) return ctx.present({ ...row, createdSeq: 0, queueSeq: 0, changeSeq: 0, src: '', cancelIntent: null });
-  const [presented] = await ctx.presentAll([stored]);
-  return presented!;
+  const existing = reused ? await duringOutage(availability, () => queue.getJob(id), NOT_SUBMITTED) : undefined;
+  let job: BullJob;
+  let bullState: string;
+  if (existing) {
+    job = existing;
+    bullState = await duringOutage(availability, () => existing.getState(), NOT_SUBMITTED);
+  } else {
+    await duringOutage(
+      availability,
+      async () => {
+        for (const dep of waiting) await ctx.store.putSetting(dependencyKey(dep, id), { jobId: id, type: request.type });
+      },
+      NOT_SUBMITTED,
+    );
+    // The commit point: BullMQ's connection for submits runs a command now or fails now.
+    assertReachable(availability, NOT_SUBMITTED);
+    try {
+      // A sweep becomes a flow with its child backtests (sweep-flow.ts); one held for dependencies runs its grid inline.
+      job =
+        request.type === 'sweep' && waiting.length === 0
+          ? await addSweepFlow(ctx, { id, data, attempts: request.attempts ?? 1, delay: runDelay })
+          : await queue.add(request.type, data, {
+              jobId: id,
+              priority: BULLMQ_PRIORITY[request.priority],
+              attempts: request.attempts ?? 1,
+              delay: waiting.length > 0 ? HOLD_DELAY_MS : runDelay,
+            });
+    } catch (error) {
+      if (error instanceof EngineError) throw error;
+      if (!(await availability.probe()).reachable) throw unavailableError(availability, NOT_SUBMITTED);
+      throw error;
+    }
+    bullState = waiting.length > 0 || runDelay > 0 ? 'delayed' : 'prioritized';
+  }
+  const row = buildJobRow({ job, type: request.type, bullState, now: Date.now(), stuckAfterMs: ctx.settings.stuckAfterMs })!;
+  const local = (): Job => ctx.present({ ...row, createdSeq: 0, queueSeq: 0, changeSeq: 0, src: '', cancelIntent: null });
+  try {
+    return await duringOutage(availability, async () => {
+      const recorded = await ctx.store.recordChange({
+        dedupKey: addedKey(request.type, id, job.timestamp),
+        src: '',
+        at: new Date().toISOString(),
+        job: { row, change: 'added' },
+      });
+      if (waiting.length > 0) await releaseIfReady(ctx, id, request.type); // a dependency may have completed meanwhile
+      const stored = recorded.row ?? (await ctx.store.getRow(id));
+      if (!stored) return local();
+      const [presented] = await ctx.presentAll([stored]);
+      return presented!;
+    });
+  } catch (error) {
+    // The job exists: answer it as built here rather than report a failure it did not have.
+    if (error instanceof EngineError && error.code === 'datastore_unavailable') return local();
+    throw error;
+  }
 }
 
 /** A dependency completed: release the jobs that waited only for completed jobs. */

@@ -53,7 +53,7 @@ export async function addSweepFlow(ctx: EngineContext, input: SweepFlowInput): P
   const grid = expandSweepGrid(config);
   const priority = BULLMQ_PRIORITY[input.data.priority];
   const { FlowProducer } = ctx.datastore.bullmq.classes;
-  const producer = new FlowProducer({ ...ctx.datastore.bullmq.options() });
+  const producer = new FlowProducer({ ...ctx.datastore.bullmq.producerOptions() });
   try {
     const node = await producer.add({
       name: 'sweep',

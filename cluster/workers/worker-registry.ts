@@ -7,6 +7,7 @@
  */
 import { hostname } from 'node:os';
 import type { JobType } from '../../contract/domain.ts';
+import type { DatastoreAvailability } from '../datastore/datastore-availability.ts';
 import type { SharedStore } from '../datastore/shared-store.ts';
 import { WORKER_LOST_AFTER_MS, workerKey, type WorkerRegistration } from '../engine/cluster-records.ts';
 import { ProcessUsage } from './process-usage.ts';
@@ -28,6 +29,7 @@ export class WorkerRegistry {
   private readonly usage = new ProcessUsage();
   private timer: NodeJS.Timeout | null = null;
   private beating: Promise<void> = Promise.resolve();
+  private offAvailability: (() => void) | null = null;
 
   constructor(
     readonly nodeId: string,
@@ -35,14 +37,21 @@ export class WorkerRegistry {
     private readonly snapshot: () => NodeSnapshot,
     private readonly onError: (error: unknown) => void,
     private readonly heartbeatMs = HEARTBEAT_MS,
+    /** When given: no beats while the datastore is down, and one the moment it is back. */
+    private readonly availability?: DatastoreAvailability,
   ) {}
 
   async start(): Promise<void> {
     await this.beat();
     this.timer = setInterval(() => {
+      if (this.availability && !this.availability.reachable) return;
       this.beating = this.beat().catch(this.onError);
     }, this.heartbeatMs);
     this.timer.unref();
+    // After an outage the node would read as lost until its next beat: beat as soon as it is back.
+    this.offAvailability = this.availability?.onChange((reachable) => {
+      if (reachable && this.timer) this.beating = this.beat().catch(this.onError);
+    }) ?? null;
   }
 
   /** Write the registration now (also after a concurrency change). */
@@ -68,6 +77,7 @@ export class WorkerRegistry {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    this.offAvailability?.();
     await this.beating.catch(() => undefined);
     await this.store.deleteSetting(workerKey(this.nodeId)).catch(this.onError);
   }

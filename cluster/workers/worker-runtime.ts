@@ -133,6 +133,7 @@ class Runtime implements WorkerRuntime {
       }),
       this.onError,
       options.heartbeatMs,
+      options.datastore.availability,
     );
   }
 

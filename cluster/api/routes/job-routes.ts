@@ -14,6 +14,7 @@ import { JobAction } from '../../../contract/domain.ts';
 import { Job, JobDetail, JobId, LogPage } from '../../../contract/jobs.ts';
 import { defineRoute, type AnyRouteDef } from '../route.ts';
 import { JobIdParams, NoQuery } from './common.ts';
+import { idempotencyKeyOf } from './job-batch-routes.ts';
 
 const JobActionParams = z.strictObject({ id: JobId, action: JobAction });
 
@@ -44,14 +45,16 @@ export function jobRoutes(): AnyRouteDef[] {
       url: '/api/v1/jobs',
       access: 'operator',
       tag: 'jobs',
-      summary: 'Submit a job; its config is validated by the type’s schema (400 with field errors, nothing enqueued)',
+      summary:
+        'Submit a job; its config is validated by the type’s schema (400 with field errors, nothing enqueued). ' +
+        'Idempotency-Key header: a repetition within 24 h answers the first job',
       query: NoQuery,
       body: SubmitJobRequest,
       response: Job,
       status: 201,
       audit: { action: 'job.submit', target: (_p, body) => `type:${String((body as { type?: unknown })?.type ?? '?')}` },
-      async handler({ engine, body, actor }) {
-        const job = await engine.submit(body, actor!);
+      async handler({ engine, body, actor, request }) {
+        const job = await engine.submit(body, actor!, { idempotencyKey: idempotencyKeyOf(request) });
         return { status: 201, body: job, auditResult: 'ok', auditTarget: job.id };
       },
     }),

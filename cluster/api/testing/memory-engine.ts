@@ -13,6 +13,9 @@ import type {
   ListJobsQuery,
   MaintenanceWindow,
   Schedule,
+  SubmitJobBatchRequest,
+  SubmitJobBatchResponse,
+  SubmitJobBatchResult,
   SubmitJobRequest,
 } from '../../../contract/api.ts';
 import { isActionAllowed, JOB_STATES, JOB_TYPES, type JobAction, type JobType } from '../../../contract/domain.ts';
@@ -79,6 +82,21 @@ export class MemoryEngine implements JobEngine {
     this.jobs.set(job.id, job);
     this.emit({ kind: 'job', change: 'added', job });
     return job;
+  }
+
+  async submitBatch(request: SubmitJobBatchRequest, actor: Actor): Promise<SubmitJobBatchResponse> {
+    this.check();
+    const results: SubmitJobBatchResult[] = [];
+    for (const [index, input] of request.jobs.entries()) {
+      try {
+        results.push({ index, ok: true, job: await this.submit(input as SubmitJobRequest, actor) });
+      } catch (e) {
+        if (!(e instanceof EngineError)) throw e;
+        results.push({ index, ok: false, error: { code: e.code, message: e.message } });
+      }
+    }
+    const submitted = results.filter((r) => r.ok).length;
+    return { submitted, failed: results.length - submitted, results };
   }
 
   async listJobs(query: ListJobsQuery): Promise<JobPage> {
