@@ -9,6 +9,7 @@ import { useApiQuery } from '../api/use-api-query.ts';
 import { Toasts } from '../components/toasts.tsx';
 import { useClusters } from '../components/use-clusters.ts';
 import { useScope } from '../components/use-scope.ts';
+import { CacheHealthBanner } from '../features/cache/cache-health.tsx';
 import { ClustersPage } from '../features/clusters/clusters-page.tsx';
 import { DashboardPage } from '../features/dashboard/dashboard-page.tsx';
 import { JobDetailPage } from '../features/job-detail/job-detail-page.tsx';
@@ -59,6 +60,7 @@ function Shell() {
           </button>
         </header>
         <OfflineBanner clusters={scope.clusters} />
+        <CacheHealthBanner />
         <main id="content" className="content" tabIndex={-1} aria-label={SECTION_LABELS[route.section]}>
           <Page route={route} />
         </main>

@@ -6,6 +6,7 @@ import { DEFAULT_ALERT_RULES, DEFAULT_THRESHOLDS, METRICS, type AlertRule, type 
 import { useAdminApi } from '../../api/api-context.tsx';
 import { settingsStale } from '../../api/refresh-rules.ts';
 import { useApiQuery } from '../../api/use-api-query.ts';
+import { MovedAsideCaches } from '../cache/cache-health.tsx';
 import { humanize } from '../../components/format.ts';
 import { PageHeader, Panel } from '../../components/panel.tsx';
 import { Segmented } from '../../components/segmented.tsx';
@@ -32,6 +33,7 @@ export function SettingsPage() {
       {q.error && !q.data ? <ErrorNote message={q.error.message} onRetry={q.refetch} /> : null}
       {!q.data && !q.error ? <LoadingRows rows={6} /> : null}
       {q.data ? <SettingsForm key={JSON.stringify(q.data)} settings={q.data} /> : null}
+      <MovedAsideCaches />
     </div>
   );
 }

@@ -1,0 +1,49 @@
+/**
+ * The local job cache's health in the UI: a banner while the cache cannot be written (full disk,
+ * I/O error, read-only or locked file) saying what to do — the data shown stays readable, syncing
+ * resumes by itself — and the list of damaged cache copies moved aside at start (Settings).
+ */
+import type { AdminEvent } from '../../../contract/admin-api.ts';
+import { useApiQuery } from '../../api/use-api-query.ts';
+import { formatBytes, formatFullTime, formatRelative } from '../../components/format.ts';
+import { Panel } from '../../components/panel.tsx';
+
+function cacheHealthStale(e: AdminEvent): boolean {
+  return e.kind === 'cache-health';
+}
+
+function useCacheHealth() {
+  return useApiQuery('cache-health', (api) => api.getCacheHealth(), { refreshOn: cacheHealthStale });
+}
+
+/** Shown under the top bar while the cache has a problem. */
+export function CacheHealthBanner() {
+  const health = useCacheHealth().data;
+  if (!health?.message) return null;
+  return (
+    <div className="banner banner-offline" role="alert">
+      <strong>{health.writesPaused ? 'Syncing is paused.' : 'The job cache is not stored on disk.'}</strong> {health.message.replace(/\.$/, '')}.
+      {health.writesPaused ? <> What is cached stays readable{health.since ? <>; paused {formatRelative(health.since)}</> : null}.</> : null}
+    </div>
+  );
+}
+
+/** Damaged cache copies moved aside at start, with what they are and when they go. */
+export function MovedAsideCaches() {
+  const health = useCacheHealth().data;
+  if (!health || health.movedAside.length === 0) return null;
+  return (
+    <Panel
+      title="Damaged cache copies"
+      subtitle={`The job cache was found damaged at start, moved aside in ${health.folder} and rebuilt from the clusters. The copies are kept for inspection and removed by themselves.`}
+    >
+      <ul aria-label="Damaged cache copies">
+        {health.movedAside.map((m) => (
+          <li key={m.name}>
+            <code>{m.name}</code> — {formatBytes(m.sizeBytes)}, moved aside {formatFullTime(m.movedAt)}; removed after {formatFullTime(m.removeAfter)}
+          </li>
+        ))}
+      </ul>
+    </Panel>
+  );
+}
