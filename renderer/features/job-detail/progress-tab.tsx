@@ -4,14 +4,23 @@
  */
 import { useMemo, useState } from 'react';
 import type { CachedJobDetail } from '../../../contract/admin-api.ts';
-import type { LogLine } from '../../../contract/jobs.ts';
+import type { JobStep, LogLine } from '../../../contract/jobs.ts';
 import { errorMessage } from '../../api/admin-api-error.ts';
 import { useAdminApi } from '../../api/api-context.tsx';
 import { formatRelative, formatTime } from '../../components/format.ts';
 import { ProgressBar } from '../../components/progress-bar.tsx';
 
-const STEP_ICONS: Record<string, string> = { done: '✓', running: '●', failed: '✕', pending: '○', skipped: '–' };
-const STEP_WORDS: Record<string, string> = { done: 'Done', running: 'Running', failed: 'Failed', pending: 'Waiting', skipped: 'Skipped' };
+const STEP_ICONS: Record<string, string> = { done: '✓', running: '●', failed: '✕', pending: '○', skipped: '–', cancelled: '■' };
+const STEP_WORDS: Record<string, string> = { done: 'Done', running: 'Running', failed: 'Failed', pending: 'Waiting', skipped: 'Skipped', cancelled: 'Cancelled' };
+
+/**
+ * How a step reads given its job: the cluster marks the step a cancelled job stopped in as failed
+ * (it did not finish), but nothing failed — the admin cancelled it.
+ */
+export function stepShown(status: JobStep['status'], jobState: CachedJobDetail['state']): string {
+  if (jobState === 'cancelled' && (status === 'failed' || status === 'running')) return 'cancelled';
+  return status;
+}
 
 /** Highlights `q` in `text` (case-insensitive). */
 function Highlight({ text, q }: { text: string; q: string }) {
@@ -60,15 +69,18 @@ export function ProgressTab({ job }: { job: CachedJobDetail }) {
           <p className="muted">{job.state === 'pending' ? 'Not started yet: the job is waiting in the queue.' : 'No progress was reported.'}</p>
         )}
         <ol className="steps">
-          {job.steps.map((s) => (
-            <li key={s.index} className={`step step-${s.status}`}>
-              <span className="step-icon" aria-hidden="true">
-                {STEP_ICONS[s.status]}
-              </span>
-              <span className="step-name">{s.name}</span>
-              <span className="step-status">{STEP_WORDS[s.status]}</span>
-            </li>
-          ))}
+          {job.steps.map((s) => {
+            const shown = stepShown(s.status, job.state);
+            return (
+              <li key={s.index} className={`step step-${shown}`}>
+                <span className="step-icon" aria-hidden="true">
+                  {STEP_ICONS[shown]}
+                </span>
+                <span className="step-name">{s.name}</span>
+                <span className="step-status">{STEP_WORDS[shown]}</span>
+              </li>
+            );
+          })}
         </ol>
         {job.steps.length === 0 ? <p className="muted">This job reports no steps.</p> : null}
       </section>

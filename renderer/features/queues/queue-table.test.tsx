@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { expect, it } from 'vitest';
 import { JOB_TYPE_LABELS } from '../../../contract/domain.ts';
 import { FakeAdminApi } from '../../testing/fake-admin-api.ts';
@@ -38,4 +38,14 @@ it('Processing rate says Paused or Idle instead of a level when nothing is ready
   const jobs = fake.jobs.get('local')!;
   const idleType = (Object.keys(JOB_TYPE_LABELS) as (keyof typeof JOB_TYPE_LABELS)[]).find((t) => t !== 'report' && !jobs.some((j) => j.type === t && j.state === 'pending'));
   if (idleType) expect(rateCell(idleType).textContent).toContain('Idle');
+});
+
+it('a concurrency of 1 reads "up to 1 job at once"', { timeout: 30_000 }, async () => {
+  const probe = new FakeAdminApi({ localJobs: 80, researchJobs: 10 });
+  const local = probe.clusters.find((c) => c.id === 'local')!;
+  renderWithFake(<QueueTable cluster={local} />);
+  const input = await screen.findByRole('spinbutton', { name: `Concurrency of ${JOB_TYPE_LABELS.backtest}` }, { timeout: 10_000 });
+  fireEvent.change(input, { target: { value: '1' } });
+  await act(async () => fireEvent.click(within(input.closest('form')!).getByRole('button', { name: 'Save' })));
+  await waitFor(() => expect(screen.getByRole('region', { name: 'Action feedback' }).textContent).toContain(`${JOB_TYPE_LABELS.backtest} now runs up to 1 job at once.`));
 });

@@ -12,7 +12,7 @@ import { queuesStale } from '../../api/refresh-rules.ts';
 import { useApiQuery } from '../../api/use-api-query.ts';
 import { ActionButton } from '../../components/action-button.tsx';
 import { LevelBadge } from '../../components/badges.tsx';
-import { formatDuration, formatMetric } from '../../components/format.ts';
+import { formatCountOf, formatDuration, formatMetric } from '../../components/format.ts';
 import { Panel } from '../../components/panel.tsx';
 import { EmptyState, ErrorNote, LoadingRows } from '../../components/states.tsx';
 import { runWithFeedback } from '../../store/toast-store.ts';
@@ -147,7 +147,7 @@ function ConcurrencyEditor({ clusterId, m }: { clusterId: string; m: QueueMetric
         if (!changed) return;
         void runWithFeedback(`Setting ${JOB_TYPE_LABELS[m.type]} concurrency to ${n}`, async () => {
           const r = await api.queueAction(clusterId, m.type, 'set-concurrency', { concurrency: n });
-          return `${JOB_TYPE_LABELS[m.type]} now runs up to ${r.concurrency} jobs at once.`;
+          return `${JOB_TYPE_LABELS[m.type]} now runs up to ${formatCountOf(r.concurrency, 'job')} at once.`;
         });
       }}
     >

@@ -14,6 +14,14 @@ import { jobHref, navigate } from '../../app/router.ts';
 import { runWithFeedback } from '../../store/toast-store.ts';
 import { useUiStore } from '../../store/ui-store.ts';
 
+/**
+ * How many form fields the errors are on: a list field (symbols) reports each bad item
+ * (`symbols.0`, `symbols.2`) and a field can break two rules, yet it is one field to fix.
+ */
+export function countFields(errors: readonly FieldError[]): number {
+  return new Set(errors.map((e) => e.path.split('.').filter((part, i, all) => !all.slice(0, i + 1).some((p) => /^\d+$/.test(p))).join('.'))).size;
+}
+
 /** The Submit job dialog. */
 export function SubmitJobDialog({ onClose }: { onClose: () => void }) {
   const api = useAdminApi();
@@ -30,6 +38,7 @@ export function SubmitJobDialog({ onClose }: { onClose: () => void }) {
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [pending, setPending] = useState(false);
   const err = (k: string) => errors.filter((e) => e.path === k).map((e) => e.message).join('; ');
+  const fieldsToFix = countFields(errors);
 
   async function submit() {
     const request = SubmitJobRequest.safeParse({
@@ -77,7 +86,7 @@ export function SubmitJobDialog({ onClose }: { onClose: () => void }) {
     >
       {errors.length ? (
         <p className="error-note" role="alert">
-          {errors.length === 1 ? 'One field needs fixing' : `${errors.length} fields need fixing`} before the job can be submitted.
+          {fieldsToFix === 1 ? 'One field needs fixing' : `${fieldsToFix} fields need fixing`} before the job can be submitted.
         </p>
       ) : null}
       <div className="form-grid">
