@@ -224,6 +224,9 @@ describe('browser-mode host: only its own page may call it', () => {
     const viaFetch = await fetch(`${host.url}/admin-api/getSettings`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: huge });
     expect(viaFetch.status).toBe(413);
     expect(((await viaFetch.json()) as { error: { code: string } }).error.code).toBe('payload-too-large');
+    // Refused for another reason before the body was read: the answer still arrives.
+    const foreign = await call('/admin-api/getSettings', { method: 'POST', headers: { origin: 'https://evil.example', 'content-type': 'text/plain' }, body: huge });
+    expect(foreign.status).toBe(403);
     // The connection still serves the next call.
     expect((await post('getSettings', [])).status).toBe(200);
   });
