@@ -18,3 +18,16 @@ export function tickFormatter(range: TimeRange, dataSpanMs = Number.POSITIVE_INF
 export function spanOf(samples: readonly { at: string }[]): number {
   return samples.length < 2 ? 0 : Date.parse(samples[samples.length - 1]!.at) - Date.parse(samples[0]!.at);
 }
+
+/** Axis tick labels are 11 px; this is a generous average glyph width for them. */
+const TICK_CHAR_PX = 6.6;
+
+/**
+ * Chart margins that keep the first and last x-axis labels inside the chart: each label is centred
+ * on its tick, and the outermost ticks sit on the plot's edges, so half a label hangs over each
+ * side (a 7-day label, "Wed 06 AM", is about 60 px wide and was cut at both ends).
+ */
+export function axisMargins(sampleLabel: string, yAxisWidth: number): { top: number; right: number; bottom: number; left: number } {
+  const half = Math.ceil((sampleLabel.length * TICK_CHAR_PX) / 2) + 2;
+  return { top: 6, right: Math.max(6, half), bottom: 0, left: Math.max(-18, half - yAxisWidth) };
+}

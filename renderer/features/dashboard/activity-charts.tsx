@@ -6,7 +6,7 @@ import { Area, AreaChart, Bar, BarChart, CartesianGrid, Line, LineChart, Tooltip
 import type { ActivityPoint, TimeRange } from '../../../contract/admin-api.ts';
 import type { ResourceSample } from '../../../contract/metrics.ts';
 import { AXIS_PROPS, ChartFrame, LegendItem, TOOLTIP_PROPS } from '../../components/chart-frame.tsx';
-import { spanOf, tickFormatter } from '../../components/time-ranges.ts';
+import { axisMargins, spanOf, tickFormatter } from '../../components/time-ranges.ts';
 import { formatCountOf } from '../../components/format.ts';
 
 const C = {
@@ -46,6 +46,10 @@ export function ActivityCharts({ range, activity, resources }: { range: TimeRang
   const maxQueue = activity?.reduce((n, p) => Math.max(n, p.queueLength), 0) ?? 0;
   const series = resources ? resourceSeries(resources) : [];
   const resourceTick = tickFormatter(range, spanOf(series));
+  // A label as wide as the longest this range shows, to size the margins by.
+  const widest = tick('2026-11-25T18:59:59.000Z');
+  const countMargins = axisMargins(widest, 44);
+  const resourceMargins = axisMargins(resourceTick('2026-11-25T18:59:59.000Z'), 50);
   return (
     <div className="charts">
       <ChartFrame
@@ -59,7 +63,7 @@ export function ActivityCharts({ range, activity, resources }: { range: TimeRang
           </>
         }
       >
-        <BarChart data={activity?.map(withoutFailed)} margin={{ top: 6, right: 6, bottom: 0, left: -18 }}>
+        <BarChart data={activity?.map(withoutFailed)} margin={countMargins}>
           <CartesianGrid vertical={false} stroke="var(--grid)" />
           <XAxis dataKey="at" tickFormatter={tick} {...AXIS_PROPS} minTickGap={28} />
           <YAxis allowDecimals={false} {...AXIS_PROPS} width={44} />
@@ -74,7 +78,7 @@ export function ActivityCharts({ range, activity, resources }: { range: TimeRang
         empty={!activity ? 'Loading…' : activity.length === 0 ? 'No queue data yet.' : null}
         legend={<LegendItem colour={C.queue} label="Pending jobs" />}
       >
-        <AreaChart data={activity} margin={{ top: 6, right: 6, bottom: 0, left: -18 }}>
+        <AreaChart data={activity} margin={countMargins}>
           <CartesianGrid vertical={false} stroke="var(--grid)" />
           <XAxis dataKey="at" tickFormatter={tick} {...AXIS_PROPS} minTickGap={28} />
           <YAxis allowDecimals={false} {...AXIS_PROPS} width={44} />
@@ -95,7 +99,7 @@ export function ActivityCharts({ range, activity, resources }: { range: TimeRang
           </>
         }
       >
-        <LineChart data={series} margin={{ top: 6, right: 6, bottom: 0, left: 0 }}>
+        <LineChart data={series} margin={resourceMargins}>
           <CartesianGrid vertical={false} stroke="var(--grid)" />
           <XAxis dataKey="at" tickFormatter={resourceTick} {...AXIS_PROPS} minTickGap={28} />
           <YAxis domain={[0, 100]} unit="%" {...AXIS_PROPS} width={50} />
