@@ -86,6 +86,16 @@ export const JobOutput = z.object({
 });
 export type JobOutput = z.infer<typeof JobOutput>;
 
+/**
+ * The name of one of a job's output files, as `GET /api/v1/jobs/:id/files/:name` takes it: a plain
+ * file name in the job's output folder — no folders, so no way out of that folder.
+ */
+export const JobFileName = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[A-Za-z0-9_][A-Za-z0-9._-]*$/, 'a file name: letters, digits and . _ - only, not starting with a dot (no folders)');
+
 export const MetricValue = z.union([z.number(), z.string(), z.boolean(), z.null()]);
 
 /** A finished job's result: files it wrote, metrics it computed, and what to do next. */

@@ -24,6 +24,7 @@ import type { ServerInfo } from './routes/common.ts';
 import { eventsRoute } from './routes/events-route.ts';
 import { historyRoutes } from './routes/history-routes.ts';
 import { jobBatchRoutes } from './routes/job-batch-routes.ts';
+import { jobFileRoute } from './routes/job-file-route.ts';
 import { jobRoutes } from './routes/job-routes.ts';
 import { metricsRoute } from './routes/metrics-route.ts';
 import { nodeRoutes } from './routes/node-routes.ts';
@@ -63,6 +64,8 @@ export interface ApiServerOptions {
   stuckAfterMs?: number;
   /** Trust X-Forwarded-For for source addresses (only behind your own proxy). */
   trustProxy?: boolean;
+  /** The workers' outputs folder (`<work dir>/outputs`) this node serves job files from; none without. */
+  outputsRoot?: string;
 }
 
 export interface ApiServer {
@@ -183,6 +186,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   const routes: AnyRouteDef[] = [
     ...clusterRoutes(info),
     ...jobRoutes(),
+    jobFileRoute(options.outputsRoot ?? null),
     ...jobBatchRoutes(),
     ...queueRoutes(),
     ...nodeRoutes(),

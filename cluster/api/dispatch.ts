@@ -69,6 +69,7 @@ export function registerRoute(app: FastifyInstance, route: AnyRouteDef, engine: 
       request.auditNote = { result: result.auditResult, target: result.auditTarget };
       reply.code(result.status ?? route.status ?? 200);
       if (result.contentType) reply.type(result.contentType);
+      if (result.headers) reply.headers(result.headers);
       if (result.body === undefined) return reply.send();
       return result.body;
     },

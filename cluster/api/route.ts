@@ -32,6 +32,8 @@ export interface RouteResult {
   auditResult?: string;
   /** The audit target when only the answer knows it (e.g. a new job's id). */
   auditTarget?: string;
+  /** Extra answer headers (e.g. content-disposition of a file download). */
+  headers?: Record<string, string>;
 }
 
 /** Audit words for a mutating route: the action name and its target, from the raw request. */

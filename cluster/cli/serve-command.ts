@@ -15,6 +15,7 @@ import { defaultTokensFile } from './data-paths.ts';
 import { removeReadyFile, writeReadyFile, type ReadySignal } from './ready-signal.ts';
 import type { ServeFlags } from './serve-flags.ts';
 import type { WorkerOptions, WorkersHandle } from './workers-hook.ts';
+import { workDirFor } from '../workers/work-dir.ts';
 
 export interface ServeDeps {
   openDatastore(spec: string, options: OpenDatastoreOptions): Promise<Datastore>;
@@ -82,6 +83,8 @@ export async function startServe(flags: ServeFlags, deps: ServeDeps, io: ServeIo
       // do it is checked per action (409 with the reason when none is).
       capabilities: [...DEFAULT_CAPABILITIES, 'running-job-control'],
       stuckAfterMs: engine.settings?.stuckAfterMs,
+      // Job files are served from the work folder this node's workers write to.
+      outputsRoot: path.join(workDirFor(datastore.description), 'outputs'),
       limits: { rateLimit: rate === 0 ? false : { max: rate, timeWindowMs: DEFAULT_API_LIMITS.rateLimit ? DEFAULT_API_LIMITS.rateLimit.timeWindowMs : 60_000 } },
     });
     closers.push(() => api.close());

@@ -13,10 +13,10 @@ export interface ApiFixture {
 }
 
 /** A server with in-memory tokens named after their roles (`viewer`, `operator`, `admin`). */
-export async function apiFixture(engine: JobEngine, limits?: ApiServerOptions['limits']): Promise<ApiFixture> {
+export async function apiFixture(engine: JobEngine, limits?: ApiServerOptions['limits'], more: Partial<ApiServerOptions> = {}): Promise<ApiFixture> {
   const store = new TokenStore();
   const tokens = { viewer: generateToken(), operator: generateToken(), admin: generateToken() };
   for (const role of ['viewer', 'operator', 'admin'] as const) store.addMemoryToken(role, role, tokens[role]);
-  const server = await createApiServer({ engine, tokens: store, name: 'test', version: '0.0.0-test', limits });
+  const server = await createApiServer({ engine, tokens: store, name: 'test', version: '0.0.0-test', limits, ...more });
   return { server, tokens, auth: (role) => ({ authorization: `Bearer ${tokens[role]}` }) };
 }
