@@ -7,6 +7,7 @@
  * input; the wire shapes outside tools rely on; SSE resume (every missed event exactly once) and
  * `reset` for a too-old id; audit records through the engine.
  */
+import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, AuditPage, JobPage, type Role } from '../../../contract/api.ts';
 import { PRIORITIES, priorityRank } from '../../../contract/domain.ts';
@@ -284,24 +285,31 @@ export function describeApiContract(label: string, open: () => Promise<EngineUnd
       expect(history.items.some((j) => j.id === job.id)).toBe(true);
       const metrics = await call('GET', '/metrics', 'viewer');
       expect(metrics.text).toMatch(/sigmatiq_jobs\{type="backtest",state="cancelled"\} [1-9]/);
+      // Prometheus' own linter (Debian's `prometheus` package) has nothing to say about it.
+      const lint = spawnSync('promtool', ['check', 'metrics'], { input: metrics.text, encoding: 'utf8' });
+      expect(lint.error, 'promtool not found: install the Debian package `prometheus`').toBeUndefined();
+      expect(`${lint.stdout}${lint.stderr}`.trim()).toBe('');
     });
   });
 }
 
+/** A real engine over a fresh test datastore of this kind. */
+export async function openEngineUnderTest(kind: TestKind): Promise<EngineUnderTest> {
+  const ds = await testDatastore(kind);
+  const datastore = await ds.open();
+  const engine = await createEngine({ datastore, onError: () => undefined });
+  return {
+    engine,
+    datastore,
+    async close() {
+      await engine.close();
+      await datastore.close();
+      await ds.cleanup();
+    },
+  };
+}
+
 /** The contract suite on a real engine over a test datastore of this kind (one line per test file). */
 export function describeApiContractOn(label: string, kind: TestKind): void {
-  describeApiContract(label, async () => {
-    const ds = await testDatastore(kind);
-    const datastore = await ds.open();
-    const engine = await createEngine({ datastore, onError: () => undefined });
-    return {
-      engine,
-      datastore,
-      async close() {
-        await engine.close();
-        await datastore.close();
-        await ds.cleanup();
-      },
-    };
-  });
+  describeApiContract(label, () => openEngineUnderTest(kind));
 }
