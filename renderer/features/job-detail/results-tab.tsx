@@ -1,6 +1,7 @@
 /** The Results tab: where the output is, the metrics computed, the files written, and next steps. */
 import type { CachedJobDetail } from '../../../contract/admin-api.ts';
 import { formatBytes, humanize } from '../../components/format.ts';
+import { showDirectionControls } from '../../components/display-text.ts';
 
 /** The folder common to all output files, shown as the output location. */
 export function commonFolder(locations: readonly string[]): string | null {
@@ -83,7 +84,7 @@ export function ResultsTab({ job }: { job: CachedJobDetail }) {
             <tbody>
               {r.outputs.map((o) => (
                 <tr key={o.location}>
-                  <td>{o.name}</td>
+                  <td>{showDirectionControls(o.name)}</td>
                   <td>{o.kind?.toUpperCase() ?? '—'}</td>
                   <td className="align-right num">{formatBytes(o.bytes)}</td>
                   <td className="mono" title={o.location}>

@@ -11,6 +11,7 @@ import { formatFullTime } from '../../components/format.ts';
 import { Panel } from '../../components/panel.tsx';
 import { EmptyState, ErrorNote, LoadingRows } from '../../components/states.tsx';
 import { runWithFeedback } from '../../store/toast-store.ts';
+import { showDirectionControls } from '../../components/display-text.ts';
 
 const STATUS_WORDS = { upcoming: 'Upcoming', active: 'Active — queues paused', over: 'Over' } as const;
 
@@ -56,7 +57,7 @@ export function MaintenanceWindows({ cluster }: { cluster: ClusterView }) {
           <tbody>
             {q.data.map((w) => (
               <tr key={w.id}>
-                <td>{w.name}</td>
+                <td>{showDirectionControls(w.name)}</td>
                 <td title={w.queues.map((t) => JOB_TYPE_LABELS[t]).join(', ')}>{w.queues.map((t) => JOB_TYPE_LABELS[t]).join(', ')}</td>
                 <td>{formatFullTime(w.startsAt)}</td>
                 <td>{formatFullTime(w.endsAt)}</td>
@@ -65,9 +66,9 @@ export function MaintenanceWindows({ cluster }: { cluster: ClusterView }) {
                   <ActionButton
                     small
                     label="Remove"
-                    ariaLabel={`Remove maintenance window ${w.name}`}
+                    ariaLabel={`Remove maintenance window ${showDirectionControls(w.name)}`}
                     feedbackTitle={`Removing maintenance window ${w.name}`}
-                    confirm={{ title: `Remove “${w.name}”?`, body: 'Its queues will no longer be paused at that time.', confirmLabel: 'Remove window' }}
+                    confirm={{ title: `Remove “${showDirectionControls(w.name)}”?`, body: 'Its queues will no longer be paused at that time.', confirmLabel: 'Remove window' }}
                     run={async () => {
                       await api.deleteMaintenanceWindow(cluster.id, w.id);
                       q.refetch();
