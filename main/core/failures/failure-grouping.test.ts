@@ -53,6 +53,15 @@ describe('FailureGrouping', () => {
     expect(new Set([base, otherType, otherKind, otherFrames, otherCause]).size).toBe(5);
   });
 
+  it('keeps apart two messages that agree in most words when one has a value where the other has text', () => {
+    const g = new FailureGrouping();
+    const csv = (what: string) => ({ jobType: 'matrix-build', errorMessage: `market data file /m/ALPH.csv line 1: ${what}; fix or delete the file (a deleted market folder is re-generated)`, failedAt: AT });
+    const header = g.assign(csv('expected the header "date,open,high,low,close,volume", found "Date,Open"')).group.id;
+    const columns = g.assign(csv('expected 6 comma-separated values, found 4')).group.id;
+    expect(columns).not.toBe(header);
+    expect(g.assign(csv('expected the header "date,open,high,low,close,volume", found "x;y"')).group.id).toBe(header);
+  });
+
   it('derives the same group ids from the same failures in a fresh process', () => {
     const one = new FailureGrouping();
     const two = new FailureGrouping();

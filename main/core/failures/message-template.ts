@@ -45,9 +45,9 @@ const DATE_TIME = String.raw`\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.
 const HEX = String.raw`\b0x[0-9a-fA-F]+\b|\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{8,}\b`;
 // A number may carry a sign, decimals, an exponent, thousands separators and a unit (`87ms`).
 const NUMBER = String.raw`(?<![A-Za-z_<])[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][-+]?\d+)?|\b(?:NaN|-?Infinity)\b`;
-// A ticker right after the word "symbol(s)"/"ticker(s)" is a parameter whatever it looks like.
-// A plain lower-case word there ("check the ticker or …") is part of the sentence.
-const AFTER_SYMBOL_WORD = String.raw`\b(symbols?|tickers?)(\s+)(?![a-z]+(?![^\s:;,()]))([^\s:;,()]+)`;
+// The value right after the word "symbol" is a parameter whatever it looks like (a mistyped
+// `abc` included); after "ticker" only one that does not read as a word ("check the ticker or …").
+const AFTER_SYMBOL_WORD = String.raw`\b(symbols?|tickers?)(\s+)([^\s:;,()]+)`;
 const TICKER = String.raw`(?<![\w.<])[A-Z][A-Z0-9]{0,5}(?:[.-][A-Z]{1,2})?(?![\w<])`;
 
 const MASKS: Mask[] = [
@@ -60,7 +60,10 @@ const MASKS: Mask[] = [
   { pattern: new RegExp(DATE_TIME, 'g'), replace: '<date>' },
   { pattern: new RegExp(HEX, 'g'), replace: '<hex>' },
   { pattern: new RegExp(OPAQUE_ID, 'g'), replace: '<id>' },
-  { pattern: new RegExp(AFTER_SYMBOL_WORD, 'g'), replace: (_m, word, space, value) => `${word}${space}${value.startsWith('<') ? value : '<symbol>'}` },
+  {
+    pattern: new RegExp(AFTER_SYMBOL_WORD, 'g'),
+    replace: (m, word, space, value) => (value.startsWith('<') || (word.startsWith('ticker') && /^[a-z]+$/.test(value)) ? m : `${word}${space}<symbol>`),
+  },
   { pattern: new RegExp(NUMBER, 'g'), replace: '<num>' },
   { pattern: new RegExp(TICKER, 'g'), replace: (m) => (isTicker(m) ? '<symbol>' : m) },
 ];

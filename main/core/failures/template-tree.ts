@@ -48,14 +48,30 @@ function routingKey(token: string): string {
   return isParameterToken(token) || /\d/.test(token) ? WILDCARD : token;
 }
 
-/** Equal tokens (the template's wildcards not counted) and the template's wildcards. */
-function similarity(template: readonly string[], tokens: readonly string[]): { share: number; wildcards: number } {
+/** Literal values that stand in for a missing parameter ("exit code: null"). */
+const EMPTY_VALUES = new Set(['null', 'undefined', 'none', 'true', 'false']);
+
+/** A word of the sentence: letters, at least three, not a placeholder or an empty value. */
+function isWord(token: string): boolean {
+  return /^[A-Za-z]{3,}[,.;:]?$/.test(token) && !EMPTY_VALUES.has(token.replace(/[,.;:]$/, '').toLowerCase());
+}
+
+/**
+ * Equal tokens (the template's wildcards not counted) and the template's wildcards; null when a
+ * masked parameter faces a word of the sentence — masking found a value where the other message
+ * has text, so the two say different things even when most of their words agree
+ * ("expected the header …" against "expected 6 comma-separated values …").
+ */
+function similarity(template: readonly string[], tokens: readonly string[]): { share: number; wildcards: number } | null {
   if (template.length === 0) return { share: 1, wildcards: 0 };
   let equal = 0;
   let wildcards = 0;
   for (let i = 0; i < template.length; i++) {
-    if (template[i] === WILDCARD) wildcards++;
-    else if (template[i] === tokens[i]) equal++;
+    const a = template[i]!;
+    const b = tokens[i]!;
+    if (a === WILDCARD) wildcards++;
+    else if (a === b) equal++;
+    else if ((isParameterToken(a) && isWord(b)) || (isParameterToken(b) && isWord(a))) return null;
   }
   return { share: equal / template.length, wildcards };
 }
@@ -123,7 +139,9 @@ export class TemplateTree {
     let bestWildcards = -1;
     for (const t of leaf.templates) {
       if (t.tokens.length !== tokens.length) continue;
-      const { share, wildcards } = similarity(t.tokens, tokens);
+      const sim = similarity(t.tokens, tokens);
+      if (!sim) continue;
+      const { share, wildcards } = sim;
       if (share > bestShare || (share === bestShare && wildcards > bestWildcards)) {
         best = t;
         bestShare = share;
