@@ -23,7 +23,7 @@ import {
   SubmitJobRequest,
 } from './api.ts';
 import { JobAction, JobType } from './domain.ts';
-import { Instant, Job, JobDetail, JobId, LogPage } from './jobs.ts';
+import { Instant, Job, JobDetail, JobFileName, JobId, LogPage } from './jobs.ts';
 import { QueueMetrics, ResourceSample, StateCounts, Summary, WorkerNode } from './metrics.ts';
 import { AlertRule, Thresholds } from './thresholds.ts';
 
@@ -201,6 +201,21 @@ export const ExportFormat = z.enum(['csv', 'json']);
 /** Jobs chosen by hand: an export of these only (in the query's order), not of the whole filter. */
 export const ExportSelection = z.array(z.strictObject({ clusterId: ClusterId, id: JobId })).min(1).max(100_000);
 export type ExportSelection = z.infer<typeof ExportSelection>;
+
+/** Largest job file the app fetches in one go (it crosses IPC/HTTP as base64). */
+export const MAX_JOB_FILE_BYTES = 50 * 1024 * 1024;
+/** One of a job's output files, fetched from its cluster for the admin to save. */
+export const JobFileDownload = z.object({
+  filename: z.string(),
+  mimeType: z.string(),
+  contentBase64: z.string(),
+  bytes: z.int().min(0),
+});
+export type JobFileDownload = z.infer<typeof JobFileDownload>;
+
+/** Where cluster tokens are kept on this machine, in words for the Add-cluster dialog. */
+export const TokenStorage = z.object({ description: z.string() });
+export type TokenStorage = z.infer<typeof TokenStorage>;
 export const ExportResult = z.object({ filename: z.string(), mimeType: z.string(), content: z.string(), rows: z.int() });
 export type ExportResult = z.infer<typeof ExportResult>;
 
@@ -301,6 +316,10 @@ export const ADMIN_API = {
   bulkAction: method(z.tuple([ClusterId, BulkActionRequest]), BulkActionResponse),
   queueAction: method(z.tuple([ClusterId, JobType, QueueAction, QueueActionBody.default({})]), QueueMetrics),
   exportJobs: method(z.tuple([JobQuery, ExportFormat, ExportSelection.optional()]), ExportResult),
+  /** One output file of a job, through the cluster API (`GET /api/v1/jobs/:id/files/:name`). */
+  downloadJobFile: method(z.tuple([ClusterId, JobId, JobFileName]), JobFileDownload),
+  /** How tokens of added clusters will be kept (keychain, a file only you can read, this session). */
+  getTokenStorage: method(z.tuple([]), TokenStorage),
 
   listSchedules: method(z.tuple([ClusterId]), z.array(Schedule)),
   createSchedule: method(z.tuple([ClusterId, CreateScheduleRequest]), Schedule),

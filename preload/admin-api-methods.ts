@@ -27,6 +27,8 @@ export const PRELOAD_METHODS = [
   'bulkAction',
   'queueAction',
   'exportJobs',
+  'downloadJobFile',
+  'getTokenStorage',
   'listSchedules',
   'createSchedule',
   'setSchedulePaused',

@@ -56,3 +56,17 @@ it('an export with jobs selected holds those jobs only, in the query order; with
   const csv = await core.api.exportJobs(query, 'csv', selection);
   expect(csv.content.trim().split('\r\n')).toHaveLength(3);
 });
+
+it('downloadJobFile fetches a job output file through the cluster API, bytes intact; an unknown file is a 404 the admin can read', async () => {
+  const content = Buffer.from([0, 1, 2, 250, 251, 252, ...Buffer.from('a,b\r\n1,2\r\n')]);
+  fake.files.set('job-3/trades.csv', content);
+  const file = await core.api.downloadJobFile('fake-one', 'job-3', 'trades.csv');
+  expect(file).toMatchObject({ filename: 'trades.csv', mimeType: 'text/csv', bytes: content.length });
+  expect(Buffer.from(file.contentBase64, 'base64').equals(content)).toBe(true);
+  expect(fake.requests).toContain('GET /api/v1/jobs/job-3/files/trades.csv');
+  await expect(core.api.downloadJobFile('fake-one', 'job-3', 'nothing.csv')).rejects.toMatchObject({ httpStatus: 404 });
+});
+
+it('getTokenStorage says how tokens are kept (the secret store’s words)', async () => {
+  expect(await core.api.getTokenStorage()).toEqual({ description: 'test memory' });
+});

@@ -10,6 +10,7 @@ import {
   ClusterInput,
   ClusterPatch,
   JobQuery,
+  MAX_JOB_FILE_BYTES,
   type AdminApi,
   type AdminEvent,
   type CacheHealth,
@@ -283,6 +284,16 @@ export function createAdminApi(ctx: AdminApiContext): AdminApi {
       const queue = await http(clusterId).post(`/api/v1/queues/${type}/actions/${action}`, body ?? {}, QueueMetrics);
       ctx.events.queuesChanged(clusterId);
       return queue;
+    },
+
+    async downloadJobFile(clusterId, jobId, name) {
+      ctx.registry.view(clusterId);
+      const file = await http(clusterId).getFile(`/api/v1/jobs/${enc(jobId)}/files/${enc(name)}`, MAX_JOB_FILE_BYTES);
+      return { filename: name, mimeType: file.contentType.split(';')[0]!.trim(), contentBase64: file.bytes.toString('base64'), bytes: file.bytes.length };
+    },
+
+    async getTokenStorage() {
+      return { description: ctx.registry.tokenStorage() };
     },
 
     async exportJobs(rawQuery, format, selection) {

@@ -56,6 +56,8 @@ export class FakeAdminApi {
   settings: Settings = { theme: 'system', retentionDays: 90, notificationsEnabled: true, localClusterEnabled: true };
   /** The local cache's state; tests set a problem or moved-aside files and emit 'cache-health'. */
   cacheHealth: CacheHealth = { folder: '/home/admin/.config/Sigmatiq Admin Jobs', problem: null, message: null, since: null, writesPaused: false, movedAside: [] };
+  /** What getTokenStorage answers. */
+  tokenStorage = 'encrypted with your OS keychain';
   /** Every call made, for assertions. */
   readonly calls: { method: AdminApiMethod; args: unknown[] }[] = [];
   private readonly listeners = new Set<(e: AdminEvent) => void>();
@@ -362,6 +364,15 @@ export class FakeAdminApi {
         this.emit({ kind: 'queues-changed', clusterId });
         return queueMetrics(this.list(clusterId), this.now(), this.paused.get(clusterId)!, this.concurrency.get(clusterId)!).find((q) => q.type === type)!;
       },
+      downloadJobFile: (clusterId: string, jobId: string, name: string) => {
+        this.live(clusterId);
+        const detail = impl.getJob(clusterId as never, jobId as never) as ReturnType<typeof jobDetailOf>;
+        const output = detail.result?.outputs.find((o) => o.name === name);
+        if (!output) throw new AdminApiError('not_found', `job ${jobId} has no output file named '${name}'`);
+        const content = `${name} of ${jobId}\n`;
+        return { filename: name, mimeType: name.endsWith('.csv') ? 'text/csv' : 'application/octet-stream', contentBase64: btoa(content), bytes: content.length };
+      },
+      getTokenStorage: () => ({ description: this.tokenStorage }),
       exportJobs: (query: JobQuery, format: 'csv' | 'json', selection?: { clusterId: string; id: string }[]) => {
         const chosen = selection && new Set(selection.map((s) => `${s.clusterId}/${s.id}`));
         const items = this.matching(query).filter((j) => !chosen || chosen.has(`${j.clusterId}/${j.id}`));

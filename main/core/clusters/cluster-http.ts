@@ -110,6 +110,42 @@ export class ClusterHttp {
     return this.request('POST', path, schema, { ...options, body: body ?? {} });
   }
 
+  /** A file answer (not JSON): its bytes, refused past `maxBytes` with a clear error. */
+  async getFile(path: string, maxBytes: number, options: RequestOptions = {}): Promise<{ bytes: Buffer; contentType: string }> {
+    const url = this.urlOf(path, options.query);
+    const timeoutMs = options.timeoutMs ?? 60_000;
+    let response: Response;
+    try {
+      response = await fetch(url, { dispatcher: this.agent, signal: AbortSignal.timeout(timeoutMs), headers: { authorization: `Bearer ${this.endpoint.token}` } });
+      if (!response.ok) {
+        const text = await response.text();
+        let body: unknown;
+        try {
+          body = JSON.parse(text);
+        } catch {
+          body = undefined;
+        }
+        throw classifyHttpError(response.status, body, `GET ${url.pathname}`);
+      }
+      const declared = Number(response.headers.get('content-length') ?? '0');
+      if (declared > maxBytes) {
+        await response.body?.cancel().catch(() => {});
+        throw new ClusterRequestError('api', `the file is ${declared} bytes, more than the ${maxBytes} this app fetches; copy it from the cluster's disk`, 413);
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of response.body ?? []) {
+        size += chunk.length;
+        if (size > maxBytes) throw new ClusterRequestError('api', `the file is larger than the ${maxBytes} bytes this app fetches; copy it from the cluster's disk`, 413);
+        chunks.push(Buffer.from(chunk));
+      }
+      return { bytes: Buffer.concat(chunks), contentType: response.headers.get('content-type') ?? 'application/octet-stream' };
+    } catch (error) {
+      if (error instanceof ClusterRequestError) throw error;
+      throw classifyNetworkError(error, url, timeoutMs);
+    }
+  }
+
   /**
    * Open the SSE stream. Resolves once the cluster answered 200 with `text/event-stream`; the body
    * is the caller's to read and to cancel through `signal`.

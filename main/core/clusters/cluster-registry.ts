@@ -172,6 +172,11 @@ export class ClusterRegistry {
     };
   }
 
+  /** How tokens of added clusters are kept on this machine (the secret store's own words). */
+  tokenStorage(): string {
+    return this.o.secrets.describe();
+  }
+
   list(): ClusterView[] {
     return [...this.runtimes.values()].sort((a, b) => Number(b.local) - Number(a.local)).map((r) => this.viewOf(r));
   }

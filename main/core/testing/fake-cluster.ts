@@ -95,6 +95,9 @@ export class FakeCluster {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
+  /** Job output files served at /api/v1/jobs/:id/files/:name, by `id/name`. */
+  readonly files = new Map<string, Buffer>();
+
   private send(res: ServerResponse, status: number, body: unknown): void {
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body));
@@ -140,6 +143,13 @@ export class FakeCluster {
       }
       case '/api/v1/events':
         return this.stream(req, res);
+    }
+    const file = /^\/api\/v1\/jobs\/([^/]+)\/files\/([^/]+)$/.exec(url.pathname);
+    const content = file ? this.files.get(`${decodeURIComponent(file[1]!)}/${decodeURIComponent(file[2]!)}`) : undefined;
+    if (content) {
+      res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8', 'content-length': String(content.length) });
+      res.end(content);
+      return;
     }
     this.send(res, 404, { error: { code: 'not_found', message: `no route ${url.pathname}` } });
   }

@@ -1,5 +1,12 @@
-/** The Results tab: where the output is, the metrics computed, the files written, and next steps. */
+/**
+ * The Results tab: where the output is, the metrics computed, the files written (each downloadable
+ * through the cluster API, so the admin needs no access to the cluster's disk), and next steps.
+ */
 import type { CachedJobDetail } from '../../../contract/admin-api.ts';
+import type { JobOutput } from '../../../contract/jobs.ts';
+import { useAdminApi } from '../../api/api-context.tsx';
+import { ActionButton } from '../../components/action-button.tsx';
+import { downloadBase64 } from '../../components/download.ts';
 import { formatBytes, humanize } from '../../components/format.ts';
 import { showDirectionControls } from '../../components/display-text.ts';
 
@@ -24,6 +31,24 @@ function metricText(k: string, v: unknown): string {
     return v.toFixed(3);
   }
   return v === null ? '—' : String(v);
+}
+
+/** Fetches one output file through the cluster API and saves it. */
+function DownloadButton({ job, output }: { job: CachedJobDetail; output: JobOutput }) {
+  const api = useAdminApi();
+  return (
+    <ActionButton
+      small
+      label="Download"
+      ariaLabel={`Download ${output.name}`}
+      feedbackTitle={`Downloading ${output.name}`}
+      run={async () => {
+        const file = await api.downloadJobFile(job.clusterId, job.id, output.name);
+        downloadBase64(file.filename, file.mimeType, file.contentBase64);
+        return `Saved ${file.filename}.`;
+      }}
+    />
+  );
 }
 
 /** The Results tab. */
@@ -70,6 +95,7 @@ export function ResultsTab({ job }: { job: CachedJobDetail }) {
               <col style={{ width: '10%' }} />
               <col style={{ width: '12%' }} />
               <col />
+              <col style={{ width: '120px' }} />
             </colgroup>
             <thead>
               <tr>
@@ -79,6 +105,9 @@ export function ResultsTab({ job }: { job: CachedJobDetail }) {
                   Size
                 </th>
                 <th scope="col">Location</th>
+                <th scope="col">
+                  <span className="sr-only">Download</span>
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -89,6 +118,9 @@ export function ResultsTab({ job }: { job: CachedJobDetail }) {
                   <td className="align-right num">{formatBytes(o.bytes)}</td>
                   <td className="mono" title={o.location}>
                     {o.location}
+                  </td>
+                  <td>
+                    <DownloadButton job={job} output={o} />
                   </td>
                 </tr>
               ))}
