@@ -31,7 +31,7 @@ import { trimStreams, type TrimOptions } from './stream-trim.ts';
 import { releaseDependents, submitJob } from './job-submit.ts';
 import { guardEngine } from './guarded-engine.ts';
 import { clusterReadings, countsOf, queueMetrics, RECENT_START_MS, waitsOf, type WeightedWait } from './queue-metrics.ts';
-import { readyCount, runningStarts, waitingSince } from './queue-waits.ts';
+import { readyCount, runningStarts, waitingSince, WAITS_FOR_CHILDREN } from './queue-waits.ts';
 
 export interface CreateEngineOptions {
   datastore: Datastore;
@@ -264,8 +264,11 @@ class Engine implements BullJobEngine {
       JOB_TYPES.map(async (type) => {
         const queue = this.ctx.queue(type);
         const [paused, concurrency, ready] = await Promise.all([queue.isPaused(), this.ctx.concurrency(type), readyCount(queue)]);
-        const waiting = await waitingSince(queue, store, ready);
-        const started = [...finished, ...running].filter((s) => s.type === type);
+        // A sweep waits for its child backtests by design, from submission until they are done:
+        // that is not time in a queue, and the children's own waits already say how long it queued.
+        const measured = !WAITS_FOR_CHILDREN.has(type);
+        const waiting = measured ? await waitingSince(queue, store, ready) : { since: [], unread: 0 };
+        const started = measured ? [...finished, ...running].filter((s) => s.type === type) : [];
         const mine = waitsOf({ now, waitingSince: waiting.since, waitingUnread: waiting.unread, started, recentMs: Math.min(RECENT_START_MS, settings.metricsWindowMs) });
         waits.push(...mine.waits);
         return queueMetrics({

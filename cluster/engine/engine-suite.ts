@@ -251,6 +251,39 @@ export function engineSuite(kind: TestKind): void {
     await a.bulkAction({ action: 'delete', filter: { user: ['waiter'] }, dryRun: false }, ADMIN);
   });
 
+  test('a sweep waiting for its child backtests is not a wait in the sweep queue', async () => {
+    const sweep = await submit(a, { type: 'sweep', user: 'sweep-waiter' });
+    const children = await childCount(sweep);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const ran: string[] = [];
+    const bw = worker('backtest', async () => {
+      await gate;
+      return { outputs: [], metrics: {}, nextSteps: [] };
+    }, 4);
+    const sw = worker('sweep', async (job) => {
+      ran.push(job.id!);
+      return { outputs: [], metrics: {}, nextSteps: [] };
+    });
+    try {
+      // The children hold the sweep back; the sweep queue has nothing waiting meanwhile.
+      await eventually(async () => (await listAll(a, { user: ['sweep-waiter'], state: ['running'] })).length > 0, 30_000, 'a child running');
+      const held = (await a.summary()).queues.find((q) => q.type === 'sweep')!;
+      expect(held.oldestWaitingMs).toBeNull();
+      release();
+      await eventually(async () => ran.includes(sweep.id), 60_000, 'sweep ran after its children');
+      await eventually(async () => (await a.getJob(sweep.id)).state === 'completed', 30_000, 'sweep recorded completed');
+      const after = (await a.summary()).queues.find((q) => q.type === 'sweep')!;
+      expect(after.waitTimeP95Ms.value).toBeNull();
+      expect(children).toBeGreaterThan(0);
+    } finally {
+      release();
+      await bw.close();
+      await sw.close();
+    }
+    await a.bulkAction({ action: 'delete', filter: { user: ['sweep-waiter'] }, dryRun: false }, ADMIN);
+  });
+
   test('state mapping: running, paused, stuck, completed, failed, cancelled (by a worker), with detail', async () => {
     const type: JobType = 'report';
     let release!: () => void;

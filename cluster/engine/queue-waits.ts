@@ -7,6 +7,9 @@ import type { Queue } from 'bullmq';
 import type { JobType } from '../../contract/domain.ts';
 import type { FinishedSample, SharedStore } from '../datastore/shared-store.ts';
 
+/** Job types whose jobs wait for child jobs before they run (a sweep's parent): no queue wait of their own. */
+export const WAITS_FOR_CHILDREN: ReadonlySet<JobType> = new Set<JobType>(['sweep']);
+
 /** Ready jobs read per queue; more count as the youngest read (see waitsOf). */
 export const MAX_WAITING_READ = 500;
 /** Running jobs read for their waits (more than any cluster runs at once). */
