@@ -310,3 +310,57 @@ export function silenceMatches(silence: AlertSilence, ruleId: string, scope: Ale
   if (silence.node !== undefined && (scope.kind !== 'node' || scope.node !== silence.node)) return false;
   return true;
 }
+
+// ---------------------------------------------------------------- evaluation state and notifications
+
+/**
+ * One alert the cluster is tracking (pending or firing), as it persists between evaluations. A
+ * resolved alert leaves this set and lives on in the alert history.
+ */
+export const AlertInstance = z.object({
+  /** This episode's alert id: a new one each time the condition starts to hold again. */
+  id: z.string().min(1),
+  dedupKey: z.string().min(1),
+  ruleId: z.string().min(1),
+  ruleName: z.string(),
+  metric: AlertMetric,
+  scope: AlertScope,
+  severity: AlertSeverity,
+  state: z.enum(['pending', 'firing']),
+  value: z.number(),
+  /** When the condition started to hold (the pending period counts from here). */
+  activeSince: Instant,
+  /** When it started firing. */
+  startedAt: Instant.optional(),
+  /** While firing: since when the value has been back past the clear threshold (the resolve hold counts from here). */
+  clearSince: Instant.optional(),
+  /** The last firing or repeat notification; absent while none went out (e.g. held back by a silence). */
+  notifiedAt: Instant.optional(),
+  acknowledgedBy: z.string().optional(),
+  acknowledgedAt: Instant.optional(),
+  /** The channels it notifies, kept so a deleted rule's alert can still say it resolved. */
+  channels: z.array(AlertChannelId),
+  message: z.string(),
+});
+export type AlertInstance = z.infer<typeof AlertInstance>;
+
+export const ALERT_NOTIFICATION_KINDS = ['firing', 'resolved', 'repeat'] as const;
+export const AlertNotificationKind = z.enum(ALERT_NOTIFICATION_KINDS);
+export type AlertNotificationKind = z.infer<typeof AlertNotificationKind>;
+
+/** One alert to tell its channels about: it fired, it still fires (repeat) or it resolved. */
+export const AlertNotification = z.object({
+  kind: AlertNotificationKind,
+  alert: Alert,
+  channels: z.array(AlertChannelId),
+  at: Instant,
+});
+export type AlertNotification = z.infer<typeof AlertNotification>;
+
+/** A notification waiting to go out on one channel (grouped with others that arrive close together). */
+export const QueuedAlertNotification = z.object({
+  channelId: AlertChannelId,
+  notification: AlertNotification,
+  queuedAt: Instant,
+});
+export type QueuedAlertNotification = z.infer<typeof QueuedAlertNotification>;
