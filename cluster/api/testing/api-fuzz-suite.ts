@@ -133,7 +133,7 @@ function probesFor(doc: OpenApiDocument, template: string, method: string, op: J
     }
   }
 
-  // Bodies: sent to every route, even those that take none.
+  // Bodies: sent to every route that can carry one (fetch sends none with GET), even those that take none.
   const rawBodies: Array<[string, string, string]> = [
     ['body null', 'null', 'application/json'],
     ['body number', '1e400', 'application/json'],
@@ -149,7 +149,7 @@ function probesFor(doc: OpenApiDocument, template: string, method: string, op: J
     ['body odd type', '{}', 'application/x-fuzz; charset=bogus'],
     ['body oversized', JSON.stringify({ ...(sample ?? {}), pad: 'x'.repeat(1_100_000) }), 'application/json'],
   ];
-  for (const [what, body, type] of rawBodies) probes.push({ what, method: m, path, headers: { 'content-type': type }, body });
+  if (m !== 'GET') for (const [what, body, type] of rawBodies) probes.push({ what, method: m, path, headers: { 'content-type': type }, body });
 
   if (sample !== undefined) {
     const fields = new Set([...leafPaths(sample).map((p) => p.join('\u0001')), ...bodyProperties(doc, op)]);
