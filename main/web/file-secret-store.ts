@@ -55,6 +55,6 @@ export class FileSecretStore implements SecretStore {
   }
 
   describe(): string {
-    return `a file readable only by you (${this.file})`;
+    return `in a file readable only by you (${this.file}), not encrypted: browser mode has no system keychain`;
   }
 }

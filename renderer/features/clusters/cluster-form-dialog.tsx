@@ -8,8 +8,14 @@ import { ClusterInput, type ClusterView, type ConnectionTestResult } from '../..
 import { fieldErrors, type FieldError } from '../../../contract/api.ts';
 import { errorMessage } from '../../api/admin-api-error.ts';
 import { useAdminApi } from '../../api/api-context.tsx';
+import { useApiQuery } from '../../api/use-api-query.ts';
 import { Dialog } from '../../components/dialog.tsx';
 import { runWithFeedback } from '../../store/toast-store.ts';
+
+/** Where the token of a new cluster will be kept, as the app reports it; never in settings. */
+function tokenHint(description: string | undefined): string {
+  return description ? `Kept ${description}; never in settings.` : 'Never kept in settings.';
+}
 
 /** Whether two cluster URLs name the same address (`https://h:1` and `https://h:1/` do). */
 function sameAddress(a: string, b: string): boolean {
@@ -23,6 +29,8 @@ function sameAddress(a: string, b: string): boolean {
 /** The add/edit dialog; `cluster` set means edit. */
 export function ClusterFormDialog({ cluster, onClose }: { cluster?: ClusterView; onClose: () => void }) {
   const api = useAdminApi();
+  // Where a token goes differs by mode (OS keychain, a file only you can read, this session only).
+  const storage = useApiQuery('token-storage', (a) => a.getTokenStorage());
   const [form, setForm] = useState({ name: cluster?.name ?? '', url: cluster?.url ?? 'https://', token: '', caCertificate: '', colour: cluster?.colour ?? '#4f7cff', keepToken: false });
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [test, setTest] = useState<ConnectionTestResult | { ok: false; message: string } | null>(null);
@@ -107,7 +115,7 @@ export function ClusterFormDialog({ cluster, onClose }: { cluster?: ClusterView;
         {field('name', 'Name', text('name', 'text', 'Production'))}
         {field('colour', 'Colour', <input className="input input-colour" type="color" value={form.colour} onChange={(e) => setForm({ ...form, colour: e.target.value })} />)}
         {field('url', 'URL', text('url', 'url', 'https://jobs.example.com:7420'), 'The cluster API, as printed by `sigmatiq-cluster serve`.', true)}
-        {field('token', 'Token', text('token', 'password', cluster ? 'unchanged' : ''), cluster ? 'Leave empty to keep the stored token.' : 'Stored in the system keychain, never in settings.', true)}
+        {field('token', 'Token', text('token', 'password', cluster ? 'unchanged' : ''), cluster ? 'Leave empty to keep the stored token.' : tokenHint(storage.data?.description), true)}
         {movesStoredToken ? (
           <div className="field span-2">
             <label className="check">
