@@ -46,10 +46,11 @@ async function caught(label: string, fn: () => unknown): Promise<Error> {
 }
 
 /**
- * `perLabel` failures for each kind, shuffled with `seed`. Writes a few small files in a
- * temporary folder (market data for the range errors) and removes it.
+ * `rounds` rounds of one failure of each kind (18 kinds; a few pick their job type per round, so
+ * there are more labels), shuffled with `seed`. Writes a few small files in a temporary folder
+ * (market data for the range errors) and removes it.
  */
-export async function buildFailureCorpus(perLabel = 30, seed = 1): Promise<CorpusFailure[]> {
+export async function buildFailureCorpus(rounds = 30, seed = 1): Promise<CorpusFailure[]> {
   const rng = new SeededRandom(seed);
   const int = (min: number, max: number) => min + Math.floor(rng.next() * (max - min + 1));
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rng.next() * xs.length)]!;
@@ -70,7 +71,7 @@ export async function buildFailureCorpus(perLabel = 30, seed = 1): Promise<Corpu
     const add = (label: string, jobType: string, error: Error) => out.push({ label, jobType, errorMessage: error.message, errorStack: error.stack ?? null });
     const csvFile = () => path.join(pick(dataDirs), 'market', `${ticker()}.csv`);
 
-    for (let i = 0; i < perLabel; i++) {
+    for (let i = 0; i < rounds; i++) {
       const type = pick(['backtest', 'signal']);
       add(`${type}:no-file`, type, await caught(`${type}:no-file`, () => pick(providers).load(ticker())));
       add('backtest:invalid-ticker', 'backtest', await caught('backtest:invalid-ticker', () => pick(providers).load(pick([`${letters(2)}$`, letters(3).toLowerCase(), `${int(1, 99)}${letters(2)}`]))));
