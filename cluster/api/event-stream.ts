@@ -56,7 +56,7 @@ export class EventStream {
   start(): void {
     // A client that went away before the stream started already fired its 'close' event: nothing
     // would ever end this stream, so it ends here.
-    if (this.res.destroyed || this.res.socket === null || this.res.socket.destroyed) {
+    if (this.res.destroyed || this.res.socket === null || this.res.socket?.destroyed) {
       this.close();
       return;
     }
