@@ -12,12 +12,13 @@ import { PageHeader, Panel } from '../../components/panel.tsx';
 import { Segmented } from '../../components/segmented.tsx';
 import { ErrorNote, LoadingRows } from '../../components/states.tsx';
 import { runWithFeedback } from '../../store/toast-store.ts';
+import { fromDisplay, ruleLabel, ruleSubject, thresholdProblems, toDisplay, unitOf } from './threshold-units.ts';
 
 const METRIC_LABELS: Record<MetricName, string> = {
   queueLength: 'Queue Length (jobs)',
-  waitTimeMs: 'Wait Time (ms)',
+  waitTimeMs: 'Wait Time (minutes)',
   processingRatePerMin: 'Processing Rate (jobs/min, lower is worse)',
-  failureRate: 'Failure Rate (0–1)',
+  failureRate: 'Failure Rate (%)',
   cpuPercent: 'CPU (%)',
   memoryPercent: 'Memory (%)',
   diskIoPercent: 'Disk I/O (%)',
@@ -111,7 +112,15 @@ function SettingsForm({ settings }: { settings: Settings }) {
             <button type="button" className="btn btn-small btn-ghost" onClick={() => setDraft({ ...draft, thresholds: DEFAULT_THRESHOLDS })}>
               Reset to defaults
             </button>
-            <button type="button" className="btn btn-small btn-primary" onClick={() => save({ thresholds })}>
+            <button
+              type="button"
+              className="btn btn-small btn-primary"
+              onClick={() => {
+                const problems = thresholdProblems(thresholds, (m) => METRIC_LABELS[m]);
+                if (problems.length) setError(`The thresholds were not saved. ${problems.join(' ')}`);
+                else save({ thresholds });
+              }}
+            >
               Save thresholds
             </button>
           </>
@@ -133,15 +142,18 @@ function SettingsForm({ settings }: { settings: Settings }) {
                 </th>
                 {(['warning', 'critical'] as const).map((k) => (
                   <td key={k}>
-                    <input
-                      className="input input-tiny num"
-                      type="number"
-                      min={0}
-                      step="any"
-                      aria-label={`${humanize(k)} threshold of ${METRIC_LABELS[m]}`}
-                      value={thresholds[m][k]}
-                      onChange={(e) => setDraft({ ...draft, thresholds: { ...thresholds, [m]: { ...thresholds[m], [k]: Number(e.target.value) } } })}
-                    />
+                    <span className="input-with-unit">
+                      <input
+                        className="input input-threshold num"
+                        type="number"
+                        min={0}
+                        step="any"
+                        aria-label={`${humanize(k)} threshold of ${METRIC_LABELS[m]}`}
+                        value={toDisplay(m, thresholds[m][k])}
+                        onChange={(e) => setDraft({ ...draft, thresholds: { ...thresholds, [m]: { ...thresholds[m], [k]: fromDisplay(m, Number(e.target.value)) } } })}
+                      />
+                      <span className="muted">{unitOf(m)}</span>
+                    </span>
                   </td>
                 ))}
               </tr>
@@ -170,21 +182,27 @@ function SettingsForm({ settings }: { settings: Settings }) {
             {rules.map((r, i) => (
               <tr key={r.id}>
                 <th scope="row" className="row-head">
-                  {r.description}
+                  {ruleLabel(r)}
                 </th>
                 <td>
-                  <input
-                    className="input input-tiny num"
-                    type="number"
-                    min={0}
-                    step="any"
-                    aria-label={`Trigger of ${r.description}`}
-                    value={r.above}
-                    onChange={(e) => setDraft({ ...draft, alertRules: rules.map((x, j) => (j === i ? { ...x, above: Number(e.target.value) } : x)) })}
-                  />
+                  <span className="input-with-unit">
+                    <input
+                      className="input input-threshold num"
+                      type="number"
+                      min={0}
+                      step="any"
+                      aria-label={`Trigger of the ${ruleSubject(r.metric)} rule`}
+                      value={toDisplay(r.metric, r.above)}
+                      onChange={(e) => {
+                        const above = fromDisplay(r.metric, Number(e.target.value));
+                        setDraft({ ...draft, alertRules: rules.map((x, j) => (j === i ? { ...x, above, description: ruleLabel({ ...x, above }) } : x)) });
+                      }}
+                    />
+                    <span className="muted">{unitOf(r.metric)}</span>
+                  </span>
                 </td>
                 <td>
-                  <input type="checkbox" className="checkbox" aria-label={`Enable ${r.description}`} checked={r.enabled} onChange={(e) => setDraft({ ...draft, alertRules: rules.map((x, j) => (j === i ? { ...x, enabled: e.target.checked } : x)) })} />
+                  <input type="checkbox" className="checkbox" aria-label={`Enable the ${ruleSubject(r.metric)} rule`} checked={r.enabled} onChange={(e) => setDraft({ ...draft, alertRules: rules.map((x, j) => (j === i ? { ...x, enabled: e.target.checked } : x)) })} />
                 </td>
               </tr>
             ))}
