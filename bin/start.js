@@ -5,10 +5,15 @@
 // mode instead (`sigmatiq-admin serve` with the embedded cluster), which prints the URL to open.
 // It never ends in a stack trace.
 //
-//   node bin/start.js [--browser] [--no-build] [--dry-run]
+// Stopping: SIGINT (Ctrl-C), SIGTERM and SIGHUP are passed on once to what it started, and it ends
+// when that has stopped; it also stops it when npm or the shell above has gone (see
+// exit-with-parent.js), so nothing outlives `npm start`.
+//
+//   node bin/start.js [--browser] [--no-build] [--dry-run] [serve options, e.g. --data-dir DIR]
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { exitWithParent, exitWithParentDepth } from './exit-with-parent.js';
 
 const ROOT = path.join(import.meta.dirname, '..');
 const SOURCE_DIRS = ['contract', 'main', 'preload', 'renderer', 'cluster'];
@@ -92,24 +97,45 @@ function runBuild() {
   return true;
 }
 
+const START_FLAGS = new Set(['--browser', '--dry-run']);
+
+/**
+ * Passes the first stop signal on to `child` (a Ctrl-C reaches the whole process group, so the
+ * child may have it already; it treats a repeat as the same request), and stops the child when our
+ * parent has gone. Exits with the child's code once it has stopped.
+ */
 function forward(child) {
-  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
-  child.on('exit', (code, signal) => (process.exitCode = code ?? (signal ? 1 : 0)));
+  let asked = false;
+  const stop = (signal) => {
+    if (asked) return;
+    asked = true;
+    child.kill(signal);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => stop(signal));
+  // Always watched here, also when run as `node bin/start.js`: it is a launcher for a terminal.
+  const unwatch = exitWithParent({ depth: Math.max(1, exitWithParentDepth()) });
+  child.on('exit', (code, signal) => {
+    unwatch();
+    process.exitCode = code ?? (signal ? 1 : 0);
+  });
   child.on('error', (error) => {
     say(`could not start ${child.spawnfile}: ${error.message}`);
     process.exitCode = 1;
   });
 }
 
-function browserMode(dryRun) {
-  const args = [path.join('bin', 'sigmatiq-admin.js'), 'serve'];
+function browserMode(dryRun, serveOptions) {
+  const args = [path.join('bin', 'sigmatiq-admin.js'), 'serve', ...serveOptions];
   if (dryRun) return say(`would run: node ${args.join(' ')}`);
   say('browser mode with the embedded local cluster — open the URL it prints');
-  forward(spawn(process.execPath, args, { cwd: ROOT, stdio: 'inherit' }));
+  // The host, and the cluster it starts, end with their parent even if this process is killed.
+  forward(spawn(process.execPath, args, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, SIGMATIQ_EXIT_WITH_PARENT: '1' } }));
 }
 
 export async function main(argv = process.argv.slice(2)) {
   const dryRun = argv.includes('--dry-run');
+  // Everything else is for `sigmatiq-admin serve` (browser mode), e.g. --data-dir or --port.
+  const serveOptions = argv.filter((a) => !START_FLAGS.has(a));
   if (!argv.includes('--no-build')) {
     const stale = staleOutputs();
     if (stale.length > 0) {
@@ -117,27 +143,27 @@ export async function main(argv = process.argv.slice(2)) {
       else if (!runBuild()) return void (process.exitCode = 1);
     }
   }
-  if (argv.includes('--browser')) return browserMode(dryRun);
+  if (argv.includes('--browser')) return browserMode(dryRun, serveOptions);
 
   const electron = findElectron();
   const noDisplay = displayProblem();
   if (!electron.binary || noDisplay) {
     say(`cannot run the desktop app: ${electron.reason ?? noDisplay} — starting browser mode instead.`);
-    return browserMode(dryRun);
+    return browserMode(dryRun, serveOptions);
   }
   const { build: buildNative, isUpToDate } = await import('./build-electron-native.js');
   if (!isUpToDate()) {
     if (dryRun) say('would build better-sqlite3 for Electron (bin/build-electron-native.js)');
     else if (!buildNative()) {
       say('the desktop app needs that SQLite addon — starting browser mode instead.');
-      return browserMode(dryRun);
+      return browserMode(dryRun, serveOptions);
     }
   }
   if (dryRun) return say(`would run: ${path.relative(ROOT, electron.binary)} ${path.relative(ROOT, ELECTRON_MAIN)}`);
   forward(spawn(electron.binary, [ELECTRON_MAIN], { cwd: ROOT, stdio: 'inherit' }));
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
+if (process.argv[1] && realpathSync(path.resolve(process.argv[1])) === realpathSync(import.meta.filename)) {
   main().catch((error) => {
     say(`failed: ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = 1;

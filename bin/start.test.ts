@@ -40,7 +40,7 @@ describe('npm start', { timeout: 30_000 }, () => {
     expect(r.code).toBe(0);
     expect(r.lines).toEqual([
       "npm start: cannot run the desktop app: Electron's binary is not installed and cannot be downloaded here (npm ci fetches it on a machine with network) — starting browser mode instead.",
-      'npm start: would run: node bin/sigmatiq-admin.js serve',
+      'npm start: would run: node bin/sigmatiq-admin.js serve --no-build',
     ]);
     expect(r.out).not.toMatch(/^\s+at /m);
   });
@@ -64,6 +64,12 @@ describe('npm start', { timeout: 30_000 }, () => {
   });
 
   it('goes straight to browser mode when asked', () => {
-    expect(start({}, '--browser').lines).toEqual(['npm start: would run: node bin/sigmatiq-admin.js serve']);
+    expect(start({}, '--browser').lines).toEqual(['npm start: would run: node bin/sigmatiq-admin.js serve --no-build']);
+  });
+
+  it("passes serve's options on to browser mode (npm start -- --browser --data-dir DIR)", () => {
+    expect(start({}, '--browser', '--data-dir', '/tmp/x', '--port', '8080').lines).toEqual([
+      'npm start: would run: node bin/sigmatiq-admin.js serve --no-build --data-dir /tmp/x --port 8080',
+    ]);
   });
 });

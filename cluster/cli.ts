@@ -5,6 +5,7 @@
  *   serve          the admin API (and this node's workers) on a datastore
  *   token create   add an API token to a tokens file (printed once)
  *   token list     names and roles in a tokens file
+ *   token revoke   remove a named token from a tokens file
  *   worker         a worker-only node (cli/worker-command.ts)
  *
  * Exit codes: 0 done (also after SIGTERM/SIGINT), 1 a runtime failure (message on stderr),
@@ -26,6 +27,7 @@ commands:
   serve          run the admin API (and workers) on a datastore
   token create   add an API token to a tokens file
   token list     show the names and roles in a tokens file
+  token revoke   remove a named token from a tokens file
   worker         run a worker-only node (jobs only, no API)
 
 Run 'sigmatiq-cluster <command> --help' for a command's options.

@@ -56,9 +56,13 @@ export class NodeClusterLauncher implements EmbeddedClusterLauncher {
 
   start(options: { dataDir: string; sampleWorkload: boolean }): Promise<EmbeddedClusterHandle> {
     mkdirSync(options.dataDir, { recursive: true });
+    // Its own process group: a Ctrl-C reaches the host, which stops the cluster with one SIGTERM (a
+    // second signal would make the cluster exit without stopping PostgreSQL). It ends with the host
+    // even when the host is killed outright (bin/exit-with-parent.js).
     const child = spawn(process.execPath, [CLUSTER_BIN, ...embeddedServeArgs(options.dataDir, options.sampleWorkload, this.options.extraArgs)], {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'production' },
+      detached: true,
+      env: { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'production', SIGMATIQ_EXIT_WITH_PARENT: '1' },
     });
     const tail: string[] = [];
     const remember = (line: string) => {

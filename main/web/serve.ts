@@ -1,7 +1,7 @@
 /**
  * `sigmatiq-admin serve`: browser mode's composition root — the one place that wires the desktop
  * core to a browser. Ports: secrets in a 0600 file, settings in a JSON file, the embedded cluster
- * as a child process, no notifications. SIGTERM/SIGINT stop the local cluster and close the cache.
+ * as a child process, no notifications. SIGTERM/SIGINT/SIGHUP stop the local cluster and close the cache.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -116,6 +116,18 @@ export async function main(argv: readonly string[], io: ServeIo): Promise<number
     }
     throw error;
   }
+  // Listening from the start: a signal while the cache opens or the UI builds is kept and honoured
+  // once started. SIGHUP too: a closed terminal. A Ctrl-C reaches the whole process group and
+  // `npm start` passes it on as well, so a repeat is the same request, not a reason to skip the
+  // orderly stop.
+  let signalled: ((signal: NodeJS.Signals) => void) | null = null;
+  let first: NodeJS.Signals | null = null;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (first) return;
+    first = signal;
+    signalled?.(signal);
+  };
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, onSignal);
   let running: RunningServe;
   try {
     running = await startServe(args, io);
@@ -124,31 +136,31 @@ export async function main(argv: readonly string[], io: ServeIo): Promise<number
     return 1;
   }
   installLastResort({ process, log: io.err, shutdown: () => running.stop(), exit: (code) => process.exit(code), timeoutMs: 45_000 });
+  const signal = await new Promise<NodeJS.Signals>((resolve) => (first ? resolve(first) : (signalled = resolve)));
+  io.err(`${signal}: stopping the local cluster and closing the cache…`);
   return new Promise((resolve) => {
-    const onSignal = (signal: NodeJS.Signals) => {
-      io.err(`${signal}: stopping the local cluster and closing the cache…`);
-      const forced = setTimeout(() => {
-        io.err('stopping took longer than 45 s: exiting');
-        resolve(1);
-      }, 45_000);
-      forced.unref();
-      void running.stop().then(() => {
-        clearTimeout(forced);
-        io.err('stopped');
-        resolve(0);
-      });
-    };
-    process.once('SIGTERM', onSignal);
-    process.once('SIGINT', onSignal);
+    const forced = setTimeout(() => {
+      io.err('stopping took longer than 45 s: exiting');
+      resolve(1);
+    }, 45_000);
+    forced.unref();
+    void running.stop().then(() => {
+      clearTimeout(forced);
+      io.err('stopped');
+      resolve(0);
+    });
   });
 }
 
-// Run when started as a program (bin/sigmatiq-admin.js or the built out/node/web-serve.js), not when imported by tests.
-const entry = process.argv[1] ? path.resolve(process.argv[1]) : '';
-if (entry.endsWith(path.join('bin', 'sigmatiq-admin.js')) || entry === fileURLToPath(import.meta.url) || entry.endsWith('web-serve.js')) {
+/** Runs `sigmatiq-admin` with this process's arguments and exits with its code. */
+export async function runAsProgram(): Promise<never> {
   const code = await main(process.argv.slice(2), {
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),
   });
   process.exit(code);
 }
+
+// The built bundle (out/node/web-serve.js) runs itself; bin/sigmatiq-admin.js calls runAsProgram,
+// because npx starts it through symlinks whose paths say nothing about this module.
+if (/(^|[\\/])web-serve\.js$/.test(process.argv[1] ?? '') && import.meta.url.endsWith('/web-serve.js')) await runAsProgram();
