@@ -7,6 +7,7 @@
 import type { AdminApi } from '../../contract/admin-api.ts';
 import { SESSION_TOKEN_PARAM } from '../../contract/web-protocol.ts';
 import { AdminApiError } from './admin-api-error.ts';
+import { useHostLink } from '../store/host-link-store.ts';
 import { createWebClient } from './web-client.ts';
 
 declare global {
@@ -35,5 +36,5 @@ export function resolveAdminApi(win: Window = window): AdminApi {
       'This page needs its session token. Open the full URL that `sigmatiq-admin serve` printed (it ends in ?token=…).',
     );
   }
-  return createWebClient({ baseUrl: win.location.origin, token });
+  return createWebClient({ baseUrl: win.location.origin, token, onLinkChange: (link) => useHostLink.getState().setLink(link) });
 }

@@ -14,6 +14,10 @@ export interface WebClientOptions {
   token: string;
   fetch?: typeof fetch;
   createEventSource?: (url: string) => EventSource;
+  /** Told when the event stream opens, drops, or is refused (see renderer/store/host-link-store.ts). */
+  onLinkChange?: (link: 'up' | 'lost' | 'refused') => void;
+  /** How long to wait before opening a refused stream again (ms). */
+  reopenAfterMs?: number;
 }
 
 /**
@@ -63,32 +67,52 @@ export function createWebClient(options: WebClientOptions): AdminApi {
 
   const listeners = new Set<(event: AdminEvent) => void>();
   let source: EventSource | null = null;
+  let reopenTimer: ReturnType<typeof setTimeout> | null = null;
+  const url = `${options.baseUrl}${WEB_EVENTS_PATH}?${SESSION_TOKEN_PARAM}=${encodeURIComponent(options.token)}`;
+  const link = options.onLinkChange ?? (() => {});
+
+  function openStream(): EventSource {
+    const es = options.createEventSource ? options.createEventSource(url) : new EventSource(url);
+    es.onopen = () => link('up');
+    // A dropped stream (the host stopped) reconnects by itself and stays CONNECTING meanwhile; an
+    // answer other than a stream (401 from a restarted host) closes it for good, so it is reopened
+    // here until a host with this session answers again.
+    es.onerror = () => {
+      if (es.readyState !== 2 /* CLOSED */) return link('lost');
+      link('refused');
+      reopenTimer ??= setTimeout(() => {
+        reopenTimer = null;
+        if (source === es) source = openStream();
+      }, options.reopenAfterMs ?? 3000);
+    };
+    es.onmessage = (message: MessageEvent<string>) => {
+      let json: unknown;
+      try {
+        json = JSON.parse(message.data);
+      } catch {
+        console.warn('admin event is not JSON; ignored');
+        return;
+      }
+      const event = AdminEvent.safeParse(json);
+      if (!event.success) {
+        console.warn(`admin event ignored: ${describeZodError(event.error)}`);
+        return;
+      }
+      for (const l of listeners) l(event.data);
+    };
+    return es;
+  }
+
   api.onEvent = (listener: (event: AdminEvent) => void) => {
     listeners.add(listener);
-    if (!source) {
-      const url = `${options.baseUrl}${WEB_EVENTS_PATH}?${SESSION_TOKEN_PARAM}=${encodeURIComponent(options.token)}`;
-      source = options.createEventSource ? options.createEventSource(url) : new EventSource(url);
-      source.onmessage = (message: MessageEvent<string>) => {
-        let json: unknown;
-        try {
-          json = JSON.parse(message.data);
-        } catch {
-          console.warn('admin event is not JSON; ignored');
-          return;
-        }
-        const event = AdminEvent.safeParse(json);
-        if (!event.success) {
-          console.warn(`admin event ignored: ${describeZodError(event.error)}`);
-          return;
-        }
-        for (const l of listeners) l(event.data);
-      };
-    }
+    source ??= openStream();
     return () => {
       listeners.delete(listener);
       if (listeners.size === 0 && source) {
         source.close();
         source = null;
+        if (reopenTimer) clearTimeout(reopenTimer);
+        reopenTimer = null;
       }
     };
   };

@@ -2,8 +2,9 @@
  * The application shell: sidebar, cluster bar, offline banner, the routed page, feedback toasts
  * and the Submit job dialog. Features are wired here and nowhere else.
  */
+import { useEffect } from 'react';
 import type { AdminApi } from '../../contract/admin-api.ts';
-import { ApiProvider } from '../api/api-context.tsx';
+import { ApiProvider, useApiContext } from '../api/api-context.tsx';
 import { settingsStale } from '../api/refresh-rules.ts';
 import { useApiQuery } from '../api/use-api-query.ts';
 import { Toasts } from '../components/toasts.tsx';
@@ -19,8 +20,10 @@ import { SchedulesPage } from '../features/schedules/schedules-page.tsx';
 import { SettingsPage } from '../features/settings/settings-page.tsx';
 import { SubmitJobDialog } from '../features/submit-job/submit-job-dialog.tsx';
 import { WorkersPage } from '../features/workers/workers-page.tsx';
+import { useHostLink } from '../store/host-link-store.ts';
 import { useUiStore } from '../store/ui-store.ts';
 import { ClusterBar } from './cluster-bar.tsx';
+import { HostBanner } from './host-banner.tsx';
 import { OfflineBanner } from './offline-banner.tsx';
 import { useRoute, type Route } from './router.ts';
 import { SECTION_LABELS, Sidebar } from './sidebar.tsx';
@@ -45,6 +48,8 @@ function Shell() {
   const scope = useScope();
   const submitOpen = useUiStore((s) => s.submitOpen);
   const setSubmitOpen = useUiStore((s) => s.setSubmitOpen);
+  const hostGone = useHostLink((s) => s.link !== 'up');
+  useRefreshWhenHostReturns(hostGone);
 
   return (
     <div className="app">
@@ -52,9 +57,10 @@ function Shell() {
         Skip to content
       </a>
       <Sidebar current={route.section} />
-      <div className="main">
+      <div className={hostGone ? 'main stale' : 'main'}>
+        <HostBanner />
         <header className="topbar">
-          <ClusterBar clusters={clusters.data ?? []} />
+          <ClusterBar clusters={clusters.data ?? []} lastKnown={hostGone} />
           <button type="button" className="btn btn-primary" onClick={() => setSubmitOpen(true)} title="Submit job (n)">
             Submit job
           </button>
@@ -69,6 +75,14 @@ function Shell() {
       {submitOpen ? <SubmitJobDialog onClose={() => setSubmitOpen(false)} /> : null}
     </div>
   );
+}
+
+/** Events were missed while the host was away: once it is back, everything on screen is fetched again. */
+function useRefreshWhenHostReturns(hostGone: boolean) {
+  const { cache } = useApiContext();
+  useEffect(() => {
+    if (hostGone) return () => cache.refreshWhere(() => true);
+  }, [hostGone, cache]);
 }
 
 function Page({ route }: { route: Route }) {

@@ -7,14 +7,18 @@ import { CONNECTION_LABELS } from '../components/badges.tsx';
 import { formatRelative } from '../components/format.ts';
 import { useUiStore } from '../store/ui-store.ts';
 
-/** One cluster's chip: name, status word and, when not online, how old its cached data is. */
-export function StatusChip({ cluster, onSelect }: { cluster: ClusterView; onSelect: () => void }) {
+/**
+ * One cluster's chip: name, status word and, when not online, how old its cached data is. With
+ * `lastKnown` (the admin host has gone) the status is only what was known then, and says so.
+ */
+export function StatusChip({ cluster, onSelect, lastKnown = false }: { cluster: ClusterView; onSelect: () => void; lastKnown?: boolean }) {
   const stale = cluster.status !== 'online' && cluster.lastSyncAt;
-  const words = `${CONNECTION_LABELS[cluster.status]}${stale ? ` · cache ${formatRelative(cluster.lastSyncAt).replace(' ago', ' old')}` : ''}`;
+  const status = `${CONNECTION_LABELS[cluster.status]}${stale ? ` · cache ${formatRelative(cluster.lastSyncAt).replace(' ago', ' old')}` : ''}`;
+  const words = lastKnown ? `last known: ${status}` : status;
   return (
     <button
       type="button"
-      className={`chip chip-${cluster.status}`}
+      className={`chip chip-${lastKnown ? 'last-known' : cluster.status}`}
       onClick={onSelect}
       title={cluster.lastError ?? `${cluster.name}: ${words}`}
       aria-label={`${cluster.name}: ${words}. Show only this cluster.`}
@@ -27,7 +31,7 @@ export function StatusChip({ cluster, onSelect }: { cluster: ClusterView; onSele
 }
 
 /** Cluster switcher and status chips. */
-export function ClusterBar({ clusters }: { clusters: readonly ClusterView[] }) {
+export function ClusterBar({ clusters, lastKnown = false }: { clusters: readonly ClusterView[]; lastKnown?: boolean }) {
   const scope = useUiStore((s) => s.clusterScope);
   const setScope = useUiStore((s) => s.setClusterScope);
   return (
@@ -46,7 +50,7 @@ export function ClusterBar({ clusters }: { clusters: readonly ClusterView[] }) {
       <div className="chips" role="list" aria-label="Cluster status">
         {clusters.map((c) => (
           <div role="listitem" key={c.id}>
-            <StatusChip cluster={c} onSelect={() => setScope(c.id)} />
+            <StatusChip cluster={c} onSelect={() => setScope(c.id)} lastKnown={lastKnown} />
           </div>
         ))}
       </div>
