@@ -16,6 +16,8 @@ export interface BullJobLike {
   processedOn?: number | null;
   finishedOn?: number | null;
   attemptsMade: number;
+  /** Times the job was taken back from a lost worker (BullMQ's stalled check). */
+  stalledCounter?: number;
   progress: unknown;
   failedReason?: string | null;
   parentKey?: string | null;

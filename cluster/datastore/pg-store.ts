@@ -229,7 +229,7 @@ class PgStore implements PgSharedStore {
     if (ids.length === 0) return out;
     const { rows } = await this.pool.query<BullJobRecord>(
       `SELECT id, name, state, data, opts, priority, delay_ms, added_at_ms, processed_at_ms, finished_at_ms, attempts_made,
-         progress, failed_reason, parent_key, processed_by
+         stalled_count, progress, failed_reason, parent_key, processed_by
        FROM "${bullmqSchema}".job WHERE queue = $1 AND id = ANY($2)`,
       [queue, ids],
     );
@@ -616,6 +616,7 @@ interface BullJobRecord {
   processed_at_ms: string | null;
   finished_at_ms: string | null;
   attempts_made: number | null;
+  stalled_count: number | null;
   progress: unknown;
   failed_reason: string | null;
   parent_key: string | null;
@@ -638,6 +639,7 @@ function rawBullJob(r: BullJobRecord): RawBullJob {
       processedOn: num(r.processed_at_ms),
       finishedOn: num(r.finished_at_ms),
       attemptsMade: r.attempts_made ?? 0,
+      stalledCounter: r.stalled_count ?? 0,
       progress: r.progress ?? 0,
       failedReason: r.failed_reason,
       parentKey: r.parent_key,

@@ -150,7 +150,7 @@ export function buildJobRow(input: RecordInput): JobRowInput | null {
   const progressAt = base === 'active' && progress && progress.at !== new Date(0).toISOString() ? Date.parse(progress.at) : null;
   const paused = base === 'active' && progress?.paused === true;
   const delay = job.delay ?? job.opts.delay ?? 0;
-  const error = base === 'failed' || base === 'cancelled' ? (job.failedReason ?? null) : null;
+  const error = base === 'failed' || base === 'cancelled' ? failureInWords(job.failedReason ?? null, job.stalledCounter ?? 0) : null;
   const state = deriveState(base, { paused, progressAt, startedAt, createdAt: job.timestamp }, now, stuckAfterMs);
   const record: Job = {
     id: job.id,
@@ -162,7 +162,8 @@ export function buildJobRow(input: RecordInput): JobRowInput | null {
     startedAt: iso(startedAt),
     finishedAt: iso(finishedAt),
     durationMs: startedAt !== null && finishedAt !== null ? Math.max(0, finishedAt - startedAt) : null,
-    attempts: Math.max(0, job.attemptsMade ?? 0),
+    // A run ended by a lost worker is an attempt too: BullMQ counts it only in stalledCounter.
+    attempts: Math.max(0, job.attemptsMade ?? 0) + Math.max(0, job.stalledCounter ?? 0),
     maxAttempts: Math.max(1, job.opts.attempts ?? 1),
     progress: progress ? stripReport(base === 'completed' ? completedProgress(progress) : progress) : null,
     eta: state === 'running' ? etaOf(startedAt, progress?.percent, now) : null,
@@ -189,6 +190,19 @@ export function buildJobRow(input: RecordInput): JobRowInput | null {
     payload: { data: job.data, opts: { priority: job.opts.priority, attempts: job.opts.attempts } },
     detached: false,
   };
+}
+
+/** BullMQ's words when a job's worker was lost more often than allowed. */
+export const STALLED_LIMIT_REASON = 'job stalled more than allowable limit';
+
+/** A failure reason as the admin reads it: BullMQ's stall limit said in our words. */
+export function failureInWords(reason: string | null, stalls: number): string | null {
+  if (reason !== STALLED_LIMIT_REASON) return reason;
+  const times = stalls === 2 ? 'twice' : stalls > 2 ? `${stalls} times` : 'more often than allowed';
+  return (
+    `the worker running it was lost ${times} (its process or node died, or it stopped renewing its lock), so the cluster gave up on it ` +
+    'rather than risk a job that brings workers down; retry it once the cause is clear (see the worker nodes and their logs)'
+  );
 }
 
 function stripReport(p: ProgressReport): JobProgress {
