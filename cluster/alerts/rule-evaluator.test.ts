@@ -5,7 +5,7 @@ import { acknowledge, evaluate, type AlertTransition, type EvaluationResult, typ
 const T0 = Date.parse('2026-03-01T12:00:00.000Z');
 const STEP_MS = 15_000;
 
-function rule(fields: Partial<CreateAlertRuleRequest> = {}): ClusterAlertRule {
+function rule(fields: Partial<CreateAlertRuleRequest> & { id?: string } = {}): ClusterAlertRule {
   return ClusterAlertRule.parse({ id: 'queue-length', name: 'Queue > 100 jobs', metric: 'queueLength', op: 'above', threshold: 100, severity: 'warning', channels: ['ops'], ...fields });
 }
 
