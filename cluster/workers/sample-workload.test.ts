@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SubmitJobRequest } from '../../contract/api.ts';
 import { JOB_CONFIG_SCHEMAS } from '../../contract/job-configs.ts';
-import { nextSampleRequest, SAMPLE_USERS } from './sample-workload.ts';
+import { expectedWork, nextSampleRequest, SAMPLE_USERS } from './sample-workload.ts';
 
 function seeded(seed: number): () => number {
   let a = seed;
@@ -45,5 +45,28 @@ describe('the sample workload mix', () => {
     const r2 = seeded(11);
     const more = Array.from({ length: 600 }, () => nextSampleRequest(r2, { stuckAfterMs: 600_000, slowRunning: true }));
     expect(more.some((q) => q?.type === 'training' && ((q.config as { epochDelayMs?: number }).epochDelayMs ?? 0) > 600_000)).toBe(false);
+  });
+
+  // Sub-second jobs left the queue tables empty unless a queue was paused: the mix is sized to keep
+  // a few jobs running. Expected work, not timings: symbol-years of bars per job.
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const ok = (type: string) => requests.filter((q) => q.type === type && !(q.config as { symbols?: string[] }).symbols?.some((s) => ['ZZZT', 'QQQX', 'NOPE'].includes(s)));
+
+  it('runs backtests over wide universes and long ranges, and sweeps over many parameter points', () => {
+    expect(median(ok('backtest').map(expectedWork))).toBeGreaterThanOrEqual(80);
+    const points = ok('sweep').map((q) => Object.values((q.config as { grid: Record<string, unknown[]> }).grid).reduce((a, v) => a * v.length, 1));
+    expect(Math.min(...points)).toBeGreaterThanOrEqual(6);
+    expect(median(points)).toBeGreaterThanOrEqual(9);
+    expect(median(ok('matrix-build').map(expectedWork))).toBeGreaterThanOrEqual(80);
+    expect(median(ok('signal').map(expectedWork))).toBeGreaterThanOrEqual(12);
+  });
+
+  it('paces trainings over hundreds of epochs so they run for tens of seconds while mostly waiting', () => {
+    const trainings = ok('training')
+      .map((q) => q.config as { epochs: number; epochDelayMs: number })
+      .filter((c) => c.epochDelayMs < 600_000);
+    const paced = trainings.filter((c) => c.epochs !== undefined && c.epochDelayMs !== undefined);
+    expect(paced.length / trainings.length).toBeGreaterThan(0.7);
+    expect(median(paced.map((c) => c.epochs * c.epochDelayMs))).toBeGreaterThanOrEqual(20_000);
   });
 });

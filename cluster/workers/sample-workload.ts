@@ -50,22 +50,44 @@ const pick = <T>(r: () => number, items: readonly T[]): T => items[Math.floor(r(
 const symbols = (r: () => number, n: number) => [...new Set(Array.from({ length: n }, () => pick(r, UNIVERSE_SYMBOLS)))];
 const year = (r: () => number, from: number, to: number) => from + Math.floor(r() * (to - from + 1));
 
-/** The mix: weights are relative frequencies. */
+/**
+ * The mix: weights are relative frequencies. Sizes are chosen so that a few jobs run and a short
+ * queue waits most of the time: backtests over 5–20 symbols and 6–12 years, sweeps of 6–16
+ * parameter points (each a child backtest), matrix builds and signals over wide universes, and
+ * trainings of hundreds of epochs whose pace (`epochDelayMs`) keeps them running for tens of seconds
+ * while mostly waiting, so the CPU cost stays what a laptop tolerates.
+ */
 export const SAMPLE_KINDS: Record<string, Kind> = {
   backtest: {
     weight: 30,
     make: (r) => {
       const strategy = pick(r, ['sma-crossover', 'momentum', 'mean-reversion'] as const);
-      const start = year(r, 2013, 2019);
-      return { type: 'backtest', config: { strategy, symbols: symbols(r, 1 + Math.floor(r() * 4)), start: `${start}-01-02`, end: `${start + 3 + Math.floor(r() * 3)}-12-29` } };
+      const start = year(r, 2012, 2017);
+      return { type: 'backtest', config: { strategy, symbols: symbols(r, 5 + Math.floor(r() * 16)), start: `${start}-01-03`, end: `${Math.min(2024, start + 6 + Math.floor(r() * 7))}-12-27` } };
     },
   },
-  signal: { weight: 18, make: (r) => ({ type: 'signal', config: { strategy: pick(r, ['sma-crossover', 'momentum', 'mean-reversion'] as const), symbols: symbols(r, 3 + Math.floor(r() * 6)) } }) },
-  'matrix-build': { weight: 10, make: (r) => ({ type: 'matrix-build', config: { symbols: symbols(r, 2 + Math.floor(r() * 4)), horizonDays: pick(r, [1, 5, 10]) } }) },
-  training: { weight: 10, make: (r) => ({ type: 'training', config: { symbols: symbols(r, 2 + Math.floor(r() * 3)), epochs: 20 + Math.floor(r() * 60), epochDelayMs: 100 + Math.floor(r() * 300) } }) },
+  signal: { weight: 18, make: (r) => ({ type: 'signal', config: { strategy: pick(r, ['sma-crossover', 'momentum', 'mean-reversion'] as const), symbols: symbols(r, 10 + Math.floor(r() * 16)) } }) },
+  'matrix-build': {
+    weight: 10,
+    make: (r) => ({ type: 'matrix-build', config: { symbols: symbols(r, 6 + Math.floor(r() * 10)), start: `${year(r, 2012, 2015)}-01-05`, end: '2024-12-27', horizonDays: pick(r, [1, 5, 10]) } }),
+  },
+  training: {
+    weight: 10,
+    make: (r) => ({
+      type: 'training',
+      config: { symbols: symbols(r, 4 + Math.floor(r() * 7)), start: `${year(r, 2012, 2016)}-01-05`, end: '2024-12-27', epochs: 150 + Math.floor(r() * 250), epochDelayMs: 60 + Math.floor(r() * 140) },
+    }),
+  },
   sweep: {
     weight: 6,
-    make: (r) => ({ type: 'sweep', config: { strategy: 'sma-crossover', symbols: symbols(r, 2), grid: { fastWindow: [5, 10, 20].slice(0, 2 + Math.floor(r() * 2)), slowWindow: [50, 100] } } }),
+    make: (r) => ({
+      type: 'sweep',
+      config: {
+        strategy: 'sma-crossover',
+        symbols: symbols(r, 3 + Math.floor(r() * 4)),
+        grid: { fastWindow: [5, 10, 15, 20].slice(0, 3 + Math.floor(r() * 2)), slowWindow: [50, 100, 150, 200].slice(0, 2 + Math.floor(r() * 3)) },
+      },
+    }),
   },
   report: { weight: 4, make: () => ({ type: 'report', config: { kind: 'jobs-summary', sinceHours: 24, formats: ['csv', 'json'] } }) },
   // Real failures.
@@ -78,6 +100,29 @@ export const SAMPLE_KINDS: Record<string, Kind> = {
     make: (_r, ctx) => (ctx.stuckAfterMs + 30_000 <= 3_600_000 ? { type: 'training', config: { epochs: 4, epochDelayMs: ctx.stuckAfterMs + 30_000 } } : null),
   },
 };
+
+/**
+ * A job's expected work in symbol-years of bars processed (training epochs count as passes over
+ * their rows), so mixes can be compared without running them.
+ */
+export function expectedWork(request: Pick<SubmitJobRequest, 'type' | 'config'>): number {
+  const c = request.config as { symbols?: string[]; start?: string; end?: string; epochs?: number; grid?: Record<string, unknown[]> };
+  const n = c.symbols?.length ?? 8;
+  const years = c.start && c.end ? Math.max(0.25, (Date.parse(c.end) - Date.parse(c.start)) / (365.25 * 86400_000)) : request.type === 'signal' ? 1 : 6;
+  switch (request.type) {
+    case 'backtest':
+    case 'matrix-build':
+      return n * years;
+    case 'signal':
+      return n;
+    case 'training':
+      return n * years * (c.epochs ?? 50) / 50;
+    case 'sweep':
+      return n * 6 * Object.values(c.grid ?? {}).reduce((a, v) => a * v.length, 1);
+    default:
+      return 1;
+  }
+}
 
 const PRIORITY_MIX: readonly Priority[] = ['normal', 'normal', 'normal', 'normal', 'high', 'high', 'low', 'low', 'low', 'critical'];
 
