@@ -11,6 +11,7 @@ import {
   alertRuleLabel,
   formatAlertValue,
   silenceMatches,
+  silenceUntilProblem,
 } from './alerts.ts';
 import { DEFAULT_ALERT_RULES } from './thresholds.ts';
 
@@ -120,5 +121,14 @@ describe('alert channels', () => {
     const text = JSON.stringify(stored.map(publicAlertChannel));
     for (const secret of ['hunter2', 'tok-secret', 'SECRETPATH', 'SECRETQ', 'signing-secret-123']) expect(text).not.toContain(secret);
     expect(stored.map(publicAlertChannel)).toMatchObject([{ passwordSet: true }, { accountSid: sms.accountSid }, { webhookUrlHint: 'https://hooks.slack.com/…' }, { secretSet: true }]);
+  });
+});
+
+describe('silence ends', () => {
+  it('must lie ahead, within a week', () => {
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    expect(silenceUntilProblem('2026-01-01T01:00:00Z', now)).toBeNull();
+    expect(silenceUntilProblem('2025-12-31T23:00:00Z', now)).toBe('until (2025-12-31T23:00:00Z) has passed: give a time in the future');
+    expect(silenceUntilProblem('2026-01-09T00:00:00Z', now)).toMatch(/^until is more than 7 days ahead/);
   });
 });

@@ -364,3 +364,14 @@ export const QueuedAlertNotification = z.object({
   queuedAt: Instant,
 });
 export type QueuedAlertNotification = z.infer<typeof QueuedAlertNotification>;
+
+/**
+ * What is wrong with a silence's end, in words, or null when it is fine: it must lie ahead and
+ * within MAX_SILENCE_MS of `now`.
+ */
+export function silenceUntilProblem(until: string, now: number): string | null {
+  const end = Date.parse(until);
+  if (end <= now) return `until (${until}) has passed: give a time in the future`;
+  if (end - now > MAX_SILENCE_MS) return 'until is more than 7 days ahead: silence for at most a week, and silence again if needed';
+  return null;
+}
