@@ -3,7 +3,7 @@
  * the workers hook, this node's workers), prints where it listens and — on a first start — the
  * admin token, and shuts everything down in order on request.
  */
-import { hostname } from 'node:os';
+import { hostname, userInfo } from 'node:os';
 import path from 'node:path';
 import type { FastifyServerOptions } from 'fastify';
 import { createApiServer, DEFAULT_API_LIMITS, DEFAULT_CAPABILITIES, type ApiServer } from '../api/api-server.ts';
@@ -43,15 +43,33 @@ function ensureAdminToken(file: string): { token: string; name: string } | null 
   return { token, name: record.name };
 }
 
+/**
+ * The name of the session token an app gets with `--session-token`: the OS user who started the
+ * app, so the audit log says who acted ("by desktop-alice") rather than "by session". Token names
+ * allow letters, digits and . _ @ + - only, so anything else in a user name becomes "_".
+ */
+export function sessionTokenName(user: () => string = () => userInfo().username): string {
+  let name: string;
+  try {
+    name = user();
+  } catch {
+    // No passwd entry for this uid (e.g. a container's arbitrary user): fall back to the environment.
+    name = process.env.USER ?? process.env.USERNAME ?? '';
+  }
+  const safe = name.replace(/[^\w.@+-]/g, '_').slice(0, 80);
+  return safe ? `desktop-${safe}` : 'desktop';
+}
+
 /** Start a cluster node as `serve` does; the caller wires signals to `shutdown`. */
 export async function startServe(flags: ServeFlags, deps: ServeDeps, io: ServeIo, version: string): Promise<RunningCluster> {
   const spec = flags.datastore!;
   const tokensFile = path.resolve(flags.tokens ?? defaultTokensFile(spec));
   const tokens = new TokenStore({ file: tokensFile });
   let sessionToken: string | null = null;
+  const sessionName = sessionTokenName();
   if (flags['session-token']) {
     sessionToken = generateToken();
-    tokens.addMemoryToken('session', 'admin', sessionToken);
+    tokens.addMemoryToken(sessionName, 'admin', sessionToken);
   }
 
   const datastore = await deps.openDatastore(spec, {
@@ -120,7 +138,7 @@ export async function startServe(flags: ServeFlags, deps: ServeDeps, io: ServeIo
       event: 'ready',
       url,
       token: shown,
-      tokenName: sessionToken ? 'session' : generated ? generated.name : null,
+      tokenName: sessionToken ? sessionName : generated ? generated.name : null,
       name: clusterName,
       datastore: datastore.kind,
       pid: process.pid,
