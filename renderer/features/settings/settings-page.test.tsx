@@ -1,5 +1,6 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { expect, it } from 'vitest';
+import { alertRuleLabel } from '../../../contract/alerts.ts';
 import { DEFAULT_THRESHOLDS } from '../../../contract/thresholds.ts';
 import { renderWithFake } from '../../testing/render-app.tsx';
 import { SettingsPage } from './settings-page.tsx';
@@ -47,6 +48,9 @@ it('units and checks', () => {
   expect(toDisplay('waitTimeMs', 300_000)).toBe(5);
   expect(toDisplay('failureRate', 0.07)).toBe(7);
   expect(ruleLabel({ metric: 'queueLength', above: 1 })).toBe('Queue > 1 job');
+  // one formatter for every rule label: the cluster's rules read the same as Settings' own
+  expect(ruleLabel({ metric: 'stuckJobs', above: 5 })).toBe(alertRuleLabel({ metric: 'stuckJobs', op: 'above', threshold: 5 }));
+  expect(ruleLabel({ metric: 'failureRate', above: 0.07 })).toBe('Failure rate > 7%');
   const lowerIsWorse = { ...DEFAULT_THRESHOLDS, processingRatePerMin: { ...DEFAULT_THRESHOLDS.processingRatePerMin, warning: 3, critical: 5 } };
   expect(thresholdProblems(lowerIsWorse, (m) => m)).toEqual(['processingRatePerMin: the warning (3 jobs/min) must be above the critical (5 jobs/min) — lower is worse.']);
   expect(thresholdProblems(DEFAULT_THRESHOLDS, (m) => m)).toEqual([]);

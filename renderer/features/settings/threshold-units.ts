@@ -4,6 +4,7 @@
  * threshold pair must pass and rule names generated from their values, so a label never
  * contradicts the number beside it.
  */
+import { ALERT_METRIC_INFO, alertRuleLabel } from '../../../contract/alerts.ts';
 import type { AlertRule, MetricName, Thresholds } from '../../../contract/thresholds.ts';
 
 type Measured = MetricName | AlertRule['metric'];
@@ -51,21 +52,17 @@ export function formatInUnit(metric: Measured, stored: number): string {
   return `${n} ${suffix}`;
 }
 
-const RULE_SUBJECTS: Record<AlertRule['metric'], string> = {
-  queueLength: 'Queue',
-  failureRate: 'Failure rate',
-  stuckJobs: 'Stuck jobs',
-  waitTimeMs: 'Wait time',
-};
-
-/** What a rule watches, in words ("Failure rate"). */
+/** What a rule watches, in words ("Failure rate"), as every alert view names it. */
 export function ruleSubject(metric: AlertRule['metric']): string {
-  return RULE_SUBJECTS[metric];
+  return ALERT_METRIC_INFO[metric].label;
 }
 
-/** A rule's name from what it watches and its trigger: "Failure rate > 15%". */
+/**
+ * A rule's name from what it watches and its trigger: "Failure rate > 15%". The contract's label
+ * formatter makes it, so Settings, the cluster's rules and notifications name a rule alike.
+ */
 export function ruleLabel(rule: Pick<AlertRule, 'metric' | 'above'>): string {
-  return `${RULE_SUBJECTS[rule.metric]} > ${formatInUnit(rule.metric, rule.above)}`;
+  return alertRuleLabel({ metric: rule.metric, op: 'above', threshold: rule.above });
 }
 
 /**
