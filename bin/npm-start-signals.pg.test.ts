@@ -1,7 +1,9 @@
 // `npm start` in browser mode stops as a whole, whichever signal reaches it: SIGTERM to npm (a
 // service manager, `kill`), SIGINT to the process group (Ctrl-C), SIGHUP to npm (a closed terminal).
-// npm runs the script through `sh -c`, so these take different paths to bin/start.js, the admin
-// host, the local cluster and its embedded PostgreSQL; none of them may be left running.
+// npm runs the script through `sh -c` (the script `exec`s node, so npm's forwarded SIGINT reaches
+// bin/start.js rather than a shell that would ignore it while it waits), so these take different
+// paths to bin/start.js, the admin host, the local cluster and its embedded PostgreSQL; none of
+// them may be left running.
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -37,6 +39,7 @@ function leftovers(pids: number[], dir: string): string[] {
 describe('npm start -- --browser stops with everything it started', { timeout: 300_000 }, () => {
   it.each([
     ['SIGTERM to npm', 'SIGTERM', false],
+    ['SIGINT to npm alone', 'SIGINT', false],
     ['SIGINT to the process group (Ctrl-C)', 'SIGINT', true],
     ['SIGHUP to npm', 'SIGHUP', false],
   ] as const)('%s', async (_name, signal, group) => {
