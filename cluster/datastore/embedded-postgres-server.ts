@@ -67,25 +67,103 @@ function postgresUid(): number | null {
   }
 }
 
-/** A postmaster.pid left by a crash blocks the next start; remove it when its process is gone. */
-function clearStalePid(pgData: string): void {
-  const pidFile = path.join(pgData, 'postmaster.pid');
-  if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-  let alive: boolean;
+/** The process that started the folder's PostgreSQL: written next to the data folder after each start. */
+interface Owner {
+  pid: number;
+  /** The owner's start time as the kernel counts it (Linux), to tell a reused pid from the owner. */
+  startTicks: string | null;
+}
+
+const ownerFile = (base: string) => path.join(base, 'owner.json');
+
+function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    alive = true;
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Field 22 of /proc/<pid>/stat (start time in clock ticks since boot), or null where there is no /proc. */
+function startTicks(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
   } catch {
-    alive = false;
+    return null;
   }
-  if (alive) {
-    throw new Error(
-      `embedded datastore: the data folder ${pgData} is in use by another PostgreSQL (pid ${pid}). ` +
-        `Stop that cluster first, or use another folder with --datastore embedded:DIR.`,
-    );
+}
+
+function readOwner(base: string): Owner | null {
+  try {
+    const owner = JSON.parse(readFileSync(ownerFile(base), 'utf8')) as Partial<Owner>;
+    return typeof owner.pid === 'number' ? { pid: owner.pid, startTicks: owner.startTicks ?? null } : null;
+  } catch {
+    return null;
   }
-  rmSync(pidFile, { force: true });
+}
+
+/** True when the process that started the folder's PostgreSQL is gone (killed, crashed). */
+function ownerIsGone(owner: Owner): boolean {
+  if (owner.pid === process.pid) return false;
+  if (!isAlive(owner.pid)) return true;
+  const now = startTicks(owner.pid);
+  return owner.startTicks !== null && now !== null && now !== owner.startTicks; // the pid was reused
+}
+
+/** True when `pid` is a PostgreSQL serving `pgData` (its command line names the folder, where /proc tells). */
+function servesFolder(pid: number, pgData: string): boolean {
+  try {
+    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    return args.some((a) => /postgres/.test(a)) && args.some((a) => path.resolve(a) === path.resolve(pgData));
+  } catch {
+    return true; // no /proc: the pid file's own data-folder line is all there is to go by
+  }
+}
+
+async function waitForExit(pid: number, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (!isAlive(pid)) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return !isAlive(pid);
+}
+
+/**
+ * A postmaster.pid blocks the next start. When its process is gone the file is removed. When it
+ * still runs but the process that started it is gone (a cluster killed with SIGKILL leaves its
+ * PostgreSQL behind), it is our orphan: it is stopped (fast shutdown, then SIGKILL) and the start
+ * goes on. A PostgreSQL whose starter still runs is another cluster's, and is left alone.
+ */
+async function clearStalePid(base: string, pgData: string, log: (line: string) => void): Promise<void> {
+  const pidFile = path.join(pgData, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const [pidLine, dirLine] = readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number(pidLine);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) {
+    rmSync(pidFile, { force: true });
+    return;
+  }
+  const owner = readOwner(base);
+  const sameFolder = dirLine !== undefined && path.resolve(dirLine.trim()) === path.resolve(pgData) && servesFolder(pid, pgData);
+  if (owner && sameFolder && ownerIsGone(owner)) {
+    log(`embedded datastore: stopping the PostgreSQL (pid ${pid}) left running in ${pgData} by a cluster that ended without stopping it (pid ${owner.pid})`);
+    process.kill(pid, 'SIGINT'); // fast shutdown: ends the dead cluster's sessions, writes a checkpoint
+    if (!(await waitForExit(pid, 15_000))) {
+      process.kill(pid, 'SIGKILL');
+      await waitForExit(pid, 5_000);
+    }
+    if (!isAlive(pid)) {
+      rmSync(pidFile, { force: true });
+      return;
+    }
+  }
+  throw new Error(
+    `embedded datastore: the data folder ${pgData} is in use by another PostgreSQL (pid ${pid}). ` +
+      `Stop that cluster first, or use another folder with --datastore embedded:DIR.`,
+  );
 }
 
 /** Starts (initialising on first use) the embedded PostgreSQL in `dir`; resolves when it accepts connections. */
@@ -131,7 +209,7 @@ export async function startEmbeddedPostgres(dir: string, log: (line: string) => 
       if (uid !== null) assertReachableByPostgres(pgData, uid);
     }
   } else {
-    clearStalePid(pgData);
+    await clearStalePid(base, pgData, log);
   }
   try {
     await server.start();
@@ -142,6 +220,7 @@ export async function startEmbeddedPostgres(dir: string, log: (line: string) => 
       { cause: error },
     );
   }
+  writeFileSync(ownerFile(base), JSON.stringify({ pid: process.pid, startTicks: startTicks(process.pid) } satisfies Owner), { mode: 0o600 });
   const url = `postgres://${encodeURIComponent(creds.user)}:${encodeURIComponent(creds.password)}@127.0.0.1:${port}/postgres`;
   let stopped: Promise<void> | null = null;
   return {
