@@ -11,10 +11,11 @@ import { ErrorNote } from '../../components/states.tsx';
 import { useThresholds } from '../../components/thresholds.ts';
 import { TIME_RANGE_OPTIONS } from '../../components/time-ranges.ts';
 import { useScope } from '../../components/use-scope.ts';
-import { formatTime } from '../../components/format.ts';
+import { useHostLink } from '../../store/host-link-store.ts';
 import { useUiStore } from '../../store/ui-store.ts';
 import { ActivityCharts } from './activity-charts.tsx';
 import { DashboardTable } from './dashboard-tables.tsx';
+import { liveLabel } from './live-label.ts';
 import { QueueHealth } from './queue-health.tsx';
 import { ResourceGauges } from './resource-gauges.tsx';
 import { SummaryCards } from './summary-cards.tsx';
@@ -45,10 +46,12 @@ export function DashboardPage() {
   const online = scope.clusters.filter((c) => c.status === 'online').map((c) => c.id);
   const latest = useResources(scope.key, online, '15m');
   const history = useResources(scope.key, online, range);
+  const hostLink = useHostLink((s) => s.link);
+  const subtitle = liveLabel({ updatedAt: summary.updatedAt || null, hostLink, clustersInView: scope.clusters.length, clustersOnline: online.length });
 
   return (
     <div className="page dashboard">
-      <PageHeader title="Dashboard" subtitle={summary.updatedAt ? `Live · updated ${formatTime(new Date(summary.updatedAt).toISOString())}` : 'Loading…'}>
+      <PageHeader title="Dashboard" subtitle={subtitle}>
         <Segmented label="Time range" options={TIME_RANGE_OPTIONS} value={range} onChange={setRange} />
       </PageHeader>
       {summary.error && !summary.data ? <ErrorNote message={summary.error.message} onRetry={summary.refetch} /> : null}
