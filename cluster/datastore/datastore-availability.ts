@@ -8,8 +8,10 @@
 export interface AvailabilityOptions {
   /** Time between probes (default 1 s). */
   intervalMs?: number;
-  /** A ping slower than this counts as unreachable (default 2 s). */
+  /** A ping slower than this counts as a failed probe (default 3 s). */
   timeoutMs?: number;
+  /** Failed probes in a row before the datastore counts as unreachable (default 2). */
+  failuresToDown?: number;
 }
 
 export interface AvailabilityState {
@@ -29,6 +31,8 @@ export class DatastoreAvailability {
   private readonly listeners = new Set<(reachable: boolean) => void>();
   private readonly intervalMs: number;
   private readonly timeoutMs: number;
+  private readonly failuresToDown: number;
+  private failuresInARow = 0;
 
   constructor(
     /** The datastore as shown to admins, e.g. `redis://127.0.0.1:6379` or `embedded:/var/lib/…`. */
@@ -39,7 +43,8 @@ export class DatastoreAvailability {
     options: AvailabilityOptions = {},
   ) {
     this.intervalMs = options.intervalMs ?? 1_000;
-    this.timeoutMs = options.timeoutMs ?? 2_000;
+    this.timeoutMs = options.timeoutMs ?? 3_000;
+    this.failuresToDown = Math.max(1, options.failuresToDown ?? 2);
   }
 
   get reachable(): boolean {
@@ -62,7 +67,12 @@ export class DatastoreAvailability {
     this.listeners.clear();
   }
 
-  /** Pings now (one probe at a time; callers arriving meanwhile share it). */
+  /**
+   * Pings now (one probe at a time; callers arriving meanwhile share it) and answers what this
+   * probe found. The shared state turns unreachable only after `failuresToDown` failed probes in a
+   * row: a busy but healthy datastore (a PostgreSQL pool whose connections all run long queries)
+   * can miss one ping, and one miss must not answer every call with 503.
+   */
   probe(): Promise<AvailabilityState> {
     this.probing ??= this.ping_().finally(() => (this.probing = null));
     return this.probing;
@@ -77,13 +87,17 @@ export class DatastoreAvailability {
           timer = setTimeout(() => reject(new Error(`no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
         }),
       ]);
+      this.failuresInARow = 0;
       this.set({ reachable: true, latencyMs, error: null });
+      return this.current;
     } catch (error) {
-      this.set({ reachable: false, latencyMs: null, error: error instanceof Error ? error.message || error.name : String(error) });
+      this.failuresInARow += 1;
+      const failed: AvailabilityState = { reachable: false, latencyMs: null, error: error instanceof Error ? error.message || error.name : String(error) };
+      if (this.failuresInARow >= this.failuresToDown) this.set(failed);
+      return failed;
     } finally {
       clearTimeout(timer);
     }
-    return this.current;
   }
 
   private set(next: AvailabilityState): void {
