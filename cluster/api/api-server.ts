@@ -107,7 +107,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     // Errors before routing (Node's parser, fastify's router) answer in the envelope too.
     clientErrorHandler,
     frameworkErrors: frameworkErrorHandler,
-    maxParamLength: MAX_PARAM_LENGTH,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // A request without Host reaches the hooks (and gets the envelope) instead of Node's bare 400.
     http: { requireHostHeader: false },
   });
