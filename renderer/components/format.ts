@@ -48,6 +48,15 @@ export function formatTime(iso: string | null | undefined, now = Date.now()): st
   return now - t < 20 * 3600_000 && t - now < 3600_000 ? timeFmt.format(t) : dateTimeFmt.format(t);
 }
 
+const minuteFmt = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+
+/** As formatTime to the minute, for table columns sized to it (the full time goes in a tooltip). */
+export function formatTimeToMinute(iso: string | null | undefined, now = Date.now()): string {
+  if (!iso) return '—';
+  const t = Date.parse(iso);
+  return now - t < 20 * 3600_000 && t - now < 3600_000 ? minuteFmt.format(t) : dateTimeFmt.format(t);
+}
+
 /** Full date and time, for tooltips and detail views. */
 export function formatFullTime(iso: string | null | undefined): string {
   return iso ? fullFmt.format(Date.parse(iso)) : '—';

@@ -6,10 +6,11 @@
 import { createColumnHelper } from '@tanstack/react-table';
 import type { CachedJob } from '../../contract/admin-api.ts';
 import { JOB_TYPE_INFO, JOB_TYPE_LABELS } from '../../contract/domain.ts';
+import { useApiQuery } from '../api/use-api-query.ts';
 import { jobHref } from '../app/router.ts';
 import { PriorityBadge, StateBadge } from './badges.tsx';
 import { ClusterName } from './cluster-name.tsx';
-import { formatFullTime, formatTime } from './format.ts';
+import { formatFullTime, formatTimeToMinute } from './format.ts';
 import { CancelButton, PrioritySelect, RetryButton, StopButton, ViewLink } from './job-actions.tsx';
 import { JobElapsed, JobEta } from './job-timing.tsx';
 import { ProgressBar } from './progress-bar.tsx';
@@ -19,17 +20,62 @@ import type { Features, TableColumn } from './data-table.tsx';
 
 const h = createColumnHelper<Features, CachedJob>();
 
+/**
+ * Columns are sized in pixels to what they show (the longest type label, state pill, time and
+ * buttons), so a label is never cut when more columns come in view; the job id takes the rest.
+ * With the Cluster column, the widest table still leaves the id this much at 1280 px.
+ */
+export const JOB_ID_MIN_PX = 130;
+
 function col(def: TableColumn<CachedJob>, layout: TableColumn<CachedJob>['layout']): TableColumn<CachedJob> {
   return { ...def, layout };
+}
+
+/**
+ * A job id as shown in a cell: the generated tail that tells jobs apart never shrinks, the prefix
+ * before it (the job type, repeated in the Type column) gives way first. A run of a schedule
+ * (BullMQ job schedulers make `repeat:<schedulerId>:<millis>`) is shown by its schedule and the time
+ * it was due, since every run of a schedule shares the same long prefix.
+ */
+export type JobIdParts = { kind: 'plain'; head: string; tail: string } | { kind: 'scheduled'; schedulerId: string; dueAt: number };
+
+export function jobIdParts(id: string): JobIdParts {
+  const repeat = /^repeat:(.+):(\d{10,})$/.exec(id);
+  if (repeat) return { kind: 'scheduled', schedulerId: repeat[1]!, dueAt: Number(repeat[2]) };
+  const generated = /^(.*-)([a-z0-9]{8,}(?:-\d+)*)$/.exec(id);
+  return generated ? { kind: 'plain', head: generated[1]!, tail: generated[2]! } : { kind: 'plain', head: '', tail: id };
 }
 
 /** The job id, linking to its detail (a tab stop only in the table's active row). */
 function JobIdLink({ job }: { job: CachedJob }) {
   const tabIndex = useRowTabIndex();
+  const parts = jobIdParts(job.id);
   return (
-    <a className="job-link mono" href={jobHref(job.clusterId, job.id)} title={job.id} tabIndex={tabIndex}>
-      {job.id}
+    <a className={`job-link job-id ${parts.kind === 'scheduled' ? 'job-id-scheduled' : 'mono'}`} href={jobHref(job.clusterId, job.id)} title={job.id} tabIndex={tabIndex}>
+      {parts.kind === 'scheduled' ? (
+        <ScheduledRunId clusterId={job.clusterId} schedulerId={parts.schedulerId} dueAt={parts.dueAt} />
+      ) : (
+        <>
+          <span className="job-id-head">{parts.head}</span>
+          <span className="job-id-tail">{parts.tail}</span>
+        </>
+      )}
     </a>
+  );
+}
+
+/** "⟳ Nightly signals · 22:00": the schedule's name (its id while names are loading or unknown) and the run's due time. */
+function ScheduledRunId({ clusterId, schedulerId, dueAt }: { clusterId: string; schedulerId: string; dueAt: number }) {
+  const schedules = useApiQuery(`schedules:${clusterId}`, (api) => api.listSchedules(clusterId), { minIntervalMs: 60_000 });
+  const name = schedules.data?.find((s) => s.id === schedulerId)?.name ?? schedulerId;
+  return (
+    <>
+      <span className="job-id-head">
+        <span aria-hidden="true">⟳ </span>
+        {name}
+      </span>
+      <span className="job-id-tail"> · {formatTimeToMinute(new Date(dueAt).toISOString())}</span>
+    </>
   );
 }
 
@@ -38,7 +84,8 @@ const jobId = col(
     header: 'Job ID',
     cell: (info) => <JobIdLink job={info.row.original} />,
   }),
-  { width: '17%' },
+  // No width: the id takes what the sized columns leave (at least JOB_ID_MIN_PX at 1280 px).
+  {},
 );
 
 const type = (header: string) =>
@@ -48,24 +95,25 @@ const type = (header: string) =>
       header,
       cell: (info) => <span title={JOB_TYPE_INFO[info.row.original.type].description}>{JOB_TYPE_LABELS[info.row.original.type]}</span>,
     }),
-    { width: '12%' },
+    { width: '140px' },
   );
 
 const user = col(h.accessor('user', { header: 'User', cell: (info) => <span className="truncate" title={info.getValue()}>{info.getValue()}</span> }), {
-  width: '9%',
+  width: '84px',
 });
 
+// To the minute: "07:31 AM" fits where "07:31:50 AM" would be cut; the title has the full time.
 const time = (key: 'createdAt' | 'startedAt' | 'finishedAt', header: string) =>
   col(
     h.accessor(key, {
       header,
       cell: (info) => (
         <time className="num" dateTime={info.getValue() ?? undefined} title={formatFullTime(info.getValue())}>
-          {formatTime(info.getValue())}
+          {formatTimeToMinute(info.getValue())}
         </time>
       ),
     }),
-    { width: '10%' },
+    { width: '80px' },
   );
 
 const progress = col(
@@ -73,10 +121,12 @@ const progress = col(
     header: 'Progress',
     cell: (info) => {
       const p = info.getValue();
+      // The running table has no state column: a job whose worker is lost says so where it shows progress.
+      if (info.row.original.workerLost) return <StateBadge state={info.row.original.state} workerLost />;
       return p ? <ProgressBar percent={p.percent} step={p.step} label={`Progress of job ${info.row.original.id}`} /> : <span className="muted">Starting…</span>;
     },
   }),
-  { width: '24%' },
+  { width: '190px' },
 );
 
 const eta = col(
@@ -84,16 +134,16 @@ const eta = col(
     header: 'ETA',
     cell: (info) => <JobEta job={info.row.original} />,
   }),
-  { width: '9%' },
+  { width: '110px' },
 );
 
 const state = (header: string) =>
-  col(h.accessor('state', { id: `state-${header}`, header, cell: (info) => <StateBadge state={info.row.original.state} /> }), {
-    width: '10%',
+  col(h.accessor('state', { id: `state-${header}`, header, cell: (info) => <StateBadge state={info.row.original.state} workerLost={info.row.original.workerLost} /> }), {
+    width: '104px',
   });
 
 const priority = col(h.accessor('priority', { header: 'Priority', cell: (info) => <PriorityBadge priority={info.getValue()} /> }), {
-  width: '9%',
+  width: '84px',
 });
 
 const position = col(
@@ -109,16 +159,16 @@ const position = col(
       );
     },
   }),
-  { width: '9%', align: 'right' },
+  { width: '120px', align: 'right' },
 );
 
 const duration = col(h.accessor('durationMs', { header: 'Duration', cell: (info) => <JobElapsed job={info.row.original} /> }), {
-  width: '10%',
+  width: '76px',
   align: 'right',
 });
 
 const cluster = col(h.accessor('clusterId', { header: 'Cluster', cell: (info) => <ClusterName id={info.getValue()} /> }), {
-  width: '12%',
+  width: '96px',
 });
 
 const select = col(
@@ -127,7 +177,7 @@ const select = col(
     header: () => <span className="sr-only">Selected</span>,
     cell: (info) => <SelectCheckbox job={info.row.original} />,
   }),
-  { width: '36px' },
+  { width: '32px' },
 );
 
 function actions(render: (job: CachedJob) => React.ReactNode, width: string) {
@@ -172,7 +222,7 @@ export function jobColumns(kind: JobTableKind, showCluster: boolean, selectable 
           <StopButton job={j} />
           <ViewLink job={j} />
         </>
-      ), '13%')];
+      ), '116px')];
       break;
     case 'queue':
       // Places in line are per queue (one queue per job type), so the queue stands next to them.
@@ -181,7 +231,7 @@ export function jobColumns(kind: JobTableKind, showCluster: boolean, selectable 
           <CancelButton job={j} />
           <PrioritySelect job={j} />
         </>
-      ), '19%')];
+      ), '176px')];
       break;
     case 'completed':
       columns = [jobId, type('Type'), state('Status'), duration, time('finishedAt', 'Finished'), ...clusterCol, actions((j) => (
@@ -189,7 +239,7 @@ export function jobColumns(kind: JobTableKind, showCluster: boolean, selectable 
           <ViewLink job={j} label="View results" tab="results" />
           <RetryButton job={j} />
         </>
-      ), '20%')];
+      ), '160px')];
       break;
     case 'all':
       columns = [
@@ -208,7 +258,7 @@ export function jobColumns(kind: JobTableKind, showCluster: boolean, selectable 
             {stateActions(j)}
             <ViewLink job={j} />
           </>
-        ), '12%'),
+        ), '116px'),
       ];
       break;
   }
