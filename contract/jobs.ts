@@ -62,6 +62,8 @@ export const Job = z.object({
   parentId: JobId.nullable().optional(),
   /** Worker node running it (running/paused/stuck). */
   workerId: z.string().max(200).nullable().optional(),
+  /** Its worker node stopped heartbeating: the job waits for the cluster to take it back and rerun it. */
+  workerLost: z.boolean().optional(),
   /** Server time this record last changed, for sync ordering. */
   updatedAt: Instant,
 });

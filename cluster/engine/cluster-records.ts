@@ -22,7 +22,22 @@ import type { z } from 'zod';
 import type { EngineContext } from './engine-context.ts';
 import { EngineError, type JobData } from './job-engine.ts';
 
-export const WORKER_LOST_AFTER_MS = 30_000;
+/**
+ * Three missed heartbeats (worker-registry.ts beats every third of this): short enough that a dead
+ * node's jobs read as "worker lost" well before BullMQ's stalled check takes them back (lock
+ * duration 20 s, checked every 10 s), long enough that one slow write never marks a node lost.
+ */
+export const WORKER_LOST_AFTER_MS = 9_000;
+
+export function isWorkerLost(lastHeartbeatAt: string, now: number): boolean {
+  return now - Date.parse(lastHeartbeatAt) > WORKER_LOST_AFTER_MS;
+}
+
+/** Ids of the registered worker nodes that are lost now. */
+export async function lostNodeIds(store: EngineContext['store'], now: number): Promise<Set<string>> {
+  const regs = await store.listSettings<WorkerRegistration>('worker:');
+  return new Set(regs.filter(({ value }) => isWorkerLost(value.lastHeartbeatAt, now)).map(({ value }) => value.id));
+}
 export const workerKey = (id: string) => `worker:${id}`;
 const scheduleKey = (id: string) => `schedule:${id}`;
 const windowKey = (id: string) => `maintenance:${id}`;
@@ -37,7 +52,7 @@ export async function listWorkers(ctx: EngineContext): Promise<WorkerNode[]> {
   const regs = await ctx.store.listSettings<WorkerRegistration>('worker:');
   return regs.map(({ value }) => ({
     ...value,
-    status: now - Date.parse(value.lastHeartbeatAt) > WORKER_LOST_AFTER_MS ? 'lost' : 'online',
+    status: isWorkerLost(value.lastHeartbeatAt, now) ? 'lost' : 'online',
   }));
 }
 

@@ -12,6 +12,7 @@ import type { Thresholds } from '../../contract/thresholds.ts';
 import type { Datastore } from '../datastore/open-datastore.ts';
 import type { JobRow, SharedStore } from '../datastore/shared-store.ts';
 import { CUSTOM_EVENTS, STREAM_MAX_EVENTS, type EventRecorder } from './event-recorder.ts';
+import { lostNodeIds } from './cluster-records.ts';
 import { presentRow } from './job-record.ts';
 
 export interface EngineSettings {
@@ -47,14 +48,15 @@ export class EngineContext {
   }
 
   /** The job record as shown now (derived state, ETA, position when given). */
-  present(row: JobRow, position?: number): Job {
-    return presentRow(row, Date.now(), this.settings.stuckAfterMs, position, this.typicalDurations.get(row.record.type));
+  present(row: JobRow, position?: number, lostNodes?: ReadonlySet<string>): Job {
+    return presentRow(row, Date.now(), this.settings.stuckAfterMs, position, this.typicalDurations.get(row.record.type), lostNodes);
   }
 
-  /** Records with positions for pending rows. */
+  /** Records with positions for pending rows, and running ones flagged when their node is lost. */
   async presentAll(rows: JobRow[]): Promise<Job[]> {
-    const positions = await this.store.positions(rows);
-    return rows.map((r) => this.present(r, positions.get(r.id)));
+    const active = rows.some((r) => r.base === 'active' && r.record.workerId);
+    const [positions, lostNodes] = await Promise.all([this.store.positions(rows), active ? lostNodeIds(this.store, Date.now()) : undefined]);
+    return rows.map((r) => this.present(r, positions.get(r.id), lostNodes));
   }
 
   /** The job type of an id: from the index, else from our id form `<type>-…`. */

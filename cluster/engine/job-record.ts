@@ -233,16 +233,22 @@ export function searchText(id: string, user: string, config: unknown, error: str
   return `${id} ${user} ${JSON.stringify(config ?? {})} ${error ?? ''}`.toLowerCase();
 }
 
-/** A row re-stated at read time: derived state (stuck appears with time), ETA and position. */
+/**
+ * A row re-stated at read time: derived state (stuck appears with time), ETA, position, and
+ * whether the node running it is lost (the job still reads as active until BullMQ takes it back).
+ */
 export function presentRow(
   row: Pick<JobRowInput, 'base' | 'paused' | 'progressAt' | 'startedAt' | 'createdAt' | 'record'>,
   now: number,
   stuckAfterMs: number,
   position?: number,
   typicalMs?: number,
+  lostNodes?: ReadonlySet<string>,
 ): Job {
   const state = deriveState(row.base, row, now, stuckAfterMs);
   const record: Job = { ...row.record, state };
+  if (row.base === 'active' && row.record.workerId && lostNodes?.has(row.record.workerId)) record.workerLost = true;
+  else delete record.workerLost;
   if (row.base === 'active') record.eta = state === 'running' ? etaOf(row.startedAt, row.record.progress?.percent, now, typicalMs) : null;
   if (position !== undefined && row.base === 'pending') record.position = position;
   else delete record.position;

@@ -20,8 +20,8 @@ export interface NodeSnapshot {
   children: { cpuPercent: number; rssBytes: number }[];
 }
 
-/** Default heartbeat: several per lost-after window, so one slow write never marks a node lost. */
-export const HEARTBEAT_MS = Math.floor(WORKER_LOST_AFTER_MS / 6);
+/** Default heartbeat: three per lost-after window, so one slow write never marks a node lost. */
+export const HEARTBEAT_MS = Math.floor(WORKER_LOST_AFTER_MS / 3);
 
 export class WorkerRegistry {
   readonly host = hostname();

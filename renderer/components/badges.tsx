@@ -3,8 +3,21 @@ import type { ConnectionStatus } from '../../contract/admin-api.ts';
 import { JOB_STATE_LABELS, PRIORITY_LABELS, type JobState, type Priority } from '../../contract/domain.ts';
 import { QUEUE_LEVEL_LABELS, RESOURCE_LEVEL_LABELS, type Level } from '../../contract/thresholds.ts';
 
-/** A job's state, coloured by what it asks of the admin. */
-export function StateBadge({ state }: { state: JobState }) {
+/** Shown instead of a running job's state once its worker node stopped heartbeating. */
+export const WORKER_LOST_LABEL = 'Worker lost — waiting to be recovered';
+
+/**
+ * A job's state, coloured by what it asks of the admin. A job whose worker node is lost still
+ * reads as running in the cluster until it is taken back, so it says what is really going on.
+ */
+export function StateBadge({ state, workerLost }: { state: JobState; workerLost?: boolean | undefined }) {
+  if (workerLost && (state === 'running' || state === 'stuck' || state === 'paused')) {
+    return (
+      <span className="badge state-stuck" title="Its worker node stopped answering; the cluster takes the job back and runs it again, or fails it if its worker was lost before.">
+        {WORKER_LOST_LABEL}
+      </span>
+    );
+  }
   return <span className={`badge state-${state}`}>{JOB_STATE_LABELS[state]}</span>;
 }
 

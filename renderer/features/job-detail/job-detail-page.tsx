@@ -47,7 +47,7 @@ export function JobDetailPage({ clusterId, jobId, tab }: { clusterId: string; jo
               <h1>
                 {JOB_TYPE_LABELS[job.type]} <span className="mono detail-id">{job.id}</span>
               </h1>
-              <StateBadge state={job.state} />
+              <StateBadge state={job.state} workerLost={job.workerLost} />
               <PriorityBadge priority={job.priority} />
               <span className="muted">by {job.user}</span>
             </div>

@@ -37,7 +37,7 @@ export function OverviewTab({ job }: { job: CachedJobDetail }) {
             {JOB_TYPE_LABELS[job.type]} <span className="muted">· {JOB_TYPE_INFO[job.type].description}</span>
           </Row>
           <Row label="Status">
-            <StateBadge state={job.state} /> {job.cancelReason ? <span className="muted">{job.cancelReason}</span> : null}
+            <StateBadge state={job.state} workerLost={job.workerLost} /> {job.cancelReason ? <span className="muted">{job.cancelReason}</span> : null}
           </Row>
           <Row label="Priority">
             <PriorityBadge priority={job.priority} />
