@@ -35,3 +35,11 @@ it('every column but the id has a fixed width, and the widest table leaves the i
     expect(available - used, kind).toBeGreaterThanOrEqual(JOB_ID_MIN_PX);
   }
 });
+
+it('a user name with a right-to-left override shows the control instead of reading reversed', { timeout: 30_000 }, async () => {
+  const base = generateJobs({ count: 1, clusterId: 'local', now: Date.now(), pending: 0, running: 0, stuck: 0, paused: 0 })[0]!;
+  const job: CachedJob = { ...base, user: 'ana\u202Egnp.exe' };
+  renderWithFake(<DataTable label="Jobs" columns={jobColumns('all', false)} data={[job]} getRowId={(j) => j.id} empty="none" />);
+  const cell = await screen.findByText('ana⟨U+202E⟩gnp.exe', {}, { timeout: 10_000 });
+  expect(cell.textContent).not.toContain('\u202E');
+});

@@ -17,6 +17,7 @@ import { ProgressBar } from './progress-bar.tsx';
 import { useRowTabIndex } from './row-navigation.tsx';
 import { SelectCheckbox } from './select-checkbox.tsx';
 import type { Features, TableColumn } from './data-table.tsx';
+import { showDirectionControls } from './display-text.ts';
 
 const h = createColumnHelper<Features, CachedJob>();
 
@@ -98,7 +99,7 @@ const type = (header: string) =>
     { width: '140px' },
   );
 
-const user = col(h.accessor('user', { header: 'User', cell: (info) => <span className="truncate" title={info.getValue()}>{info.getValue()}</span> }), {
+const user = col(h.accessor('user', { header: 'User', cell: (info) => <span className="truncate" title={showDirectionControls(info.getValue())}>{showDirectionControls(info.getValue())}</span> }), {
   width: '84px',
 });
 

@@ -13,6 +13,7 @@ import { PageHeader, Panel } from '../../components/panel.tsx';
 import { EmptyState, ErrorNote, LoadingRows } from '../../components/states.tsx';
 import { useScope } from '../../components/use-scope.ts';
 import { runWithFeedback } from '../../store/toast-store.ts';
+import { showDirectionControls } from '../../components/display-text.ts';
 
 /** The Schedules page. */
 export function SchedulesPage() {
@@ -77,7 +78,7 @@ function ClusterSchedules({ cluster }: { cluster: ClusterView }) {
             <tbody>
               {q.data.map((s) => (
                 <tr key={s.id}>
-                  <td>{s.name}</td>
+                  <td>{showDirectionControls(s.name)}</td>
                   <td>{JOB_TYPE_LABELS[s.type]}</td>
                   <td>{s.user}</td>
                   <td>
