@@ -237,7 +237,7 @@ export function engineSuite(kind: TestKind): void {
     expect(paused.waitSampleCount).toBeGreaterThanOrEqual(3);
     expect(summary.oldestWaitingMs).toBeGreaterThanOrEqual(ageBefore);
     const started: string[] = [];
-    worker(type, async (job) => {
+    const w = worker(type, async (job) => {
       started.push(job.id!);
       return { outputs: [], metrics: {}, nextSteps: [] };
     });
@@ -248,6 +248,8 @@ export function engineSuite(kind: TestKind): void {
     // They started moments ago, so their waits still count (and they waited at least as long as seen paused).
     expect(resumed.waitTimeP95Ms.value).toBeGreaterThanOrEqual(ageBefore);
     expect(resumed.finishedInWindow).toBeGreaterThanOrEqual(3);
+    // Later tests queue matrix builds and count them pending: nothing may run them.
+    await w.close();
     await a.bulkAction({ action: 'delete', filter: { user: ['waiter'] }, dryRun: false }, ADMIN);
   });
 
