@@ -140,8 +140,8 @@ it('a bulk cancel counts first, then cancels every selected job on the cluster',
   await expect.poll(() => page.getByRole('table', { name: 'Jobs' }).getAttribute('aria-rowcount'), { timeout: 60_000 }).toBe('4');
   await page.getByRole('checkbox', { name: /^Select all 3 loaded jobs/ }).check();
   await shot('jobs');
-  await page.getByRole('toolbar', { name: 'Bulk actions' }).getByRole('button', { name: 'Cancel all' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Cancel all' });
+  await page.getByRole('toolbar', { name: 'Bulk actions' }).getByRole('button', { name: 'Cancel 3 selected' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Cancel 3 selected' });
   await dialog.getByRole('button', { name: 'Cancel 3 jobs' }).click();
   await dialog.getByRole('table', { name: 'Result per job' }).waitFor({ timeout: 60_000 });
   await shot('jobs-bulk-cancel-result');
@@ -159,7 +159,8 @@ it('pausing a queue shows, and the cluster reports it paused', async () => {
     await pause.click();
     await page.getByRole('dialog', { name: 'Pause the Report Generation queue?' }).getByRole('button', { name: 'Pause queue' }).click();
   }
-  await row.getByText('Paused', { exact: true }).waitFor({ timeout: 60_000 });
+  // The state badge; the Processing Rate cell of a paused queue reads "Paused" too.
+  await row.locator('.badge.state-paused').waitFor({ timeout: 60_000 });
   expect((await host.call('getQueues', 'local')).find((q) => q.type === 'report')!.paused).toBe(true);
   await shot('queues');
   await row.getByRole('button', { name: 'Resume queue Report Generation' }).click();

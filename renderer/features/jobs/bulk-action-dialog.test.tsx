@@ -6,13 +6,13 @@ import { BulkActionDialog } from './bulk-action-dialog.tsx';
 
 const probe = () => new FakeAdminApi({ localJobs: 80, researchJobs: 10 });
 
-it('Cancel all on a selection: counts first (dry run, nothing changed), then shows a result per job', async () => {
+it('Cancel on a selection is named for the selection, counts first (dry run, nothing changed), then shows a result per job', async () => {
   const p = probe();
   const local = p.clusters.find((c) => c.id === 'local')!;
   const selected = p.jobs.get('local')!.filter((j) => j.state === 'pending').slice(0, 3);
   const running = p.jobs.get('local')!.find((j) => j.state === 'running')!;
   const { fake } = renderWithFake(<BulkActionDialog kind="cancel" target={{ selected: [...selected, running], filter: {}, clusters: [local] }} onClose={() => {}} />);
-  const dialog = screen.getByRole('dialog', { name: 'Cancel all' });
+  const dialog = screen.getByRole('dialog', { name: 'Cancel 4 selected' });
   expect(within(dialog).getByRole('status').textContent).toMatch(/Counting/);
   const confirm = await within(dialog).findByRole('button', { name: 'Cancel 3 jobs' });
   expect(within(dialog).getByText(/1 selected job in other states will be left alone/)).toBeTruthy();
@@ -47,7 +47,7 @@ it('Change priority asks for the priority, re-counts, and applies it', async () 
   const local = p.clusters.find((c) => c.id === 'local')!;
   const pending = p.jobs.get('local')!.filter((j) => j.state === 'pending');
   const { fake } = renderWithFake(<BulkActionDialog kind="set-priority" target={{ selected: pending, filter: {}, clusters: [local] }} onClose={() => {}} />);
-  const dialog = screen.getByRole('dialog', { name: 'Change priority' });
+  const dialog = screen.getByRole('dialog', { name: /^Change priority of \d+ selected$/ });
   fireEvent.change(within(dialog).getByRole('combobox'), { target: { value: 'low' } });
   await act(async () => fireEvent.click(await within(dialog).findByRole('button', { name: `Change priority of ${pending.length} jobs` })));
   await within(dialog).findByRole('table', { name: 'Result per job' });

@@ -12,7 +12,7 @@ import { describeBulk } from '../../api/job-commands.ts';
 import { Dialog } from '../../components/dialog.tsx';
 import { formatCount, formatCountOf } from '../../components/format.ts';
 import { useToastStore } from '../../store/toast-store.ts';
-import { BULK_LABELS, planBulk, requestOf, type BulkKind, type BulkTarget } from './bulk-plan.ts';
+import { BULK_LABELS, bulkTitle, planBulk, requestOf, type BulkKind, type BulkTarget } from './bulk-plan.ts';
 
 type Phase =
   | { step: 'counting' }
@@ -91,7 +91,7 @@ export function BulkActionDialog({ kind, target, onClose }: { kind: BulkKind; ta
   const scopeWords = target.selected && kind !== 'delete-old' ? `the ${formatCount(target.selected.length)} selected jobs` : 'all jobs matching the current filter';
   return (
     <Dialog
-      title={spec.title}
+      title={bulkTitle(kind, target.selected?.length ?? null)}
       size="medium"
       onClose={onClose}
       description={

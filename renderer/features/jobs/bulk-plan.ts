@@ -6,6 +6,7 @@
 import type { CachedJob, ClusterView } from '../../../contract/admin-api.ts';
 import type { JobFilter } from '../../../contract/api.ts';
 import { FINISHED_STATES, JOB_STATES, type JobAction, type JobState, type Priority } from '../../../contract/domain.ts';
+import { formatCount } from '../../components/format.ts';
 
 export type BulkKind = 'cancel' | 'retry' | 'set-priority' | 'delete-old';
 
@@ -15,6 +16,15 @@ export const BULK_LABELS: Record<BulkKind, { title: string; verb: string; action
   'set-priority': { title: 'Change priority', verb: 'Change priority of', action: 'set-priority', states: ['pending'] },
   'delete-old': { title: 'Delete old jobs', verb: 'Delete', action: 'delete', states: FINISHED_STATES },
 };
+
+/**
+ * What a bulk button and its dialog are called: with jobs selected they act on those only, and
+ * say so ("Cancel 3 selected"), never "Cancel all".
+ */
+export function bulkTitle(kind: BulkKind, selectedCount: number | null): string {
+  const spec = BULK_LABELS[kind];
+  return selectedCount && kind !== 'delete-old' ? `${spec.verb} ${formatCount(selectedCount)} selected` : spec.title;
+}
 
 export interface BulkTarget {
   /** Selected jobs, or null for "all jobs matching the filter". */

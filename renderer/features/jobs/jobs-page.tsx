@@ -19,7 +19,7 @@ import { useScope } from '../../components/use-scope.ts';
 import { runWithFeedback } from '../../store/toast-store.ts';
 import { jobKey, useUiStore } from '../../store/ui-store.ts';
 import { BulkActionDialog } from './bulk-action-dialog.tsx';
-import type { BulkKind } from './bulk-plan.ts';
+import { bulkTitle, type BulkKind } from './bulk-plan.ts';
 import { JobFilters } from './job-filters.tsx';
 import { hasFilter, toJobFilter } from './job-query.ts';
 import { useJobPages } from './use-job-pages.ts';
@@ -145,13 +145,13 @@ export function JobsPage() {
           )}
         </span>
         <button type="button" className="btn btn-small" onClick={() => setBulk('cancel')}>
-          {selectedCount ? `Cancel ${formatCount(selectedCount)} selected` : 'Cancel all'}
+          {bulkTitle('cancel', selectedCount)}
         </button>
         <button type="button" className="btn btn-small" onClick={() => setBulk('retry')}>
-          {selectedCount ? `Retry ${formatCount(selectedCount)} selected` : 'Retry failed'}
+          {bulkTitle('retry', selectedCount)}
         </button>
         <button type="button" className="btn btn-small" onClick={() => setBulk('set-priority')}>
-          {selectedCount ? `Change priority of ${formatCount(selectedCount)} selected` : 'Change priority'}
+          {bulkTitle('set-priority', selectedCount)}
         </button>
       </div>
       {pages.stale ? (
