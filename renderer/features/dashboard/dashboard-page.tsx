@@ -8,7 +8,7 @@ import { useApiQuery } from '../../api/use-api-query.ts';
 import { PageHeader, Panel } from '../../components/panel.tsx';
 import { Segmented } from '../../components/segmented.tsx';
 import { ErrorNote } from '../../components/states.tsx';
-import { useThresholds } from '../../components/thresholds.ts';
+import { useThresholds } from '../../components/use-thresholds.ts';
 import { TIME_RANGE_OPTIONS } from '../../components/time-ranges.ts';
 import { useScope } from '../../components/use-scope.ts';
 import { useHostLink } from '../../store/host-link-store.ts';
