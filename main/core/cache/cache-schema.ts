@@ -144,4 +144,24 @@ export const MIGRATIONS: readonly string[] = [
   DROP INDEX jobs_user_created;
   CREATE INDEX jobs_user_state ON jobs (user, state, created_at, cluster_id, job_id);
   `,
+  // 3: alerts of every cluster (firing and resolved, mirrored from the cluster) and the desktop's
+  // own alerts about a cluster (source 'desktop'), browsable offline. The Alert as the cluster
+  // sent it is kept whole in alert_json; the columns are what the Alerts screen filters and sorts by.
+  `
+  CREATE TABLE alerts (
+    cluster_id  TEXT NOT NULL,
+    alert_id    TEXT NOT NULL,
+    source      TEXT NOT NULL,              -- cluster | desktop
+    rule_id     TEXT NOT NULL,
+    state       TEXT NOT NULL,              -- firing | resolved
+    severity    TEXT NOT NULL,              -- warning | critical
+    started_at  TEXT NOT NULL,
+    resolved_at TEXT,
+    alert_json  TEXT NOT NULL,
+    cached_at   TEXT NOT NULL,
+    PRIMARY KEY (cluster_id, alert_id)
+  );
+  CREATE INDEX alerts_started ON alerts (started_at, cluster_id, alert_id);
+  CREATE INDEX alerts_state_started ON alerts (state, started_at, cluster_id, alert_id);
+  `,
 ];
