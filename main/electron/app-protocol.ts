@@ -7,7 +7,8 @@ import { readFile as fsReadFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CustomScheme } from 'electron';
 import { contentTypeOf } from '../core/content-types.ts';
-import { APP_HOST, APP_SCHEME, CONTENT_SECURITY_POLICY } from './security.ts';
+import { CONTENT_SECURITY_POLICY } from '../core/content-security-policy.ts';
+import { APP_HOST, APP_SCHEME } from './security.ts';
 
 /** Registered before `app.whenReady()`: standard (real origin, relative URLs), secure, fetch allowed. No CSP bypass. */
 export const APP_SCHEME_PRIVILEGES: CustomScheme = {

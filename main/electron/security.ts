@@ -1,7 +1,8 @@
 /**
  * The security decisions of the Electron shell, as pure functions so tests can prove them without
- * Electron: what the app's origin is, the Content-Security-Policy, which links may leave for the OS
- * browser, where the window may navigate, and which permissions a page gets (notifications only).
+ * Electron: what the app's origin is, which links may leave for the OS browser, where the window
+ * may navigate, and which permissions a page gets (notifications only). The Content-Security-Policy
+ * is shared with browser mode: main/core/content-security-policy.ts.
  */
 
 /** The custom scheme the renderer is served from (never file://, so the page has a real origin). */
@@ -10,24 +11,6 @@ export const APP_SCHEME = 'app';
 export const APP_HOST = 'renderer';
 /** Where the window starts. */
 export const APP_START_URL = `${APP_SCHEME}://${APP_HOST}/index.html`;
-
-/**
- * The CSP sent as a header with every app:// response. Scripts only from the app itself (no inline
- * scripts, no eval); inline styles stay allowed because React sets `style` attributes; no network
- * beyond the app origin — the renderer talks to the core over IPC, never to clusters directly.
- */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
 
 function parseUrl(url: string): URL | null {
   try {

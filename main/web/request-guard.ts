@@ -10,24 +10,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { AdminErrorBody } from '../../contract/admin-api.ts';
 
-/**
- * The page's Content-Security-Policy, sent as a header with every response. renderer/index.html
- * carries the same policy as a meta tag, less `frame-ancestors` (browsers ignore it there).
- * Inline styles stay allowed because React sets `style` attributes.
- */
-export const BROWSER_MODE_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
-
 /** A refusal of the request: the status and the envelope's body. */
 export interface Refusal {
   status: number;

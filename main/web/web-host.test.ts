@@ -235,7 +235,7 @@ describe('browser-mode host: only its own page may call it', () => {
     const page = await call(`/?token=${TOKEN}`);
     const csp = String(page.headers['content-security-policy']);
     const directives = (policy: string) => policy.split(';').map((d) => d.trim()).filter(Boolean);
-    for (const d of ["default-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'"]) expect(directives(csp)).toContain(d);
+    for (const d of ["default-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'"]) expect(directives(csp)).toContain(d);
     const html = readFileSync(path.join(import.meta.dirname, '..', '..', 'renderer', 'index.html'), 'utf8');
     const meta = /<meta http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1] ?? '';
     // Browsers ignore frame-ancestors in a meta tag (and say so in the console).

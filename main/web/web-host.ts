@@ -13,9 +13,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import path from 'node:path';
 import type { AdminApi, AdminErrorBody, AdminEvent } from '../../contract/admin-api.ts';
 import { SESSION_TOKEN_PARAM, WEB_API_PREFIX, WEB_EVENTS_PATH, WebCallBody } from '../../contract/web-protocol.ts';
+import { CONTENT_SECURITY_POLICY } from '../core/content-security-policy.ts';
 import { contentTypeOf } from '../core/content-types.ts';
 import { dispatchAdminCall } from '../core/dispatch.ts';
-import { BROWSER_MODE_CSP, contentTypeRefusal, cookieValue, crossOriginRefusal } from './request-guard.ts';
+import { contentTypeRefusal, cookieValue, crossOriginRefusal } from './request-guard.ts';
 
 export const SESSION_COOKIE = 'sigmatiq_session';
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -65,7 +66,7 @@ function securityHeaders(res: ServerResponse): void {
   res.setHeader('referrer-policy', 'no-referrer');
   res.setHeader('x-content-type-options', 'nosniff');
   res.setHeader('x-frame-options', 'DENY');
-  res.setHeader('content-security-policy', BROWSER_MODE_CSP);
+  res.setHeader('content-security-policy', CONTENT_SECURITY_POLICY);
   // Other pages may not embed the host's responses (a no-cors <script> or <img> of them).
   res.setHeader('cross-origin-resource-policy', 'same-origin');
 }
