@@ -52,7 +52,7 @@ export class ClusterHttp {
   }
 
   /** One REST call; the answer parsed with `schema`. */
-  async request<S extends z.ZodType>(method: 'GET' | 'POST' | 'DELETE', path: string, schema: S, options: RequestOptions = {}): Promise<z.output<S>> {
+  async request<S extends z.ZodType>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, schema: S, options: RequestOptions = {}): Promise<z.output<S>> {
     const url = this.urlOf(path, options.query);
     const timeoutMs = options.timeoutMs ?? (method === 'GET' ? DEFAULT_TIMEOUT_MS : ACTION_TIMEOUT_MS);
     const what = `${method} ${url.pathname}`;
