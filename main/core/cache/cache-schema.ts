@@ -164,4 +164,47 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX alerts_started ON alerts (started_at, cluster_id, alert_id);
   CREATE INDEX alerts_state_started ON alerts (state, started_at, cluster_id, alert_id);
   `,
+  // 4: failure patterns. Each failed job names its group (`failure_group_id`); `failure_groups` is
+  // one row per pattern an admin can join on; `failure_group_hours` counts arrivals per hour, cluster
+  // and user (trend, filters, affected users) so the groups page never scans the jobs; the grouping's
+  // own state (templates, merges) is one JSON row, loaded at start. `detail_updated_at` is the record
+  // time the stored detail (config, stack, result) belongs to: a finished job whose detail is missing
+  // or older than its row is in `jobs_detail_wanted`, which the sync works through in small batches.
+  `
+  ALTER TABLE jobs ADD COLUMN failure_group_id TEXT;
+  ALTER TABLE jobs ADD COLUMN failure_seen_at TEXT;
+  ALTER TABLE jobs ADD COLUMN detail_updated_at TEXT;
+  CREATE INDEX jobs_failure_group ON jobs (failure_group_id, state, finished_at) WHERE failure_group_id IS NOT NULL;
+  CREATE INDEX jobs_detail_wanted ON jobs (cluster_id, state, finished_at)
+    WHERE state IN ('failed', 'completed') AND detail_updated_at IS NOT updated_at;
+  CREATE TABLE failure_groups (
+    group_id        TEXT PRIMARY KEY,
+    signature       TEXT NOT NULL,              -- the message template, parameters masked
+    category        TEXT NOT NULL,              -- invalid-parameters, data-not-available, limit-exceeded, timeout, worker-lost, other
+    job_type        TEXT NOT NULL,
+    error_kind      TEXT NOT NULL,
+    top_frames_json TEXT NOT NULL,
+    job_count       INTEGER NOT NULL DEFAULT 0, -- cached jobs that name this group
+    first_seen_at   TEXT NOT NULL,
+    last_seen_at    TEXT NOT NULL,
+    merged_into     TEXT                        -- set when an admin merged it into another group
+  );
+  CREATE INDEX failure_groups_last_seen ON failure_groups (last_seen_at) WHERE merged_into IS NULL;
+  CREATE TABLE failure_group_hours (
+    group_id   TEXT NOT NULL,
+    hour       TEXT NOT NULL,                   -- start of the hour, ISO 8601
+    cluster_id TEXT NOT NULL,
+    user       TEXT NOT NULL,
+    n          INTEGER NOT NULL,
+    PRIMARY KEY (group_id, hour, cluster_id, user)
+  ) WITHOUT ROWID;
+  CREATE TABLE failure_grouping (
+    id         INTEGER PRIMARY KEY CHECK (id = 1),
+    state_json TEXT NOT NULL,
+    saved_at   TEXT NOT NULL
+  );
+  CREATE TRIGGER jobs_failure_group_delete AFTER DELETE ON jobs WHEN old.failure_group_id IS NOT NULL BEGIN
+    UPDATE failure_groups SET job_count = job_count - 1 WHERE group_id = old.failure_group_id;
+  END;
+  `,
 ];
