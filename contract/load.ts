@@ -1,0 +1,93 @@
+/**
+ * The load model of a queue as the cluster reports it: whether its backlog grows or drains, by
+ * when it clears, the wait a job entering now can expect, and the concurrency that would keep the
+ * 95th percentile wait under a target. Numbers are null where there is not enough history to say.
+ */
+import { z } from 'zod';
+
+export const LOAD_STATUSES = ['idle', 'draining', 'growing', 'insufficient-data'] as const;
+export const LoadStatus = z.enum(LOAD_STATUSES);
+export type LoadStatus = z.infer<typeof LoadStatus>;
+
+/** The default target for the 95th percentile wait: one minute, where a wait still reads "good". */
+export const DEFAULT_WAIT_TARGET_MS = 60_000;
+
+export const QueueLoad = z.object({
+  /**
+   * `idle`: nothing waits; `draining`: the backlog shrinks and clears in `drainSeconds`;
+   * `growing`: it will not drain at the current rates (or the queue is paused with jobs waiting);
+   * `insufficient-data`: too few finished jobs to know how long one takes.
+   */
+  status: LoadStatus,
+  /** Jobs added per minute (last 15 minutes). */
+  arrivalPerMin: z.number().min(0).nullable(),
+  /** Jobs finished per minute (last 15 minutes). */
+  completionPerMin: z.number().min(0).nullable(),
+  /** Net change of the backlog per minute over the last 15 minutes and hour (added − finished). */
+  growthPerMin: z.number().nullable(),
+  growthPerMinHour: z.number().nullable(),
+  /** Offered load ÷ capacity (λ·S / c); above 1 the queue cannot keep up. */
+  utilisation: z.number().min(0).nullable(),
+  /** Workers busy with this queue's jobs now and the concurrency they may use. */
+  busy: z.int().min(0),
+  concurrency: z.int().min(0),
+  /** Jobs waiting ahead of a new job of normal priority. */
+  backlog: z.int().min(0),
+  /** Mean run time and its squared coefficient of variation (from recent finished jobs). */
+  meanRunMs: z.number().min(0).nullable(),
+  runTimeScv: z.number().min(0).nullable(),
+  /** Finished jobs the run time statistics stand on. */
+  runSamples: z.int().min(0),
+  /** Seconds until the backlog is empty at current rates; null when it will not drain or unknown. */
+  drainSeconds: z.number().min(0).nullable(),
+  /** Expected wait and its 95th percentile for a job of normal priority entering now. */
+  predictedWaitMs: z.number().min(0).nullable(),
+  predictedWaitP95Ms: z.number().min(0).nullable(),
+  /** The smallest concurrency keeping the 95th percentile wait under `waitTargetMs`. */
+  recommendedConcurrency: z.int().min(1).nullable(),
+  waitTargetMs: z.number().min(0),
+});
+export type QueueLoad = z.infer<typeof QueueLoad>;
+
+/** The answer of a what-if: the same queue with another concurrency. */
+export const LoadWhatIf = z.object({
+  concurrency: z.int().min(1),
+  status: LoadStatus,
+  drainSeconds: z.number().min(0).nullable(),
+  predictedWaitMs: z.number().min(0).nullable(),
+  predictedWaitP95Ms: z.number().min(0).nullable(),
+  utilisation: z.number().min(0).nullable(),
+});
+export type LoadWhatIf = z.infer<typeof LoadWhatIf>;
+
+/** One point of the backlog forecast: the expected backlog and a 90% band, `minutes` from now. */
+export const BacklogForecastPoint = z.object({
+  minutes: z.number().min(0),
+  expected: z.number().min(0),
+  low: z.number().min(0),
+  high: z.number().min(0),
+});
+export type BacklogForecastPoint = z.infer<typeof BacklogForecastPoint>;
+
+/** Words for a load status, as the Queues screen and the dashboard say it. */
+export function describeLoad(load: Pick<QueueLoad, 'status' | 'drainSeconds'>, paused = false): string {
+  switch (load.status) {
+    case 'idle':
+      return 'Idle';
+    case 'insufficient-data':
+      return 'Not enough data';
+    case 'growing':
+      return paused ? 'Paused: will not drain' : 'Growing: will not drain';
+    case 'draining':
+      return load.drainSeconds === null ? 'Draining' : `Clears in ${formatDrain(load.drainSeconds)}`;
+  }
+}
+
+function formatDrain(seconds: number): string {
+  if (seconds < 60) return '< 1 min';
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 120) return `~${minutes} min`;
+  const hours = seconds / 3600;
+  if (hours < 48) return `~${Math.round(hours)} h`;
+  return `~${Math.round(hours / 24)} days`;
+}
