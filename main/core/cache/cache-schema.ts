@@ -207,4 +207,8 @@ export const MIGRATIONS: readonly string[] = [
     UPDATE failure_groups SET job_count = job_count - 1 WHERE group_id = old.failure_group_id;
   END;
   `,
+  // 5: a running job whose worker node the cluster declared lost (1) until it is recovered or ends.
+  `
+  ALTER TABLE jobs ADD COLUMN worker_lost INTEGER NOT NULL DEFAULT 0;
+  `,
 ];

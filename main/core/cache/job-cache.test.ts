@@ -7,7 +7,7 @@ import { JOB_STATES } from '../../../contract/domain.ts';
 import { makeJob } from '../testing/job-fixtures.ts';
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from './cache-schema.ts';
-import { jobToRow, UPSERT_JOB_SQL } from './job-rows.ts';
+import { jobToRow } from './job-rows.ts';
 import { CacheQueryError, JobCache } from './job-cache.ts';
 
 let dir: string;
@@ -45,7 +45,9 @@ describe('migrations', () => {
     const old = new Database(file);
     old.exec(MIGRATIONS[0]!);
     old.pragma('user_version = 1');
-    old.prepare(UPSERT_JOB_SQL).run(jobToRow('a', makeJob(1), '2026-11-01T00:00:00.000Z'));
+    // The row as schema 1 had it: columns added by later migrations are not there yet.
+    const { worker_lost: _added, ...v1 } = jobToRow('a', makeJob(1), '2026-11-01T00:00:00.000Z');
+    old.prepare(`INSERT INTO jobs (${Object.keys(v1).join(', ')}) VALUES (${Object.keys(v1).map((c) => '@' + c).join(', ')})`).run(v1);
     old.close();
     const upgraded = JobCache.open({ file });
     cache = upgraded.cache;

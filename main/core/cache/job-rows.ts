@@ -29,6 +29,8 @@ export interface JobRow {
   last_progress_at: string | null;
   parent_id: string | null;
   worker_id: string | null;
+  /** 1 while the cluster says the job's worker node is lost (the job waits to be recovered). */
+  worker_lost: number;
   error_message: string | null;
   updated_at: string;
   /** Absent in list queries (not needed for display). */
@@ -58,6 +60,7 @@ export const JOB_ROW_COLUMNS = [
   'last_progress_at',
   'parent_id',
   'worker_id',
+  'worker_lost',
   'error_message',
   'updated_at',
   'cached_at',
@@ -113,6 +116,7 @@ export function jobToRow(clusterId: string, job: Job, cachedAt: string): JobRow 
     last_progress_at: optionalInstant(job.lastProgressAt),
     parent_id: job.parentId ?? null,
     worker_id: job.workerId ?? null,
+    worker_lost: job.workerLost ? 1 : 0,
     error_message: job.errorMessage,
     updated_at: normaliseInstant(job.updatedAt),
     cached_at: cachedAt,
@@ -144,5 +148,6 @@ export function rowToJob(row: JobRow): CachedJob {
     updatedAt: row.updated_at,
   };
   if (row.position !== null) job.position = row.position;
+  if (row.worker_lost) job.workerLost = true;
   return job;
 }
