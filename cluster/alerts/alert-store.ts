@@ -28,6 +28,9 @@ export interface AlertState {
   evaluatedAt: string | null;
 }
 
+/** The state of a cluster that never evaluated. */
+export const EMPTY_ALERT_STATE: AlertState = Object.freeze({ instances: [], queue: [], lastSentAt: {}, evaluatedAt: null }) as AlertState;
+
 export interface VersionedAlertState {
   state: AlertState;
   /** Pass back to `writeState`; 0 before the first write. */

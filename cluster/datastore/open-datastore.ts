@@ -20,6 +20,9 @@ import { defaultDataDir, startEmbeddedPostgres, type EmbeddedServer } from './em
 import { openPgStore } from './pg-store.ts';
 import { openRedisStore } from './redis-store.ts';
 import type { SharedStore } from './shared-store.ts';
+import type { AlertStore } from '../alerts/alert-store.ts';
+import { openPgAlertStore } from './pg-alert-store.ts';
+import { openRedisAlertStore } from './redis-alert-store.ts';
 import type { BullJobReader, StreamTrimBound } from './bull-jobs.ts';
 
 /** BullMQ's constructors bound to this datastore's backend, and the options every instance needs. */
@@ -55,6 +58,8 @@ export interface Datastore {
   readonly bullmq: BullmqAccess;
   /** Our own data: job index, event log, audit, settings, resource samples. */
   readonly store: SharedStore;
+  /** Alerting's data: thresholds, rules, channels, alert state and history, silences, deliveries, users. */
+  readonly alerts: AlertStore;
   /** Round-trip time in ms; throws when the datastore is unreachable. */
   ping(): Promise<number>;
   /** Whether the datastore answers right now (probed every second), without waiting for it. */
@@ -125,6 +130,13 @@ async function openPostgres(url: string, kind: 'embedded' | 'postgres', options:
     await client.end().catch(() => undefined);
   }
   const store = await openPgStore({ connectionString: url, schema: options.schema, kind });
+  let alerts: AlertStore;
+  try {
+    alerts = await openPgAlertStore({ connectionString: url, schema: options.schema });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   const factory = createPostgresBackend as unknown as BackendFactory<IQueueBackend, unknown>;
   const connection = { connectionString: url, schema: bullmqSchema, max: options.pgPoolSize ?? 4, connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS };
   const availability = watch(description, kind === 'embedded' ? 'the embedded PostgreSQL' : 'PostgreSQL', () => store.ping(), options);
@@ -143,10 +155,12 @@ async function openPostgres(url: string, kind: 'embedded' | 'postgres', options:
       streamMaxLen: 100_000,
     },
     store,
+    alerts,
     ping: () => store.ping(),
     availability,
     async close() {
       availability.stop();
+      await alerts.close();
       await store.close();
       await server?.stop();
     },
@@ -200,6 +214,13 @@ async function openRedis(url: string, options: OpenDatastoreOptions): Promise<Da
     probe.disconnect();
   }
   const store = await openRedisStore({ connection, prefix });
+  let alerts: AlertStore;
+  try {
+    alerts = await openRedisAlertStore({ connection, prefix });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   const factory = createRedisBackend as unknown as BackendFactory<IQueueBackend, unknown>;
   // No offline queue and no resend after a reconnect: a command either runs now or fails now.
   const producer: RedisOptions = { ...connection, maxRetriesPerRequest: 0, enableOfflineQueue: false, autoResendUnfulfilledCommands: false };
@@ -214,10 +235,12 @@ async function openRedis(url: string, options: OpenDatastoreOptions): Promise<Da
       producerOptions: () => ({ connection: producer, prefix }),
     },
     store,
+    alerts,
     ping: () => store.ping(),
     availability,
     async close() {
       availability.stop();
+      await alerts.close();
       await store.close();
     },
   };
