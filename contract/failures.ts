@@ -81,3 +81,83 @@ export const FailureGroup = z.object({
   lastSeenAt: Instant,
 });
 export type FailureGroup = z.infer<typeof FailureGroup>;
+
+// ---------------------------------------------------------------- what the Failures screens read
+
+/** How far back the Failures screen counts (the trend always covers the last 72 hours). */
+export const FAILURE_PERIODS = ['24h', '7d', '30d', 'all'] as const;
+export const FailurePeriod = z.enum(FAILURE_PERIODS);
+export type FailurePeriod = z.infer<typeof FailurePeriod>;
+export const FAILURE_PERIOD_MS: Record<FailurePeriod, number | null> = { '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000, all: null };
+
+/** Hours in a group's trend (the sparkline), oldest first. */
+export const FAILURE_TREND_HOURS = 72;
+
+export const CountBy = z.object({ value: z.string(), count: z.int().min(0) });
+export type CountBy = z.infer<typeof CountBy>;
+
+/** One row of the Failures screen: the pattern and its numbers within the filter. */
+export const FailureGroupRow = FailureGroup.extend({
+  causeLabel: z.string(),
+  /** Failures of the pattern within the filter (period, clusters, users). */
+  count: z.int().min(0),
+  users: z.array(CountBy),
+  clusters: z.array(CountBy),
+  /** Failures per hour over the last FAILURE_TREND_HOURS hours, oldest first. */
+  hourly: z.array(z.int().min(0)),
+  /** First seen within the last 24 hours. */
+  isNew: z.boolean(),
+  /** The last hours far above the pattern's usual rate. */
+  isSpiking: z.boolean(),
+});
+export type FailureGroupRow = z.infer<typeof FailureGroupRow>;
+
+export const FailureGroupPage = z.object({
+  items: z.array(FailureGroupRow),
+  /** Failures within the filter over all its groups. */
+  failures: z.int().min(0),
+});
+export type FailureGroupPage = z.infer<typeof FailureGroupPage>;
+
+/** A value over-represented in a group compared with the same type's completed jobs. */
+export const InCommonFinding = z.object({
+  dimension: z.enum(['config', 'user', 'node', 'hour']),
+  key: z.string(),
+  condition: z.string(),
+  groupCount: z.int().min(0),
+  groupTotal: z.int().min(0),
+  baselineCount: z.int().min(0),
+  baselineTotal: z.int().min(0),
+  text: z.string(),
+});
+export type InCommonFinding = z.infer<typeof InCommonFinding>;
+
+/** One failed job shown as the group's example: its message, stack and the reason of each attempt. */
+export const FailureSample = z.object({
+  clusterId: z.string(),
+  jobId: z.string(),
+  errorMessage: z.string(),
+  errorStack: z.string().nullable(),
+  /** The first line of each attempt's error, oldest first (a stack per attempt). */
+  attemptReasons: z.array(z.string()),
+  config: z.record(z.string(), z.unknown()).nullable(),
+  workerId: z.string().nullable(),
+});
+export type FailureSample = z.infer<typeof FailureSample>;
+
+export const FailureGroupDetail = z.object({
+  group: FailureGroupRow,
+  steps: z.array(z.string()),
+  /** The templates merged into this group, its own first. */
+  templates: z.array(z.string()),
+  inCommon: z.array(InCommonFinding),
+  /** Failed jobs compared and completed jobs of the same type(s) they were compared with. */
+  compared: z.object({ failed: z.int().min(0), completed: z.int().min(0) }),
+  sample: FailureSample.nullable(),
+  /** Failed jobs of the group still waiting for their detail (config, stack) from the cluster. */
+  withoutDetail: z.int().min(0),
+});
+export type FailureGroupDetail = z.infer<typeof FailureGroupDetail>;
+
+/** A failure group id as the screens pass it. */
+export const FailureGroupId = z.string().regex(/^fg-[0-9a-f]{16}(?:-\d{1,6})?$/, 'a failure group id (fg- and 16 hex digits)');

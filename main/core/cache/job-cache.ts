@@ -10,10 +10,11 @@ import type { JobFilter, JobSort } from '../../../contract/api.ts';
 import { JOB_STATES, type JobState } from '../../../contract/domain.ts';
 import type { Job, JobDetail } from '../../../contract/jobs.ts';
 import type { QueueMetrics, ResourceSample, StateCounts } from '../../../contract/metrics.ts';
-import { JOB_ROW_COLUMNS, jobToRow, rowToJob, UPSERT_JOB_SQL, type JobRow } from './job-rows.ts';
+import { JOB_ROW_COLUMNS, jobToRow, normaliseInstant, rowToJob, UPSERT_JOB_SQL, type JobRow } from './job-rows.ts';
 import { decodeCursor, encodeCursor, pageSelect, totalSelect, filterWhere } from './job-query-sql.ts';
 import { CacheHealth } from './cache-health.ts';
 import { openCacheDatabase, type OpenCacheOptions, type SqliteDatabase } from './open-cache-database.ts';
+import { FailureStore } from '../failures/failure-store.ts';
 
 /** Where one cluster's sync stands. */
 export interface SyncState {
@@ -57,6 +58,8 @@ export class JobCache {
   private readonly writeBatch: (clusterId: string, batch: SyncBatch, at: string) => string[];
   /** Whether the file can be written; writes pause (and are retried) while it cannot. */
   readonly health: CacheHealth;
+  /** Failure patterns: failed jobs are grouped as their detail is saved here. */
+  readonly failures: FailureStore;
 
   /** Open `file` (repairing a corrupt one); `recovered` tells what was repaired. */
   static open(options: OpenCacheOptions): { cache: JobCache; recovered: string | null } {
@@ -71,6 +74,7 @@ export class JobCache {
     health: { folder: string; log?: (line: string) => void; retryMs?: number } = { folder: '(memory)' },
   ) {
     this.health = new CacheHealth({ ...health, probe: () => this.probeWrite() });
+    this.failures = new FailureStore(db, health.log);
     this.upsert = db.prepare(UPSERT_JOB_SQL);
     this.remove = db.prepare('DELETE FROM jobs WHERE cluster_id = ? AND job_id = ?');
     this.writeBatch = db.transaction((clusterId: string, batch: SyncBatch, at: string) => {
@@ -190,7 +194,37 @@ export class JobCache {
         clusterId,
         detail.id,
       );
+      this.stmt('UPDATE jobs SET detail_updated_at = ? WHERE cluster_id = ? AND job_id = ?').run(normaliseInstant(detail.updatedAt), clusterId, detail.id);
+      if (detail.state === 'failed') this.failures.record([{ clusterId, job: detail, errorStack: detail.errorStack }], at);
     })();
+  }
+
+  /**
+   * Finished jobs whose detail (config, stack, result) the cache does not hold for their current
+   * record: failed ones first, newest first. The sync reads them from the cluster in small batches.
+   */
+  detailsWanted(clusterId: string, limit: number): { id: string; state: string }[] {
+    return this.stmt(
+      `SELECT job_id AS id, state FROM jobs INDEXED BY jobs_detail_wanted
+       WHERE cluster_id = ? AND state IN ('failed', 'completed') AND detail_updated_at IS NOT updated_at
+       ORDER BY state DESC, finished_at DESC LIMIT ?`,
+    ).all(clusterId, limit) as { id: string; state: string }[];
+  }
+
+  /**
+   * The cluster no longer has this job's detail (removed from its queue): stop asking, and group a
+   * failed one by its message alone.
+   */
+  detailUnavailable(clusterId: string, jobId: string, at = new Date().toISOString()): void {
+    this.bestEffort(
+      () =>
+        this.db.transaction(() => {
+          this.stmt('UPDATE jobs SET detail_updated_at = updated_at WHERE cluster_id = ? AND job_id = ?').run(clusterId, jobId);
+          const row = this.stmt('SELECT * FROM jobs WHERE cluster_id = ? AND job_id = ?').get(clusterId, jobId) as (JobRow & { error_stack: string | null }) | undefined;
+          if (row?.state === 'failed') this.failures.record([{ clusterId, job: rowToJob(row), errorStack: row.error_stack }], at);
+        })(),
+      undefined,
+    );
   }
 
   /** Drop a cluster's jobs and sync cursors (before a full rebuild from its history). */
@@ -209,6 +243,7 @@ export class JobCache {
         this.stmt(`DELETE FROM ${table} WHERE cluster_id = ?`).run(clusterId);
       }
       this.stmt('DELETE FROM job_counts WHERE cluster_id = ?').run(clusterId);
+      this.failures.forgetCluster(clusterId);
     })();
   }
 
@@ -232,6 +267,7 @@ export class JobCache {
     this.stmt('DELETE FROM queue_samples WHERE at < ?').run(cutoff);
     this.stmt('DELETE FROM resource_samples WHERE at < ?').run(cutoff);
     this.stmt('DELETE FROM job_counts WHERE n <= 0').run();
+    this.failures.afterRetention(cutoff);
     return total;
   }
 

@@ -114,3 +114,18 @@ export function groupStats(failures: readonly GroupFailure[], options: Partial<G
     latest: [...failures].sort((a, b) => b.failedAt - a.failedAt || a.jobId.localeCompare(b.jobId)).slice(0, o.latestCount),
   };
 }
+
+/**
+ * `isSpiking` over hourly counts (oldest first, the last bucket being the current hour), for
+ * groups whose failures are kept as counts per hour rather than one time each.
+ */
+export function isSpikingHourly(hourly: readonly number[], options: Pick<GroupStatsOptions, 'spikeFactor' | 'spikeMinCount'> = DEFAULT_GROUP_STATS_OPTIONS): boolean {
+  const n = hourly.length;
+  if (n < 7) return false;
+  const lastHour = hourly[n - 1]!;
+  const last6 = hourly.slice(n - 6).reduce((a, b) => a + b, 0);
+  const before = hourly.slice(0, n - 6).reduce((a, b) => a + b, 0);
+  const perHour = before / (n - 6);
+  const { spikeFactor, spikeMinCount } = options;
+  return (lastHour >= spikeMinCount && lastHour >= spikeFactor * perHour) || (last6 >= 2 * spikeMinCount && last6 >= spikeFactor * 6 * perHour);
+}

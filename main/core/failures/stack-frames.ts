@@ -67,3 +67,19 @@ export function ownTopFrames(stack: string | null | undefined, count = TOP_FRAME
   }
   return frames;
 }
+
+/**
+ * The first line of each attempt's error, oldest first. A failed job's stack is BullMQ's stack
+ * per attempt joined with newlines, so a new attempt starts at an unindented line after a frame.
+ */
+export function attemptReasons(stack: string | null | undefined): string[] {
+  if (!stack) return [];
+  const heads: string[] = [];
+  let inFrames = true;
+  for (const line of stack.split('\n')) {
+    const isFrame = /^\s+at\s/.test(line);
+    if (!isFrame && inFrames && line.trim() !== '') heads.push(line.trim().slice(0, 1000));
+    inFrames = isFrame;
+  }
+  return heads;
+}
