@@ -11,6 +11,7 @@ import {
   type ClusterView,
   type ConnectionTestResult,
 } from '../../../contract/admin-api.ts';
+import type { ClusterEvent } from '../../../contract/events.ts';
 import { AdminError } from '../admin-error.ts';
 import type { AdminEventHub } from '../admin-event-hub.ts';
 import type { JobCache } from '../cache/job-cache.ts';
@@ -73,6 +74,8 @@ export interface ClusterRegistryOptions {
   /** Overrides for tests (fast backoff, short refresh). */
   clientOptions?: Partial<ClusterClientOptions>;
   syncOptions?: Partial<ClusterSyncOptions>;
+  /** Every event a cluster's stream delivers (once), e.g. for the alert mirror. */
+  onClusterEvent?: (clusterId: string, event: ClusterEvent) => void;
 }
 
 export class ClusterRegistry {
@@ -126,6 +129,7 @@ export class ClusterRegistry {
       ...this.o.syncOptions,
       onJobsChanged: (ids) => this.o.events.jobsChanged(runtime.id, ids),
       onQueuesChanged: () => this.o.events.queuesChanged(runtime.id),
+      onClusterEvent: (event) => this.o.onClusterEvent?.(runtime.id, event),
     });
     runtime.client = client;
     runtime.sync = sync;

@@ -51,6 +51,8 @@ export interface ClusterSyncOptions {
   onJobsChanged?: (jobIds: string[]) => void;
   /** Queues, workers or the summary changed. */
   onQueuesChanged?: () => void;
+  /** Every event received once (replayed duplicates dropped), for those that follow more than jobs (alerts, lag). */
+  onClusterEvent?: (event: ClusterEvent) => void;
   flushMs?: number;
   maxBatch?: number;
   historyPageSize?: number;
@@ -84,7 +86,7 @@ export class ClusterSync implements StreamSession {
   private held: CoalescedBatch | null = null;
   /** A write failed for a reason that is not the storage's: wait a little before trying again. */
   private failedOddly = false;
-  private readonly o: Required<Omit<ClusterSyncOptions, 'onJobsChanged' | 'onQueuesChanged' | 'log'>> & ClusterSyncOptions;
+  private readonly o: Required<Omit<ClusterSyncOptions, 'onJobsChanged' | 'onQueuesChanged' | 'onClusterEvent' | 'log'>> & ClusterSyncOptions;
 
   constructor(options: ClusterSyncOptions) {
     this.o = { flushMs: 100, maxBatch: 500, historyPageSize: 1000, sampleEveryMs: 60_000, ...options };
@@ -218,6 +220,7 @@ export class ClusterSync implements StreamSession {
     if (this.held) return 'resync';
     if (this.lastSeenId !== null && eventIdOrder(event.id, this.lastSeenId) <= 0) return; // replayed twice
     this.lastSeenId = event.id;
+    this.o.onClusterEvent?.(event);
     switch (event.kind) {
       case 'job':
         this.coalescer.addJob(event.id, event.job);
