@@ -53,7 +53,8 @@ interface Row {
 }
 
 async function measure(label: string, datastore: Datastore): Promise<Row[]> {
-  const engine = await createEngine({ datastore, onError: () => undefined });
+  const engine = createEngine({ datastore, onError: () => undefined });
+  await engine.start();
   const tokens = new TokenStore();
   const token = generateToken();
   tokens.addMemoryToken('bench', 'operator', token);

@@ -187,7 +187,8 @@ async function fill(ds: Datastore, queue: Queue): Promise<number> {
 }
 
 async function measure(label: string, ds: Datastore, server: ServerSide): Promise<Phase[]> {
-  const engine = await createEngine({ datastore: ds, onError: (e) => console.error(`engine: ${String(e)}`) });
+  const engine = createEngine({ datastore: ds, onError: (e) => console.error(`engine: ${String(e)}`) });
+  await engine.start();
   const { Queue: BoundQueue } = ds.bullmq.classes;
   const queue = new BoundQueue(TYPE, { ...ds.bullmq.options() }) as Queue;
   try {

@@ -12,7 +12,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 // Stand-ins for the datastore, engine and workers: this test is about the token, not the jobs.
 const deps = {
   openDatastore: async () => ({ kind: 'memory', description: path.join(dir, 'store'), close: async () => {} }),
-  createEngine: async () => ({ close: async () => {} }),
+  createEngine: () => ({ start: async () => {}, close: async () => {} }),
   startWorkers: async () => ({ stop: async () => {} }),
 } as unknown as ServeDeps;
 

@@ -19,7 +19,8 @@ import { workDirFor } from '../workers/work-dir.ts';
 
 export interface ServeDeps {
   openDatastore(spec: string, options: OpenDatastoreOptions): Promise<Datastore>;
-  createEngine(args: { datastore: Datastore; name: string }): Promise<JobEngine & { settings?: { runningJobControl?: boolean; stuckAfterMs?: number } }>;
+  /** An engine not started yet: `serve` starts it once its close is registered. */
+  createEngine(args: { datastore: Datastore; name: string }): JobEngine & { start(): Promise<void>; settings?: { runningJobControl?: boolean; stuckAfterMs?: number } };
   startWorkers(deps: { datastore: Datastore; engine: JobEngine }, options: WorkerOptions, note: (line: string) => void): Promise<WorkersHandle>;
 }
 
@@ -87,8 +88,9 @@ export async function startServe(flags: ServeFlags, deps: ServeDeps, io: ServeIo
   };
   try {
     const clusterName = flags.name ?? hostname();
-    const engine = await deps.createEngine({ datastore, name: clusterName });
+    const engine = deps.createEngine({ datastore, name: clusterName });
     closers.push(() => engine.close());
+    await engine.start();
     const logger: FastifyServerOptions['logger'] = flags['log-level'] === 'silent' ? false : { level: flags['log-level'], stream: process.stderr };
     const rate = flags['rate-limit']!;
     const api = await createApiServer({

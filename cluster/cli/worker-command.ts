@@ -77,11 +77,12 @@ export async function runWorkerCommand(argv: string[], io: WorkerIo): Promise<nu
   const workDir = flags['work-dir'] ?? defaultWorkDir(spec);
   const datastore = await openDatastore(spec, flags['redis-prefix'] ? { prefix: flags['redis-prefix'] } : {});
   const note = (line: string) => io.err(line);
-  let engine: Awaited<ReturnType<typeof createEngine>> | null = null;
+  let engine: ReturnType<typeof createEngine> | null = null;
   let node: Awaited<ReturnType<typeof startWorkerNode>> | null = null;
   try {
-    engine = await createEngine({ datastore, onError: (e) => note(`engine: ${e instanceof Error ? e.message : String(e)}`) });
+    engine = createEngine({ datastore, onError: (e) => note(`engine: ${e instanceof Error ? e.message : String(e)}`) });
     engine.settings.runningJobControl = true;
+    await engine.start();
     node = await startWorkerNode({
       datastore,
       engine,

@@ -8,7 +8,7 @@
  * which still samples its own resources.
  */
 import type { Datastore } from '../datastore/open-datastore.ts';
-import type { BullJobEngine } from '../engine/create-engine.ts';
+import type { BullJobEngine } from '../engine/bull-job-engine.ts';
 import type { JobEngine } from '../engine/job-engine.ts';
 import { workDirFor } from '../workers/work-dir.ts';
 import { startWorkerNode } from '../workers/worker-node.ts';

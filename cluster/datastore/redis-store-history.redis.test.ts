@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Job } from '../../contract/jobs.ts';
-import { type BullJobEngine, createEngine } from '../engine/create-engine.ts';
+import type { BullJobEngine } from '../engine/bull-job-engine.ts';
+import { createEngine } from '../engine/create-engine.ts';
 import { ADMIN, testDatastore, type TestDatastore } from '../engine/engine-test-support.ts';
 import type { Datastore } from './open-datastore.ts';
 
@@ -17,7 +18,8 @@ let engine: BullJobEngine;
 beforeAll(async () => {
   t = await testDatastore('redis');
   ds = await t.open();
-  engine = await createEngine({ datastore: ds, stuckAfterMs: 60_000, reconcileEveryMs: 0 });
+  engine = createEngine({ datastore: ds, stuckAfterMs: 60_000, reconcileEveryMs: 0 });
+  await engine.start();
 });
 
 afterAll(async () => {

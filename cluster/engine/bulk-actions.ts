@@ -4,7 +4,7 @@
  * with a few jobs in flight, and every job gets its own result. A dry run only counts.
  */
 import { isActionAllowed } from '../../contract/domain.ts';
-import { type BulkActionRequest, type BulkActionResponse, type ActionResult, BulkActionRequest as BulkSchema, describeZodError, fieldErrors } from '../../contract/api.ts';
+import type { ActionResult, BulkActionRequest, BulkActionResponse } from '../../contract/api.ts';
 import type { JobRow } from '../datastore/shared-store.ts';
 import type { EngineContext } from './engine-context.ts';
 import { actionReason, cancelPending, conflictMessage, jobAction } from './job-actions.ts';
@@ -35,10 +35,8 @@ async function* chunks(ctx: EngineContext, request: BulkActionRequest): AsyncGen
   }
 }
 
-export async function bulkAction(ctx: EngineContext, input: BulkActionRequest, actor: Actor): Promise<BulkActionResponse> {
-  const parsed = BulkSchema.safeParse(input);
-  if (!parsed.success) throw new EngineError('validation_failed', describeZodError(parsed.error), fieldErrors(parsed.error));
-  const request = parsed.data;
+/** Acts on a parsed request (the route's BulkActionRequest: either ids or a filter, never both). */
+export async function bulkAction(ctx: EngineContext, request: BulkActionRequest, actor: Actor): Promise<BulkActionResponse> {
   const response: BulkActionResponse = { action: request.action, dryRun: request.dryRun, matched: 0, ok: 0, skipped: 0, failed: 0, results: [] };
   // A job's place in line costs a count over the pending jobs ahead of it (a long scan deep in a
   // 100k queue), and a bulk result's job is the state before the action anyway: present without it.

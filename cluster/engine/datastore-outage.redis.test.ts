@@ -5,11 +5,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiFixture, type ApiFixture } from '../api/testing/api-fixture.ts';
-import { workerKey, type WorkerRegistration } from './cluster-records.ts';
+import { workerKey, type WorkerRegistration } from './worker-nodes.ts';
 import { openDatastore, type Datastore } from '../datastore/open-datastore.ts';
 import { restartableRedis, type RestartableRedis } from '../datastore/testing/restartable-redis.ts';
 import { WorkerRegistry } from '../workers/worker-registry.ts';
-import { createEngine, type BullJobEngine } from './create-engine.ts';
+import type { BullJobEngine } from './bull-job-engine.ts';
+import { createEngine } from './create-engine.ts';
 import { eventually } from './engine-test-support.ts';
 
 let redis: RestartableRedis;
@@ -46,7 +47,8 @@ async function outage(during: () => Promise<void>): Promise<void> {
 beforeAll(async () => {
   redis = await restartableRedis();
   ds = await openDatastore(redis.url, { prefix: 'outage' });
-  engine = await createEngine({ datastore: ds, reconcileEveryMs: 0, onError: () => undefined });
+  engine = createEngine({ datastore: ds, reconcileEveryMs: 0, onError: () => undefined });
+  await engine.start();
   api = await apiFixture(engine, { rateLimit: false });
 });
 

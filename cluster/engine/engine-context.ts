@@ -12,7 +12,7 @@ import type { Thresholds } from '../../contract/thresholds.ts';
 import type { Datastore } from '../datastore/open-datastore.ts';
 import type { JobRow, SharedStore } from '../datastore/shared-store.ts';
 import { CUSTOM_EVENTS, STREAM_MAX_EVENTS, type EventRecorder } from './event-recorder.ts';
-import { lostNodeIds } from './cluster-records.ts';
+import { lostNodeIds } from './worker-nodes.ts';
 import { presentRow } from './job-record.ts';
 
 export interface EngineSettings {

@@ -15,7 +15,8 @@ import { Summary } from '../../contract/metrics.ts';
 import type { Datastore } from '../datastore/open-datastore.ts';
 import type { JobRow } from '../datastore/shared-store.ts';
 import { expandSweepGrid } from '../jobs/sweep/sweep-grid.ts';
-import { type BullJobEngine, createEngine } from './create-engine.ts';
+import type { BullJobEngine } from './bull-job-engine.ts';
+import { createEngine } from './create-engine.ts';
 import { ADMIN, eventually, testDatastore, type TestDatastore, type TestKind } from './engine-test-support.ts';
 import { EngineError } from './job-engine.ts';
 
@@ -57,8 +58,10 @@ export function engineSuite(kind: TestKind): void {
     ds = await t.open();
     // The second node: its own connections to the same datastore (embedded: same server).
     ds2 = kind === 'embedded' ? ds : await t.open();
-    a = await createEngine({ datastore: ds, stuckAfterMs: 60_000 });
-    b = await createEngine({ datastore: ds2, stuckAfterMs: 60_000 });
+    a = createEngine({ datastore: ds, stuckAfterMs: 60_000 });
+    await a.start();
+    b = createEngine({ datastore: ds2, stuckAfterMs: 60_000 });
+    await b.start();
   });
 
   afterAll(async () => {
@@ -330,7 +333,8 @@ export function engineSuite(kind: TestKind): void {
     expect(done.result?.metrics).toEqual({ rows: 3 });
     expect(done.durationMs).not.toBeNull();
     // Stuck: the same running job seen by an engine with a tiny stuck threshold.
-    const impatient = await createEngine({ datastore: ds, stuckAfterMs: 1 });
+    const impatient = createEngine({ datastore: ds, stuckAfterMs: 1 });
+    await impatient.start();
     try {
       await new Promise((r) => setTimeout(r, 20));
       expect((await impatient.getJob(holds.id)).state).toBe('stuck');
@@ -602,7 +606,8 @@ export function engineSuite(kind: TestKind): void {
 
   test('events: reading after an id older than the retained ones gives reset', async () => {
     const last = await a.lastEventId();
-    const small = await createEngine({ datastore: ds, retainEvents: { maxEvents: 5, maxAgeMs: 3600_000 } });
+    const small = createEngine({ datastore: ds, retainEvents: { maxEvents: 5, maxAgeMs: 3600_000 } });
+    await small.start();
     try {
       await small.housekeeping();
       const old = await small.readEvents('1', 10);

@@ -24,6 +24,15 @@ export interface JobSample {
   rssBytes: number;
 }
 
+/** Keeps the resource sample of a job's progress report (the newest MAX_JOB_SAMPLES). */
+export async function keepJobSample(ctx: EngineContext, jobId: string, report: { at: string; cpuPercent?: number; rssBytes?: number }): Promise<void> {
+  if (report.cpuPercent === undefined && report.rssBytes === undefined) return;
+  const key = jobResourcesKey(jobId);
+  const samples = (await ctx.store.getSetting<JobSample[]>(key)) ?? [];
+  samples.push({ at: report.at, cpuPercent: Math.max(0, report.cpuPercent ?? 0), rssBytes: Math.max(0, report.rssBytes ?? 0) });
+  await ctx.store.putSetting(key, samples.slice(-MAX_JOB_SAMPLES));
+}
+
 export function parseLogLine(raw: string, seq: number, fallbackAt: string): LogLine {
   try {
     const v = JSON.parse(raw) as { at?: unknown; level?: unknown; message?: unknown };

@@ -158,8 +158,16 @@ export async function commitJob(ctx: EngineContext, prepared: PreparedJob, id: s
   }
 }
 
+/** Jobs completed: release the jobs waiting for any of them (one settings read for the lot). */
+export async function releaseDependentsOf(ctx: EngineContext, completedIds: string[]): Promise<void> {
+  const waits = await ctx.store.listSettings<unknown>('dep:');
+  if (waits.length === 0) return;
+  const awaited = new Set(waits.map((w) => w.key.split(':')[1]));
+  for (const id of completedIds) if (awaited.has(id)) await releaseDependents(ctx, id);
+}
+
 /** A dependency completed: release the jobs that waited only for completed jobs. */
-export async function releaseDependents(ctx: EngineContext, completedId: string): Promise<void> {
+async function releaseDependents(ctx: EngineContext, completedId: string): Promise<void> {
   const waiters = await ctx.store.listSettings<{ jobId: string; type: JobType }>(`dep:${completedId}:`);
   for (const { value } of waiters) await releaseIfReady(ctx, value.jobId, value.type);
 }

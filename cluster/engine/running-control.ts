@@ -10,7 +10,7 @@
  * a job is still accepted and honoured by whichever node picks it up (the request is kept in
  * `job.data.control`).
  */
-import { listWorkers } from './cluster-records.ts';
+import { listWorkers } from './worker-nodes.ts';
 import type { EngineContext } from './engine-context.ts';
 
 let cache: { ctx: EngineContext; at: number; value: boolean } | null = null;
@@ -20,7 +20,7 @@ export async function runningControlAvailable(ctx: EngineContext): Promise<boole
   if (ctx.settings.runningJobControl) return true;
   const now = Date.now();
   if (cache && cache.ctx === ctx && now - cache.at < 1000) return cache.value;
-  const workers = await listWorkers(ctx);
+  const workers = await listWorkers(ctx.store);
   const value = workers.some((w) => w.status === 'online');
   cache = { ctx, at: now, value };
   return value;

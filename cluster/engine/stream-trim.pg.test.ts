@@ -4,7 +4,8 @@ import type { Queue } from 'bullmq';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Datastore } from '../datastore/open-datastore.ts';
-import { type BullJobEngine, createEngine } from './create-engine.ts';
+import type { BullJobEngine } from './bull-job-engine.ts';
+import { createEngine } from './create-engine.ts';
 import { eventually, testDatastore, type TestDatastore } from './engine-test-support.ts';
 
 let t: TestDatastore;
@@ -19,7 +20,8 @@ const events = async (queue: string) =>
 beforeAll(async () => {
   t = await testDatastore('postgres');
   ds = await t.open();
-  engine = await createEngine({ datastore: ds, reconcileEveryMs: 0 });
+  engine = createEngine({ datastore: ds, reconcileEveryMs: 0 });
+  await engine.start();
   sql = new pg.Client({ connectionString: t.spec });
   await sql.connect();
   raw = new ds.bullmq.classes.Queue('report', { ...ds.bullmq.options(), skipMetasUpdate: true }) as Queue;

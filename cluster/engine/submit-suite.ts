@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { SubmitJobRequest } from '../../contract/api.ts';
 import type { Datastore } from '../datastore/open-datastore.ts';
-import { type BullJobEngine, createEngine } from './create-engine.ts';
+import type { BullJobEngine } from './bull-job-engine.ts';
+import { createEngine } from './create-engine.ts';
 import { ADMIN, testDatastore, type TestDatastore, type TestKind } from './engine-test-support.ts';
 import { EngineError } from './job-engine.ts';
 
@@ -20,7 +21,8 @@ export function submitSuite(kind: TestKind): void {
   beforeAll(async () => {
     t = await testDatastore(kind);
     ds = await t.open();
-    engine = await createEngine({ datastore: ds, reconcileEveryMs: 0 });
+    engine = createEngine({ datastore: ds, reconcileEveryMs: 0 });
+    await engine.start();
   });
 
   afterAll(async () => {

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import type { Job } from '../../contract/jobs.ts';
 import { DEFAULT_LOCK_DURATION_MS } from '../workers/worker-runtime.ts';
 import { HEARTBEAT_MS } from '../workers/worker-registry.ts';
-import { isWorkerLost, lostNodeIds, WORKER_LOST_AFTER_MS, type WorkerRegistration } from './cluster-records.ts';
+import { isWorkerLost, lostNodeIds, WORKER_LOST_AFTER_MS, type WorkerRegistration } from './worker-nodes.ts';
 import type { EngineContext } from './engine-context.ts';
 import { presentRow } from './job-record.ts';
 

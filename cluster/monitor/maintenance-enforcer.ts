@@ -8,7 +8,7 @@
  */
 import type { JobType } from '../../contract/domain.ts';
 import type { SharedStore } from '../datastore/shared-store.ts';
-import type { BullJobEngine } from '../engine/create-engine.ts';
+import type { BullJobEngine } from '../engine/bull-job-engine.ts';
 import type { Actor } from '../engine/job-engine.ts';
 
 const STATE_KEY = 'monitor:maintenance-paused';

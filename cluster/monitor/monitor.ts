@@ -10,8 +10,8 @@
  */
 import { hostname } from 'node:os';
 import type { SharedStore } from '../datastore/shared-store.ts';
-import { WORKER_LOST_AFTER_MS, workerKey } from '../engine/cluster-records.ts';
-import type { BullJobEngine } from '../engine/create-engine.ts';
+import { WORKER_LOST_AFTER_MS, workerKey } from '../engine/worker-nodes.ts';
+import type { BullJobEngine } from '../engine/bull-job-engine.ts';
 import { enforceMaintenanceWindows } from './maintenance-enforcer.ts';
 import { ResourceSampler } from './resource-sampler.ts';
 import { announceStuckJobs } from './stuck-detector.ts';

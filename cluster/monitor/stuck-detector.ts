@@ -8,7 +8,7 @@
  */
 import { ListJobsQuery } from '../../contract/api.ts';
 import type { SharedStore } from '../datastore/shared-store.ts';
-import type { BullJobEngine } from '../engine/create-engine.ts';
+import type { BullJobEngine } from '../engine/bull-job-engine.ts';
 
 const PREFIX = 'monitor:stuck:';
 

@@ -17,7 +17,7 @@ import type { SubmitJobRequest } from '../../contract/api.ts';
 import type { Priority } from '../../contract/domain.ts';
 import { ListJobsQuery } from '../../contract/api.ts';
 import { SeededRandom } from '../../contract/seeded-random.ts';
-import type { BullJobEngine } from '../engine/create-engine.ts';
+import type { BullJobEngine } from '../engine/bull-job-engine.ts';
 import type { Actor } from '../engine/job-engine.ts';
 import { UNIVERSE_SYMBOLS } from '../jobs/market-data/synthetic-universe.ts';
 

@@ -4,7 +4,7 @@
  * parent's "Run backtests" step, weighted like the sweep handler's steps.
  */
 import type { JobType } from '../../contract/domain.ts';
-import type { BullJobEngine } from '../engine/create-engine.ts';
+import type { BullJobEngine } from '../engine/bull-job-engine.ts';
 import { typeFromId } from '../engine/engine-context.ts';
 import type { ProgressReport } from '../engine/job-engine.ts';
 import { parentIdOf } from '../engine/job-record.ts';

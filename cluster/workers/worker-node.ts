@@ -4,7 +4,7 @@
  */
 import type { JobType } from '../../contract/domain.ts';
 import type { Datastore } from '../datastore/open-datastore.ts';
-import type { BullJobEngine } from '../engine/create-engine.ts';
+import type { BullJobEngine } from '../engine/bull-job-engine.ts';
 import { startMonitor, type Monitor } from '../monitor/monitor.ts';
 import { startSampleWorkload, type SampleWorkload } from './sample-workload.ts';
 import { startWorkerRuntime, type WorkerRuntime, type WorkerRuntimeOptions } from './worker-runtime.ts';

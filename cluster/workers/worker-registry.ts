@@ -1,5 +1,5 @@
 /**
- * A worker node's entry in the cluster's worker registry (engine/cluster-records.ts): host, pid,
+ * A worker node's entry in the cluster's worker registry (engine/worker-nodes.ts): host, pid,
  * queues, concurrency per queue, running jobs and the node's CPU/memory (its own process plus the
  * latest readings its job children reported), refreshed every heartbeat. A node that stops
  * heartbeating for WORKER_LOST_AFTER_MS is shown as lost; a node that shuts down cleanly removes
@@ -9,7 +9,7 @@ import { hostname } from 'node:os';
 import type { JobType } from '../../contract/domain.ts';
 import type { DatastoreAvailability } from '../datastore/datastore-availability.ts';
 import type { SharedStore } from '../datastore/shared-store.ts';
-import { WORKER_LOST_AFTER_MS, workerKey, type WorkerRegistration } from '../engine/cluster-records.ts';
+import { WORKER_LOST_AFTER_MS, workerKey, type WorkerRegistration } from '../engine/worker-nodes.ts';
 import { ProcessUsage } from './process-usage.ts';
 
 export interface NodeSnapshot {

@@ -23,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 import type { Job as BullJob, Worker } from 'bullmq';
 import { JOB_TYPES, type JobType } from '../../contract/domain.ts';
 import type { Datastore } from '../datastore/open-datastore.ts';
-import type { BullJobEngine } from '../engine/create-engine.ts';
+import type { BullJobEngine } from '../engine/bull-job-engine.ts';
 import { queueSettingKey, typeFromId } from '../engine/engine-context.ts';
 import { jobDataOf, progressReportOf } from '../engine/job-record.ts';
 import { CHILD_ENV } from './child-protocol.ts';

@@ -13,7 +13,8 @@ import type { JobState } from '../../../contract/domain.ts';
 import type { JobDetail } from '../../../contract/jobs.ts';
 import { inject } from 'vitest';
 import { type Datastore, openDatastore } from '../../datastore/open-datastore.ts';
-import { type BullJobEngine, createEngine, type CreateEngineOptions } from '../../engine/create-engine.ts';
+import type { BullJobEngine } from '../../engine/bull-job-engine.ts';
+import { createEngine, type CreateEngineOptions } from '../../engine/create-engine.ts';
 import { eventually, testDatastore, type TestDatastore, type TestKind } from '../../engine/engine-test-support.ts';
 import { startWorkerRuntime, type WorkerRuntime, type WorkerRuntimeOptions } from '../worker-runtime.ts';
 
@@ -50,7 +51,8 @@ export async function testCluster(kind: TestKind): Promise<TestCluster> {
     workDir,
     async node(options = {}) {
       const datastore = await store.open();
-      const engine = await createEngine({ datastore, ...options.engine });
+      const engine = createEngine({ datastore, ...options.engine });
+      await engine.start();
       const runtime =
         options.workers === false
           ? null
