@@ -5,6 +5,7 @@
  */
 import fastifyRateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { ALL_API_ROUTES } from '../../contract/api-routes.ts';
 import { DEFAULT_STUCK_AFTER_MS } from '../../contract/thresholds.ts';
 import { DEFAULT_FAILED_AUTH_LIMITS, describeWindow, FailedAuthLimiter, type FailedAuthLimits } from '../auth/failed-auth-limiter.ts';
 import type { TokenStore } from '../auth/token-store.ts';
@@ -18,7 +19,7 @@ import { parseJsonBody } from './safe-json.ts';
 import { DEFAULT_EVENT_STREAM_LIMITS, EventStreamHub, type EventStreamLimits } from './event-stream.ts';
 import { buildOpenApiDocument, type OpenApiDocument } from './openapi.ts';
 import type { RequestCounts } from './prometheus.ts';
-import type { AnyRouteDef } from './route.ts';
+import { routeTableProblems, type ServedRoute } from './route.ts';
 import { clusterRoutes } from './routes/cluster-routes.ts';
 import type { ServerInfo } from './routes/common.ts';
 import { eventsRoute } from './routes/events-route.ts';
@@ -70,7 +71,7 @@ export interface ApiServerOptions {
 
 export interface ApiServer {
   app: FastifyInstance;
-  routes: AnyRouteDef[];
+  routes: ServedRoute[];
   openapi: OpenApiDocument;
   /** Open event streams (shutdown ends them). */
   streams: EventStreamHub;
@@ -166,7 +167,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     return payload;
   });
   app.addHook('onResponse', async (request, reply) => {
-    const key = `${request.method} ${request.routeOptions.config?.route?.url ?? 'unmatched'} ${reply.statusCode}`;
+    const key = `${request.method} ${request.routeOptions.config?.route?.path ?? 'unmatched'} ${reply.statusCode}`;
     requests.set(key, (requests.get(key) ?? 0) + 1);
   });
 
@@ -183,7 +184,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     return reply.code(404).send(failure.toEnvelope());
   });
 
-  const routes: AnyRouteDef[] = [
+  const routes: ServedRoute[] = [
     ...clusterRoutes(info),
     ...jobRoutes(),
     jobFileRoute(options.outputsRoot ?? null),
@@ -197,6 +198,9 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   ];
   const openapiHolder: { doc: OpenApiDocument | null } = { doc: null };
   routes.push(openApiRoute(() => openapiHolder.doc!));
+  // Every contract route is served and nothing else: the desktop calls exactly these.
+  const problems = routeTableProblems(routes, ALL_API_ROUTES);
+  if (problems.length > 0) throw new Error(`the API's routes do not match the contract: ${problems.join('; ')}`);
   const openapi = buildOpenApiDocument(routes, info);
   openapiHolder.doc = openapi;
   for (const route of routes) registerRoute(app, route, engine);

@@ -38,7 +38,7 @@ export function auditRecordOf(request: FastifyRequest, reply: FastifyReply, payl
       actor: '(no valid token)',
       role: 'none',
       action: 'auth.failed',
-      target: field(`${request.method} ${route?.url ?? request.url.split('?')[0]}`, 500),
+      target: field(`${request.method} ${route?.path ?? request.url.split('?')[0]}`, 500),
       sourceAddress: request.ip,
       status,
       result: field(request.authFailure, 500),
@@ -52,7 +52,7 @@ export function auditRecordOf(request: FastifyRequest, reply: FastifyReply, payl
     action = typeof route.audit.action === 'string' ? route.audit.action : route.audit.action(params, request.body);
     target = request.auditNote?.target ?? route.audit.target(params, request.body);
   } catch {
-    action = `${route.method} ${route.url}`;
+    action = `${route.method} ${route.path}`;
     target = '?';
   }
   const result = status < 400 ? (request.auditNote?.result ?? 'ok') : auditResultFromPayload(status, payload);

@@ -53,7 +53,7 @@ export function authorize(request: FastifyRequest): void {
   const actor = request.actor;
   if (!route || route.access === 'none' || !actor) return;
   if (!roleAtLeast(actor.role, route.access)) {
-    throw new ApiFailure('forbidden', `${route.method} ${route.url} needs the ${route.access} role; token '${actor.name}' has the ${actor.role} role`, {
+    throw new ApiFailure('forbidden', `${route.method} ${route.path} needs the ${route.access} role; token '${actor.name}' has the ${actor.role} role`, {
       required: route.access,
       role: actor.role,
     });

@@ -1,5 +1,5 @@
 /**
- * The dispatcher: turns a RouteDef into a fastify route. Parses path, query and body with the
+ * The dispatcher: turns a served route into a fastify route. Parses path, query and body with the
  * route's zod schemas (400 with field errors), calls the handler and sends its result. Errors
  * thrown anywhere end up in the server's error handler as an envelope.
  */
@@ -8,12 +8,12 @@ import type { z } from 'zod';
 import type { Actor, JobEngine } from '../engine/job-engine.ts';
 import { ApiFailure, validationFailure } from './api-error.ts';
 import { assertStorableInput } from './input-guard.ts';
-import type { AnyRouteDef, RouteContext } from './route.ts';
+import type { RouteContext, ServedRoute } from './route.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** The route definition a request matched (absent for 404s). */
-    route?: AnyRouteDef;
+    /** The route a request matched (absent for 404s). */
+    route?: ServedRoute;
   }
   interface FastifyRequest {
     /** Set by the auth hook on authenticated routes. */
@@ -31,7 +31,7 @@ function parsePart<T>(schema: z.ZodType<T> | undefined, value: unknown, part: 'p
 }
 
 /** The parsed request for a route (throws ApiFailure on bad input). */
-export function parseRequest(route: AnyRouteDef, request: FastifyRequest): Omit<RouteContext, 'engine' | 'request' | 'actor'> {
+export function parseRequest(route: ServedRoute, request: FastifyRequest): Omit<RouteContext, 'engine' | 'request' | 'actor'> {
   assertStorableInput('path', request.params);
   assertStorableInput('query', request.query);
   assertStorableInput('body', request.body);
@@ -50,11 +50,11 @@ export function parseRequest(route: AnyRouteDef, request: FastifyRequest): Omit<
   return { params, query, body };
 }
 
-/** Register one route definition on a fastify instance. */
-export function registerRoute(app: FastifyInstance, route: AnyRouteDef, engine: JobEngine): void {
+/** Register one served route on a fastify instance. */
+export function registerRoute(app: FastifyInstance, route: ServedRoute, engine: JobEngine): void {
   app.route({
     method: route.method,
-    url: route.url,
+    url: route.path,
     config: { route, ...(route.noRateLimit ? { rateLimit: false } : {}) },
     // HEAD for plain GETs (probes); an event stream has nothing to say to HEAD.
     exposeHeadRoute: route.method === 'GET' && !route.stream,
@@ -64,10 +64,10 @@ export function registerRoute(app: FastifyInstance, route: AnyRouteDef, engine: 
         await route.stream(ctx, reply);
         return reply;
       }
-      if (!route.handler) throw new Error(`route ${route.method} ${route.url} has neither handler nor stream`);
+      if (!route.handler) throw new Error(`route ${route.method} ${route.path} has neither handler nor stream`);
       const result = await route.handler(ctx);
       request.auditNote = { result: result.auditResult, target: result.auditTarget };
-      reply.code(result.status ?? route.status ?? 200);
+      reply.code(result.status ?? route.status);
       if (result.contentType) reply.type(result.contentType);
       if (result.headers) reply.headers(result.headers);
       if (result.body === undefined) return reply.send();

@@ -1,6 +1,7 @@
 /**
- * The OpenAPI 3.1 document of the cluster API, generated from the route table and the contract's
- * zod schemas (`z.toJSONSchema`), never written by hand: a route or schema change shows up here.
+ * The OpenAPI 3.1 document of the cluster API, generated from the served routes (the contract's
+ * route table, contract/api-routes.ts) and the contract's zod schemas (`z.toJSONSchema`), never
+ * written by hand: a route or schema change shows up here.
  * Named contract schemas become `components.schemas` (request forms get an `Input` suffix, since a
  * schema's input — defaults optional — differs from its output).
  */
@@ -11,7 +12,7 @@ import * as eventSchemas from '../../contract/events.ts';
 import * as jobSchemas from '../../contract/jobs.ts';
 import * as metricSchemas from '../../contract/metrics.ts';
 import * as thresholdSchemas from '../../contract/thresholds.ts';
-import type { AnyRouteDef } from './route.ts';
+import type { ServedRoute } from './route.ts';
 
 type JsonSchema = Record<string, unknown>;
 type Io = 'input' | 'output';
@@ -83,8 +84,8 @@ function openApiPath(url: string): string {
 }
 
 /** `GET /api/v1/jobs/:id/logs` → `getJobsIdLogs`. */
-function operationId(route: AnyRouteDef): string {
-  const words = route.url
+function operationId(route: ServedRoute): string {
+  const words = route.path
     .replace(/^\/api\/v1/, '')
     .split(/[/:.-]+/)
     .filter(Boolean)
@@ -94,7 +95,7 @@ function operationId(route: AnyRouteDef): string {
 
 const ERROR_RESPONSE = { $ref: '#/components/responses/Error' };
 
-function errorResponses(route: AnyRouteDef): Record<string, unknown> {
+function errorResponses(route: ServedRoute): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (route.params || route.query || route.body) out['400'] = ERROR_RESPONSE;
   if (route.access !== 'none') {
@@ -110,8 +111,8 @@ function errorResponses(route: AnyRouteDef): Record<string, unknown> {
   return out;
 }
 
-function operation(route: AnyRouteDef, schemas: SchemaCollector): JsonSchema {
-  const status = String(route.status ?? 200);
+function operation(route: ServedRoute, schemas: SchemaCollector): JsonSchema {
+  const status = String(route.status);
   const success: JsonSchema = { description: route.summary };
   if (route.response && status !== '204') {
     const type = route.responseContentType ?? 'application/json';
@@ -135,11 +136,11 @@ function operation(route: AnyRouteDef, schemas: SchemaCollector): JsonSchema {
 }
 
 /** The document for a route table. */
-export function buildOpenApiDocument(routes: AnyRouteDef[], info: { name: string; version: string }): OpenApiDocument {
+export function buildOpenApiDocument(routes: ServedRoute[], info: { name: string; version: string }): OpenApiDocument {
   const schemas = new SchemaCollector();
   const paths: OpenApiDocument['paths'] = {};
   for (const route of routes) {
-    const p = openApiPath(route.url);
+    const p = openApiPath(route.path);
     paths[p] ??= {};
     paths[p][route.method.toLowerCase()] = operation(route, schemas);
   }

@@ -1,34 +1,19 @@
 /** Liveness, cluster identity and the dashboard summary. */
-import { ClusterInfo, Health } from '../../../contract/api.ts';
-import { Summary } from '../../../contract/metrics.ts';
-import { defineRoute, type AnyRouteDef } from '../route.ts';
-import { NoQuery, type ServerInfo } from './common.ts';
+import type { ClusterInfo, Health } from '../../../contract/api.ts';
+import { CLUSTER_ROUTES } from '../../../contract/api-routes.ts';
+import { handle, type ServedRoute } from '../route.ts';
+import type { ServerInfo } from './common.ts';
 
-export function clusterRoutes(info: ServerInfo): AnyRouteDef[] {
+export function clusterRoutes(info: ServerInfo): ServedRoute[] {
   return [
-    defineRoute({
-      method: 'GET',
-      url: '/healthz',
-      access: 'none',
-      tag: 'cluster',
-      summary: 'Liveness and datastore reachability (503 when the datastore cannot be reached)',
-      query: NoQuery,
-      response: Health,
-      noRateLimit: true,
+    handle(CLUSTER_ROUTES.health, {
       async handler({ engine }) {
         const h = await engine.health();
         const body: Health = { ok: h.reachable, datastore: { kind: engine.datastore, ...h }, version: info.version };
         return { status: h.reachable ? 200 : 503, body };
       },
     }),
-    defineRoute({
-      method: 'GET',
-      url: '/api/v1/cluster',
-      access: 'viewer',
-      tag: 'cluster',
-      summary: 'Cluster name, version, datastore kind, server time, capabilities and the caller’s role',
-      query: NoQuery,
-      response: ClusterInfo,
+    handle(CLUSTER_ROUTES.clusterInfo, {
       async handler({ engine, actor }) {
         const body: ClusterInfo = {
           name: info.name,
@@ -42,14 +27,7 @@ export function clusterRoutes(info: ServerInfo): AnyRouteDef[] {
         return { body };
       },
     }),
-    defineRoute({
-      method: 'GET',
-      url: '/api/v1/summary',
-      access: 'viewer',
-      tag: 'cluster',
-      summary: 'Totals per state, success rate and queue metrics with threshold levels',
-      query: NoQuery,
-      response: Summary,
+    handle(CLUSTER_ROUTES.summary, {
       async handler({ engine }) {
         return { body: await engine.summary() };
       },

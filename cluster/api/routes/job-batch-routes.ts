@@ -4,10 +4,9 @@
  * again, so a platform can retry a submit it did not hear back from.
  */
 import type { FastifyRequest } from 'fastify';
-import { MAX_BATCH_JOBS, SubmitJobBatchRequest, SubmitJobBatchResponse } from '../../../contract/api.ts';
+import { JOB_ROUTES } from '../../../contract/api-routes.ts';
 import { ApiFailure } from '../api-error.ts';
-import { defineRoute, type AnyRouteDef } from '../route.ts';
-import { NoQuery } from './common.ts';
+import { handle, type ServedRoute } from '../route.ts';
 
 const KEY_FORM = /^[\x21-\x7e]{1,255}$/;
 
@@ -23,19 +22,9 @@ export function idempotencyKeyOf(request: FastifyRequest): string | undefined {
   return raw;
 }
 
-export function jobBatchRoutes(): AnyRouteDef[] {
+export function jobBatchRoutes(): ServedRoute[] {
   return [
-    defineRoute({
-      method: 'POST',
-      url: '/api/v1/jobs/batch',
-      access: 'operator',
-      tag: 'jobs',
-      summary:
-        `Submit up to ${MAX_BATCH_JOBS} jobs; each is validated and answered in its own result (index, ok, job or error). ` +
-        'Idempotency-Key header: a repetition within 24 h answers the first result',
-      query: NoQuery,
-      body: SubmitJobBatchRequest,
-      response: SubmitJobBatchResponse,
+    handle(JOB_ROUTES.submitJobBatch, {
       audit: { action: 'jobs.batch-submit', target: (_p, body) => `jobs:${Array.isArray((body as { jobs?: unknown })?.jobs) ? (body as { jobs: unknown[] }).jobs.length : '?'}` },
       async handler({ engine, body, actor, request }) {
         const res = await engine.submitBatch(body, actor!, { idempotencyKey: idempotencyKeyOf(request) });

@@ -8,14 +8,10 @@
 import { constants, type Stats } from 'node:fs';
 import { open, realpath, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
-import { JobFileName, JobId } from '../../../contract/jobs.ts';
+import { JOB_ROUTES } from '../../../contract/api-routes.ts';
 import { jobOutputDir } from '../../jobs/job-folders.ts';
 import { ApiFailure } from '../api-error.ts';
-import { defineRoute, type AnyRouteDef } from '../route.ts';
-import { NoQuery } from './common.ts';
-
-const JobFileParams = z.strictObject({ id: JobId, name: JobFileName });
+import { handle, type ServedRoute } from '../route.ts';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.csv': 'text/csv; charset=utf-8',
@@ -49,17 +45,8 @@ async function openInFolder(folder: string, name: string): Promise<{ handle: Fil
 }
 
 /** The route; without an outputs folder (an API-only node) it answers 404 saying so. */
-export function jobFileRoute(outputsRoot: string | null): AnyRouteDef {
-  return defineRoute({
-    method: 'GET',
-    url: '/api/v1/jobs/:id/files/:name',
-    access: 'viewer',
-    tag: 'jobs',
-    summary: 'Download one of a job’s output files (a name from its result’s outputs); 404 for any other name',
-    params: JobFileParams,
-    query: NoQuery,
-    response: z.string(),
-    responseContentType: 'application/octet-stream',
+export function jobFileRoute(outputsRoot: string | null): ServedRoute {
+  return handle(JOB_ROUTES.jobFile, {
     async handler({ engine, params }) {
       const job = await engine.getJob(params.id);
       const outputs = job.result?.outputs ?? [];

@@ -1,39 +1,16 @@
 /** Queues (one per job type): state and metrics, pause/resume, concurrency. */
-import { z } from 'zod';
-import { QueueAction, QueueActionBody } from '../../../contract/api.ts';
-import { JobType } from '../../../contract/domain.ts';
-import { QueueMetrics } from '../../../contract/metrics.ts';
+import { QUEUE_ROUTES } from '../../../contract/api-routes.ts';
 import { ApiFailure } from '../api-error.ts';
-import { defineRoute, type AnyRouteDef } from '../route.ts';
-import { NoQuery } from './common.ts';
+import { handle, type ServedRoute } from '../route.ts';
 
-const QueueActionParams = z.strictObject({ type: JobType, action: QueueAction });
-
-export function queueRoutes(): AnyRouteDef[] {
+export function queueRoutes(): ServedRoute[] {
   return [
-    defineRoute({
-      method: 'GET',
-      url: '/api/v1/queues',
-      access: 'viewer',
-      tag: 'queues',
-      summary: 'Every queue: paused, concurrency, counts and metrics with threshold levels',
-      query: NoQuery,
-      response: z.array(QueueMetrics),
+    handle(QUEUE_ROUTES.listQueues, {
       async handler({ engine }) {
         return { body: await engine.queues() };
       },
     }),
-    defineRoute({
-      method: 'POST',
-      url: '/api/v1/queues/:type/actions/:action',
-      access: 'admin',
-      tag: 'queues',
-      summary: 'Pause or resume a queue, or set its concurrency (`{"concurrency": N}`)',
-      params: QueueActionParams,
-      query: NoQuery,
-      body: QueueActionBody,
-      bodyOptional: true,
-      response: QueueMetrics,
+    handle(QUEUE_ROUTES.queueAction, {
       audit: { action: (p) => `queue.${p.action ?? '?'}`, target: (p) => p.type ?? '?' },
       async handler({ engine, params, body, actor }) {
         if (params.action === 'set-concurrency' && body.concurrency === undefined) {

@@ -17,7 +17,7 @@ import type { Datastore } from '../../datastore/open-datastore.ts';
 import { createEngine } from '../../engine/create-engine.ts';
 import { testDatastore, type TestKind } from '../../engine/engine-test-support.ts';
 import type { JobEngine } from '../../engine/job-engine.ts';
-import type { AnyRouteDef } from '../route.ts';
+import type { ServedRoute } from '../route.ts';
 import { apiFixture, type ApiFixture } from './api-fixture.ts';
 import { openSse } from './sse-client.ts';
 
@@ -33,14 +33,14 @@ const CALLERS: Caller[] = ['none', 'viewer', 'operator', 'admin'];
 const RANK: Record<Caller, number> = { none: -1, viewer: 0, operator: 1, admin: 2 };
 
 /** A plausible request for a route: path with parameters filled in and a valid body. */
-function sampleRequest(route: AnyRouteDef, jobId: string): { path: string; body?: unknown } {
+function sampleRequest(route: ServedRoute, jobId: string): { path: string; body?: unknown } {
   const params: Record<string, string> = { id: jobId, type: 'signal', action: 'cancel' };
-  if (route.url.startsWith('/api/v1/queues/')) params.action = 'resume';
-  if (route.url.startsWith('/api/v1/schedules/') || route.url.startsWith('/api/v1/maintenance-windows/')) {
+  if (route.path.startsWith('/api/v1/queues/')) params.action = 'resume';
+  if (route.path.startsWith('/api/v1/schedules/') || route.path.startsWith('/api/v1/maintenance-windows/')) {
     params.id = 'no-such-record';
     params.action = 'pause';
   }
-  const path = route.url.replace(/:(\w+)/g, (_m, name: string) => params[name]!);
+  const path = route.path.replace(/:(\w+)/g, (_m, name: string) => params[name]!);
   const bodies: Record<string, unknown> = {
     'POST /api/v1/jobs': { type: 'signal', user: 'matrix', config: {} },
     'POST /api/v1/jobs/bulk': { action: 'cancel', ids: [jobId], dryRun: true },
@@ -52,7 +52,7 @@ function sampleRequest(route: AnyRouteDef, jobId: string): { path: string; body?
       endsAt: new Date(Date.now() + 90_000_000).toISOString(),
     },
   };
-  return { path, body: bodies[`${route.method} ${route.url}`] };
+  return { path, body: bodies[`${route.method} ${route.path}`] };
 }
 
 /** The shared suite; `open` gives a fresh engine on the datastore under test. */
@@ -141,10 +141,10 @@ export function describeApiContract(label: string, open: () => Promise<EngineUnd
           const allowed = route.access === 'none' || RANK[caller] >= RANK[route.access];
           const expected = allowed ? 'not 401/403' : caller === 'none' ? 401 : 403;
           const ok = allowed ? status !== 401 && status !== 403 && status < 500 : status === expected;
-          if (!ok) failures.push(`${route.method} ${route.url} as ${caller}: ${status} (expected ${expected}) ${text.slice(0, 200)}`);
+          if (!ok) failures.push(`${route.method} ${route.path} as ${caller}: ${status} (expected ${expected}) ${text.slice(0, 200)}`);
           if (status >= 400) {
             const parsed = ApiError.safeParse(JSON.parse(text));
-            if (!parsed.success) failures.push(`${route.method} ${route.url} as ${caller}: ${status} without the error envelope: ${text.slice(0, 200)}`);
+            if (!parsed.success) failures.push(`${route.method} ${route.path} as ${caller}: ${status} without the error envelope: ${text.slice(0, 200)}`);
           }
         }
       }

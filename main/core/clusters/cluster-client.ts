@@ -7,7 +7,8 @@
  * status.
  */
 import type { ClusterView, ConnectionProblem, ConnectionStatus, ConnectionTestResult } from '../../../contract/admin-api.ts';
-import { ClusterInfo } from '../../../contract/api.ts';
+import type { ClusterInfo } from '../../../contract/api.ts';
+import { API_ROUTES } from '../../../contract/api-routes.ts';
 import type { ClusterEvent } from '../../../contract/events.ts';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
 import { ClusterRequestError, classifyNetworkError, statusForProblem } from './cluster-errors.ts';
@@ -167,10 +168,10 @@ export class ClusterClient {
       const signal = AbortSignal.any([stop, attemptController.signal]);
       let refreshTimer: NodeJS.Timeout | null = null;
       try {
-        const info = await this.http.get('/api/v1/cluster', ClusterInfo, { signal });
+        const info = await this.http.call(API_ROUTES.clusterInfo, { signal });
         this.setState({ info, lastHeardAt: new Date().toISOString() });
         const resumeId = await session.prepare(signal);
-        const body = await this.http.openEventStream('/api/v1/events', resumeId, signal);
+        const body = await this.http.openEventStream(API_ROUTES.events, resumeId, signal);
         this.streamUp = true;
         this.attempt = 0;
         this.setState({ status: 'online', lastError: null, problem: null, lastHeardAt: new Date().toISOString() });
@@ -256,7 +257,7 @@ export class ClusterClient {
 export async function testClusterConnection(endpoint: ClusterEndpoint): Promise<ConnectionTestResult> {
   const http = new ClusterHttp(endpoint);
   try {
-    const info = await http.get('/api/v1/cluster', ClusterInfo);
+    const info = await http.call(API_ROUTES.clusterInfo);
     return {
       ok: true,
       status: 'online',

@@ -1,11 +1,15 @@
 /**
  * HTTP to one cluster: bearer token, optional CA certificate for self-signed TLS (undici Agent
- * `connect.ca`), timeouts, and every answer parsed with its contract schema — an answer that is not
- * JSON or breaks the schema is an `incompatible` error naming the route and the first problems.
+ * `connect.ca`), timeouts, and calls to the routes of the contract's route table
+ * (contract/api-routes.ts): `call(route, { params, query, body })` builds the path from the params,
+ * and its argument and result types come from the route's schemas. Every answer is parsed with the
+ * route's response schema — an answer that is not JSON or breaks the schema is an `incompatible`
+ * error naming the route and the first problems.
  */
 import { Agent, fetch, type Response } from 'undici';
 import type { z } from 'zod';
 import { describeZodError } from '../../../contract/api.ts';
+import { routePath, type AnyApiRoute, type InputOptional, type RouteInput, type RouteResponse } from '../../../contract/api-route.ts';
 import { classifyHttpError, classifyNetworkError, ClusterRequestError } from './cluster-errors.ts';
 
 export interface ClusterEndpoint {
@@ -14,12 +18,24 @@ export interface ClusterEndpoint {
   caCertificate?: string | null;
 }
 
-export interface RequestOptions {
-  query?: Record<string, string | number | boolean | undefined | null>;
-  body?: unknown;
+/** How long a call may take and how to abort it. */
+export interface CallOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
 }
+
+/** A route answered with JSON, an output file, or server-sent events. */
+export type JsonRoute = AnyApiRoute & { format: 'json' };
+export type FileRoute = AnyApiRoute & { format: 'file' };
+export type EventStreamRoute = AnyApiRoute & { format: 'event-stream'; params: undefined };
+
+/** What a call sends: the route's params, query and body, and the call's options. */
+export type CallInput<R extends AnyApiRoute> = RouteInput<R> & CallOptions;
+
+/** The call's arguments: the input may be left out when the route needs none. */
+export type CallArgs<R extends AnyApiRoute> = InputOptional<R> extends true ? [input?: CallInput<R>] : [input: CallInput<R>];
+
+type QueryValue = string | number | boolean | undefined | null | ReadonlyArray<string | number>;
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 /** Actions may queue behind a busy datastore: give them longer than reads. */
@@ -45,15 +61,33 @@ export class ClusterHttp {
     this.streamAgent = new Agent({ connect, headersTimeout: 30_000, bodyTimeout: 0 });
   }
 
-  urlOf(path: string, query?: RequestOptions['query']): URL {
+  urlOf(path: string, query?: Record<string, unknown>): URL {
     const url = new URL(path.replace(/^\//, ''), this.base);
-    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== null) url.searchParams.set(k, String(v));
+    for (const [k, v] of Object.entries((query ?? {}) as Record<string, QueryValue>)) {
+      if (v === undefined || v === null) continue;
+      // Lists travel comma-separated (`state=failed,cancelled`), as the query schemas read them.
+      url.searchParams.set(k, Array.isArray(v) ? v.join(',') : String(v));
+    }
     return url;
   }
 
-  /** One REST call; the answer parsed with `schema`. */
-  async request<S extends z.ZodType>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, schema: S, options: RequestOptions = {}): Promise<z.output<S>> {
-    const url = this.urlOf(path, options.query);
+  /** The URL of a call to `route`: its path with the params filled in (URL-encoded) and its query. */
+  routeUrl(route: AnyApiRoute, input: { params?: unknown; query?: unknown } = {}): URL {
+    return this.urlOf(routePath(route, input.params as Record<string, unknown> | undefined), input.query as Record<string, unknown> | undefined);
+  }
+
+  /** Call a JSON route; the answer parsed with the route's response schema. */
+  async call<R extends JsonRoute>(route: R, ...[input]: CallArgs<R>): Promise<RouteResponse<R>> {
+    const given = (input ?? {}) as { params?: unknown; query?: unknown; body?: unknown } & CallOptions;
+    const url = this.routeUrl(route, given);
+    // Actions without options still send a JSON object, as the server reads an absent body as `{}`.
+    const body = route.method === 'POST' ? (given.body ?? {}) : given.body;
+    const answer = await this.send(route.method, url, body, route.response, given);
+    return answer as RouteResponse<R>;
+  }
+
+  /** One REST call; the answer parsed with `schema` (no schema: the answer is not read). */
+  private async send(method: AnyApiRoute['method'], url: URL, requestBody: unknown, schema: z.ZodType | undefined, options: CallOptions): Promise<unknown> {
     const timeoutMs = options.timeoutMs ?? (method === 'GET' ? DEFAULT_TIMEOUT_MS : ACTION_TIMEOUT_MS);
     const what = `${method} ${url.pathname}`;
     const signals = [AbortSignal.timeout(timeoutMs), ...(options.signal ? [options.signal] : [])];
@@ -67,9 +101,9 @@ export class ClusterHttp {
         headers: {
           authorization: `Bearer ${this.endpoint.token}`,
           accept: 'application/json',
-          ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(requestBody !== undefined ? { 'content-type': 'application/json' } : {}),
         },
-        body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
+        body: requestBody !== undefined ? JSON.stringify(requestBody) : undefined,
       });
       text = await response.text();
     } catch (error) {
@@ -91,6 +125,7 @@ export class ClusterHttp {
         response.status,
       );
     }
+    if (!schema) return undefined;
     const parsed = schema.safeParse(body);
     if (!parsed.success) {
       throw new ClusterRequestError(
@@ -102,21 +137,46 @@ export class ClusterHttp {
     return parsed.data;
   }
 
-  get<S extends z.ZodType>(path: string, schema: S, options?: RequestOptions): Promise<z.output<S>> {
+  /**
+   * A call by a hand-written path.
+   * @deprecated Use `call(route, …)` with a route of contract/api-routes.ts: a path and schema
+   * written here are not checked against the server's route.
+   */
+  request<S extends z.ZodType>(method: AnyApiRoute['method'], path: string, schema: S, options: CallOptions & { query?: Record<string, unknown>; body?: unknown } = {}): Promise<z.output<S>> {
+    return this.send(method, this.urlOf(path, options.query), options.body, schema, options) as Promise<z.output<S>>;
+  }
+
+  /** @deprecated Use `call(route, …)` (see `request`). */
+  get<S extends z.ZodType>(path: string, schema: S, options?: CallOptions & { query?: Record<string, unknown> }): Promise<z.output<S>> {
     return this.request('GET', path, schema, options);
   }
 
-  post<S extends z.ZodType>(path: string, body: unknown, schema: S, options?: RequestOptions): Promise<z.output<S>> {
+  /** @deprecated Use `call(route, …)` (see `request`). */
+  post<S extends z.ZodType>(path: string, body: unknown, schema: S, options?: CallOptions): Promise<z.output<S>> {
     return this.request('POST', path, schema, { ...options, body: body ?? {} });
   }
 
-  /** A file answer (not JSON): its bytes, refused past `maxBytes` with a clear error. */
-  async getFile(path: string, maxBytes: number, options: RequestOptions = {}): Promise<{ bytes: Buffer; contentType: string }> {
-    const url = this.urlOf(path, options.query);
+  /** @deprecated Use `download(route, …)` (see `request`). */
+  getFile(path: string, maxBytes: number): Promise<{ bytes: Buffer; contentType: string }> {
+    return this.fetchFile(this.urlOf(path), maxBytes, {});
+  }
+
+  /** A file route's answer (not JSON): its bytes, refused past `maxBytes` with a clear error. */
+  async download<R extends FileRoute>(
+    route: R,
+    input: RouteInput<R>,
+    maxBytes: number,
+    options: CallOptions = {},
+  ): Promise<{ bytes: Buffer; contentType: string }> {
+    return this.fetchFile(this.routeUrl(route, input), maxBytes, options);
+  }
+
+  private async fetchFile(url: URL, maxBytes: number, options: CallOptions): Promise<{ bytes: Buffer; contentType: string }> {
     const timeoutMs = options.timeoutMs ?? 60_000;
     let response: Response;
     try {
-      response = await fetch(url, { dispatcher: this.agent, signal: AbortSignal.timeout(timeoutMs), headers: { authorization: `Bearer ${this.endpoint.token}` } });
+      const signals = [AbortSignal.timeout(timeoutMs), ...(options.signal ? [options.signal] : [])];
+      response = await fetch(url, { dispatcher: this.agent, signal: AbortSignal.any(signals), headers: { authorization: `Bearer ${this.endpoint.token}` } });
       if (!response.ok) {
         const text = await response.text();
         let body: unknown;
@@ -150,8 +210,8 @@ export class ClusterHttp {
    * Open the SSE stream. Resolves once the cluster answered 200 with `text/event-stream`; the body
    * is the caller's to read and to cancel through `signal`.
    */
-  async openEventStream(path: string, lastEventId: string | null, signal: AbortSignal): Promise<ReadableStream<Uint8Array>> {
-    const url = this.urlOf(path);
+  async openEventStream(route: EventStreamRoute, lastEventId: string | null, signal: AbortSignal): Promise<ReadableStream<Uint8Array>> {
+    const url = this.routeUrl(route);
     // A timeout on the handshake only: a signal with a timeout would also cut the open stream.
     const handshake = new AbortController();
     const timer = setTimeout(() => handshake.abort(new DOMException('handshake timed out', 'TimeoutError')), DEFAULT_TIMEOUT_MS);
