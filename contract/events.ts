@@ -6,6 +6,7 @@
  * `/api/v1/history` — never a silent gap.
  */
 import { z } from 'zod';
+import { Alert } from './alerts.ts';
 import { JobType } from './domain.ts';
 import { Instant, Job, JobId } from './jobs.ts';
 
@@ -49,6 +50,16 @@ export const WorkerChangedEvent = z.object({
   workerId: z.string(),
   status: z.enum(['online', 'lost', 'stopped']),
 });
+/**
+ * An alert changed state: it started firing, it resolved, or someone acknowledged it. Carries the
+ * alert as `GET /api/v1/alerts` lists it, so a client can update its copy without asking.
+ */
+export const ALERT_EVENT_KINDS = ['alert.firing', 'alert.resolved', 'alert.acknowledged'] as const;
+export type AlertEventKind = (typeof ALERT_EVENT_KINDS)[number];
+const alertEvent = <K extends AlertEventKind>(kind: K) => z.object({ ...base, kind: z.literal(kind), alert: Alert });
+export const AlertFiringEvent = alertEvent('alert.firing');
+export const AlertResolvedEvent = alertEvent('alert.resolved');
+export const AlertAcknowledgedEvent = alertEvent('alert.acknowledged');
 /** The client's Last-Event-ID is older than the retained events: resync from /api/v1/history. */
 export const ResetEvent = z.object({ ...base, kind: z.literal('reset'), reason: z.string() });
 
@@ -57,6 +68,9 @@ export const ClusterEvent = z.discriminatedUnion('kind', [
   JobRemovedEvent,
   QueueChangedEvent,
   WorkerChangedEvent,
+  AlertFiringEvent,
+  AlertResolvedEvent,
+  AlertAcknowledgedEvent,
   ResetEvent,
 ]);
 export type ClusterEvent = z.infer<typeof ClusterEvent>;
