@@ -26,6 +26,7 @@ import { JobAction, JobType } from './domain.ts';
 import { Instant, Job, JobDetail, JobFileName, JobId, LogPage } from './jobs.ts';
 import { QueueMetrics, ResourceSample, StateCounts, Summary, WorkerNode } from './metrics.ts';
 import { AlertRule, Thresholds } from './thresholds.ts';
+import { ALERT_ADMIN_API, DesktopAlertSettings } from './desktop-alerts.ts';
 
 // ---------------------------------------------------------------- clusters
 
@@ -228,6 +229,8 @@ export const Settings = z.object({
   thresholds: Thresholds.optional(),
   alertRules: z.array(AlertRule).optional(),
   notificationsEnabled: z.boolean().default(true),
+  /** The desktop's own alerts (a cluster unreachable, sync falling behind): after how long they fire. */
+  desktopAlerts: DesktopAlertSettings.optional(),
   /** Run the embedded local cluster. */
   localClusterEnabled: z.boolean().default(true),
 });
@@ -277,6 +280,10 @@ export const AdminEvent = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('cache-health'), health: CacheHealth }),
   /** The desktop shell asks the UI to show this job (the admin clicked its native notification). */
   z.object({ kind: z.literal('focus-job'), clusterId: ClusterId, jobId: JobId }),
+  /** Alerts of a cluster changed in the mirror (fired, resolved, acknowledged, silenced). */
+  z.object({ kind: z.literal('alerts-changed'), clusterId: ClusterId }),
+  /** The desktop shell asks the UI to show this alert (the admin clicked its native notification). */
+  z.object({ kind: z.literal('focus-alert'), clusterId: ClusterId, alertId: z.string().min(1).max(200) }),
 ]);
 export type AdminEvent = z.infer<typeof AdminEvent>;
 
@@ -333,6 +340,9 @@ export const ADMIN_API = {
   updateSettings: method(z.tuple([SettingsPatch]), Settings),
   /** Whether the local cache can be written, and the damaged cache files moved aside. */
   getCacheHealth: method(z.tuple([]), CacheHealth),
+
+  /** Alerts (contract/desktop-alerts.ts): the mirror, acknowledge and silence, a cluster's rules, channels, deliveries, thresholds. */
+  ...ALERT_ADMIN_API,
 } as const;
 
 export type AdminApiSpec = typeof ADMIN_API;

@@ -39,6 +39,20 @@ export const PRELOAD_METHODS = [
   'getSettings',
   'updateSettings',
   'getCacheHealth',
+  'listAlerts',
+  'acknowledgeAlert',
+  'silenceAlert',
+  'listAlertRules',
+  'createAlertRule',
+  'updateAlertRule',
+  'deleteAlertRule',
+  'listAlertChannels',
+  'createAlertChannel',
+  'deleteAlertChannel',
+  'testAlertChannel',
+  'listAlertDeliveries',
+  'getClusterThresholds',
+  'updateClusterThresholds',
 ] as const satisfies readonly AdminApiMethod[];
 
 /** Compile-time: every AdminApi method is in the list (a new method without a preload entry fails tsc). */

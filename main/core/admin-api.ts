@@ -31,6 +31,7 @@ import { Job, JobDetail, LogPage } from '../../contract/jobs.ts';
 import { emptyStateCounts, QueueMetrics, ResourceSample, Summary, WorkerNode } from '../../contract/metrics.ts';
 import { AdminError } from './admin-error.ts';
 import type { AdminEventHub } from './admin-event-hub.ts';
+import { createAlertAdminApi, type AlertApiContext } from './alerts/alert-admin-api.ts';
 import type { JobCache } from './cache/job-cache.ts';
 import { ClusterRequestError } from './clusters/cluster-errors.ts';
 import type { ClusterRegistry } from './clusters/cluster-registry.ts';
@@ -48,6 +49,8 @@ export interface AdminApiContext {
   applyRetention(): void;
   /** Whether the cache can be written, and the damaged cache files moved aside. */
   cacheHealth(): CacheHealth;
+  /** The alert mirror and service, and how to reach a cluster (alerts/alert-admin-api.ts). */
+  alerts: AlertApiContext;
   log?: (line: string) => void;
 }
 
@@ -341,6 +344,7 @@ export function createAdminApi(ctx: AdminApiContext): AdminApi {
     async getCacheHealth() {
       return ctx.cacheHealth();
     },
+    ...createAlertAdminApi(ctx.alerts),
   };
 
   return {

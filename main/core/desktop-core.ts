@@ -6,6 +6,8 @@ import path from 'node:path';
 import { LOCAL_CLUSTER_ID, type CacheHealth, type ClusterView } from '../../contract/admin-api.ts';
 import { createAdminApi } from './admin-api.ts';
 import { AdminEventHub } from './admin-event-hub.ts';
+import { AlertMirror } from './alerts/alert-mirror.ts';
+import { AlertService } from './alerts/alert-service.ts';
 import { JobCache } from './cache/job-cache.ts';
 import { listMovedAside, MOVED_ASIDE_KEEP_DAYS, removeExpiredMovedAside } from './cache/moved-aside.ts';
 import { ClusterRegistry, type ClusterRegistryOptions } from './clusters/cluster-registry.ts';
@@ -22,6 +24,8 @@ export interface DesktopCoreTuning {
   localRestarts?: number;
   /** How often a cache write is tried again while the disk refuses it (ms). */
   retryWriteMs?: number;
+  /** How often the desktop's own alert rules are evaluated (ms). */
+  alertEvaluateEveryMs?: number;
 }
 
 /** Build the core. Nothing runs until `start()`. */
@@ -31,6 +35,8 @@ export function createDesktopCore(ports: DesktopCorePorts, tuning: DesktopCoreTu
   const settings = new SettingsService(ports.settings);
   let cache: JobCache | null = null;
   let registry: ClusterRegistry | null = null;
+  let alertMirror: AlertMirror | null = null;
+  let alerts: AlertService | null = null;
   let local: EmbeddedClusterHandle | null = null;
   let localStarting: Promise<void> | null = null;
   /** Settles when every stop of the local cluster asked for so far has finished. */
@@ -170,6 +176,12 @@ export function createDesktopCore(ports: DesktopCorePorts, tuning: DesktopCoreTu
     setLocalClusterEnabled,
     applyRetention,
     cacheHealth,
+    alerts: {
+      mirror: () => need(alertMirror, 'alert mirror'),
+      service: () => need(alerts, 'alerts'),
+      http: (clusterId) => need(registry, 'registry').client(clusterId).http,
+      known: (clusterId) => void need(registry, 'registry').view(clusterId),
+    },
     log,
   });
 
@@ -200,8 +212,23 @@ export function createDesktopCore(ports: DesktopCorePorts, tuning: DesktopCoreTu
         log,
         clientOptions: tuning.clientOptions,
         syncOptions: tuning.syncOptions,
+        onClusterEvent: (clusterId, event) => alerts?.onClusterEvent(clusterId, event),
       });
       await registry.load(state.clusters);
+      alertMirror = new AlertMirror(cache.db);
+      const reg = registry;
+      alerts = new AlertService({
+        mirror: alertMirror,
+        emit: (event) => events.emit(event),
+        http: (clusterId) => reg.client(clusterId).http,
+        clusters: () => reg.list(),
+        settings: () => settings.settings.desktopAlerts,
+        log,
+        ...(tuning.alertEvaluateEveryMs ? { evaluateEveryMs: tuning.alertEvaluateEveryMs } : {}),
+      });
+      const service = alerts;
+      events.subscribe((event) => service.onAdminEvent(event));
+      alerts.start();
       applyRetention();
       timers.push(setInterval(applyRetention, tuning.retentionEveryMs ?? 3_600_000));
       timers.push(setInterval(optimizeCache, 6 * 3_600_000));
@@ -218,6 +245,7 @@ export function createDesktopCore(ports: DesktopCorePorts, tuning: DesktopCoreTu
       closing ??= (async () => {
         stopped = true;
         for (const t of timers) clearInterval(t);
+        alerts?.stop();
         await stopLocal('disabled', 'the app is closing');
         await registry?.stop();
         events.flush();

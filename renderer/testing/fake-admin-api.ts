@@ -25,6 +25,7 @@ import { isActionAllowed, JOB_STATE_LABELS, JOB_TYPES, priorityRank, type JobAct
 import { JOB_CONFIG_SCHEMAS } from '../../contract/job-configs.ts';
 import { emptyStateCounts } from '../../contract/metrics.ts';
 import { AdminApiError } from '../api/admin-api-error.ts';
+import { FakeAlerts } from './fake-alerts.ts';
 import { activityOf, countStates, queueMetrics, resourcesOf, summaryOf, workersOf } from './fake-metrics.ts';
 import { generateJobs, jobDetailOf, makeClusters, STEPS_BY_TYPE } from './fixtures.ts';
 
@@ -58,6 +59,8 @@ export class FakeAdminApi {
   cacheHealth: CacheHealth = { folder: '/home/admin/.config/Sigmatiq Admin Jobs', problem: null, message: null, since: null, writesPaused: false, movedAside: [] };
   /** What getTokenStorage answers. */
   tokenStorage = 'encrypted with your OS keychain';
+  /** Alerts, and each cluster's rules, channels, deliveries and thresholds. */
+  readonly alerts: FakeAlerts;
   /** Every call made, for assertions. */
   readonly calls: { method: AdminApiMethod; args: unknown[] }[] = [];
   private readonly listeners = new Set<(e: AdminEvent) => void>();
@@ -86,6 +89,7 @@ export class FakeAdminApi {
     this.windows = [
       { id: 'mw-1', name: 'Weekend datastore upgrade', queues: ['training', 'sweep'], startsAt: new Date(now + 2 * 86400_000).toISOString(), endsAt: new Date(now + 2 * 86400_000 + 4 * 3600_000).toISOString(), status: 'upcoming' },
     ];
+    this.alerts = new FakeAlerts({ cluster: (id) => this.cluster(id), live: (id) => this.live(id), now: () => this.now(), emit: (e) => this.emit(e) });
     this.api = this.build();
   }
 
@@ -415,6 +419,7 @@ export class FakeAdminApi {
         return this.settings;
       },
       getCacheHealth: () => this.cacheHealth,
+      ...this.alerts.methods(),
     };
     const api: Record<string, unknown> = {};
     for (const method of Object.keys(ADMIN_API) as AdminApiMethod[]) {

@@ -1,0 +1,180 @@
+/**
+ * AlertService: keeps the alert mirror equal to what fires on every connected cluster and raises
+ * the desktop's own alerts. A cluster's full list (`GET /api/v1/alerts`) is read each time it comes
+ * online; in between its `alert.*` events update the mirror one alert at a time. Every change is
+ * announced as an `alerts-changed` AdminEvent, which the UI, the tray and the notifier follow.
+ */
+import { z } from 'zod';
+import type { AdminEvent, ClusterView } from '../../../contract/admin-api.ts';
+import { Alert, AlertPage, type SilenceAlertRequest } from '../../../contract/alerts.ts';
+import { DEFAULT_DESKTOP_ALERT_SETTINGS, type DesktopAlert, type DesktopAlertSettings } from '../../../contract/desktop-alerts.ts';
+import { AdminError } from '../admin-error.ts';
+import type { ClusterHttp } from '../clusters/cluster-http.ts';
+import type { AlertMirror } from './alert-mirror.ts';
+import { DesktopAlertWatch, type DesktopAlertChange } from './desktop-alert-watch.ts';
+
+/** Pages of firing alerts read per refresh at most (500 each): a cluster with more is in a storm anyway. */
+const MAX_FIRING_PAGES = 10;
+/** Recently resolved alerts read per refresh, so what resolved while the desktop was away shows how it ended. */
+const RESOLVED_PAGE = 200;
+
+/** An `alert.*` cluster event: what changed and the alert as it is now. */
+const AlertEventBody = z.object({ kind: z.string().startsWith('alert.'), alert: Alert });
+
+export interface AlertServiceOptions {
+  mirror: AlertMirror;
+  emit: (event: AdminEvent) => void;
+  /** The cluster's HTTP client while it is configured with a token (throws otherwise). */
+  http: (clusterId: string) => ClusterHttp;
+  clusters: () => readonly ClusterView[];
+  settings: () => DesktopAlertSettings | undefined;
+  log?: (line: string) => void;
+  now?: () => number;
+  /** How often the desktop's own rules are evaluated (ms). */
+  evaluateEveryMs?: number;
+}
+
+export class AlertService {
+  readonly watch: DesktopAlertWatch;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly refreshing = new Map<string, Promise<void>>();
+
+  constructor(private readonly o: AlertServiceOptions) {
+    this.watch = new DesktopAlertWatch((clusterId, ruleId) => o.mirror.firingOfRule(clusterId, ruleId) !== null);
+  }
+
+  private now(): number {
+    return (this.o.now ?? Date.now)();
+  }
+
+  private get settings(): DesktopAlertSettings {
+    return this.o.settings() ?? DEFAULT_DESKTOP_ALERT_SETTINGS;
+  }
+
+  start(): void {
+    for (const c of this.o.clusters()) this.watch.onClusterStatus(c, this.now());
+    this.evaluate();
+    this.timer = setInterval(() => this.evaluate(), this.o.evaluateEveryMs ?? 15_000);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** Core events: a cluster's status changed (online → read its alerts), or clusters came and went. */
+  onAdminEvent(event: AdminEvent): void {
+    if (event.kind === 'cluster-status') {
+      this.watch.onClusterStatus(event.cluster, this.now());
+      if (event.cluster.status === 'online') void this.refresh(event.cluster.id);
+      this.evaluate();
+    } else if (event.kind === 'clusters-changed') {
+      this.watch.keepOnly(new Set(this.o.clusters().map((c) => c.id)));
+      this.evaluate();
+    }
+  }
+
+  /** Every event of a cluster's stream: its lag, and alert events into the mirror. */
+  onClusterEvent(clusterId: string, event: { kind: string; at: string }): void {
+    this.watch.onClusterEvent(clusterId, event.at, this.now(), this.settings);
+    if (!event.kind.startsWith('alert.')) return;
+    const parsed = AlertEventBody.safeParse(event);
+    if (!parsed.success) {
+      this.o.log?.(`cluster ${clusterId}: an ${event.kind.slice(0, 40)} event without an alert the app can read; its alerts are read again`);
+      void this.refresh(clusterId);
+      return;
+    }
+    if (this.o.mirror.upsert(clusterId, [parsed.data.alert], 'cluster')) this.changed(clusterId);
+  }
+
+  /** Read what fires on a cluster (and what resolved lately) and bring the mirror in line. */
+  refresh(clusterId: string): Promise<void> {
+    const running = this.refreshing.get(clusterId);
+    if (running) return running;
+    const task = this.readCluster(clusterId).finally(() => this.refreshing.delete(clusterId));
+    this.refreshing.set(clusterId, task);
+    return task;
+  }
+
+  private async readCluster(clusterId: string): Promise<void> {
+    try {
+      const http = this.o.http(clusterId);
+      const firing: Alert[] = [];
+      let cursor: string | null = null;
+      for (let page = 0; page < MAX_FIRING_PAGES; page++) {
+        const answer: AlertPage = await http.get('/api/v1/alerts', AlertPage, { query: { state: 'firing', limit: 500, cursor } });
+        firing.push(...answer.items);
+        cursor = answer.nextCursor;
+        if (!cursor) break;
+      }
+      const resolved = await http.get('/api/v1/alerts', AlertPage, { query: { state: 'resolved', limit: RESOLVED_PAGE } });
+      if (this.o.mirror.reconcile(clusterId, firing, resolved.items, new Date(this.now()).toISOString())) this.changed(clusterId);
+    } catch (error) {
+      // Offline, or a cluster without alerting: the mirror keeps what it has; the next connect tries again.
+      this.o.log?.(`cluster ${clusterId}: could not read its alerts: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /** Evaluate the desktop's own rules now and store what starts or ends. */
+  evaluate(): void {
+    const changes = this.watch.evaluate(this.now(), this.settings);
+    for (const change of changes) this.apply(change);
+  }
+
+  private apply(change: DesktopAlertChange): void {
+    if (change.kind === 'raise') {
+      this.o.mirror.upsert(change.clusterId, [change.alert], 'desktop');
+    } else {
+      const alert = this.o.mirror.firingOfRule(change.clusterId, change.ruleId);
+      if (!alert) return;
+      const { clusterId: _c, source: _s, ...body } = alert;
+      this.o.mirror.upsert(change.clusterId, [{ ...body, state: 'resolved', resolvedAt: change.at }], 'desktop');
+    }
+    this.changed(change.clusterId);
+  }
+
+  /** Acknowledge: a cluster's alert on the cluster (operator token); a desktop alert here. */
+  async acknowledge(clusterId: string, alertId: string, note: string | undefined): Promise<DesktopAlert> {
+    const alert = this.mirrored(clusterId, alertId);
+    if (alert.source === 'desktop') {
+      return this.updateLocal(alert, { acknowledgedBy: 'this app', acknowledgedAt: new Date(this.now()).toISOString() });
+    }
+    const answer = await this.o.http(clusterId).post(`/api/v1/alerts/${encodeURIComponent(alertId)}/actions/acknowledge`, note ? { note } : {}, z.unknown());
+    return this.afterAction(alert, answer, { acknowledgedAt: new Date(this.now()).toISOString() });
+  }
+
+  /** Silence: held back on the cluster until `until`; a desktop alert is silenced here. */
+  async silence(clusterId: string, alertId: string, request: SilenceAlertRequest): Promise<DesktopAlert> {
+    const alert = this.mirrored(clusterId, alertId);
+    if (alert.source === 'desktop') return this.updateLocal(alert, { silencedUntil: request.until });
+    const answer = await this.o.http(clusterId).post(`/api/v1/alerts/${encodeURIComponent(alertId)}/actions/silence`, request, z.unknown());
+    return this.afterAction(alert, answer, { silencedUntil: request.until });
+  }
+
+  private mirrored(clusterId: string, alertId: string): DesktopAlert {
+    const alert = this.o.mirror.get(clusterId, alertId);
+    if (!alert) throw new AdminError('not-found', `Alert ${alertId} of ${clusterId} is not known to this app: reload the alerts.`, 404);
+    return alert;
+  }
+
+  private updateLocal(alert: DesktopAlert, patch: Partial<Alert>): DesktopAlert {
+    const { clusterId, source, ...body } = alert;
+    this.o.mirror.upsert(clusterId, [{ ...body, ...patch }], source);
+    this.changed(clusterId);
+    return this.o.mirror.get(clusterId, alert.id)!;
+  }
+
+  /** The cluster's answer when it is the alert; otherwise what the action did, until its event brings the rest. */
+  private afterAction(alert: DesktopAlert, answer: unknown, fallback: Partial<Alert>): DesktopAlert {
+    const asAlert = Alert.safeParse(answer).data ?? z.object({ alert: Alert }).safeParse(answer).data?.alert;
+    const { clusterId, source: _s, ...body } = alert;
+    this.o.mirror.upsert(clusterId, [asAlert ?? { ...body, ...fallback }], 'cluster');
+    this.changed(clusterId);
+    return this.o.mirror.get(clusterId, alert.id) ?? alert;
+  }
+
+  private changed(clusterId: string): void {
+    this.o.emit({ kind: 'alerts-changed', clusterId });
+  }
+}
