@@ -211,4 +211,32 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE jobs ADD COLUMN worker_lost INTEGER NOT NULL DEFAULT 0;
   `,
+  // 6: the Jobs view's text search (job-text-search.ts): an FTS5 trigram index of id, user, error
+  // and configuration over the jobs table's own rows (external content, no second copy of the
+  // text), kept in step by triggers so every writer keeps it right. Built here for the jobs already
+  // cached. Should it ever disagree with the table: INSERT INTO jobs_search(jobs_search) VALUES('rebuild').
+  `
+  CREATE VIRTUAL TABLE jobs_search USING fts5(
+    job_id, user, error_message, config_json,
+    content = 'jobs', content_rowid = 'rowid', tokenize = 'trigram case_sensitive 0'
+  );
+  INSERT INTO jobs_search (jobs_search) VALUES ('rebuild');
+  CREATE TRIGGER jobs_search_insert AFTER INSERT ON jobs BEGIN
+    INSERT INTO jobs_search (rowid, job_id, user, error_message, config_json)
+      VALUES (new.rowid, new.job_id, new.user, new.error_message, new.config_json);
+  END;
+  CREATE TRIGGER jobs_search_delete AFTER DELETE ON jobs BEGIN
+    INSERT INTO jobs_search (jobs_search, rowid, job_id, user, error_message, config_json)
+      VALUES ('delete', old.rowid, old.job_id, old.user, old.error_message, old.config_json);
+  END;
+  CREATE TRIGGER jobs_search_update AFTER UPDATE OF job_id, user, error_message, config_json ON jobs
+    WHEN old.job_id IS NOT new.job_id OR old.user IS NOT new.user
+      OR old.error_message IS NOT new.error_message OR old.config_json IS NOT new.config_json
+  BEGIN
+    INSERT INTO jobs_search (jobs_search, rowid, job_id, user, error_message, config_json)
+      VALUES ('delete', old.rowid, old.job_id, old.user, old.error_message, old.config_json);
+    INSERT INTO jobs_search (rowid, job_id, user, error_message, config_json)
+      VALUES (new.rowid, new.job_id, new.user, new.error_message, new.config_json);
+  END;
+  `,
 ];

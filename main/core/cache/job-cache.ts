@@ -12,6 +12,7 @@ import type { Job, JobDetail } from '../../../contract/jobs.ts';
 import type { QueueMetrics, ResourceSample, StateCounts } from '../../../contract/metrics.ts';
 import { JOB_ROW_COLUMNS, jobToRow, normaliseInstant, rowToJob, UPSERT_JOB_SQL, type JobRow } from './job-rows.ts';
 import { decodeCursor, encodeCursor, pageSelect, totalSelect, filterWhere } from './job-query-sql.ts';
+import { planTextSearch } from './job-text-search.ts';
 import { CacheHealth } from './cache-health.ts';
 import { openCacheDatabase, type OpenCacheOptions, type SqliteDatabase } from './open-cache-database.ts';
 import { FailureStore } from '../failures/failure-store.ts';
@@ -320,16 +321,17 @@ export class JobCache {
   queryJobs(query: CacheQuery): Omit<CachedJobPage, 'syncedAt'> {
     const after = query.cursor ? decodeCursor(query.sort, query.cursor) : null;
     if (after instanceof Error) throw new CacheQueryError(after.message);
-    const select = pageSelect(query.clusterIds, query.filter, query.sort, after, query.limit);
+    const search = planTextSearch((sql) => this.stmt(sql), query.filter.q);
+    if (search.kind === 'index' && search.matches === 0) return { items: [], nextCursor: null, total: 0 };
+    const select = pageSelect(query.clusterIds, query.filter, query.sort, after, query.limit, search);
     const rows = this.stmt(select.sql).all(...select.params) as (JobRow & Record<string, string | number | null>)[];
     const more = rows.length > query.limit;
     const page = more ? rows.slice(0, query.limit) : rows;
     const last = page.at(-1);
     const nextCursor =
       more && last ? encodeCursor(query.sort, Array.from({ length: select.keyCount }, (_, i) => last[`_k${i}`] ?? null)) : null;
-    const total = this.stmt(totalSelect(query.clusterIds, query.filter).sql).get(
-      ...totalSelect(query.clusterIds, query.filter).params,
-    ) as { total: number };
+    const totalQuery = totalSelect(query.clusterIds, query.filter, search);
+    const total = this.stmt(totalQuery.sql).get(...totalQuery.params) as { total: number };
     return { items: page.map(rowToJob), nextCursor, total: total.total };
   }
 

@@ -8,6 +8,7 @@
 import type { JobFilter, JobSort } from '../../../contract/api.ts';
 import { NO_POSITION } from './cache-schema.ts';
 import { JOB_ROW_COLUMNS } from './job-rows.ts';
+import { NO_TEXT_SEARCH, textSearchCondition, type TextSearch } from './job-text-search.ts';
 
 /** The columns a table row needs: never the detail blobs (config, result, stack, detail JSON). */
 const LIST_COLUMNS = JOB_ROW_COLUMNS.filter((c) => c !== 'cached_at').join(', ');
@@ -44,13 +45,22 @@ function inList(column: string, values: readonly string[], params: SqlValue[]): 
   return `${column} IN (${values.map(() => '?').join(', ')})`;
 }
 
-/** Escape LIKE wildcards so a search for "50%" finds "50%". */
-function likePattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+/** How filterWhere builds a filter's conditions. */
+export interface WhereOptions {
+  /** Leave out the state list (a per-state member of a page query names its state itself). */
+  withoutState?: boolean;
+  /** The filter's text search as planTextSearch decided it; required when the filter has text. */
+  search?: TextSearch;
+  /** The conditions serve a sorted page (see textSearchCondition). */
+  forPage?: boolean;
 }
 
-/** WHERE conditions of a filter (without the state list when `withoutState`). */
-export function filterWhere(clusterIds: readonly string[] | undefined, filter: JobFilter, withoutState = false): WhereClause {
+/** WHERE conditions of a filter. */
+export function filterWhere(clusterIds: readonly string[] | undefined, filter: JobFilter, options: WhereOptions = {}): WhereClause {
+  const { withoutState = false, search = NO_TEXT_SEARCH, forPage = false } = options;
+  if (search.kind === 'none' && filter.q !== undefined && filter.q.trim() !== '') {
+    throw new Error('a filter with text needs its text search planned first (planTextSearch)');
+  }
   const parts: string[] = [];
   const params: SqlValue[] = [];
   if (clusterIds && clusterIds.length > 0) parts.push(inList('cluster_id', clusterIds, params));
@@ -58,13 +68,8 @@ export function filterWhere(clusterIds: readonly string[] | undefined, filter: J
   if (filter.type) parts.push(inList('type', filter.type, params));
   if (filter.user) parts.push(inList('user', filter.user, params));
   if (filter.priority) parts.push(inList('priority', filter.priority, params));
-  if (filter.q !== undefined && filter.q.trim() !== '') {
-    const p = likePattern(filter.q.trim());
-    parts.push(
-      "(job_id LIKE ? ESCAPE '\\' OR user LIKE ? ESCAPE '\\' OR error_message LIKE ? ESCAPE '\\' OR config_json LIKE ? ESCAPE '\\')",
-    );
-    params.push(p, p, p, p);
-  }
+  const text = textSearchCondition(search, params, forPage);
+  if (text !== null) parts.push(text);
   if (filter.createdAfter) {
     parts.push('created_at >= ?');
     params.push(new Date(filter.createdAfter).toISOString());
@@ -109,6 +114,7 @@ export function pageSelect(
   sort: JobSort,
   after: SqlValue[] | null,
   limit: number,
+  search: TextSearch = NO_TEXT_SEARCH,
 ): JobSelect {
   const { keys, desc } = SORT_KEYS[sort];
   const dir = desc ? 'DESC' : 'ASC';
@@ -118,7 +124,7 @@ export function pageSelect(
   const fetch = limit + 1;
 
   const member = (stateValue: string | null): { sql: string; params: SqlValue[] } => {
-    const where = filterWhere(clusterIds, filter, stateValue !== null);
+    const where = filterWhere(clusterIds, filter, { withoutState: stateValue !== null, search, forPage: true });
     const parts = [where.sql];
     const params = [...where.params];
     if (stateValue !== null) {
@@ -148,16 +154,18 @@ export function pageSelect(
 
 /**
  * The total for a filter: from the trigger-kept `job_counts` table when the filter only names
- * clusters, states, types and priorities (instant at any size), otherwise a COUNT over the index.
+ * clusters, states, types and priorities (instant at any size), the text search's own count when
+ * the filter is nothing but indexed text, otherwise a COUNT over the index.
  */
-export function totalSelect(clusterIds: readonly string[] | undefined, filter: JobFilter): WhereClause {
-  const simple =
+export function totalSelect(clusterIds: readonly string[] | undefined, filter: JobFilter, search: TextSearch = NO_TEXT_SEARCH): WhereClause {
+  const noRowFilter =
     filter.user === undefined &&
-    (filter.q === undefined || filter.q.trim() === '') &&
     filter.createdAfter === undefined &&
     filter.createdBefore === undefined &&
     filter.finishedBefore === undefined;
-  const where = filterWhere(clusterIds, filter);
-  if (simple) return { sql: `SELECT ifnull(sum(n), 0) AS total FROM job_counts WHERE ${where.sql}`, params: where.params };
+  const where = filterWhere(clusterIds, filter, { search });
+  if (search.kind === 'none' && noRowFilter) return { sql: `SELECT ifnull(sum(n), 0) AS total FROM job_counts WHERE ${where.sql}`, params: where.params };
+  const onlyText = noRowFilter && (clusterIds === undefined || clusterIds.length === 0) && !filter.state && !filter.type && !filter.priority;
+  if (search.kind === 'index' && onlyText) return { sql: 'SELECT ? AS total', params: [search.matches] };
   return { sql: `SELECT count(*) AS total FROM jobs WHERE ${where.sql}`, params: where.params };
 }
