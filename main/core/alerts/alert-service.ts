@@ -85,7 +85,21 @@ export class AlertService {
       void this.refresh(clusterId);
       return;
     }
-    if (this.o.mirror.upsert(clusterId, [parsed.data.alert], 'cluster')) this.changed(clusterId);
+    this.guard(`store an alert of ${clusterId}`, () => {
+      if (this.o.mirror.upsert(clusterId, [parsed.data.alert], 'cluster')) this.changed(clusterId);
+    });
+  }
+
+  /**
+   * A cache that cannot be written (full disk) must not end a cluster's stream or a timer: the
+   * alert is read again with the cluster's full list at the next connect.
+   */
+  private guard(what: string, write: () => void): void {
+    try {
+      write();
+    } catch (error) {
+      this.o.log?.(`could not ${what}: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   /** Read what fires on a cluster (and what resolved lately) and bring the mirror in line. */
@@ -118,8 +132,9 @@ export class AlertService {
 
   /** Evaluate the desktop's own rules now and store what starts or ends. */
   evaluate(): void {
-    const changes = this.watch.evaluate(this.now(), this.settings);
-    for (const change of changes) this.apply(change);
+    this.guard('evaluate the desktop\'s alert rules', () => {
+      for (const change of this.watch.evaluate(this.now(), this.settings)) this.apply(change);
+    });
   }
 
   private apply(change: DesktopAlertChange): void {
