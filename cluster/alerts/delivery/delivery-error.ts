@@ -47,7 +47,7 @@ export function connectionErrorInWords(error: unknown, target: string, timeoutMs
   if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ETIMEDOUT' || code === 'ETIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'ABORT_ERR' || code === 'UND_ERR_ABORTED' || (error as Error | undefined)?.name === 'TimeoutError') {
     return new DeliveryError(`${target} did not answer within ${Math.round(timeoutMs / 1000)} s — check that the receiver is up and reachable from the cluster`, { retryable: true });
   }
-  if (code !== undefined && code.startsWith('ERR_TLS') || code === 'DEPTH_ZERO_SELF_SIGNED_CERT' || code === 'SELF_SIGNED_CERT_IN_CHAIN' || code === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' || code === 'CERT_HAS_EXPIRED') {
+  if ((code !== undefined && code.startsWith('ERR_TLS')) || code === 'DEPTH_ZERO_SELF_SIGNED_CERT' || code === 'SELF_SIGNED_CERT_IN_CHAIN' || code === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' || code === 'CERT_HAS_EXPIRED') {
     return new DeliveryError(`could not connect to ${target}: its TLS certificate is not trusted (${code}) — give the server a certificate from a trusted authority`, { retryable: false });
   }
   const reason = code !== undefined ? (why[code] ?? code) : 'the connection failed';

@@ -43,7 +43,8 @@ type DeliveryJobData = z.infer<typeof DeliveryJobData>;
 
 export interface AlertDeliveryOptions {
   datastore: Datastore;
-  alerts: AlertStore;
+  /** Channels, the user directory and the delivery log (default: the datastore's). */
+  alerts?: AlertStore;
   /** The cluster's name and the admin app's URL, for the messages. */
   context: MessageContext;
   /** A link to one job in the admin app (notes to a job's owner); the admin URL without it. */
@@ -107,8 +108,10 @@ export class AlertDeliveryQueue {
   private readonly backoffMs: number;
   private readonly now: () => number;
   private readonly onError: (error: unknown) => void;
+  private readonly alerts: AlertStore;
 
   private constructor(private readonly options: AlertDeliveryOptions) {
+    this.alerts = options.alerts ?? options.datastore.alerts;
     const { Queue } = options.datastore.bullmq.classes;
     this.queue = new Queue(DELIVERY_QUEUE, { ...options.datastore.bullmq.producerOptions() }) as Queue;
     this.attempts = options.attempts ?? 5;
@@ -160,9 +163,9 @@ export class AlertDeliveryQueue {
    */
   async notifyUser(input: NotifyUserInput): Promise<NotifyUserResult> {
     const note: UserNote = UserNote.parse({ ...input, at: new Date(this.now()).toISOString() });
-    const contact = await this.options.alerts.getUser(input.user);
+    const contact = await this.alerts.getUser(input.user);
     if (!contact) return { queued: [], problems: [`the user directory has no entry for ${input.user}: add one (PUT /api/v1/alerts/users/${encodeURIComponent(input.user)}) to reach them`] };
-    const channels = await this.options.alerts.listChannels();
+    const channels = await this.alerts.listChannels();
     const ways: UserNoteWay[] = [];
     const problems: string[] = [];
     if (contact.email !== undefined) {
@@ -187,7 +190,7 @@ export class AlertDeliveryQueue {
 
   /** Sends a test message to a channel now (no queue, no rate limit) and answers the result in words; logged as a `test` delivery. */
   async sendTest(channelId: string): Promise<SendTestResult> {
-    const channel = await this.options.alerts.getChannel(channelId);
+    const channel = await this.alerts.getChannel(channelId);
     if (!channel) return { ok: false, message: `there is no channel ${channelId}` };
     const now = this.now();
     const notification = testNotification(channelId, now);
@@ -234,7 +237,11 @@ export class AlertDeliveryQueue {
 
   private async process(job: BullJob, token: string | undefined): Promise<string> {
     const parsed = DeliveryJobData.safeParse(job.data);
-    if (!parsed.success) throw new UnrecoverableError(`a delivery job this version cannot read: ${parsed.error.issues[0]?.message ?? 'unknown shape'}`);
+    if (!parsed.success) {
+      const why = `delivery job ${job.id ?? ''} cannot be read by this version (${parsed.error.issues[0]?.message ?? 'unknown shape'}): not sent`;
+      this.onError(new Error(why));
+      throw new UnrecoverableError(why);
+    }
     const data = parsed.data;
     const attempt = job.attemptsMade + 1;
     const target = data.kind === 'batch' ? await this.batchTarget(data, attempt) : await this.noteTarget(data, attempt);
@@ -252,10 +259,11 @@ export class AlertDeliveryQueue {
     } catch (error) {
       const words = wordsOf(error);
       const retryable = !(error instanceof DeliveryError) || error.retryable;
-      const final = !retryable || attempt >= this.attempts;
+      const attempts = job.opts.attempts ?? 1;
+      const final = !retryable || attempt >= attempts;
       const outcome = final
         ? `${words} — gave up after ${attempt} ${attempt === 1 ? 'attempt' : 'attempts'}`
-        : `${words} — attempt ${attempt} of ${this.attempts}, tried again later`;
+        : `${words} — attempt ${attempt} of ${attempts}, tried again later`;
       await this.log({ ...target.log, attempt, result: final ? 'failed' : 'retrying', error: outcome });
       if (!retryable) throw new UnrecoverableError(words);
       throw error instanceof DeliveryError ? error : new Error(words);
@@ -265,7 +273,7 @@ export class AlertDeliveryQueue {
   private async batchTarget(data: z.infer<typeof BatchJobData>, attempt: number): Promise<Target> {
     const alertIds = data.notifications.map((n) => n.alert.id);
     const kind = kindOf(data.notifications);
-    const channel = await this.options.alerts.getChannel(data.channelId);
+    const channel = await this.alerts.getChannel(data.channelId);
     if (!channel) {
       await this.log({ channelId: data.channelId, kind, batchKey: data.batchKey, alertIds, attempt, result: 'failed', error: `the channel ${data.channelId} was deleted before the message went out — not sent` });
       throw new UnrecoverableError(`channel ${data.channelId} was deleted`);
@@ -285,7 +293,7 @@ export class AlertDeliveryQueue {
       await this.log({ ...base, attempt, result: 'failed', error: `${why} — not sent` });
       throw new UnrecoverableError(why);
     };
-    const contact = await this.options.alerts.getUser(note.user);
+    const contact = await this.alerts.getUser(note.user);
     if (!contact) return gone(`the user directory no longer has ${note.user}`);
     const cluster = this.options.context.clusterName;
     const jobUrl = this.options.jobUrl?.(note.jobId) ?? this.options.context.adminUrl;
@@ -295,7 +303,7 @@ export class AlertDeliveryQueue {
       if (url === undefined) return gone(`${note.user} no longer has a Slack webhook in the user directory`);
       return { slot: `user/${note.user}/slack`, minIntervalMs: this.minInterval('slack'), log: base, send: () => sendSlack(url, userNoteSlack(note, cluster, jobUrl), timeoutMs) };
     }
-    const channels = await this.options.alerts.listChannels();
+    const channels = await this.alerts.listChannels();
     if (way === 'email') {
       const channel = firstOf(channels, 'email');
       const to = contact.email;
@@ -318,7 +326,7 @@ export class AlertDeliveryQueue {
       at: new Date(this.now()).toISOString(),
     };
     try {
-      await this.options.alerts.appendDelivery(record);
+      await this.alerts.appendDelivery(record);
     } catch (error) {
       // The send's outcome stands; a log that could not be written is reported, not retried as a send.
       this.onError(new Error(`could not write the delivery log (${error instanceof Error ? error.message : String(error)})`));

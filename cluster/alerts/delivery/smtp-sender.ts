@@ -52,8 +52,11 @@ export function smtpErrorInWords(error: unknown, server: Pick<SmtpServer, 'host'
     case 'ETIMEDOUT':
       return new DeliveryError(`${where} did not answer within ${Math.round(timeoutMs / 1000)} s — check host and port, and that the cluster may reach it`, { retryable: true });
     case 'ECONNECTION':
-    case 'ESOCKET':
-      return connectionErrorInWords((error as { cause?: unknown }).cause ?? error, where, timeoutMs);
+    case 'ESOCKET': {
+      // nodemailer replaces the socket's code with its own and keeps it only in the message ("connect ECONNREFUSED …").
+      const socketCode = /\b(E[A-Z]{4,}|ERR_TLS_[A-Z_]+)\b/.exec((error as Error).message ?? '')?.[1];
+      return connectionErrorInWords(socketCode !== undefined && socketCode !== e.code ? { code: socketCode } : error, where, timeoutMs);
+    }
     case 'EPROTOCOL':
       return new DeliveryError(`${where} does not speak SMTP as expected${serverSaid(e)} — check host and port (465 needs secure)`, { retryable: false });
     case 'EMESSAGE':
