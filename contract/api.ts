@@ -193,10 +193,18 @@ export const LogsQuery = z.strictObject({
     .default(200),
 });
 
-/** Body of `POST /api/v1/jobs/:id/actions/<action>`; only set-priority takes one. */
+/** Actions that may carry a note for the job's owner (`note` in JobActionBody). */
+export const NOTE_ACTIONS = ['stop', 'force-stop', 'cancel', 'retry'] as const;
+
+/** Body of `POST /api/v1/jobs/:id/actions/<action>`; only set-priority needs one. */
 export const JobActionBody = z.strictObject({
   priority: Priority.optional(),
   reason: z.string().max(500).optional(),
+  /**
+   * stop, force-stop, cancel and retry: a note for the job's owner, sent through the cluster's
+   * user directory (email, SMS, Slack) once the action succeeded, and audited.
+   */
+  note: z.string().trim().min(1, 'a note of at least one character, or leave it out').max(1000, 'a note of at most 1000 characters').optional(),
 });
 export type JobActionBody = z.infer<typeof JobActionBody>;
 
@@ -208,6 +216,8 @@ export const ActionResult = z.object({
   /** For skipped/failed: why, in words ("job is running: use stop"). */
   message: z.string().optional(),
   job: Job.optional(),
+  /** With a note: what became of it, in words ("note for ana sent by email and Slack", "no way to reach ana: …"). */
+  note: z.string().optional(),
 });
 export type ActionResult = z.infer<typeof ActionResult>;
 
