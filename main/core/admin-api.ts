@@ -5,7 +5,6 @@
  * to the cluster and their results written back to the cache at once. Arguments arrive parsed
  * (dispatch.ts / the IPC bridge validate them with ADMIN_API); results are checked here anyway.
  */
-import { z } from 'zod';
 import {
   ClusterInput,
   ClusterPatch,
@@ -19,16 +18,10 @@ import {
   type DashboardSummary,
   type TimeRange,
 } from '../../contract/admin-api.ts';
-import {
-  ActionResult,
-  BulkActionResponse,
-  MaintenanceWindow,
-  Schedule,
-  type BulkActionRequest,
-} from '../../contract/api.ts';
+import { API_ROUTES } from '../../contract/api-routes.ts';
+import type { Job } from '../../contract/jobs.ts';
 import { JOB_STATES, type JobAction, type JobType } from '../../contract/domain.ts';
-import { Job, JobDetail, LogPage } from '../../contract/jobs.ts';
-import { emptyStateCounts, QueueMetrics, ResourceSample, Summary, WorkerNode } from '../../contract/metrics.ts';
+import { emptyStateCounts, Summary, type QueueMetrics, type WorkerNode } from '../../contract/metrics.ts';
 import { AdminError } from './admin-error.ts';
 import type { AdminEventHub } from './admin-event-hub.ts';
 import { createAlertAdminApi, type AlertApiContext } from './alerts/alert-admin-api.ts';
@@ -73,7 +66,6 @@ function isConnectionProblem(error: unknown): boolean {
 
 export function createAdminApi(ctx: AdminApiContext): AdminApi {
   const http = (clusterId: string) => ctx.registry.client(clusterId).http;
-  const enc = encodeURIComponent;
 
   /** Ask the cluster live; on a connection problem use the cached snapshot of `kind`. */
   async function liveOrSnapshot<T>(clusterId: string, kind: 'queues' | 'workers', fetcher: () => Promise<T>, fallback: T): Promise<T> {
@@ -88,7 +80,7 @@ export function createAdminApi(ctx: AdminApiContext): AdminApi {
   }
 
   /** Write what an action returned. While the cache cannot be written the sync brings it later, once it can. */
-  function storeFromCluster(clusterId: string, batch: { jobs: readonly z.infer<typeof Job>[]; removed: readonly string[] }): string[] {
+  function storeFromCluster(clusterId: string, batch: { jobs: readonly Job[]; removed: readonly string[] }): string[] {
     if (!ctx.cache.health.writable) return [];
     try {
       return ctx.cache.applyBatch(clusterId, batch);
@@ -98,7 +90,7 @@ export function createAdminApi(ctx: AdminApiContext): AdminApi {
     }
   }
 
-  function upsertFromCluster(clusterId: string, jobs: readonly z.infer<typeof Job>[]): void {
+  function upsertFromCluster(clusterId: string, jobs: readonly Job[]): void {
     if (jobs.length === 0) return;
     const changed = storeFromCluster(clusterId, { jobs, removed: [] });
     if (changed.length > 0) ctx.events.jobsChanged(clusterId, changed);
@@ -152,7 +144,7 @@ export function createAdminApi(ctx: AdminApiContext): AdminApi {
     async getJob(clusterId, jobId): Promise<CachedJobDetail> {
       ctx.registry.view(clusterId);
       try {
-        const detail = await http(clusterId).get(`/api/v1/jobs/${enc(jobId)}`, JobDetail);
+        const detail = await http(clusterId).call(API_ROUTES.getJob, { params: { id: jobId } });
         ctx.cache.saveDetail(clusterId, detail);
         return { ...detail, clusterId, fromCache: false };
       } catch (error) {
@@ -168,7 +160,7 @@ export function createAdminApi(ctx: AdminApiContext): AdminApi {
     async getJobLogs(clusterId, jobId, page) {
       ctx.registry.view(clusterId);
       try {
-        return await http(clusterId).get(`/api/v1/jobs/${enc(jobId)}/logs`, LogPage, { query: page });
+        return await http(clusterId).call(API_ROUTES.jobLogs, { params: { id: jobId }, query: page });
       } catch (error) {
         if (!isConnectionProblem(error)) throw error;
         // Offline: the log tail saved with the job's detail is all there is.
@@ -198,7 +190,7 @@ export function createAdminApi(ctx: AdminApiContext): AdminApi {
               fromCache = false;
             } else {
               try {
-                summary = await http(clusterId).get('/api/v1/summary', Summary, { timeoutMs: 5_000 });
+                summary = await http(clusterId).call(API_ROUTES.summary, { timeoutMs: 5_000 });
                 ctx.cache.saveSnapshot(clusterId, 'summary', summary);
                 fromCache = false;
                 fetchedNow = true;
@@ -230,21 +222,19 @@ export function createAdminApi(ctx: AdminApiContext): AdminApi {
 
     async getQueues(clusterId) {
       ctx.registry.view(clusterId);
-      return liveOrSnapshot(clusterId, 'queues', () => http(clusterId).get('/api/v1/queues', z.array(QueueMetrics)), [] as QueueMetrics[]);
+      return liveOrSnapshot(clusterId, 'queues', () => http(clusterId).call(API_ROUTES.listQueues), [] as QueueMetrics[]);
     },
 
     async getWorkers(clusterId) {
       ctx.registry.view(clusterId);
-      return liveOrSnapshot(clusterId, 'workers', () => http(clusterId).get('/api/v1/workers', z.array(WorkerNode)), [] as WorkerNode[]);
+      return liveOrSnapshot(clusterId, 'workers', () => http(clusterId).call(API_ROUTES.listWorkers), [] as WorkerNode[]);
     },
 
     async getResources(clusterId, range) {
       ctx.registry.view(clusterId);
       const since = Date.now() - RANGES[range].spanMs;
       try {
-        const samples = await http(clusterId).get('/api/v1/resources', z.array(ResourceSample), {
-          query: { since: new Date(since).toISOString() },
-        });
+        const samples = await http(clusterId).call(API_ROUTES.resources, { query: { since: new Date(since).toISOString() } });
         ctx.cache.recordResourceSamples(clusterId, samples);
         return samples;
       } catch (error) {
@@ -254,13 +244,13 @@ export function createAdminApi(ctx: AdminApiContext): AdminApi {
     },
 
     async submitJob(clusterId, request): Promise<CachedJob> {
-      const job = await http(clusterId).post('/api/v1/jobs', request, Job);
+      const job = await http(clusterId).call(API_ROUTES.submitJob, { body: request });
       upsertFromCluster(clusterId, [job]);
       return { ...job, clusterId };
     },
 
     async jobAction(clusterId, jobId, action: JobAction, body) {
-      const result = await http(clusterId).post(`/api/v1/jobs/${enc(jobId)}/actions/${action}`, body ?? {}, ActionResult);
+      const result = await http(clusterId).call(API_ROUTES.jobAction, { params: { id: jobId, action }, body });
       if (result.job) upsertFromCluster(clusterId, [result.job]);
       if (action === 'delete' && result.outcome === 'ok') {
         storeFromCluster(clusterId, { jobs: [], removed: [jobId] });
@@ -270,8 +260,7 @@ export function createAdminApi(ctx: AdminApiContext): AdminApi {
     },
 
     async bulkAction(clusterId, request) {
-      const body: z.input<typeof BulkActionRequest> = request;
-      const response = await http(clusterId).post('/api/v1/jobs/bulk', body, BulkActionResponse, { timeoutMs: 120_000 });
+      const response = await http(clusterId).call(API_ROUTES.bulkAction, { body: request, timeoutMs: 120_000 });
       upsertFromCluster(clusterId, response.results.flatMap((r) => (r.job ? [r.job] : [])));
       if (response.action === 'delete') {
         const gone = response.results.filter((r) => r.outcome === 'ok').map((r) => r.id);
@@ -284,14 +273,14 @@ export function createAdminApi(ctx: AdminApiContext): AdminApi {
     },
 
     async queueAction(clusterId, type: JobType, action, body) {
-      const queue = await http(clusterId).post(`/api/v1/queues/${type}/actions/${action}`, body ?? {}, QueueMetrics);
+      const queue = await http(clusterId).call(API_ROUTES.queueAction, { params: { type, action }, body });
       ctx.events.queuesChanged(clusterId);
       return queue;
     },
 
     async downloadJobFile(clusterId, jobId, name) {
       ctx.registry.view(clusterId);
-      const file = await http(clusterId).getFile(`/api/v1/jobs/${enc(jobId)}/files/${enc(name)}`, MAX_JOB_FILE_BYTES);
+      const file = await http(clusterId).download(API_ROUTES.jobFile, { params: { id: jobId, name } }, MAX_JOB_FILE_BYTES);
       return { filename: name, mimeType: file.contentType.split(';')[0]!.trim(), contentBase64: file.bytes.toString('base64'), bytes: file.bytes.length };
     },
 
@@ -307,26 +296,26 @@ export function createAdminApi(ctx: AdminApiContext): AdminApi {
     },
 
     async listSchedules(clusterId) {
-      return http(clusterId).get('/api/v1/schedules', z.array(Schedule));
+      return http(clusterId).call(API_ROUTES.listSchedules);
     },
     async createSchedule(clusterId, request) {
-      return http(clusterId).post('/api/v1/schedules', request, Schedule);
+      return http(clusterId).call(API_ROUTES.createSchedule, { body: request });
     },
     async setSchedulePaused(clusterId, id, paused) {
-      return http(clusterId).post(`/api/v1/schedules/${enc(id)}/actions/${paused ? 'pause' : 'resume'}`, {}, Schedule);
+      return http(clusterId).call(API_ROUTES.scheduleAction, { params: { id, action: paused ? 'pause' : 'resume' } });
     },
     async deleteSchedule(clusterId, id) {
-      await http(clusterId).request('DELETE', `/api/v1/schedules/${enc(id)}`, z.unknown());
+      await http(clusterId).call(API_ROUTES.deleteSchedule, { params: { id } });
       return { ok: true as const };
     },
     async listMaintenanceWindows(clusterId) {
-      return http(clusterId).get('/api/v1/maintenance-windows', z.array(MaintenanceWindow));
+      return http(clusterId).call(API_ROUTES.listMaintenanceWindows);
     },
     async createMaintenanceWindow(clusterId, request) {
-      return http(clusterId).post('/api/v1/maintenance-windows', request, MaintenanceWindow);
+      return http(clusterId).call(API_ROUTES.createMaintenanceWindow, { body: request });
     },
     async deleteMaintenanceWindow(clusterId, id) {
-      await http(clusterId).request('DELETE', `/api/v1/maintenance-windows/${enc(id)}`, z.unknown());
+      await http(clusterId).call(API_ROUTES.deleteMaintenanceWindow, { params: { id } });
       return { ok: true as const };
     },
 

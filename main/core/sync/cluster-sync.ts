@@ -1,7 +1,7 @@
 /**
  * ClusterSync: keeps the cache equal to one cluster, with no gaps.
  *
- * - First connect (or an interrupted first pull): page through `/api/v1/history` from the stored
+ * - First connect (or an interrupted first pull): page through the history route from the stored
  *   cursor until done, then stream events after the last page's `eventId`.
  * - Reconnect: stream from the last stored event id (`Last-Event-ID`); the cluster replays what we
  *   missed. A `reset` (our id is older than what the cluster keeps) pulls history from the stored
@@ -16,9 +16,9 @@
  *   at the next event, and the next connect waits until the cache can be written, then resumes from
  *   the stored event id — the cluster sends again what was not written. Nothing escapes a timer.
  */
-import { JobPage, type JobFilter } from '../../../contract/api.ts';
-import { compareEventIds, HistoryPage, type ClusterEvent } from '../../../contract/events.ts';
-import { Summary } from '../../../contract/metrics.ts';
+import type { JobFilter } from '../../../contract/api.ts';
+import { API_ROUTES } from '../../../contract/api-routes.ts';
+import { compareEventIds, type ClusterEvent, type HistoryPage } from '../../../contract/events.ts';
 import type { JobCache } from '../cache/job-cache.ts';
 import { ClusterRequestError } from '../clusters/cluster-errors.ts';
 import type { StreamSession } from '../clusters/cluster-client.ts';
@@ -134,7 +134,7 @@ export class ClusterSync implements StreamSession {
       this.fullPullAsked = false;
     } else if (!this.needsHistory && state.lastEventId !== null && state.historyComplete) {
       // Cheap probe: a cluster whose newest event id is below ours was rebuilt.
-      const probe = await this.o.http.get('/api/v1/history', HistoryPage, {
+      const probe = await this.o.http.call(API_ROUTES.history, {
         query: { after: state.historyCursor ?? undefined, limit: 1 },
         signal,
       });
@@ -171,7 +171,7 @@ export class ClusterSync implements StreamSession {
     for (;;) {
       let page: HistoryPage;
       try {
-        page = await this.o.http.get('/api/v1/history', HistoryPage, {
+        page = await this.o.http.call(API_ROUTES.history, {
           query: { after: cursor ?? undefined, limit: this.o.historyPageSize },
           signal,
           timeoutMs: 60_000,
@@ -277,14 +277,14 @@ export class ClusterSync implements StreamSession {
 
   /** Live data while online: the summary (with queues) and the active and pending jobs. */
   async refresh(signal: AbortSignal): Promise<void> {
-    const summary = await this.o.http.get('/api/v1/summary', Summary, { signal });
+    const summary = await this.o.http.call(API_ROUTES.summary, { signal });
     const now = Date.now();
     this.o.cache.saveSnapshot(this.id, 'summary', summary);
     if (now - this.lastSampleAt >= this.o.sampleEveryMs) {
       this.lastSampleAt = now;
       this.o.cache.recordQueueSamples(this.id, new Date(now).toISOString(), summary.queues);
     }
-    const live = await this.o.http.get('/api/v1/jobs', JobPage, {
+    const live = await this.o.http.call(API_ROUTES.listJobs, {
       query: { state: ACTIVE_FILTER.state!.join(','), sort: 'priority', limit: 500 },
       signal,
     });
