@@ -1,5 +1,7 @@
 /** Jobs: list, detail, logs, submit, single-job actions and bulk actions. */
 import { JOB_ROUTES } from '../../../contract/api-routes.ts';
+import { noteActionProblem, sendOwnerNote, type NotifyUser } from '../../alerts/delivery/owner-note.ts';
+import { ApiFailure } from '../api-error.ts';
 import { handle, type ServedRoute } from '../route.ts';
 import { idempotencyKeyOf } from './job-batch-routes.ts';
 
@@ -11,7 +13,8 @@ function bulkTarget(body: unknown): string {
   return '(none)';
 }
 
-export function jobRoutes(): ServedRoute[] {
+/** `notify`: notes for a job's owner on actions (the node's alert delivery); null where alerting does not run. */
+export function jobRoutes(notify: NotifyUser | null = null): ServedRoute[] {
   return [
     handle(JOB_ROUTES.listJobs, {
       async handler({ engine, query }) {
@@ -49,8 +52,26 @@ export function jobRoutes(): ServedRoute[] {
     handle(JOB_ROUTES.jobAction, {
       audit: { action: (p) => `job.${p.action ?? '?'}`, target: (p) => p.id ?? '?' },
       async handler({ engine, params, body, actor }) {
+        // A note that cannot go out is refused before the action, so the operator can decide without it.
+        if (body.note !== undefined) {
+          const problem = noteActionProblem(params.action);
+          if (problem) throw new ApiFailure('bad_request', problem);
+          if (!notify) throw new ApiFailure('unavailable', 'notes to a job owner are sent by alerting, which is not running on this API node: send the action without the note, or ask another node');
+        }
         const res = await engine.jobAction(params.id, params.action, body, actor!);
-        return { body: res, auditResult: res.message ? `${res.outcome}: ${res.message}` : res.outcome };
+        const outcome = res.message ? `${res.outcome}: ${res.message}` : res.outcome;
+        if (body.note === undefined || !notify) return { body: res, auditResult: outcome };
+        const user = res.job?.user ?? (await engine.getJob(params.id).catch(() => null))?.user;
+        const note =
+          res.outcome !== 'ok'
+            ? 'note not sent: the action did not happen'
+            : user === undefined
+              ? 'note not sent: the job has no owner on record'
+              : await sendOwnerNote(notify, { user, jobId: params.id, action: params.action, note: body.note, by: actor!.name }).catch(
+                  (e: unknown) => `note not sent: ${e instanceof Error ? e.message : String(e)}`,
+                );
+        // The audit keeps the note's words (not a secret) so who told the owner what stays on record.
+        return { body: { ...res, note }, auditResult: `${outcome}; ${note}: "${body.note.slice(0, 300)}"` };
       },
     }),
   ];
