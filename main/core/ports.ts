@@ -35,9 +35,24 @@ export interface EmbeddedClusterLauncher {
   start(options: { dataDir: string; sampleWorkload: boolean }): Promise<EmbeddedClusterHandle>;
 }
 
+/** A button on a notification (where the platform shows them: macOS). */
+export interface NotifierAction {
+  label: string;
+  run: () => void;
+}
+
 /** Desktop notifications (native in the app; none in browser mode). */
 export interface Notifier {
-  notify(notification: { title: string; body: string; clusterId?: string; jobId?: string; level: 'info' | 'warning' | 'critical' }): void;
+  notify(notification: {
+    title: string;
+    body: string;
+    clusterId?: string;
+    jobId?: string;
+    /** A click opens this alert (of `clusterId`). */
+    alertId?: string;
+    level: 'info' | 'warning' | 'critical';
+    actions?: NotifierAction[];
+  }): void;
 }
 
 export interface DesktopCorePorts {

@@ -29,6 +29,7 @@ import { ADMIN_EVENT_CHANNEL } from '../../contract/ipc.ts';
 import { createDesktopCore } from '../core/desktop-core.ts';
 import { installLastResort } from '../core/last-resort.ts';
 import type { DesktopCore } from '../core/ports.ts';
+import { AlertNotifications, type FiringAlertItem } from './alert-notifications.ts';
 import { aboutDetail, appMenuTemplate } from './app-menu.ts';
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './app-protocol.ts';
 import { DesktopNotifier } from './desktop-notifier.ts';
@@ -139,6 +140,10 @@ async function startApp(): Promise<void> {
   });
 
   let notificationsEnabled = true;
+  const openAlert = (clusterId: string, alertId: string) => {
+    const event: AdminEvent = { kind: 'focus-alert', clusterId, alertId };
+    showWindow(settings).webContents.send(ADMIN_EVENT_CHANNEL, event);
+  };
   const pausedUntil = () => {
     const until = settings.get('notificationsPausedUntil');
     return until ? new Date(until) : null;
@@ -152,8 +157,12 @@ async function startApp(): Promise<void> {
       if (target.clusterId && target.jobId) {
         const event: AdminEvent = { kind: 'focus-job', clusterId: target.clusterId, jobId: target.jobId };
         win.webContents.send(ADMIN_EVENT_CHANNEL, event);
+      } else if (target.clusterId && target.alertId) {
+        openAlert(target.clusterId, target.alertId);
       }
     },
+    // Electron shows notification buttons on macOS only; elsewhere a click opens the alert and its buttons.
+    supportsActions: () => process.platform === 'darwin',
     ...(existsSync(APP_ICON) ? { iconPath: APP_ICON } : {}),
   });
 
@@ -179,6 +188,16 @@ async function startApp(): Promise<void> {
   core = desktop;
 
   const triggers = new NotificationTriggers({ notifier, api: desktop.api, log });
+  let firing: FiringAlertItem[] = [];
+  const alertNotifications = new AlertNotifications({
+    api: desktop.api,
+    notifier,
+    onFiring: (items) => {
+      firing = items;
+      scheduleTray();
+    },
+    log,
+  });
   // The window opens while the core starts; its first calls wait for the core.
   let coreStarted!: () => void;
   let coreFailed!: (error: unknown) => void;
@@ -217,6 +236,7 @@ async function startApp(): Promise<void> {
       images,
       buildMenu: (template) => Menu.buildFromTemplate(template),
       openWindow: () => showWindow(settings),
+      openAlert,
       quit: () => app.quit(),
       pausedUntil,
       setPausedUntil: (until) => settings.set('notificationsPausedUntil', until ? until.toISOString() : null),
@@ -230,7 +250,7 @@ async function startApp(): Promise<void> {
     if (!tray) return;
     try {
       const [summary, clusters] = await Promise.all([desktop.api.getSummary(), desktop.api.listClusters()]);
-      tray.update(trayStateOf({ summary, clusters }));
+      tray.update(trayStateOf({ summary, clusters, firing }));
     } catch (error) {
       log(`tray refresh failed: ${String(error)}`);
     }
@@ -244,6 +264,7 @@ async function startApp(): Promise<void> {
   desktop.onEvent((event) => {
     if (event.kind === 'settings-changed') notificationsEnabled = event.settings.notificationsEnabled;
     void triggers.onEvent(event);
+    alertNotifications.onEvent(event);
     scheduleTray();
   });
 
@@ -270,6 +291,7 @@ async function startApp(): Promise<void> {
     throw error;
   }
   notificationsEnabled = (await desktop.api.getSettings()).notificationsEnabled;
+  void alertNotifications.refresh();
   void refreshTray();
   setInterval(() => void refreshTray(), TRAY_REFRESH_MS).unref();
 }

@@ -17,7 +17,7 @@ describe('desktop notifier', () => {
       isMuted: () => muted,
       create: (options) => {
         const entry = { options, click: () => {} };
-        const n: NativeNotification = { on: (_e, l) => (entry.click = l), show: () => void shown.push(entry) };
+        const n: NativeNotification = { on: ((e: string, l: () => void) => void (e === 'click' && (entry.click = l))) as NativeNotification['on'], show: () => void shown.push(entry) };
         return n;
       },
       focus,

@@ -1,11 +1,14 @@
 /**
- * What the tray shows, decided from the dashboard summary and the clusters' connection states:
- * the icon state (ok / warning / critical), the tooltip with running / pending / failed counts and
- * the reasons behind a warning. Pure, so the tests can walk it through the thresholds.
+ * What the tray shows, decided from what fires on the clusters (their alerts and the desktop's
+ * own), the dashboard summary and the clusters' connection states: the icon state (ok / warning /
+ * critical: the worst firing severity over all clusters), the tooltip with running / pending /
+ * failed counts and the reasons behind a warning, and the firing alerts for the menu. Pure, so the
+ * tests can walk it through the thresholds.
  */
 import type { ClusterView, DashboardSummary } from '../../contract/admin-api.ts';
 import type { StateCounts } from '../../contract/metrics.ts';
 import { DEFAULT_ALERT_RULES, DEFAULT_THRESHOLDS, levelOf, type Level, type Thresholds } from '../../contract/thresholds.ts';
+import type { FiringAlertItem } from './alert-notifications.ts';
 
 export const TRAY_STATES = ['ok', 'warning', 'critical'] as const;
 export type TrayStateName = (typeof TRAY_STATES)[number];
@@ -15,6 +18,8 @@ export interface TrayState {
   tooltip: string;
   /** Why the state is not ok, in words, worst first. */
   reasons: string[];
+  /** What fires now, worst first (the tray menu lists them). */
+  firing: FiringAlertItem[];
 }
 
 const RANK: Record<TrayStateName, number> = { ok: 0, warning: 1, critical: 2 };
@@ -32,9 +37,13 @@ export function trayStateOf(input: {
   summary: Pick<DashboardSummary, 'counts' | 'clusters'> | null;
   clusters: readonly Pick<ClusterView, 'name' | 'status' | 'enabled'>[];
   thresholds?: Thresholds;
+  /** Firing alerts of every cluster (the alert mirror). */
+  firing?: readonly FiringAlertItem[];
 }): TrayState {
   const thresholds = input.thresholds ?? DEFAULT_THRESHOLDS;
   const found: { state: TrayStateName; reason: string }[] = [];
+  const firing = [...(input.firing ?? [])];
+  for (const a of firing) found.push({ state: a.severity, reason: a.label });
   const counts: StateCounts | null = input.summary?.counts ?? null;
 
   for (const c of input.clusters) {
@@ -73,5 +82,5 @@ export function trayStateOf(input: {
   const reasons = found.map((f) => f.reason);
   let tooltip = reasons.length > 0 ? `${head}\n${reasons.join('; ')}` : head;
   if (tooltip.length > TOOLTIP_MAX) tooltip = tooltip.slice(0, TOOLTIP_MAX - 1) + '…';
-  return { state, tooltip, reasons };
+  return { state, tooltip, reasons, firing };
 }

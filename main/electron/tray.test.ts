@@ -29,7 +29,7 @@ describe('tray state', () => {
   it('puts running, pending and failed counts in the tooltip, with the reasons', () => {
     const s = trayStateOf({ summary: summary({ running: 3, pending: 12, failed: 1 }), clusters: online });
     expect(s.tooltip).toBe('Sigmatiq: 3 running · 12 pending · 1 failed\n12 pending jobs in the queues');
-    expect(trayStateOf({ summary: null, clusters: [] })).toEqual({ state: 'ok', tooltip: 'Sigmatiq Admin Jobs: waiting for data', reasons: [] });
+    expect(trayStateOf({ summary: null, clusters: [] })).toEqual({ state: 'ok', tooltip: 'Sigmatiq Admin Jobs: waiting for data', reasons: [], firing: [] });
     const long = trayStateOf({
       summary: summary({ pending: 500 }),
       clusters: Array.from({ length: 10 }, (_, i) => ({ name: `cluster-number-${i}`, status: 'offline' as const, enabled: true })),
