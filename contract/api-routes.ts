@@ -31,6 +31,7 @@ import {
   SubmitJobRequest,
 } from './api.ts';
 import { defineApiRoute, type AnyApiRoute } from './api-route.ts';
+import { ALERT_ROUTES } from './alert-routes.ts';
 import { JobAction, JobType } from './domain.ts';
 import { ClusterEvent, EventId, HistoryPage } from './events.ts';
 import { Job, JobDetail, JobFileName, JobId, LogPage } from './jobs.ts';
@@ -378,6 +379,7 @@ export const API_ROUTES = {
   ...QUEUE_ROUTES,
   ...SCHEDULE_ROUTES,
   ...SYNC_ROUTES,
+  ...ALERT_ROUTES,
 };
 
 export type ApiRouteName = keyof typeof API_ROUTES;

@@ -20,6 +20,7 @@ import { DEFAULT_EVENT_STREAM_LIMITS, EventStreamHub, type EventStreamLimits } f
 import { buildOpenApiDocument, type OpenApiDocument } from './openapi.ts';
 import type { RequestCounts } from './prometheus.ts';
 import { routeTableProblems, type ServedRoute } from './route.ts';
+import { alertRoutes, type AlertApiDeps } from './routes/alert-routes.ts';
 import { clusterRoutes } from './routes/cluster-routes.ts';
 import type { ServerInfo } from './routes/common.ts';
 import { eventsRoute } from './routes/events-route.ts';
@@ -67,6 +68,8 @@ export interface ApiServerOptions {
   trustProxy?: boolean;
   /** The workers' outputs folder (`<work dir>/outputs`) this node serves job files from; none without. */
   outputsRoot?: string;
+  /** Alerting on this node (cluster/alerts/alerting.ts); without it the alert routes answer 503. */
+  alerting?: AlertApiDeps;
 }
 
 export interface ApiServer {
@@ -195,6 +198,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     ...historyRoutes(),
     eventsRoute(streams, limits.events),
     metricsRoute(requests, streams),
+    ...alertRoutes(options.alerting ?? null),
   ];
   const openapiHolder: { doc: OpenApiDocument | null } = { doc: null };
   routes.push(openApiRoute(() => openapiHolder.doc!));

@@ -40,6 +40,19 @@ const DESIGN_ROUTES = [
   'GET /api/v1/audit',
   'GET /metrics',
   'GET /api/v1/openapi.json',
+  'GET /api/v1/alerts',
+  'POST /api/v1/alerts/{id}/actions/acknowledge',
+  'POST /api/v1/alerts/{id}/actions/silence',
+  'GET /api/v1/alerts/rules',
+  'POST /api/v1/alerts/rules',
+  'GET /api/v1/alerts/rules/{id}',
+  'PUT /api/v1/alerts/rules/{id}',
+  'DELETE /api/v1/alerts/rules/{id}',
+  'POST /api/v1/alerts/channels',
+  'POST /api/v1/alerts/channels/{id}/actions/test',
+  'GET /api/v1/alerts/deliveries',
+  'GET /api/v1/thresholds',
+  'PUT /api/v1/thresholds',
 ];
 
 const OpenApiShape = z.object({
@@ -48,7 +61,7 @@ const OpenApiShape = z.object({
   paths: z.record(
     z.string().regex(/^\//),
     z.partialRecord(
-      z.enum(['get', 'post', 'delete']),
+      z.enum(['get', 'post', 'put', 'delete']),
       z.object({
         operationId: z.string().regex(/^[a-z][A-Za-z]+$/),
         summary: z.string().min(10),

@@ -11,6 +11,7 @@ import { addToken, generateToken, readTokensFile } from '../auth/token-file.ts';
 import { TokenStore } from '../auth/token-store.ts';
 import type { Datastore, OpenDatastoreOptions } from '../datastore/open-datastore.ts';
 import type { JobEngine } from '../engine/job-engine.ts';
+import type { AlertApiDeps } from '../api/routes/alert-routes.ts';
 import { defaultTokensFile } from './data-paths.ts';
 import { removeReadyFile, writeReadyFile, type ReadySignal } from './ready-signal.ts';
 import type { ServeFlags } from './serve-flags.ts';
@@ -22,6 +23,8 @@ export interface ServeDeps {
   /** An engine not started yet: `serve` starts it once its close is registered. */
   createEngine(args: { datastore: Datastore; name: string }): JobEngine & { start(): Promise<void>; settings?: { runningJobControl?: boolean; stuckAfterMs?: number } };
   startWorkers(deps: { datastore: Datastore; engine: JobEngine }, options: WorkerOptions, note: (line: string) => void): Promise<WorkersHandle>;
+  /** Alerting on this node (cluster/alerts/alerting.ts); without it the alert routes answer 503. */
+  startAlerting?(options: { datastore: Datastore; engine: JobEngine; clusterName: string; onError: (error: unknown) => void }): Promise<{ api: AlertApiDeps; close(): Promise<void> }>;
 }
 
 export interface ServeIo {
@@ -91,6 +94,10 @@ export async function startServe(flags: ServeFlags, deps: ServeDeps, io: ServeIo
     const engine = deps.createEngine({ datastore, name: clusterName });
     closers.push(() => engine.close());
     await engine.start();
+    const alerting = deps.startAlerting
+      ? await deps.startAlerting({ datastore, engine, clusterName, onError: (e) => io.err(`alerts: ${e instanceof Error ? e.message : String(e)}`) })
+      : null;
+    if (alerting) closers.push(() => alerting.close());
     const logger: FastifyServerOptions['logger'] = flags['log-level'] === 'silent' ? false : { level: flags['log-level'], stream: process.stderr };
     const rate = flags['rate-limit']!;
     const api = await createApiServer({
@@ -105,6 +112,7 @@ export async function startServe(flags: ServeFlags, deps: ServeDeps, io: ServeIo
       stuckAfterMs: engine.settings?.stuckAfterMs,
       // Job files are served from the work folder this node's workers write to.
       outputsRoot: path.join(workDirFor(datastore.description), 'outputs'),
+      ...(alerting ? { alerting: alerting.api } : {}),
       limits: { rateLimit: rate === 0 ? false : { max: rate, timeWindowMs: DEFAULT_API_LIMITS.rateLimit ? DEFAULT_API_LIMITS.rateLimit.timeWindowMs : 60_000 } },
     });
     closers.push(() => api.close());

@@ -4,6 +4,7 @@
  */
 import { JOB_TYPES } from '../../contract/domain.ts';
 import type { QueueMetrics, Summary } from '../../contract/metrics.ts';
+import type { Thresholds } from '../../contract/thresholds.ts';
 import type { FinishedSample } from '../datastore/shared-store.ts';
 import type { EngineContext } from './engine-context.ts';
 import { clusterReadings, countsOf, queueMetrics, RECENT_START_MS, waitsOf, type WeightedWait } from './queue-metrics.ts';
@@ -14,15 +15,17 @@ interface QueueSnapshot {
   /** What the metrics were computed from, for the cluster's readings. */
   finished: FinishedSample[];
   waits: WeightedWait[];
+  thresholds: Thresholds;
 }
 
 async function queueSnapshot(ctx: EngineContext): Promise<QueueSnapshot> {
   const { settings, store } = ctx;
   const now = Date.now();
-  const [counts, finished, running] = await Promise.all([
+  const [counts, finished, running, thresholds] = await Promise.all([
     store.counts(now - settings.stuckAfterMs),
     store.finishedSince(now - settings.metricsWindowMs, 20_000),
     runningStarts(store, now - settings.stuckAfterMs),
+    settings.thresholds(),
   ]);
   const waits: WeightedWait[] = [];
   const queues = await Promise.all(
@@ -46,11 +49,11 @@ async function queueSnapshot(ctx: EngineContext): Promise<QueueSnapshot> {
         waits: mine.waits,
         oldestWaitingMs: mine.oldestWaitingMs,
         windowMs: settings.metricsWindowMs,
-        thresholds: settings.thresholds,
+        thresholds,
       });
     }),
   );
-  return { queues, finished, waits };
+  return { queues, finished, waits, thresholds };
 }
 
 export async function listQueueMetrics(ctx: EngineContext): Promise<QueueMetrics[]> {
@@ -60,7 +63,7 @@ export async function listQueueMetrics(ctx: EngineContext): Promise<QueueMetrics
 export async function clusterSummary(ctx: EngineContext): Promise<Summary> {
   const { settings } = ctx;
   // One read of the finished jobs feeds both the queue metrics and the cluster readings.
-  const { queues, finished, waits } = await queueSnapshot(ctx);
+  const { queues, finished, waits, thresholds } = await queueSnapshot(ctx);
   const counts = countsOf(undefined);
   for (const q of queues) for (const k of Object.keys(counts) as (keyof typeof counts)[]) counts[k] += q.counts[k];
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
@@ -71,6 +74,6 @@ export async function clusterSummary(ctx: EngineContext): Promise<Summary> {
     counts,
     successRate: ended === 0 ? null : counts.completed / ended,
     queues,
-    ...clusterReadings(queues, finished, settings.thresholds, settings.metricsWindowMs, waits),
+    ...clusterReadings(queues, finished, thresholds, settings.metricsWindowMs, waits),
   };
 }

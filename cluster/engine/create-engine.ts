@@ -8,7 +8,8 @@
  */
 import type { Queue } from 'bullmq';
 import { JOB_TYPES, type JobType } from '../../contract/domain.ts';
-import { DEFAULT_STUCK_AFTER_MS, DEFAULT_THRESHOLDS, type Thresholds } from '../../contract/thresholds.ts';
+import { DEFAULT_STUCK_AFTER_MS, type Thresholds } from '../../contract/thresholds.ts';
+import { thresholdCacheFor } from '../alerts/threshold-cache.ts';
 import type { Datastore } from '../datastore/open-datastore.ts';
 import { BullEngine, type BullJobEngine } from './bull-job-engine.ts';
 import { EngineContext, type EngineSettings } from './engine-context.ts';
@@ -23,6 +24,7 @@ export interface CreateEngineOptions {
   /** Cluster name (shown by the API). */
   name?: string;
   stuckAfterMs?: number;
+  /** Fixed thresholds instead of the cluster's stored ones (which admins change with PUT /api/v1/thresholds). */
   thresholds?: Thresholds;
   metricsWindowMs?: number;
   defaultConcurrency?: number;
@@ -41,7 +43,7 @@ export function createEngine(options: CreateEngineOptions): BullJobEngine {
   const settings: EngineSettings = {
     name: options.name ?? 'sigmatiq',
     stuckAfterMs: options.stuckAfterMs ?? DEFAULT_STUCK_AFTER_MS,
-    thresholds: options.thresholds ?? DEFAULT_THRESHOLDS,
+    thresholds: thresholdsOf(options),
     metricsWindowMs: options.metricsWindowMs ?? 15 * 60_000,
     defaultConcurrency: options.defaultConcurrency ?? 2,
     runningJobControl: options.runningJobControl ?? false,
@@ -75,4 +77,11 @@ export function createEngine(options: CreateEngineOptions): BullJobEngine {
   }
   const upkeep = new EngineUpkeep(ctx, { retention: options.retainEvents ?? DEFAULT_RETENTION, reconcileEveryMs: options.reconcileEveryMs ?? 5_000, onError });
   return guardEngine(new BullEngine(ctx, upkeep, onError), datastore.availability);
+}
+
+function thresholdsOf(options: CreateEngineOptions): () => Promise<Thresholds> {
+  const fixed = options.thresholds;
+  if (fixed) return async () => fixed;
+  const cache = thresholdCacheFor(options.datastore.alerts);
+  return () => cache.get();
 }

@@ -18,7 +18,8 @@ import { presentRow } from './job-record.ts';
 export interface EngineSettings {
   name: string;
   stuckAfterMs: number;
-  thresholds: Thresholds;
+  /** The cluster's thresholds (stored in the datastore, kept briefly per node: threshold-cache.ts). */
+  thresholds: () => Promise<Thresholds>;
   /** Window of the rates and wait-time percentiles. */
   metricsWindowMs: number;
   /** Concurrency per queue until an admin sets one. */
