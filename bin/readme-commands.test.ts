@@ -6,6 +6,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { JobCache } from '../main/core/cache/job-cache.ts';
+import { fillReportCache } from '../main/core/reports/testing/report-fixture.ts';
 import { eventually, processTree, ROOT, runAsUser } from './testing/process-tree.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'sigmatiq-readme-'));
@@ -30,6 +32,7 @@ export function readmeBinCommands(readme = readFileSync(path.join(ROOT, 'README.
 describe('the README commands, through npx', { timeout: 600_000 }, () => {
   it('are all exercised here or in readme-commands.pg.test.ts', () => {
     expect(readmeBinCommands()).toEqual([
+      'sigmatiq-admin report', // below
       'sigmatiq-admin serve', // below and in readme-commands.pg.test.ts
       'sigmatiq-cluster serve', // readme-commands.pg.test.ts
       'sigmatiq-cluster token create', // below
@@ -41,6 +44,7 @@ describe('the README commands, through npx', { timeout: 600_000 }, () => {
   it.each([
     [['sigmatiq-admin', '--help'], /usage: sigmatiq-admin serve \[options\][\s\S]*--data-dir DIR/],
     [['sigmatiq-admin', 'serve', '--help'], /usage: sigmatiq-admin serve/],
+    [['sigmatiq-admin', 'report', '--help'], /usage: sigmatiq-admin report <kind>[\s\S]*--format csv\|json\|pdf/],
     [['sigmatiq-cluster', '--help'], /usage: sigmatiq-cluster <command>[\s\S]*token create[\s\S]*token revoke[\s\S]*worker/],
     [['sigmatiq-cluster', 'serve', '--help'], /--datastore SPEC/],
     [['sigmatiq-cluster', 'worker', '--help'], /usage: sigmatiq-cluster worker/],
@@ -66,6 +70,27 @@ describe('the README commands, through npx', { timeout: 600_000 }, () => {
     const revoked = npx('sigmatiq-cluster', 'token', 'revoke', '--name', 'readme-bot', '--tokens', file);
     expect(revoked.code).toBe(0);
     expect(npx('sigmatiq-cluster', 'token', 'list', '--tokens', file).stdout).not.toMatch(/readme-bot/);
+  });
+
+  it('the report command lines of the README work on a filled cache (their --out files in a temp folder)', async () => {
+    const dataDir = path.join(dir, 'report-data');
+    const { cache } = JobCache.open({ file: path.join(dataDir, 'cache.db') });
+    fillReportCache(cache, { days: 40, jobsPerDay: 40, endMs: Date.now(), clusterId: 'local' });
+    cache.close();
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const lines = readme.split('\n').filter((l) => /^npx sigmatiq-admin report \S/.test(l) && !l.includes('--help'));
+    expect(lines.length).toBeGreaterThanOrEqual(3);
+    for (const line of lines) {
+      const [command, redirect] = line.split(' > ') as [string, string | undefined];
+      const words = command.split(/\s+/).slice(1);
+      const out = words.indexOf('--out');
+      if (out >= 0) words[out + 1] = path.join(dir, words[out + 1]!);
+      const r = npx(...words, '--data-dir', dataDir);
+      expect(r.stderr, line).toMatch(/^local: as of/m);
+      expect(r.code, line).toBe(0);
+      if (out >= 0) expect(readFileSync(words[out + 1]!).length, line).toBeGreaterThan(100);
+      if (redirect) expect(JSON.parse(r.stdout).kind, line).toBe(words[2]);
+    }
   });
 
   it('npx sigmatiq-admin serve prints the URL to open, serves the page there, and stops with npx', async () => {

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDesktopCore } from '../core/desktop-core.ts';
+import { REPORT_USAGE, runReport } from './report-command.ts';
 import { installLastResort } from '../core/last-resort.ts';
 import type { DesktopCore } from '../core/ports.ts';
 import { FileSecretStore } from './file-secret-store.ts';
@@ -98,10 +99,11 @@ export async function startServe(args: ServeArgs, io: ServeIo): Promise<RunningS
 /** `sigmatiq-admin <command>`: resolves with the exit code once serve has stopped. */
 export async function main(argv: readonly string[], io: ServeIo): Promise<number> {
   const [command, ...rest] = argv;
-  if (command === undefined || command === '-h' || command === '--help' || rest.includes('-h') || rest.includes('--help')) {
-    io.out(SERVE_USAGE);
+  if (command === undefined || command === '-h' || command === '--help' || (command !== 'report' && (rest.includes('-h') || rest.includes('--help')))) {
+    io.out(`${SERVE_USAGE}\n${REPORT_USAGE}`);
     return 0;
   }
+  if (command === 'report') return runReport(rest, { out: (text) => io.out(text.replace(/\n$/, '')), err: io.err });
   if (command !== 'serve') {
     io.err(`sigmatiq-admin: unknown command '${command}'\n\n${SERVE_USAGE}`);
     return 2;
