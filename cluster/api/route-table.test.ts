@@ -1,10 +1,49 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
+import type { Schedule } from '../../contract/api.ts';
+import type { JobAction } from '../../contract/domain.ts';
 import { defineApiRoute, pathParamNames, routePath } from '../../contract/api-route.ts';
 import { ALL_API_ROUTES, API_ROUTES } from '../../contract/api-routes.ts';
 import { handle, routeTableProblems } from './route.ts';
 import { apiFixture } from './testing/api-fixture.ts';
 import { MemoryEngine } from './testing/memory-engine.ts';
+
+/**
+ * Type-level cases, checked by `tsc -b` (never run): a handler gets the route's parsed types and
+ * must answer its response type, so a changed route schema breaks its handler at type-check.
+ */
+function handlerTypeCases(): void {
+  handle(API_ROUTES.getJob, {
+    async handler({ params, engine }) {
+      expectTypeOf(params.id).toEqualTypeOf<string>();
+      // @ts-expect-error the job route has no `name` parameter
+      void params.name;
+      return { body: await engine.getJob(params.id) };
+    },
+  });
+  handle(API_ROUTES.getJob, {
+    // @ts-expect-error a job detail route cannot answer a list of schedules
+    async handler() {
+      return { body: [] as Schedule[] };
+    },
+  });
+  handle(API_ROUTES.jobAction, {
+    async handler({ params, body, engine, actor }) {
+      expectTypeOf(params.action).toEqualTypeOf<JobAction>();
+      // @ts-expect-error the action body has no `concurrency` (that is the queue action's)
+      void body.concurrency;
+      return { body: await engine.jobAction(params.id, params.action, body, actor!) };
+    },
+  });
+  // @ts-expect-error a route answered by a handler cannot also stream
+  handle(API_ROUTES.summary, {
+    async handler({ engine }) {
+      return { body: await engine.summary() };
+    },
+    async stream() {},
+  });
+}
+void handlerTypeCases;
 
 describe('the served routes are the contract route table', async () => {
   const fx = await apiFixture(new MemoryEngine(), { rateLimit: false });
