@@ -68,6 +68,7 @@ export async function startAlerting(options: AlertingOptions): Promise<Alerting>
     events: storeAlertEvents(datastore.store),
     thresholds: thresholdCacheFor(datastore.alerts),
     sendTest: (channelId) => delivery.sendTest(channelId),
+    notifyUser: (input) => delivery.notifyUser(input),
   };
   return {
     api,

@@ -189,7 +189,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
 
   const routes: ServedRoute[] = [
     ...clusterRoutes(info),
-    ...jobRoutes(),
+    ...jobRoutes(options.alerting?.notifyUser ?? null),
     jobFileRoute(options.outputsRoot ?? null),
     ...jobBatchRoutes(),
     ...queueRoutes(),

@@ -16,6 +16,7 @@ import { acknowledgeAlert, silenceAlert } from '../../alerts/alert-actions.ts';
 import type { AlertEventSink } from '../../alerts/alert-events.ts';
 import type { AlertStore } from '../../alerts/alert-store.ts';
 import type { ThresholdCache } from '../../alerts/threshold-cache.ts';
+import type { NotifyUser } from '../../alerts/delivery/owner-note.ts';
 import { ApiFailure } from '../api-error.ts';
 import { handle, type ServedRoute } from '../route.ts';
 import { NO_CONTENT } from './common.ts';
@@ -27,6 +28,8 @@ export interface AlertApiDeps {
   thresholds: Pick<ThresholdCache, 'get' | 'set'>;
   /** "Send test" (the delivery queue); absent on a node that cannot send. */
   sendTest?: (channelId: string) => Promise<{ ok: boolean; message: string }>;
+  /** Notes for a job's owner on job actions (the delivery queue); the job routes take it from here. */
+  notifyUser?: NotifyUser;
   now?: () => number;
 }
 
