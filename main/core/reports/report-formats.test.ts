@@ -120,3 +120,25 @@ describe('CSV', () => {
     expect(reportTables(userUsage(scope())).map((t) => t.name)).toEqual(['users', 'users_by_type', 'coverage']);
   });
 });
+
+describe('failure analysis', () => {
+  it('counts each pattern in the period as the jobs in the cache do, largest first, with causes and steps', async () => {
+    const { failureAnalysis } = await import('./failure-analysis.ts');
+    const report = failureAnalysis(scope(), { inCommon: (id) => cache.failures.detail(id, END)?.inCommon ?? [] });
+    const period = scope().period;
+    const sql = cache.db
+      .prepare(`SELECT failure_group_id AS id, count(*) AS n FROM jobs WHERE state = 'failed' AND finished_at >= ? AND finished_at < ? GROUP BY failure_group_id`)
+      .all(period.from, period.to) as { id: string; n: number }[];
+    expect(report.groups.length).toBe(sql.length);
+    for (const row of sql) expect(report.groups.find((g) => g.id === row.id)?.count, row.id).toBe(row.n);
+    expect(report.totals.failed).toBe(sql.reduce((s, r) => s + r.n, 0));
+    expect(report.totals.ungrouped).toBe(0);
+    // The fixture's four messages, with varied symbols, numbers and paths, are four patterns per job type at most.
+    expect(report.groups.every((g) => /<num>|<symbol>|<path>/.test(g.signature))).toBe(true);
+    expect(new Set(report.groups.map((g) => g.category))).toEqual(new Set(['data-not-available', 'invalid-parameters', 'limit-exceeded', 'timeout']));
+    expect(report.groups.every((g) => g.steps.length > 0 && g.perDay.length === period.days.length)).toBe(true);
+    expect(report.groups.every((g) => g.perDay.reduce((a, b) => a + b, 0) === g.count)).toBe(true);
+    const rendered = pages(await reportPdf(report), 'failures');
+    expect(rendered.map((p) => p.text).join('\n')).toMatch(/Failures per pattern[\s\S]*#1 /);
+  });
+});

@@ -14,7 +14,7 @@ const RUN_MS: Record<JobType, number> = { backtest: 90_000, training: 900_000, s
 const ERRORS = [
   'data not available for symbol ZXQ{n}: no file /data/bars/ZXQ{n}.parquet',
   'invalid parameters: lookback {n} exceeds the available history',
-  'training exceeded its memory limit (4096 MB)',
+  'feature matrix of {n} MB is over the memory limit of 4096 MB',
   'job timed out after {n} s',
 ];
 
@@ -39,7 +39,11 @@ export function fillReportCache(cache: JobCache, o: FixtureOptions): { jobs: num
   let batch: Job[] = [];
   let n = 0;
   const flush = () => {
-    if (batch.length > 0) cache.applyBatch(clusterId, { jobs: batch, removed: [] }, new Date(o.endMs).toISOString());
+    if (batch.length === 0) return;
+    const at = new Date(o.endMs).toISOString();
+    cache.applyBatch(clusterId, { jobs: batch, removed: [] }, at);
+    // Failures are grouped as the sync would once their detail arrives.
+    cache.failures.record(batch.filter((j) => j.state === 'failed').map((job) => ({ clusterId, job, errorStack: null })), at);
     batch = [];
   };
   const total = o.days * o.jobsPerDay;
