@@ -1,7 +1,8 @@
-// Attempts and failure words of jobs whose worker was lost (BullMQ's stalled check).
+// BullMQ jobs as job records: state mapping, derived states, flow children, and the attempts and
+// failure words of jobs whose worker was lost (BullMQ's stalled check).
 import { describe, expect, it } from 'vitest';
 import type { BullJobLike } from '../datastore/bull-jobs.ts';
-import { buildJobRow, STALLED_LIMIT_REASON } from './job-record.ts';
+import { baseStateOf, buildJobRow, cancelReasonOf, deriveState, flowChildIds, presentRow, STALLED_LIMIT_REASON } from './job-record.ts';
 
 const now = Date.parse('2026-01-02T10:00:00Z');
 
@@ -36,5 +37,58 @@ describe('a job whose worker was lost', () => {
     expect(row.search).toContain('lost twice');
     const other = buildJobRow({ job: job({ failedReason: 'symbol XYZ has no data' }), type: 'backtest', bullState: 'failed', now, stuckAfterMs: 60_000 })!;
     expect(other.record.errorMessage).toBe('symbol XYZ has no data');
+  });
+});
+
+describe('state mapping', () => {
+  it('BullMQ states map onto ours; a cancelled: failure is cancelled', () => {
+    for (const s of ['waiting', 'prioritized', 'delayed', 'waiting-children']) expect(baseStateOf(s, null)).toBe('pending');
+    expect(baseStateOf('active', null)).toBe('active');
+    expect(baseStateOf('completed', null)).toBe('completed');
+    expect(baseStateOf('failed', 'boom')).toBe('failed');
+    expect(baseStateOf('failed', 'cancelled: by alice')).toBe('cancelled');
+    expect(baseStateOf('unknown', null)).toBeNull();
+    expect(cancelReasonOf('cancelled: force stopped')).toBe('force stopped');
+    expect(cancelReasonOf('boom')).toBeNull();
+  });
+
+  it('active jobs are running, paused, or stuck after stuckAfterMs without progress', () => {
+    const base = { paused: false, progressAt: 1_000, startedAt: 500, createdAt: 0 };
+    expect(deriveState('active', base, 1_500, 1_000)).toBe('running');
+    expect(deriveState('active', base, 2_001, 1_000)).toBe('stuck');
+    expect(deriveState('active', { ...base, paused: true }, 9_999, 1_000)).toBe('paused');
+    expect(deriveState('active', { ...base, progressAt: null }, 1_600, 1_000)).toBe('stuck');
+    expect(deriveState('completed', base, 9_999, 1)).toBe('completed');
+  });
+
+  it('a BullMQ job becomes a Job record and an index row', () => {
+    const row = buildJobRow({
+      job: {
+        id: 'backtest-1', name: 'backtest', data: { user: 'bob', priority: 'high', config: { capital: 5 } }, opts: { priority: 2, attempts: 3 },
+        timestamp: 1_000, processedOn: 2_000, finishedOn: 5_000, attemptsMade: 1, progress: { percent: 100, step: 'done', stepIndex: 2, stepCount: 3, message: '', at: new Date(4_000).toISOString() },
+        failedReason: 'cancelled: by alice',
+      },
+      type: 'backtest', bullState: 'failed', now: 6_000, stuckAfterMs: 1_000,
+    })!;
+    expect(row.base).toBe('cancelled');
+    expect(row.record).toMatchObject({ state: 'cancelled', priority: 'high', user: 'bob', durationMs: 3_000, attempts: 1, maxAttempts: 3, errorMessage: 'cancelled: by alice' });
+    expect(row.search).toContain('"capital":5');
+    const pending = presentRow({ ...row, base: 'pending' }, 6_000, 1_000, 4);
+    expect(pending.position).toBe(4);
+    expect(presentRow(row, 6_000, 1_000, 4).position).toBeUndefined();
+  });
+});
+
+describe('flow children', () => {
+  it('every child of a sweep, whatever became of it, by its job id, on both key forms', () => {
+    const deps = {
+      processed: { 'bull:backtest:sweep-1-c0': '{"ok":1}', 'backtest:sweep-1-c1': '{}' },
+      unprocessed: ['bull:backtest:sweep-1-c2', 'backtest:sweep-1-c2'],
+      failed: ['backtest:sweep-1-c3'],
+      ignored: { 'bull:backtest:sweep-1-c4': 'data not available' },
+    };
+    expect(flowChildIds(deps).sort()).toEqual(['sweep-1-c0', 'sweep-1-c1', 'sweep-1-c2', 'sweep-1-c3', 'sweep-1-c4']);
+    expect(flowChildIds(deps, 'unprocessed')).toEqual(['sweep-1-c2']);
+    expect(flowChildIds({})).toEqual([]);
   });
 });
