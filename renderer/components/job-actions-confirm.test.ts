@@ -1,13 +1,13 @@
 /** The confirmations of cancel and delete say what happens to a sweep's child backtests. */
 import { describe, expect, test } from 'vitest';
-import { cancelConfirm, deleteConfirm } from './job-actions.tsx';
+import { JOB_ACTIONS } from './job-action-table.ts';
 
 describe('job action confirmations', () => {
   test('a sweep says what happens to its children; other jobs do not mention any', () => {
-    expect(cancelConfirm({ id: 'sweep-1', type: 'sweep' }).body).toMatch(/child backtests that have not started are cancelled with it/);
-    expect(deleteConfirm({ id: 'sweep-1', type: 'sweep' }).body).toMatch(/all its child backtests/);
-    expect(cancelConfirm({ id: 'report-1', type: 'report' }).body).not.toMatch(/child/);
-    expect(deleteConfirm({ id: 'report-1', type: 'report' })).toEqual({
+    expect(JOB_ACTIONS.cancel.confirm!({ id: 'sweep-1', type: 'sweep' }).body).toMatch(/child backtests that have not started are cancelled with it/);
+    expect(JOB_ACTIONS.delete.confirm!({ id: 'sweep-1', type: 'sweep' }).body).toMatch(/all its child backtests/);
+    expect(JOB_ACTIONS.cancel.confirm!({ id: 'report-1', type: 'report' }).body).not.toMatch(/child/);
+    expect(JOB_ACTIONS.delete.confirm!({ id: 'report-1', type: 'report' })).toEqual({
       title: 'Delete job report-1?',
       body: 'The job and its logs are removed from the cluster. This cannot be undone.',
       confirmLabel: 'Delete job',

@@ -1,41 +1,42 @@
 /**
- * The per-row job actions of the job tables: Stop and View (active), Cancel and Change priority
- * (queue), View results and Retry (completed). Each gives feedback and says why when disabled.
+ * Job actions as components: a button for any action of the action table (job-action-table.ts),
+ * the priority select, the link to a job's detail, and the actions each job table's rows offer.
+ * Each gives feedback and, when it cannot run, says why.
  */
 import type { CachedJob } from '../../contract/admin-api.ts';
-import { PRIORITIES, PRIORITY_LABELS, type Priority } from '../../contract/domain.ts';
+import { PRIORITIES, PRIORITY_LABELS, type JobState, type Priority } from '../../contract/domain.ts';
 import { useAdminApi } from '../api/api-context.tsx';
 import { actionDisabledReason, runJobAction } from '../api/job-commands.ts';
 import { jobHref } from '../app/router.ts';
 import { runWithFeedback } from '../store/toast-store.ts';
-import { ActionButton, type ConfirmSpec } from './action-button.tsx';
+import { ActionButton } from './action-button.tsx';
+import { JOB_ACTIONS, type JobButtonAction } from './job-action-table.ts';
 import { useRowTabIndex } from './row-navigation.tsx';
 import { useClusterUnavailable } from './use-clusters.ts';
 
 type JobRef = Pick<CachedJob, 'id' | 'clusterId' | 'state' | 'priority' | 'type'>;
 
-/** What a cancel does, said before it is done (a sweep takes its child backtests along). */
-export function cancelConfirm(job: Pick<CachedJob, 'id' | 'type'>): ConfirmSpec {
-  return {
-    title: `Cancel job ${job.id}?`,
-    body:
-      job.type === 'sweep'
-        ? 'The sweep leaves the queue and will not run. Its child backtests that have not started are cancelled with it; running ones finish and finished ones are kept. You can retry it later.'
-        : 'The job leaves the queue and will not run. You can retry it later.',
-    confirmLabel: 'Cancel job',
-  };
-}
-
-/** What a delete does, said before it is done. */
-export function deleteConfirm(job: Pick<CachedJob, 'id' | 'type'>): ConfirmSpec {
-  return {
-    title: `Delete job ${job.id}?`,
-    body:
-      job.type === 'sweep'
-        ? 'The sweep, all its child backtests and their logs are removed from the cluster. This cannot be undone.'
-        : 'The job and its logs are removed from the cluster. This cannot be undone.',
-    confirmLabel: 'Delete job',
-  };
+/**
+ * One action of the action table on one job. `inRow`: the small form with the row's shorter words
+ * (the accessible name stays the same, so the action is named alike everywhere).
+ */
+export function JobActionButton({ job, action, inRow = false, onDone }: { job: JobRef; action: JobButtonAction; inRow?: boolean; onDone?: () => void }) {
+  const api = useAdminApi();
+  const offline = useClusterUnavailable(job.clusterId);
+  const spec = JOB_ACTIONS[action];
+  return (
+    <ActionButton
+      small={inRow}
+      label={inRow ? spec.rowLabel : spec.label}
+      ariaLabel={`${spec.label} job ${job.id}`}
+      feedbackTitle={`${spec.doing} job ${job.id}`}
+      disabledReason={offline ?? actionDisabledReason(action, job.state)}
+      variant={spec.variant}
+      confirm={spec.confirm?.(job)}
+      run={() => runJobAction(api, job.clusterId, job.id, action)}
+      onDone={(ok) => ok && onDone?.()}
+    />
+  );
 }
 
 /** Link to a job's detail view. */
@@ -48,69 +49,15 @@ export function ViewLink({ job, label = 'View', tab }: { job: JobRef; label?: st
   );
 }
 
-/** Graceful stop: finish the current step, then stop. */
-export function StopButton({ job }: { job: JobRef }) {
-  const api = useAdminApi();
-  const offline = useClusterUnavailable(job.clusterId);
-  return (
-    <ActionButton
-      small
-      label="Stop"
-      ariaLabel={`Stop job ${job.id}`}
-      feedbackTitle={`Stopping job ${job.id}`}
-      disabledReason={offline ?? actionDisabledReason('stop', job.state)}
-      confirm={{
-        title: `Stop job ${job.id}?`,
-        body: 'The job finishes its current step, then stops. Its work so far is kept; it will show as cancelled.',
-        confirmLabel: 'Graceful stop',
-      }}
-      run={() => runJobAction(api, job.clusterId, job.id, 'stop')}
-    />
-  );
-}
-
-/** Cancel a pending job, with confirmation. */
-export function CancelButton({ job }: { job: JobRef }) {
-  const api = useAdminApi();
-  const offline = useClusterUnavailable(job.clusterId);
-  return (
-    <ActionButton
-      small
-      label="Cancel"
-      ariaLabel={`Cancel job ${job.id}`}
-      feedbackTitle={`Cancelling job ${job.id}`}
-      disabledReason={offline ?? actionDisabledReason('cancel', job.state)}
-      confirm={cancelConfirm(job)}
-      run={() => runJobAction(api, job.clusterId, job.id, 'cancel')}
-    />
-  );
-}
-
-/** Retry a finished job. */
-export function RetryButton({ job }: { job: JobRef }) {
-  const api = useAdminApi();
-  const offline = useClusterUnavailable(job.clusterId);
-  return (
-    <ActionButton
-      small
-      label="Retry"
-      ariaLabel={`Retry job ${job.id}`}
-      feedbackTitle={`Retrying job ${job.id}`}
-      disabledReason={offline ?? actionDisabledReason('retry', job.state)}
-      run={() => runJobAction(api, job.clusterId, job.id, 'retry')}
-    />
-  );
-}
-
 /** A select that changes a pending job's priority at once, with feedback. */
-export function PrioritySelect({ job }: { job: JobRef }) {
+export function PrioritySelect({ job, inRow = false }: { job: JobRef; inRow?: boolean }) {
   const api = useAdminApi();
   const offline = useClusterUnavailable(job.clusterId);
   const reason = offline ?? actionDisabledReason('set-priority', job.state);
   const tabIndex = useRowTabIndex();
   return (
     <select
-      className="select select-small"
+      className={inRow ? 'select select-small' : 'select'}
       tabIndex={tabIndex}
       aria-label={`Change priority of job ${job.id}`}
       title={reason ?? 'Change priority'}
@@ -130,4 +77,47 @@ export function PrioritySelect({ job }: { job: JobRef }) {
       ))}
     </select>
   );
+}
+
+/** The job tables: active jobs, the queue, finished jobs, and every job (the Jobs view). */
+export type JobTableKind = 'active' | 'queue' | 'completed' | 'all';
+
+/** The actions of one job table row: what the jobs of that table most often need. */
+export function JobRowActions({ job, kind }: { job: JobRef; kind: JobTableKind }) {
+  switch (kind) {
+    case 'active':
+      return (
+        <>
+          <JobActionButton job={job} action="stop" inRow />
+          <ViewLink job={job} />
+        </>
+      );
+    case 'queue':
+      return (
+        <>
+          <JobActionButton job={job} action="cancel" inRow />
+          <PrioritySelect job={job} inRow />
+        </>
+      );
+    case 'completed':
+      return (
+        <>
+          <ViewLink job={job} label="View results" tab="results" />
+          <JobActionButton job={job} action="retry" inRow />
+        </>
+      );
+    case 'all':
+      return (
+        <>
+          <JobActionButton job={job} action={allTableAction(job.state)} inRow />
+          <ViewLink job={job} />
+        </>
+      );
+  }
+}
+
+/** In the list of every job, the one action that fits the state: cancel a pending job, stop an active one, retry a finished one. */
+function allTableAction(state: JobState): JobButtonAction {
+  if (state === 'pending') return 'cancel';
+  return state === 'running' || state === 'paused' || state === 'stuck' ? 'stop' : 'retry';
 }

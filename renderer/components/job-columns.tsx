@@ -11,7 +11,7 @@ import { jobHref } from '../app/router.ts';
 import { PriorityBadge, StateBadge } from './badges.tsx';
 import { ClusterName } from './cluster-name.tsx';
 import { formatFullTime, formatTimeToMinute } from './format.ts';
-import { CancelButton, PrioritySelect, RetryButton, StopButton, ViewLink } from './job-actions.tsx';
+import { JobRowActions, type JobTableKind } from './job-actions.tsx';
 import { JobElapsed, JobEta } from './job-timing.tsx';
 import { ProgressBar } from './progress-bar.tsx';
 import { useRowTabIndex } from './row-navigation.tsx';
@@ -192,21 +192,7 @@ function actions(render: (job: CachedJob) => React.ReactNode, width: string) {
   );
 }
 
-/** Actions that fit a job's state in the full list. */
-function stateActions(job: CachedJob) {
-  switch (job.state) {
-    case 'pending':
-      return <CancelButton job={job} />;
-    case 'running':
-    case 'paused':
-    case 'stuck':
-      return <StopButton job={job} />;
-    default:
-      return <RetryButton job={job} />;
-  }
-}
-
-export type JobTableKind = 'active' | 'queue' | 'completed' | 'all';
+export type { JobTableKind };
 
 const cache = new Map<string, TableColumn<CachedJob>[]>();
 
@@ -218,29 +204,14 @@ export function jobColumns(kind: JobTableKind, showCluster: boolean, selectable 
   const clusterCol = showCluster ? [cluster] : [];
   switch (kind) {
     case 'active':
-      columns = [jobId, type('Type'), user, time('startedAt', 'Started'), progress, eta, ...clusterCol, actions((j) => (
-        <>
-          <StopButton job={j} />
-          <ViewLink job={j} />
-        </>
-      ), '116px')];
+      columns = [jobId, type('Type'), user, time('startedAt', 'Started'), progress, eta, ...clusterCol, actions((j) => <JobRowActions job={j} kind="active" />, '116px')];
       break;
     case 'queue':
       // Places in line are per queue (one queue per job type), so the queue stands next to them.
-      columns = [jobId, type('Queue'), position, priority, user, time('createdAt', 'Created'), ...clusterCol, actions((j) => (
-        <>
-          <CancelButton job={j} />
-          <PrioritySelect job={j} />
-        </>
-      ), '176px')];
+      columns = [jobId, type('Queue'), position, priority, user, time('createdAt', 'Created'), ...clusterCol, actions((j) => <JobRowActions job={j} kind="queue" />, '176px')];
       break;
     case 'completed':
-      columns = [jobId, type('Type'), state('Status'), duration, time('finishedAt', 'Finished'), ...clusterCol, actions((j) => (
-        <>
-          <ViewLink job={j} label="View results" tab="results" />
-          <RetryButton job={j} />
-        </>
-      ), '160px')];
+      columns = [jobId, type('Type'), state('Status'), duration, time('finishedAt', 'Finished'), ...clusterCol, actions((j) => <JobRowActions job={j} kind="completed" />, '160px')];
       break;
     case 'all':
       columns = [
@@ -254,12 +225,7 @@ export function jobColumns(kind: JobTableKind, showCluster: boolean, selectable 
         duration,
         time('finishedAt', 'Finished'),
         ...clusterCol,
-        actions((j) => (
-          <>
-            {stateActions(j)}
-            <ViewLink job={j} />
-          </>
-        ), '116px'),
+        actions((j) => <JobRowActions job={j} kind="all" />, '116px'),
       ];
       break;
   }

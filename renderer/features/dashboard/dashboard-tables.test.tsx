@@ -82,7 +82,7 @@ it('Completed table shows status and duration; Retry of a failed job puts it bac
 it('actions on an offline cluster are disabled and say why', async () => {
   useUiStore.setState({ clusterScope: 'research' });
   renderWithFake(<DashboardTable kind="active" scope={{ ...scope, clusterIds: ['research'], key: 'research' }} />);
-  const stop = (await screen.findAllByRole('button', { name: /^Stop job / }))[0]!;
+  const stop = (await screen.findAllByRole('button', { name: /^Graceful stop job / }))[0]!;
   expect(stop.getAttribute('aria-disabled')).toBe('true');
   expect(stop.getAttribute('title')).toMatch(/Research is offline: actions wait until it is online again/);
   fireEvent.click(stop);
