@@ -5,7 +5,7 @@
  */
 import { useId, useState, type ReactNode } from 'react';
 import { runWithFeedback } from '../store/toast-store.ts';
-import { Dialog } from './dialog.tsx';
+import { Dialog, DialogActions } from './dialog.tsx';
 import { useRowTabIndex } from './row-navigation.tsx';
 
 export interface ConfirmSpec {
@@ -77,16 +77,7 @@ export function ActionButton(props: ActionButtonProps) {
           title={confirm.title}
           size="small"
           onClose={() => setConfirming(false)}
-          footer={
-            <>
-              <button type="button" className="btn" onClick={() => setConfirming(false)}>
-                Keep it
-              </button>
-              <button type="button" className="btn btn-danger" onClick={() => void go()}>
-                {confirm.confirmLabel}
-              </button>
-            </>
-          }
+          footer={<DialogActions closeLabel="Keep it" onClose={() => setConfirming(false)} actionLabel={confirm.confirmLabel} variant="danger" onAction={() => void go()} />}
         >
           {confirm.body}
         </Dialog>

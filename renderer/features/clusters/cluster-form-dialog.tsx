@@ -9,7 +9,7 @@ import { fieldErrors, type FieldError } from '../../../contract/api.ts';
 import { errorMessage } from '../../api/admin-api-error.ts';
 import { useAdminApi } from '../../api/api-context.tsx';
 import { useApiQuery } from '../../api/use-api-query.ts';
-import { Dialog } from '../../components/dialog.tsx';
+import { Dialog, DialogActions } from '../../components/dialog.tsx';
 import { runWithFeedback } from '../../store/toast-store.ts';
 
 /** Where the token of a new cluster will be kept, as the app reports it; never in settings. */
@@ -96,19 +96,17 @@ export function ClusterFormDialog({ cluster, onClose }: { cluster?: ClusterView;
       title={cluster ? `Edit ${cluster.name}` : 'Add cluster'}
       onClose={onClose}
       footer={
-        <>
-          <button type="button" className="btn" onClick={() => void runTest()} aria-busy={testing || undefined}>
-            {testing ? <span className="spinner" aria-hidden="true" /> : null}
-            Test connection
-          </button>
-          <span className="spacer-flex" />
-          <button type="button" className="btn" onClick={onClose}>
-            Close
-          </button>
-          <button type="button" className="btn btn-primary" onClick={() => void save()}>
-            {cluster ? 'Save' : 'Add cluster'}
-          </button>
-        </>
+        <DialogActions
+          extra={
+            <button type="button" className="btn" onClick={() => void runTest()} aria-busy={testing || undefined}>
+              {testing ? <span className="spinner" aria-hidden="true" /> : null}
+              Test connection
+            </button>
+          }
+          onClose={onClose}
+          actionLabel={cluster ? 'Save' : 'Add cluster'}
+          onAction={() => void save()}
+        />
       }
     >
       <div className="form-grid">

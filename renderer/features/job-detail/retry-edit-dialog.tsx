@@ -8,7 +8,7 @@ import { fieldErrors, type FieldError } from '../../../contract/api.ts';
 import { JOB_CONFIG_SCHEMAS } from '../../../contract/job-configs.ts';
 import { useAdminApi } from '../../api/api-context.tsx';
 import { ConfigForm } from '../../components/config-form.tsx';
-import { Dialog } from '../../components/dialog.tsx';
+import { Dialog, DialogActions } from '../../components/dialog.tsx';
 import { runWithFeedback } from '../../store/toast-store.ts';
 import { jobHref, navigate } from '../../app/router.ts';
 
@@ -46,17 +46,7 @@ export function RetryEditDialog({ job, onClose }: { job: CachedJobDetail; onClos
       size="large"
       onClose={onClose}
       description="Runs a new job of the same type, user and priority with this configuration. The original job stays as it is."
-      footer={
-        <>
-          <button type="button" className="btn" onClick={onClose}>
-            Close
-          </button>
-          <button type="button" className="btn btn-primary" aria-busy={pending || undefined} onClick={() => void submit()}>
-            {pending ? <span className="spinner" aria-hidden="true" /> : null}
-            Submit retry
-          </button>
-        </>
-      }
+      footer={<DialogActions onClose={onClose} actionLabel="Submit retry" pending={pending} onAction={() => void submit()} />}
     >
       {errors.length ? (
         <p className="error-note" role="alert">

@@ -9,7 +9,7 @@ import { PRIORITIES, PRIORITY_LABELS, type Priority } from '../../../contract/do
 import { errorMessage } from '../../api/admin-api-error.ts';
 import { useAdminApi } from '../../api/api-context.tsx';
 import { describeBulk } from '../../api/job-commands.ts';
-import { Dialog } from '../../components/dialog.tsx';
+import { Dialog, DialogActions } from '../../components/dialog.tsx';
 import { formatCount, formatCountOf } from '../../components/format.ts';
 import { useToastStore } from '../../store/toast-store.ts';
 import { BULK_LABELS, bulkTitle, planBulk, requestOf, type BulkKind, type BulkTarget } from './bulk-plan.ts';
@@ -105,20 +105,15 @@ export function BulkActionDialog({ kind, target, onClose }: { kind: BulkKind; ta
             Close
           </button>
         ) : (
-          <>
-            <button type="button" className="btn" onClick={onClose}>
-              Keep them
-            </button>
-            <button
-              type="button"
-              className={`btn ${kind === 'delete-old' || kind === 'cancel' ? 'btn-danger' : 'btn-primary'}`}
-              aria-disabled={phase.step !== 'confirm' || total === 0 || undefined}
-              onClick={() => total > 0 && void run()}
-            >
-              {phase.step === 'running' ? <span className="spinner" aria-hidden="true" /> : null}
-              {phase.step === 'confirm' ? `${spec.verb} ${formatCountOf(total, 'job')}` : phase.step === 'running' ? 'Working…' : 'Counting…'}
-            </button>
-          </>
+          <DialogActions
+            closeLabel="Keep them"
+            onClose={onClose}
+            actionLabel={phase.step === 'confirm' ? `${spec.verb} ${formatCountOf(total, 'job')}` : phase.step === 'running' ? 'Working…' : 'Counting…'}
+            variant={kind === 'delete-old' || kind === 'cancel' ? 'danger' : 'primary'}
+            pending={phase.step === 'running'}
+            disabled={phase.step !== 'confirm' || total === 0}
+            onAction={() => void run()}
+          />
         )
       }
     >

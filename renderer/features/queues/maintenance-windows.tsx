@@ -6,7 +6,7 @@ import { JOB_TYPE_LABELS, JOB_TYPES, type JobType } from '../../../contract/doma
 import { useAdminApi } from '../../api/api-context.tsx';
 import { useApiQuery } from '../../api/use-api-query.ts';
 import { ActionButton } from '../../components/action-button.tsx';
-import { Dialog } from '../../components/dialog.tsx';
+import { Dialog, DialogActions } from '../../components/dialog.tsx';
 import { formatFullTime } from '../../components/format.ts';
 import { Panel } from '../../components/panel.tsx';
 import { EmptyState, ErrorNote, LoadingRows } from '../../components/states.tsx';
@@ -113,16 +113,7 @@ function AddWindowDialog({ cluster, onClose, onAdded }: { cluster: ClusterView; 
     <Dialog
       title="Add maintenance window"
       onClose={onClose}
-      footer={
-        <>
-          <button type="button" className="btn" onClick={onClose}>
-            Close
-          </button>
-          <button type="button" className="btn btn-primary" onClick={() => void save()}>
-            Add window
-          </button>
-        </>
-      }
+      footer={<DialogActions onClose={onClose} actionLabel="Add window" onAction={() => void save()} />}
     >
       {error ? (
         <p className="error-note" role="alert">

@@ -7,7 +7,7 @@ import { useAdminApi } from '../../api/api-context.tsx';
 import { useApiQuery } from '../../api/use-api-query.ts';
 import { ActionButton } from '../../components/action-button.tsx';
 import { PriorityBadge } from '../../components/badges.tsx';
-import { Dialog } from '../../components/dialog.tsx';
+import { Dialog, DialogActions } from '../../components/dialog.tsx';
 import { formatFullTime, formatRelative } from '../../components/format.ts';
 import { PageHeader, Panel } from '../../components/panel.tsx';
 import { EmptyState, ErrorNote, LoadingRows } from '../../components/states.tsx';
@@ -162,16 +162,7 @@ function CreateScheduleDialog({ cluster, onClose, onCreated }: { cluster: Cluste
       title="New schedule"
       onClose={onClose}
       description="The job runs with its type's default configuration."
-      footer={
-        <>
-          <button type="button" className="btn" onClick={onClose}>
-            Close
-          </button>
-          <button type="button" className="btn btn-primary" onClick={() => void save()}>
-            Create schedule
-          </button>
-        </>
-      }
+      footer={<DialogActions onClose={onClose} actionLabel="Create schedule" onAction={() => void save()} />}
     >
       <div className="form-grid">
         {field('name', 'Name', text('name', 'Nightly signals'))}

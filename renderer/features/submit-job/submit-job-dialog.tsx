@@ -8,7 +8,7 @@ import { JOB_TYPE_INFO, JOB_TYPE_LABELS, JOB_TYPES, PRIORITIES, PRIORITY_LABELS,
 import { JOB_CONFIG_SCHEMAS } from '../../../contract/job-configs.ts';
 import { useAdminApi } from '../../api/api-context.tsx';
 import { ConfigForm, defaultConfig } from '../../components/config-form.tsx';
-import { Dialog } from '../../components/dialog.tsx';
+import { Dialog, DialogActions } from '../../components/dialog.tsx';
 import { useClusters } from '../../components/use-clusters.ts';
 import { jobHref, navigate } from '../../app/router.ts';
 import { runWithFeedback } from '../../store/toast-store.ts';
@@ -72,17 +72,7 @@ export function SubmitJobDialog({ onClose }: { onClose: () => void }) {
       title="Submit job"
       size="large"
       onClose={onClose}
-      footer={
-        <>
-          <button type="button" className="btn" onClick={onClose}>
-            Close
-          </button>
-          <button type="button" className="btn btn-primary" aria-busy={pending || undefined} onClick={() => void submit()}>
-            {pending ? <span className="spinner" aria-hidden="true" /> : null}
-            Submit job
-          </button>
-        </>
-      }
+      footer={<DialogActions onClose={onClose} actionLabel="Submit job" pending={pending} onAction={() => void submit()} />}
     >
       {errors.length ? (
         <p className="error-note" role="alert">
