@@ -7,13 +7,12 @@
 import type { Datastore } from '../datastore/open-datastore.ts';
 import type { JobEngine } from '../engine/job-engine.ts';
 import type { AlertApiDeps } from '../api/routes/alert-routes.ts';
-import { storeAlertEvents } from './alert-events.ts';
+import { alertApiDepsOf } from './alert-api-deps.ts';
 import type { EvaluationOutcome } from './alert-evaluation.ts';
 import { AlertScheduler } from './alert-scheduler.ts';
 import { AlertDeliveryQueue } from './delivery/delivery-queue.ts';
 import { engineReadings } from './engine-readings.ts';
 import type { GroupingOptions } from './notification-grouping.ts';
-import { thresholdCacheFor } from './threshold-cache.ts';
 
 export interface AlertingOptions {
   datastore: Datastore;
@@ -64,9 +63,7 @@ export async function startAlerting(options: AlertingOptions): Promise<Alerting>
     throw error;
   }
   const api: AlertApiDeps = {
-    alerts: datastore.alerts,
-    events: storeAlertEvents(datastore.store),
-    thresholds: thresholdCacheFor(datastore.alerts),
+    ...alertApiDepsOf(datastore),
     sendTest: (channelId) => delivery.sendTest(channelId),
     notifyUser: (input) => delivery.notifyUser(input),
   };

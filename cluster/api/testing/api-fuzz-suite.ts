@@ -9,6 +9,7 @@ import { ApiError } from '../../../contract/api.ts';
 import type { TestKind } from '../../engine/engine-test-support.ts';
 import type { OpenApiDocument } from '../openapi.ts';
 import { openEngineUnderTest, type EngineUnderTest } from './api-contract-suite.ts';
+import { alertApiDepsOf } from '../../alerts/alert-api-deps.ts';
 import { apiFixture, type ApiFixture } from './api-fixture.ts';
 
 type Json = Record<string, unknown>;
@@ -176,7 +177,7 @@ export function describeApiFuzzOn(label: string, kind: TestKind): void {
 
     beforeAll(async () => {
       under = await openEngineUnderTest(kind);
-      fx = await apiFixture(under.engine, { rateLimit: false, events: { heartbeatMs: 5_000, pollMs: 250, batchSize: 50 } });
+      fx = await apiFixture(under.engine, { rateLimit: false, events: { heartbeatMs: 5_000, pollMs: 250, batchSize: 50 } }, { alerting: alertApiDepsOf(under.datastore) });
       base = await fx.server.listen('127.0.0.1', 0);
     });
     afterAll(async () => {
