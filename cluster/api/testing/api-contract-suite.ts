@@ -18,6 +18,7 @@ import { createEngine } from '../../engine/create-engine.ts';
 import { testDatastore, type TestKind } from '../../engine/engine-test-support.ts';
 import type { JobEngine } from '../../engine/job-engine.ts';
 import type { ServedRoute } from '../route.ts';
+import { alertApiDepsOf } from '../../alerts/alert-api-deps.ts';
 import { apiFixture, type ApiFixture } from './api-fixture.ts';
 import { openSse } from './sse-client.ts';
 
@@ -64,7 +65,7 @@ export function describeApiContract(label: string, open: () => Promise<EngineUnd
 
     beforeAll(async () => {
       under = await open();
-      fx = await apiFixture(under.engine, { rateLimit: false, events: { heartbeatMs: 5_000, pollMs: 250, batchSize: 50 } });
+      fx = await apiFixture(under.engine, { rateLimit: false, events: { heartbeatMs: 5_000, pollMs: 250, batchSize: 50 } }, { alerting: alertApiDepsOf(under.datastore) });
       base = await fx.server.listen('127.0.0.1', 0);
     });
     afterAll(async () => {
