@@ -76,7 +76,8 @@ export async function startRedis(): Promise<TestServer> {
   };
 }
 
-function debianPostgresBin(): string | null {
+/** The newest Debian PostgreSQL server binaries folder, or null when none is installed. */
+export function debianPostgresBin(): string | null {
   const base = '/usr/lib/postgresql';
   if (!existsSync(base)) return null;
   const versions = readdirSync(base)
