@@ -10,9 +10,8 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CachedJob } from '../../../contract/admin-api.ts';
 import type { JobFilter, JobSort } from '../../../contract/api.ts';
-import type { JobDetail } from '../../../contract/jobs.ts';
 import { SeededRandom } from '../../../contract/seeded-random.ts';
-import { makeJob } from '../testing/job-fixtures.ts';
+import { makeDetail, makeJob } from '../testing/job-fixtures.ts';
 import { MIGRATIONS } from './cache-schema.ts';
 import { JobCache } from './job-cache.ts';
 import { jobToRow } from './job-rows.ts';
@@ -42,21 +41,6 @@ const ERRORS = [
   '100% of 5_000 rows rejected',
 ];
 
-function detailOf(job: ReturnType<typeof makeJob>, config: Record<string, unknown>): JobDetail {
-  return {
-    ...job,
-    config,
-    steps: [],
-    logsTail: [],
-    logCount: 0,
-    errorStack: null,
-    result: null,
-    resources: { cpuPercent: null, rssBytes: null, peakRssBytes: null, samples: [] },
-    children: [],
-    dependsOn: [],
-  };
-}
-
 /** 3,000 jobs over two clusters (every id has '-run-', so some texts match most of them): ids, users, errors and configurations with punctuation, wildcards, quotes and non-ASCII. */
 function fill(): void {
   const random = new SeededRandom(17);
@@ -69,7 +53,7 @@ function fill(): void {
     });
     cache.applyBatch(cluster, { jobs, removed: [] });
     for (const job of jobs.filter((_, i) => i % 5 === 0)) {
-      cache.saveDetail(cluster, detailOf(job, { symbols: [pick(['AAPL', 'MSFT', 'BRK.B', '7203.T'])], note: pick(['', 'résumé', 'quote "x"', 'tab\there']) }));
+      cache.saveDetail(cluster, makeDetail(job, { config: { symbols: [pick(['AAPL', 'MSFT', 'BRK.B', '7203.T'])], note: pick(['', 'résumé', 'quote "x"', 'tab\there']) } }));
     }
   }
 }
@@ -174,7 +158,7 @@ describe('text search', () => {
     cache.applyBatch('eu', { jobs: [{ ...failed, state: 'pending', errorMessage: null, updatedAt: '2026-11-01T00:00:09.000Z' }], removed: [] });
     expect(q('available for msft')).toEqual([]);
     // The detail brings the configuration.
-    cache.saveDetail('eu', detailOf({ ...failed, state: 'pending', errorMessage: null, updatedAt: '2026-11-01T00:00:09.000Z' }, { symbols: ['BRK.B'] }));
+    cache.saveDetail('eu', makeDetail({ ...failed, state: 'pending', errorMessage: null, updatedAt: '2026-11-01T00:00:09.000Z' }, { config: { symbols: ['BRK.B'] } }));
     expect(q('brk.b')).toEqual(['eu/backtest-12345']);
     // A stale record (older than the row) changes nothing.
     cache.applyBatch('eu', { jobs: [{ ...running, user: 'mallory' }], removed: [] });

@@ -1,6 +1,6 @@
 /** Job records for tests and benchmarks: valid per the contract, deterministic from a seed. */
 import { JOB_STATES, JOB_TYPES, PRIORITIES, type JobState } from '../../../contract/domain.ts';
-import type { Job } from '../../../contract/jobs.ts';
+import type { Job, JobDetail } from '../../../contract/jobs.ts';
 
 const USERS = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi'];
 
@@ -26,6 +26,23 @@ export function makeJob(n: number, overrides: Partial<Job> = {}): Job {
     ...(state === 'pending' ? { position: (n % 50) + 1 } : {}),
     errorMessage: state === 'failed' ? `boom ${n}: data not available` : null,
     updatedAt: new Date(base + 1000).toISOString(),
+    ...overrides,
+  };
+}
+
+/** A job's detail as the cluster answers it, with no steps, logs, result or resources yet; `overrides` win. */
+export function makeDetail(job: Job, overrides: Partial<JobDetail> = {}): JobDetail {
+  return {
+    ...job,
+    config: {},
+    steps: [],
+    logsTail: [],
+    logCount: 0,
+    errorStack: null,
+    result: null,
+    resources: { cpuPercent: null, rssBytes: null, peakRssBytes: null, samples: [] },
+    children: [],
+    dependsOn: [],
     ...overrides,
   };
 }
