@@ -10,6 +10,8 @@ import { useApiQuery } from '../api/use-api-query.ts';
 import { Toasts } from '../components/toasts.tsx';
 import { useClusters } from '../components/use-clusters.ts';
 import { useScope } from '../components/use-scope.ts';
+import { AlertShell } from '../features/alerts/alert-banner.tsx';
+import { AlertsPage } from '../features/alerts/alerts-page.tsx';
 import { CacheHealthBanner } from '../features/cache/cache-health.tsx';
 import { ClustersPage } from '../features/clusters/clusters-page.tsx';
 import { DashboardPage } from '../features/dashboard/dashboard-page.tsx';
@@ -66,6 +68,7 @@ function Shell() {
           </button>
         </header>
         <OfflineBanner clusters={scope.clusters} />
+        <AlertShell />
         <CacheHealthBanner />
         <main id="content" className="content" tabIndex={-1} aria-label={SECTION_LABELS[route.section]}>
           <Page route={route} />
@@ -93,6 +96,8 @@ function Page({ route }: { route: Route }) {
       return <QueuesPage />;
     case 'workers':
       return <WorkersPage />;
+    case 'alerts':
+      return <AlertsPage />;
     case 'schedules':
       return <SchedulesPage />;
     case 'clusters':

@@ -9,6 +9,7 @@ export const SECTION_LABELS: Record<Section, string> = {
   queues: 'Queues',
   workers: 'Workers & Resources',
   schedules: 'Schedules',
+  alerts: 'Alerts',
   clusters: 'Clusters',
   settings: 'Settings',
 };
@@ -19,6 +20,7 @@ const ICONS: Record<Section, string> = {
   queues: 'M4 5h16v4H4zM4 11h16v4H4zM4 17h10v3H4z',
   workers: 'M4 4h16v6H4zM4 14h16v6H4zM8 7h.01M8 17h.01',
   schedules: 'M12 7v5l3 2M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18z',
+  alerts: 'M6 16V11a6 6 0 0 1 12 0v5l2 2H4zM10 20a2 2 0 0 0 4 0',
   clusters: 'M12 3l8 4.5v9L12 21l-8-4.5v-9z',
   settings: 'M12 8a4 4 0 1 0 0 8 4 4 0 0 0 0-8zM12 2v3M12 19v3M2 12h3M19 12h3',
 };
@@ -46,7 +48,7 @@ export function Sidebar({ current }: { current: Section }) {
         ))}
       </ul>
       <div className="sidebar-foot">
-        <kbd>/</kbd> search · <kbd>n</kbd> new job · <kbd>Alt</kbd>+<kbd>1-7</kbd>
+        <kbd>/</kbd> search · <kbd>n</kbd> new job · <kbd>Alt</kbd>+<kbd>1-8</kbd>
       </div>
     </nav>
   );
