@@ -28,6 +28,7 @@ import { queueSettingKey, typeFromId } from '../engine/engine-context.ts';
 import { jobDataOf, progressReportOf } from '../engine/job-record.ts';
 import { CHILD_ENV } from './child-protocol.ts';
 import { ControlChannel, type ControlRequest } from './control-channel.ts';
+import { handoffWorkerClass } from './handoff-worker.ts';
 import { engineResolvers } from './node-resolvers.ts';
 import { SandboxChildren, type ControlState } from './sandbox-children.ts';
 import { updateSweepProgress } from './sweep-progress.ts';
@@ -166,9 +167,13 @@ class Runtime implements WorkerRuntime {
       NODE_ENV: process.env.NODE_ENV === 'test' ? 'development' : process.env.NODE_ENV,
     };
     await this.channel.start();
-    const { Worker } = datastore.bullmq.classes;
+    const HandoffWorker = handoffWorkerClass(datastore.bullmq.classes.Worker, {
+      nodeId: this.nodeId,
+      stopping: () => this.stopping,
+      takeHandoff: (jobId) => this.handoff.delete(jobId),
+    });
     for (const type of this.queues) {
-      const worker = new Worker(type, file, {
+      const worker = new HandoffWorker(type, file, {
         ...datastore.bullmq.options(),
         name: this.nodeId,
         concurrency: await this.desiredConcurrency(type),
@@ -181,9 +186,8 @@ class Runtime implements WorkerRuntime {
         ...(process.versions.electron || process.env.SIGMATIQ_WORKER_THREADS === '1'
           ? { useWorkerThreads: true, workerThreadsOptions: { execArgv, env } }
           : { workerForkOptions: { execArgv, env } }),
-      }) as Worker;
+      }) as unknown as Worker; // BullMQ's Worker on the datastore's backend, typed as the default one like the node's other parts
       this.children.attach(worker);
-      this.wrapHandoff(worker);
       worker.on('error', (e: unknown) => this.onError(e));
       worker.on('active', (job: BullJob) => {
         if (job.id) this.active.set(job.id, { type });
@@ -208,31 +212,6 @@ class Runtime implements WorkerRuntime {
     await this.registry.start();
     this.pollTimer = setInterval(() => void this.poll(), this.options.pollMs ?? 3_000);
     this.pollTimer.unref();
-  }
-
-  /** A job handed back at shutdown goes back to waiting, keeping its attempts (not a failure). */
-  private wrapHandoff(worker: Worker): void {
-    const w = worker as unknown as { processFn: (job: BullJob, token?: string, signal?: AbortSignal) => Promise<unknown> };
-    const inner = w.processFn;
-    const handBack = async (job: BullJob, token: string | undefined) => {
-      await job.moveToWait(token);
-      const waiting = new Error(`handed back to waiting: worker node ${this.nodeId} is shutting down`);
-      waiting.name = 'WaitingError';
-      return waiting;
-    };
-    w.processFn = async (job, token, signal) => {
-      // A fetch already in flight when the node began to stop may still deliver a job: give it back unrun.
-      if (this.stopping) throw await handBack(job, token);
-      try {
-        return await inner.call(worker, job, token, signal);
-      } catch (error) {
-        if (job.id && this.handoff.has(job.id)) {
-          this.handoff.delete(job.id);
-          throw await handBack(job, token);
-        }
-        throw error;
-      }
-    };
   }
 
   private control(request: ControlRequest): void {
