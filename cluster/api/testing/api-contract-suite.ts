@@ -298,7 +298,8 @@ export function describeApiContract(label: string, open: () => Promise<EngineUnd
 export async function openEngineUnderTest(kind: TestKind): Promise<EngineUnderTest> {
   const ds = await testDatastore(kind);
   const datastore = await ds.open();
-  const engine = await createEngine({ datastore, onError: () => undefined });
+  const engine = createEngine({ datastore, onError: () => undefined });
+  await engine.start();
   return {
     engine,
     datastore,
