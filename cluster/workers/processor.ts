@@ -51,25 +51,13 @@ let requestCounter = 0;
 const parent =
   !isMainThread && parentPort
     ? {
-        connected: () => true, // a thread dies with its node
         onMessage: (fn: (raw: unknown) => void) => parentPort?.on('message', fn),
         send: (message: Record<string, unknown>) => parentPort?.postMessage(message),
       }
     : {
-        connected: () => process.connected,
         onMessage: (fn: (raw: unknown) => void) => process.on('message', fn),
         send: (message: Record<string, unknown>) => process.send?.(message),
       };
-
-// A worker node that dies (SIGKILL) cannot take this job's result: stop computing for nobody.
-// BullMQ's stalled check gives the job to another node.
-// The interval covers a parent that vanished without the channel saying so.
-if (isMainThread) {
-  process.on('disconnect', () => process.exit(1));
-  setInterval(() => {
-    if (!process.connected) process.exit(1);
-  }, 1_000).unref();
-}
 
 parent.onMessage((raw: unknown) => {
   const control = ParentControl.safeParse(raw);
@@ -200,10 +188,8 @@ export default async function processJob(job: SandboxedJob, _token?: string, sig
       outputDir: jobOutputDir(outputsRoot, jobId),
       timeoutMs: data.timeoutMs,
       control: {
-        stopRequested: () => {
-          if (!parent.connected()) process.exit(1); // our node is gone; see 'disconnect' above
-          return control.stop || signal?.aborted === true;
-        },
+        // A node that died (SIGKILL) takes this process with it: sandbox-lifeline.ts.
+        stopRequested: () => control.stop || signal?.aborted === true,
         pauseRequested: () => control.pause,
         stopReason: () => control.reason ?? (typeof signal?.reason === 'string' ? signal.reason : undefined),
       },

@@ -30,6 +30,7 @@ import { CHILD_ENV } from './child-protocol.ts';
 import { ControlChannel, type ControlRequest } from './control-channel.ts';
 import { handoffWorkerClass } from './handoff-worker.ts';
 import { engineResolvers } from './node-resolvers.ts';
+import { lifelineExecArgv } from './sandbox-lifeline.ts';
 import { SandboxChildren, type ControlState } from './sandbox-children.ts';
 import { updateSweepProgress } from './sweep-progress.ts';
 import { WorkerRegistry } from './worker-registry.ts';
@@ -182,10 +183,11 @@ class Runtime implements WorkerRuntime {
         maxStalledCount: 1,
         // Inside Electron (the desktop's utilityProcess) forking would start another Electron, and
         // the RunAsNode fuse is off: run processors in worker threads there. Elsewhere child
-        // processes isolate memory and report their own CPU and RSS.
+        // processes isolate memory and report their own CPU and RSS; the lifeline ends a child
+        // whose node is gone (sandbox-lifeline.ts).
         ...(process.versions.electron || process.env.SIGMATIQ_WORKER_THREADS === '1'
           ? { useWorkerThreads: true, workerThreadsOptions: { execArgv, env } }
-          : { workerForkOptions: { execArgv, env } }),
+          : { workerForkOptions: { execArgv: [...lifelineExecArgv(), ...execArgv], env } }),
       }) as unknown as Worker; // BullMQ's Worker on the datastore's backend, typed as the default one like the node's other parts
       this.children.attach(worker);
       worker.on('error', (e: unknown) => this.onError(e));
