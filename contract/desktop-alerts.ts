@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { AlertChannel, CreateAlertChannelRequest } from './alert-channels.ts';
 import { AlertDeliveryPage } from './alert-deliveries.ts';
+import { ChannelTestResult, ThresholdsUpdate } from './alert-routes.ts';
 import { AcknowledgeAlertRequest, Alert, AlertSeverity, ClusterAlertRule, CreateAlertRuleRequest, SilenceAlertRequest } from './alerts.ts';
 import { Instant } from './jobs.ts';
 import { Thresholds } from './thresholds.ts';
@@ -98,9 +99,6 @@ export const DeliveryLogQuery = z.strictObject({
 });
 export type DeliveryLogQuery = z.input<typeof DeliveryLogQuery>;
 
-/** What "Send test" did, in words. */
-export const ChannelTestResult = z.object({ message: z.string() });
-export type ChannelTestResult = z.infer<typeof ChannelTestResult>;
 
 /**
  * The alert methods of the AdminApi (spread into ADMIN_API). Alerts are read from the cache;
@@ -122,5 +120,5 @@ export const ALERT_ADMIN_API = {
   listAlertDeliveries: { args: z.tuple([AlertClusterId, DeliveryLogQuery.prefault({})]), result: AlertDeliveryPage },
   /** The cluster's thresholds: the levels every view shows come from them. */
   getClusterThresholds: { args: z.tuple([AlertClusterId]), result: Thresholds },
-  updateClusterThresholds: { args: z.tuple([AlertClusterId, Thresholds]), result: Thresholds },
+  updateClusterThresholds: { args: z.tuple([AlertClusterId, ThresholdsUpdate]), result: Thresholds },
 } as const;

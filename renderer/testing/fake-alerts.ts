@@ -143,7 +143,7 @@ export class FakeAlerts {
         const log = this.deliveries.get(id) ?? [];
         log.unshift({ id: String(log.length + 1), channelId, channelName: channel.name, channelKind: channel.kind, kind: 'test', batchKey: `test-${log.length + 1}`, alertIds: [], attempt: 1, result: 'sent', at: iso(h.now()) });
         this.deliveries.set(id, log);
-        return { message: `Test message sent to ${channel.name}.` };
+        return { ok: true, message: `Test message sent to ${channel.name}.` };
       },
       listAlertDeliveries: (id: string, q: { channelId?: string; limit: number }) => {
         h.live(id);

@@ -4,13 +4,9 @@
  * rules, channels, the delivery log and thresholds are forwarded to the cluster named, whose
  * token's role decides what it allows.
  */
-import { z } from 'zod';
 import type { AdminApi } from '../../../contract/admin-api.ts';
-import { AlertChannel } from '../../../contract/alert-channels.ts';
-import { AlertDeliveryPage } from '../../../contract/alert-deliveries.ts';
-import { ClusterAlertRule, ClusterAlertRuleList } from '../../../contract/alerts.ts';
+import { ALERT_ROUTES } from '../../../contract/alert-routes.ts';
 import { AlertQuery, DeliveryLogQuery } from '../../../contract/desktop-alerts.ts';
-import { Thresholds } from '../../../contract/thresholds.ts';
 import { AdminError } from '../admin-error.ts';
 import type { ClusterHttp } from '../clusters/cluster-http.ts';
 import { AlertCursorError, type AlertMirror } from './alert-mirror.ts';
@@ -43,24 +39,7 @@ export interface AlertApiContext {
   known: (clusterId: string) => void;
 }
 
-/** A channel list answers `{ items }`; an older cluster may answer a bare array. */
-const ChannelList = z.union([z.object({ items: z.array(AlertChannel) }).transform((l) => l.items), z.array(AlertChannel)]);
-const RuleList = z.union([ClusterAlertRuleList.transform((l) => l.items), z.array(ClusterAlertRule)]);
-
-/** What a test send answered, in words for the admin. */
-function describeTest(answer: unknown, channel: string): string {
-  const parsed = z.object({ result: z.string().optional(), error: z.string().optional(), message: z.string().optional() }).safeParse(answer);
-  if (parsed.success) {
-    if (parsed.data.error) return `The test to ${channel} failed: ${parsed.data.error}`;
-    if (parsed.data.message) return parsed.data.message;
-    if (parsed.data.result === 'sent') return `Test message sent to ${channel}.`;
-    if (parsed.data.result) return `Test message to ${channel}: ${parsed.data.result}. The delivery log shows how it ends.`;
-  }
-  return `Test message to ${channel} queued: the delivery log shows whether it arrived.`;
-}
-
 export function createAlertAdminApi(ctx: AlertApiContext): AlertAdminApi {
-  const enc = encodeURIComponent;
   return {
     async listAlerts(rawQuery) {
       const query = AlertQuery.parse(rawQuery ?? {});
@@ -82,43 +61,42 @@ export function createAlertAdminApi(ctx: AlertApiContext): AlertAdminApi {
     },
 
     async listAlertRules(clusterId) {
-      return ctx.http(clusterId).get('/api/v1/alerts/rules', RuleList);
+      return (await ctx.http(clusterId).call(ALERT_ROUTES.listAlertRules)).items;
     },
     async createAlertRule(clusterId, rule) {
-      return ctx.http(clusterId).post('/api/v1/alerts/rules', rule, ClusterAlertRule);
+      return ctx.http(clusterId).call(ALERT_ROUTES.createAlertRule, { body: rule });
     },
     async updateAlertRule(clusterId, ruleId, rule) {
-      return ctx.http(clusterId).request('PUT', `/api/v1/alerts/rules/${enc(ruleId)}`, ClusterAlertRule, { body: rule });
+      return ctx.http(clusterId).call(ALERT_ROUTES.updateAlertRule, { params: { id: ruleId }, body: rule });
     },
     async deleteAlertRule(clusterId, ruleId) {
-      await ctx.http(clusterId).request('DELETE', `/api/v1/alerts/rules/${enc(ruleId)}`, z.unknown());
+      await ctx.http(clusterId).call(ALERT_ROUTES.deleteAlertRule, { params: { id: ruleId } });
       return { ok: true as const };
     },
 
     async listAlertChannels(clusterId) {
-      return ctx.http(clusterId).get('/api/v1/alerts/channels', ChannelList);
+      return (await ctx.http(clusterId).call(ALERT_ROUTES.listAlertChannels)).items;
     },
     async createAlertChannel(clusterId, channel) {
-      return ctx.http(clusterId).post('/api/v1/alerts/channels', channel, AlertChannel);
+      return ctx.http(clusterId).call(ALERT_ROUTES.createAlertChannel, { body: channel });
     },
     async deleteAlertChannel(clusterId, channelId) {
-      await ctx.http(clusterId).request('DELETE', `/api/v1/alerts/channels/${enc(channelId)}`, z.unknown());
+      await ctx.http(clusterId).call(ALERT_ROUTES.deleteAlertChannel, { params: { id: channelId } });
       return { ok: true as const };
     },
     async testAlertChannel(clusterId, channelId) {
-      const answer = await ctx.http(clusterId).post(`/api/v1/alerts/channels/${enc(channelId)}/actions/test`, {}, z.unknown());
-      return { message: describeTest(answer, channelId) };
+      return ctx.http(clusterId).call(ALERT_ROUTES.testAlertChannel, { params: { id: channelId } });
     },
     async listAlertDeliveries(clusterId, rawQuery) {
       const query = DeliveryLogQuery.parse(rawQuery ?? {});
-      return ctx.http(clusterId).get('/api/v1/alerts/deliveries', AlertDeliveryPage, { query });
+      return ctx.http(clusterId).call(ALERT_ROUTES.listAlertDeliveries, { query });
     },
 
     async getClusterThresholds(clusterId) {
-      return ctx.http(clusterId).get('/api/v1/thresholds', Thresholds);
+      return ctx.http(clusterId).call(ALERT_ROUTES.getThresholds);
     },
     async updateClusterThresholds(clusterId, thresholds) {
-      return ctx.http(clusterId).request('PUT', '/api/v1/thresholds', Thresholds, { body: thresholds });
+      return ctx.http(clusterId).call(ALERT_ROUTES.putThresholds, { body: thresholds });
     },
   };
 }

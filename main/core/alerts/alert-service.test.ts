@@ -39,10 +39,10 @@ beforeEach(() => {
     emit: (e) => events.push(e),
     http: (clusterId) =>
       ({
-        get: async (_path: string, _schema: unknown, options: { query: { state: 'firing' | 'resolved' } }): Promise<AlertPage> => {
+        call: async (_route: unknown, input: { query: { state: 'firing' | 'resolved' } }): Promise<AlertPage> => {
           const answer = served[clusterId];
           if (!answer) throw new Error(`${clusterId} cannot be reached`);
-          return { items: answer[options.query.state], nextCursor: null };
+          return { items: answer[input.query.state], nextCursor: null };
         },
       }) as unknown as ClusterHttp,
     clusters: () => clusters,

@@ -6,7 +6,8 @@
  */
 import { z } from 'zod';
 import type { AdminEvent, ClusterView } from '../../../contract/admin-api.ts';
-import { Alert, AlertPage, type SilenceAlertRequest } from '../../../contract/alerts.ts';
+import { ALERT_ROUTES } from '../../../contract/alert-routes.ts';
+import { Alert, type AlertPage, type SilenceAlertRequest } from '../../../contract/alerts.ts';
 import { DEFAULT_DESKTOP_ALERT_SETTINGS, type DesktopAlert, type DesktopAlertSettings } from '../../../contract/desktop-alerts.ts';
 import { AdminError } from '../admin-error.ts';
 import type { ClusterHttp } from '../clusters/cluster-http.ts';
@@ -117,12 +118,12 @@ export class AlertService {
       const firing: Alert[] = [];
       let cursor: string | null = null;
       for (let page = 0; page < MAX_FIRING_PAGES; page++) {
-        const answer: AlertPage = await http.get('/api/v1/alerts', AlertPage, { query: { state: 'firing', limit: 500, cursor } });
+        const answer: AlertPage = await http.call(ALERT_ROUTES.listAlerts, { query: { state: 'firing', limit: 500, ...(cursor ? { cursor } : {}) } });
         firing.push(...answer.items);
         cursor = answer.nextCursor;
         if (!cursor) break;
       }
-      const resolved = await http.get('/api/v1/alerts', AlertPage, { query: { state: 'resolved', limit: RESOLVED_PAGE } });
+      const resolved = await http.call(ALERT_ROUTES.listAlerts, { query: { state: 'resolved', limit: RESOLVED_PAGE } });
       if (this.o.mirror.reconcile(clusterId, firing, resolved.items, new Date(this.now()).toISOString())) this.changed(clusterId);
     } catch (error) {
       // Offline, or a cluster without alerting: the mirror keeps what it has; the next connect tries again.
@@ -155,16 +156,17 @@ export class AlertService {
     if (alert.source === 'desktop') {
       return this.updateLocal(alert, { acknowledgedBy: 'this app', acknowledgedAt: new Date(this.now()).toISOString() });
     }
-    const answer = await this.o.http(clusterId).post(`/api/v1/alerts/${encodeURIComponent(alertId)}/actions/acknowledge`, note ? { note } : {}, z.unknown());
-    return this.afterAction(alert, answer, { acknowledgedAt: new Date(this.now()).toISOString() });
+    const answer = await this.o.http(clusterId).call(ALERT_ROUTES.acknowledgeAlert, { params: { id: alertId }, body: note ? { note } : {} });
+    return this.afterAction(alert, answer);
   }
 
   /** Silence: held back on the cluster until `until`; a desktop alert is silenced here. */
   async silence(clusterId: string, alertId: string, request: SilenceAlertRequest): Promise<DesktopAlert> {
     const alert = this.mirrored(clusterId, alertId);
     if (alert.source === 'desktop') return this.updateLocal(alert, { silencedUntil: request.until });
-    const answer = await this.o.http(clusterId).post(`/api/v1/alerts/${encodeURIComponent(alertId)}/actions/silence`, request, z.unknown());
-    return this.afterAction(alert, answer, { silencedUntil: request.until });
+    const silence = await this.o.http(clusterId).call(ALERT_ROUTES.silenceAlert, { params: { id: alertId }, body: request });
+    const { clusterId: _c, source: _s, ...body } = alert;
+    return this.afterAction(alert, { ...body, silencedUntil: silence.until });
   }
 
   private mirrored(clusterId: string, alertId: string): DesktopAlert {
@@ -180,13 +182,11 @@ export class AlertService {
     return this.o.mirror.get(clusterId, alert.id)!;
   }
 
-  /** The cluster's answer when it is the alert; otherwise what the action did, until its event brings the rest. */
-  private afterAction(alert: DesktopAlert, answer: unknown, fallback: Partial<Alert>): DesktopAlert {
-    const asAlert = Alert.safeParse(answer).data ?? z.object({ alert: Alert }).safeParse(answer).data?.alert;
-    const { clusterId, source: _s, ...body } = alert;
-    this.o.mirror.upsert(clusterId, [asAlert ?? { ...body, ...fallback }], 'cluster');
-    this.changed(clusterId);
-    return this.o.mirror.get(clusterId, alert.id) ?? alert;
+  /** The alert as the action left it, written at once (its event brings the same a moment later). */
+  private afterAction(alert: DesktopAlert, now: Alert): DesktopAlert {
+    this.o.mirror.upsert(alert.clusterId, [now], 'cluster');
+    this.changed(alert.clusterId);
+    return this.o.mirror.get(alert.clusterId, alert.id) ?? alert;
   }
 
   private changed(clusterId: string): void {
