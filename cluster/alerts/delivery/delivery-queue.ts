@@ -188,10 +188,16 @@ export class AlertDeliveryQueue {
     return { queued: ways, problems };
   }
 
-  /** Sends a test message to a channel now (no queue, no rate limit) and answers the result in words; logged as a `test` delivery. */
+  /**
+   * Sends a test message to a channel now (not queued: the admin waits for the answer) and answers
+   * the result in words; logged as a `test` delivery. It takes the channel's rate-limit slot like
+   * any send, waiting one interval when another send holds it.
+   */
   async sendTest(channelId: string): Promise<SendTestResult> {
     const channel = await this.alerts.getChannel(channelId);
     if (!channel) return { ok: false, message: `there is no channel ${channelId}` };
+    const interval = this.minInterval(channel.kind);
+    if (!(await claimChannelSlot(this.options.datastore.store, `channel/${channel.id}`, interval))) await new Promise((r) => setTimeout(r, interval));
     const now = this.now();
     const notification = testNotification(channelId, now);
     const batchKey = `test/${channelId}@${new Date(now).toISOString()}`;

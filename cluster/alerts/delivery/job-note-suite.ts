@@ -5,7 +5,8 @@
  * before anything happens.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { ActionResult, AuditPage } from '../../../contract/api.ts';
+import { ActionResult, AuditPage, JobPage } from '../../../contract/api.ts';
+import { JOB_TYPES } from '../../../contract/domain.ts';
 import { Job } from '../../../contract/jobs.ts';
 import type { Datastore } from '../../datastore/open-datastore.ts';
 import { createEngine } from '../../engine/create-engine.ts';
@@ -84,6 +85,12 @@ export function jobNoteSuite(kind: TestKind): void {
     expect(smtp.mails[0]!.subject).toBe(`[prod] Your job ${id} was cancelled by operator`);
     expect(smtp.mails[0]!.text).toContain(note);
     expect((JSON.parse(http.on(slackPath)[0]!.body) as { blocks: { text?: { text: string } }[] }).blocks[0]!.text!.text).toContain(note.replace(/&/g, '&amp;'));
+
+    // The delivery queue is internal: no queue of its own in the API, no delivery job among the jobs.
+    const queues = (await call(base, 'GET', '/api/v1/queues', 'operator')).body as { type: string }[];
+    expect(queues.map((q) => q.type).sort()).toEqual([...JOB_TYPES].sort());
+    const jobs = JobPage.parse((await call(base, 'GET', '/api/v1/jobs?limit=500', 'operator')).body);
+    expect(jobs.items.every((j) => (JOB_TYPES as readonly string[]).includes(j.type) && !j.id.startsWith('delivery-'))).toBe(true);
 
     const [record] = await auditOf(id);
     expect(record!.action).toBe('job.cancel');
