@@ -62,7 +62,7 @@ beforeEach(() => {
     job({ at: local(30, 12, 0), state: 'completed', user: 'alice', type: 'backtest', waitS: 10, runS: 30 }),
     job({ at: local(34, 8, 0), state: 'completed', user: 'alice', type: 'backtest', waitS: 10, runS: 30 }),
   ];
-  cache.applyBatch('east', { jobs, removed: [], eventId: '10' }, iso(local(34, 9)));
+  cache.applyBatch('east', { jobs, removed: [], lastEventId: '10' }, iso(local(34, 9)));
   cache.applyBatch('west', { jobs: [job({ at: local(31, 11, 0), state: 'failed', user: 'alice', type: 'backtest', waitS: 0, runS: 5 })], removed: [] });
 });
 afterEach(() => cache.close());

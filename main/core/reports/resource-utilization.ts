@@ -60,7 +60,7 @@ export function resourceUtilisation(scope: ReportScope, thresholds: Thresholds =
       let h = hours.get(hour);
       if (!h) hours.set(hour, (h = { n: 0, sums: [0, 0, 0, 0] }));
       h.n += 1;
-      for (let i = 0; i < 4; i++) h.sums[i] += s[i + 1]!;
+      for (let i = 0; i < 4; i++) h.sums[i] = h.sums[i]! + s[i + 1]!;
     }
     const stats = Object.fromEntries(RESOURCE_KEYS.map((k, i) => [k, statsOf(n.samples, i + 1, k, thresholds)])) as Record<ResourceKey, ResourceStats>;
     return {
