@@ -10,6 +10,8 @@ import type { SlackMessage } from '../message-format.ts';
 /** Slack's error words and what an admin does about each. */
 const SLACK_ERRORS: Record<string, { advice: string; retryable: boolean }> = {
   invalid_payload: { advice: 'Slack did not accept the message format', retryable: false },
+  invalid_blocks: { advice: "Slack did not accept the message's blocks — check that the cluster's admin URL is an http(s) URL (the message links to it)", retryable: false },
+  invalid_blocks_format: { advice: "Slack did not accept the message's blocks", retryable: false },
   no_service: { advice: 'the webhook URL is wrong or was revoked — create a new one', retryable: false },
   no_service_id: { advice: 'the webhook URL is incomplete — copy it again from the Slack app', retryable: false },
   no_team: { advice: 'the Slack workspace of this webhook no longer exists — create a new webhook', retryable: false },
