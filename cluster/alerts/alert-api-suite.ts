@@ -17,6 +17,7 @@ import type { ClusterEvent } from '../../contract/events.ts';
 import { QueueMetrics } from '../../contract/metrics.ts';
 import { DEFAULT_THRESHOLDS } from '../../contract/thresholds.ts';
 import { apiFixture, type ApiFixture } from '../api/testing/api-fixture.ts';
+import { openSse } from '../api/testing/sse-client.ts';
 import type { Datastore } from '../datastore/open-datastore.ts';
 import { createEngine } from '../engine/create-engine.ts';
 import { eventually, testDatastore, type TestDatastore, type TestKind } from '../engine/engine-test-support.ts';
@@ -224,6 +225,15 @@ export function alertApiSuite(kind: TestKind): void {
       const event = await eventually(async () => (await alertEvents()).find((e) => e.kind === 'alert.firing'), 10_000, 'alert.firing');
       expect(event.id).toMatch(/^\d+$/);
       expect(event).toMatchObject({ alert: { id: alertId } });
+      // Over SSE like every other event: same id, parsed with the contract.
+      const sse = await openSse(`${base}/api/v1/events`, { ...fx.auth('viewer'), 'last-event-id': String(Number(event.id) - 1) });
+      try {
+        const streamed = await sse.waitForEvent((e) => e.kind === 'alert.firing', 10_000);
+        expect(streamed).toEqual(event);
+        expect(sse.ids[sse.events.indexOf(streamed)]).toBe(event.id);
+      } finally {
+        sse.close();
+      }
 
       const hook = await eventually(async () => received.find((r) => r.body.includes(alertId)), 30_000, 'the webhook delivery');
       expect(JSON.parse(hook.body)).toMatchObject({ status: 'firing', cluster: 'alert-test', alerts: [{ id: alertId, ruleName: 'Report backlog', notification: 'firing' }] });
