@@ -1,0 +1,16 @@
+/** One scheduled run: the report for the days before its time, written where the schedule says. */
+import type { JobCache } from '../cache/job-cache.ts';
+import { buildReport } from './build-report.ts';
+import { reportBytes } from './report-files.ts';
+import { periodOfRun, type ScheduledRun } from './report-scheduler.ts';
+import type { SavedReports } from './saved-reports.ts';
+
+export async function runScheduledReport(ctx: { cache: JobCache; saved: SavedReports; now?: () => number }, run: ScheduledRun): Promise<string> {
+  const now = (ctx.now ?? Date.now)();
+  const { schedule } = run;
+  const request = { kind: schedule.kind, ...periodOfRun(schedule.period, run.due), ...(schedule.clusters ? { clusters: schedule.clusters } : {}) };
+  const report = buildReport({ db: ctx.cache.db, failures: { inCommon: (id) => ctx.cache.failures.detail(id, now)?.inCommon ?? [] } }, request, now);
+  const { bytes } = await reportBytes(report, schedule.format);
+  const file = ctx.saved.save({ kind: schedule.kind, format: schedule.format, createdAt: new Date(now).toISOString(), scheduleId: schedule.id, note: run.note ?? report.period.label }, bytes, schedule.folder);
+  return `wrote ${file}`;
+}
