@@ -6,42 +6,42 @@ import { renderWithFake } from '../../testing/render-app.tsx';
 import { SettingsPage } from './settings-page.tsx';
 import { ruleLabel, thresholdProblems, toDisplay } from './threshold-units.ts';
 
-it('thresholds read in the unit they mean: wait time in minutes, failure rate in %', { timeout: 30_000 }, async () => {
+it('thresholds are the chosen cluster\'s, read in the unit they mean: wait time in minutes, failure rate in %', { timeout: 30_000 }, async () => {
   const { fake } = renderWithFake(<SettingsPage />);
   const table = await screen.findByRole('table', { name: 'Thresholds' });
+  expect(screen.getByRole('heading', { name: 'Thresholds of Local (embedded)' })).toBeTruthy();
+  expect(screen.getByText(/Stored on Local \(embedded\), which decides every level it reports/)).toBeTruthy();
   const wait = (k: 'Warning' | 'Critical') => within(table).getByRole('spinbutton', { name: `${k} threshold of Wait Time (minutes)` }) as HTMLInputElement;
   expect(wait('Warning').value).toBe('1');
   expect(wait('Critical').value).toBe('5');
   const failure = within(table).getByRole('spinbutton', { name: 'Critical threshold of Failure Rate (%)' }) as HTMLInputElement;
   expect(failure.value).toBe('5');
-  // Typing minutes stores milliseconds.
+  // Typing minutes stores milliseconds, on the cluster, not in this app's settings.
   fireEvent.change(wait('Critical'), { target: { value: '7.5' } });
-  await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Save thresholds' })));
-  await waitFor(() => expect(fake.settings.thresholds?.waitTimeMs.critical).toBe(450_000));
+  await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Save thresholds on Local (embedded)' })));
+  await waitFor(() => expect(fake.alerts.thresholds.get('local')?.waitTimeMs.critical).toBe(450_000));
+  expect(fake.calls.some((c) => c.method === 'updateSettings')).toBe(false);
 });
 
 it('a warning on the wrong side of its critical is not saved and says why', { timeout: 30_000 }, async () => {
   const { fake } = renderWithFake(<SettingsPage />);
   const table = await screen.findByRole('table', { name: 'Thresholds' });
   fireEvent.change(within(table).getByRole('spinbutton', { name: 'Warning threshold of Wait Time (minutes)' }), { target: { value: '10' } });
-  await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Save thresholds' })));
+  await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Save thresholds on Local (embedded)' })));
   const alert = await screen.findByText(/The thresholds were not saved/);
   expect(alert.textContent).toContain('Wait Time (minutes): the warning (10 min) must be below the critical (5 min) — higher is worse.');
-  expect(fake.calls.some((c) => c.method === 'updateSettings')).toBe(false);
+  expect(fake.calls.some((c) => c.method === 'updateClusterThresholds')).toBe(false);
 });
 
-it('rule names follow their values', { timeout: 30_000 }, async () => {
+it('an offline cluster\'s thresholds wait for it; the desktop\'s own alert times are this app\'s settings', { timeout: 30_000 }, async () => {
   const { fake } = renderWithFake(<SettingsPage />);
-  const rules = await screen.findByRole('table', { name: 'Alert rules' });
-  expect(within(rules).getByRole('rowheader', { name: 'Failure rate > 10%' })).toBeTruthy();
-  const trigger = within(rules).getByRole('spinbutton', { name: 'Trigger of the Failure rate rule' }) as HTMLInputElement;
-  expect(trigger.value).toBe('10');
-  fireEvent.change(trigger, { target: { value: '15' } });
-  expect(within(rules).getByRole('rowheader', { name: 'Failure rate > 15%' })).toBeTruthy();
-  expect(within(rules).queryByText('Failure rate > 10%')).toBeNull();
-  expect(within(rules).getByRole('rowheader', { name: 'Wait time > 10 min' })).toBeTruthy();
-  await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Save alert rules' })));
-  await waitFor(() => expect(fake.settings.alertRules?.find((r) => r.metric === 'failureRate')).toMatchObject({ above: 0.15, description: 'Failure rate > 15%' }));
+  await screen.findByRole('table', { name: 'Thresholds' });
+  fireEvent.change(screen.getByRole('combobox', { name: 'Thresholds of cluster' }), { target: { value: 'research' } });
+  await screen.findByText('Research is offline.');
+  const unreachable = screen.getByRole('spinbutton', { name: /cannot be reached or refuses the token/ });
+  fireEvent.change(unreachable, { target: { value: '10' } });
+  await act(async () => fireEvent.blur(unreachable));
+  await waitFor(() => expect(fake.settings.desktopAlerts).toEqual({ unreachableMinutes: 10, syncBehindMinutes: 5 }));
 });
 
 it('units and checks', () => {

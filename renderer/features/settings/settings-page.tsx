@@ -1,36 +1,25 @@
-/** Settings: theme, cache retention, notifications, the local cluster, thresholds and alert rules. */
+/** Settings: theme, cache retention, notifications, the local cluster, a cluster's thresholds and the desktop's own alerts. */
 import { useState } from 'react';
 import { type Settings, SettingsPatch } from '../../../contract/admin-api.ts';
 import { describeZodError } from '../../../contract/api.ts';
-import { DEFAULT_ALERT_RULES, DEFAULT_THRESHOLDS, METRICS, type AlertRule, type MetricName, type Thresholds } from '../../../contract/thresholds.ts';
+import { DEFAULT_DESKTOP_ALERT_SETTINGS } from '../../../contract/desktop-alerts.ts';
 import { useAdminApi } from '../../api/api-context.tsx';
 import { settingsStale } from '../../api/refresh-rules.ts';
 import { useApiQuery } from '../../api/use-api-query.ts';
 import { MovedAsideCaches } from '../cache/cache-health.tsx';
-import { humanize } from '../../components/format.ts';
 import { PageHeader, Panel } from '../../components/panel.tsx';
 import { Segmented } from '../../components/segmented.tsx';
 import { ErrorNote, LoadingRows } from '../../components/states.tsx';
 import { runWithFeedback } from '../../store/toast-store.ts';
-import { fromDisplay, ruleLabel, ruleSubject, thresholdProblems, toDisplay, unitOf } from './threshold-units.ts';
+import { ClusterThresholdsPanel } from '../alerts/cluster-thresholds.tsx';
 
-const METRIC_LABELS: Record<MetricName, string> = {
-  queueLength: 'Queue Length (jobs)',
-  waitTimeMs: 'Wait Time (minutes)',
-  processingRatePerMin: 'Processing Rate (jobs/min, lower is worse)',
-  failureRate: 'Failure Rate (%)',
-  cpuPercent: 'CPU (%)',
-  memoryPercent: 'Memory (%)',
-  diskIoPercent: 'Disk I/O (%)',
-  networkPercent: 'Network (%)',
-};
 
 /** The Settings page. */
 export function SettingsPage() {
   const q = useApiQuery('settings', (api) => api.getSettings(), { refreshOn: settingsStale });
   return (
     <div className="page">
-      <PageHeader title="Settings" subtitle="Stored on this machine; thresholds colour the dashboard and drive alerts." />
+      <PageHeader title="Settings" subtitle="Stored on this machine, except thresholds: those are the chosen cluster's." />
       {q.error && !q.data ? <ErrorNote message={q.error.message} onRetry={q.refetch} /> : null}
       {!q.data && !q.error ? <LoadingRows rows={6} /> : null}
       {q.data ? <SettingsForm key={JSON.stringify(q.data)} settings={q.data} /> : null}
@@ -41,10 +30,9 @@ export function SettingsPage() {
 
 function SettingsForm({ settings }: { settings: Settings }) {
   const api = useAdminApi();
-  const [draft, setDraft] = useState<Settings>({ ...settings, thresholds: settings.thresholds ?? DEFAULT_THRESHOLDS, alertRules: settings.alertRules ?? [...DEFAULT_ALERT_RULES] });
+  const [draft, setDraft] = useState<Settings>(settings);
   const [error, setError] = useState<string | null>(null);
-  const thresholds = draft.thresholds as Thresholds;
-  const rules = draft.alertRules as AlertRule[];
+  const desktopAlerts = draft.desktopAlerts ?? DEFAULT_DESKTOP_ALERT_SETTINGS;
 
   function save(patch: Partial<Settings>) {
     const parsed = SettingsPatch.safeParse(patch);
@@ -104,110 +92,37 @@ function SettingsForm({ settings }: { settings: Settings }) {
           </div>
         </Panel>
       </div>
-      <Panel
-        title="Thresholds"
-        subtitle="Warning and critical boundaries of each metric"
-        actions={
-          <>
-            <button type="button" className="btn btn-small btn-ghost" onClick={() => setDraft({ ...draft, thresholds: DEFAULT_THRESHOLDS })}>
-              Reset to defaults
-            </button>
-            <button
-              type="button"
-              className="btn btn-small btn-primary"
-              onClick={() => {
-                const problems = thresholdProblems(thresholds, (m) => METRIC_LABELS[m]);
-                if (problems.length) setError(`The thresholds were not saved. ${problems.join(' ')}`);
-                else save({ thresholds });
-              }}
-            >
-              Save thresholds
-            </button>
-          </>
-        }
-      >
-        <table className="grid" aria-label="Thresholds">
-          <thead>
-            <tr>
-              <th scope="col">Metric</th>
-              <th scope="col">Warning from</th>
-              <th scope="col">Critical beyond</th>
-            </tr>
-          </thead>
-          <tbody>
-            {METRICS.map((m) => (
-              <tr key={m}>
-                <th scope="row" className="row-head">
-                  {METRIC_LABELS[m]}
-                </th>
-                {(['warning', 'critical'] as const).map((k) => (
-                  <td key={k}>
-                    <span className="input-with-unit">
-                      <input
-                        className="input input-threshold num"
-                        type="number"
-                        min={0}
-                        step="any"
-                        aria-label={`${humanize(k)} threshold of ${METRIC_LABELS[m]}`}
-                        value={toDisplay(m, thresholds[m][k])}
-                        onChange={(e) => setDraft({ ...draft, thresholds: { ...thresholds, [m]: { ...thresholds[m], [k]: fromDisplay(m, Number(e.target.value)) } } })}
-                      />
-                      <span className="muted">{unitOf(m)}</span>
-                    </span>
-                  </td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </Panel>
-      <Panel
-        title="Alert rules"
-        subtitle="Raised as a desktop notification, a tray badge and a dashboard banner"
-        actions={
-          <button type="button" className="btn btn-small btn-primary" onClick={() => save({ alertRules: rules })}>
-            Save alert rules
-          </button>
-        }
-      >
-        <table className="grid" aria-label="Alert rules">
-          <thead>
-            <tr>
-              <th scope="col">Rule</th>
-              <th scope="col">Triggers above</th>
-              <th scope="col">Enabled</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rules.map((r, i) => (
-              <tr key={r.id}>
-                <th scope="row" className="row-head">
-                  {ruleLabel(r)}
-                </th>
-                <td>
-                  <span className="input-with-unit">
-                    <input
-                      className="input input-threshold num"
-                      type="number"
-                      min={0}
-                      step="any"
-                      aria-label={`Trigger of the ${ruleSubject(r.metric)} rule`}
-                      value={toDisplay(r.metric, r.above)}
-                      onChange={(e) => {
-                        const above = fromDisplay(r.metric, Number(e.target.value));
-                        setDraft({ ...draft, alertRules: rules.map((x, j) => (j === i ? { ...x, above, description: ruleLabel({ ...x, above }) } : x)) });
-                      }}
-                    />
-                    <span className="muted">{unitOf(r.metric)}</span>
-                  </span>
-                </td>
-                <td>
-                  <input type="checkbox" className="checkbox" aria-label={`Enable the ${ruleSubject(r.metric)} rule`} checked={r.enabled} onChange={(e) => setDraft({ ...draft, alertRules: rules.map((x, j) => (j === i ? { ...x, enabled: e.target.checked } : x)) })} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+      <ClusterThresholdsPanel />
+      <Panel title="Alerts" subtitle="Alert rules and channels are each cluster's own: edit them on the Alerts screen, under Rules and Channels.">
+        <div className="form-grid">
+          <label className="field">
+            <span className="field-label">Alert when a cluster cannot be reached or refuses the token for (minutes, 0 = never)</span>
+            <input
+              className="input"
+              type="number"
+              min={0}
+              max={1440}
+              value={desktopAlerts.unreachableMinutes}
+              onChange={(e) => setDraft({ ...draft, desktopAlerts: { ...desktopAlerts, unreachableMinutes: Number(e.target.value) } })}
+              onBlur={() => save({ desktopAlerts })}
+            />
+          </label>
+          <label className="field">
+            <span className="field-label">Alert when a cluster's events reach this app late by (minutes, 0 = never)</span>
+            <input
+              className="input"
+              type="number"
+              min={0}
+              max={1440}
+              value={desktopAlerts.syncBehindMinutes}
+              onChange={(e) => setDraft({ ...draft, desktopAlerts: { ...desktopAlerts, syncBehindMinutes: Number(e.target.value) } })}
+              onBlur={() => save({ desktopAlerts })}
+            />
+          </label>
+        </div>
+        <p className="alert-note">
+          This app raises these itself, for each cluster; they show with the clusters' alerts. <a href="#/alerts/rules">Open the rules</a>
+        </p>
       </Panel>
     </>
   );
