@@ -26,6 +26,7 @@ import type { Datastore } from '../datastore/open-datastore.ts';
 import { padSeq, type JobRow, type JobRowInput, type RecordChange, type RecordResult } from '../datastore/shared-store.ts';
 import { fetchBullJobs } from './bull-job-fetch.ts';
 import { buildJobRow, cancelledRow, CANCELLED_PREFIX, progressReportOf } from './job-record.ts';
+import { lostNodeIds } from './worker-nodes.ts';
 
 /** Custom event names we publish into BullMQ's per-queue event streams. */
 export const CUSTOM_EVENTS = {
@@ -38,6 +39,15 @@ export const CUSTOM_EVENTS = {
   /** A running-job control request for worker nodes; args: jobId, command, reason. */
   control: 'sigmatiq.control',
 } as const;
+
+/**
+ * The change the monitor announces for each running job of a worker node it found lost: the job's
+ * record is recorded with `workerLost` (while it is still active on that node), so event and
+ * history consumers show it as waiting to be recovered; its next change (recovered, finished, or
+ * `worker-back` when the node heartbeats again) records it without.
+ */
+export const WORKER_LOST_CHANGE = 'worker-lost';
+export const WORKER_BACK_CHANGE = 'worker-back';
 
 /** Max events kept in each BullMQ stream when we publish (BullMQ's own default is 10k). */
 export const STREAM_MAX_EVENTS = 10_000;
@@ -203,6 +213,8 @@ export class EventRecorder {
     };
     const changes: RecordChange[] = [];
     const progress: { jobId: string; data: unknown; slot: number }[] = [];
+    // Read once per page, and only for pages that announce lost workers.
+    let lostNodes: Promise<Set<string>> | null = null;
     for (const e of todo) {
       const base = { src: e.src, at, dedupKey: keyOf(e) };
       if (isQueueEvent(e)) {
@@ -223,7 +235,13 @@ export class EventRecorder {
       const row = rowOf(jobId);
       if (row === null) continue; // gone already: its removal follows (or reconciliation sees it)
       const change = e.name === CUSTOM_EVENTS.jobChanged && typeof e.args.change === 'string' ? e.args.change : e.name === 'failed' && row.base === 'cancelled' ? 'cancelled' : e.name;
-      changes.push({ ...base, ...(e.name === 'added' ? { alsoKeys: [addedKey(type, jobId, row.createdAt)] } : {}), job: { row, change } });
+      let recordedRow = row;
+      if (change === WORKER_LOST_CHANGE && row.base === 'active' && row.record.workerId) {
+        // Still on the lost node (BullMQ may have handed it to another node since the announcement).
+        lostNodes ??= lostNodeIds(store, now);
+        if ((await lostNodes).has(row.record.workerId)) recordedRow = { ...row, record: { ...row.record, workerLost: true } };
+      }
+      changes.push({ ...base, ...(e.name === 'added' ? { alsoKeys: [addedKey(type, jobId, row.createdAt)] } : {}), job: { row: recordedRow, change } });
       if (e.name === 'progress') progress.push({ jobId, data: e.args.data, slot: changes.length - 1 });
     }
     // Nothing new (another recorder got there first): no write, the cursor moved with its batch.

@@ -236,6 +236,8 @@ export function searchText(id: string, user: string, config: unknown, error: str
 /**
  * A row re-stated at read time: derived state (stuck appears with time), ETA, position, and
  * whether the node running it is lost (the job still reads as active until BullMQ takes it back).
+ * With `lostNodes` (a read of the worker registry) that is decided now; without, the record keeps
+ * what was recorded (the `worker-lost` change the monitor announces), as history and events do.
  */
 export function presentRow(
   row: Pick<JobRowInput, 'base' | 'paused' | 'progressAt' | 'startedAt' | 'createdAt' | 'record'>,
@@ -247,8 +249,9 @@ export function presentRow(
 ): Job {
   const state = deriveState(row.base, row, now, stuckAfterMs);
   const record: Job = { ...row.record, state };
-  if (row.base === 'active' && row.record.workerId && lostNodes?.has(row.record.workerId)) record.workerLost = true;
-  else delete record.workerLost;
+  const recorded = record.workerLost === true;
+  delete record.workerLost;
+  if (row.base === 'active' && row.record.workerId && (lostNodes ? lostNodes.has(row.record.workerId) : recorded)) record.workerLost = true;
   if (row.base === 'active') record.eta = state === 'running' ? etaOf(row.startedAt, row.record.progress?.percent, now, typicalMs) : null;
   if (position !== undefined && row.base === 'pending') record.position = position;
   else delete record.position;

@@ -41,4 +41,12 @@ describe('worker lost', () => {
     const finished = { ...row, base: 'completed' as const, record: { ...record, workerLost: true } };
     expect(presentRow(finished, T, 60_000, undefined, undefined, new Set(['node-a'])).workerLost).toBeUndefined();
   });
+
+  test('without a registry read, a record keeps the workerLost it was recorded with while it is active', () => {
+    const announced = { ...row, record: { ...record, workerLost: true } };
+    expect(presentRow(announced, T, 60_000).workerLost).toBe(true);
+    // A registry read decides: the node heartbeats again.
+    expect(presentRow(announced, T, 60_000, undefined, undefined, new Set()).workerLost).toBeUndefined();
+    expect(presentRow({ ...announced, base: 'pending' as const }, T, 60_000).workerLost).toBeUndefined();
+  });
 });

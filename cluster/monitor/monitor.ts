@@ -1,7 +1,7 @@
 /**
  * The monitor of a cluster node: resource samples of this node (every node), and the cluster-wide
- * duties — stuck-job announcements, maintenance-window enforcement, pruning long-lost worker
- * registrations — run by one leader at a time.
+ * duties — stuck-job announcements, lost-worker announcements, maintenance-window enforcement,
+ * pruning long-lost worker registrations — run by one leader at a time.
  *
  * The leader is the online worker node with the smallest id in the worker registry: every node
  * computes the same answer from the same registry without a lock, a lost leader is replaced once
@@ -12,6 +12,7 @@ import { hostname } from 'node:os';
 import type { SharedStore } from '../datastore/shared-store.ts';
 import { WORKER_LOST_AFTER_MS, workerKey } from '../engine/worker-nodes.ts';
 import type { BullJobEngine } from '../engine/bull-job-engine.ts';
+import { announceLostWorkers } from './lost-worker-announcer.ts';
 import { enforceMaintenanceWindows } from './maintenance-enforcer.ts';
 import { ResourceSampler } from './resource-sampler.ts';
 import { announceStuckJobs } from './stuck-detector.ts';
@@ -64,6 +65,9 @@ export function startMonitor(options: MonitorOptions): Monitor {
       if (!(await isLeader())) return;
       const stuck = await announceStuckJobs(options.engine, options.store);
       if (stuck.length > 0) note(`monitor: ${stuck.length} job(s) stuck (no progress for ${Math.round(options.engine.settings.stuckAfterMs / 1000)} s): ${stuck.join(', ')}`);
+      const nodes = await announceLostWorkers(options.engine, options.store);
+      for (const id of nodes.lost) note(`monitor: worker node ${id} lost (no heartbeat for ${Math.round(WORKER_LOST_AFTER_MS / 1000)} s): its running jobs wait to be recovered`);
+      for (const id of nodes.back) note(`monitor: worker node ${id} heartbeats again`);
       for (const c of await enforceMaintenanceWindows(options.engine, options.store)) {
         note(`monitor: maintenance window "${c.window}": ${c.action === 'pause' ? 'paused' : 'resumed'} queue ${c.type}`);
       }
