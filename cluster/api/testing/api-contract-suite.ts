@@ -65,7 +65,13 @@ export function describeApiContract(label: string, open: () => Promise<EngineUnd
 
     beforeAll(async () => {
       under = await open();
-      fx = await apiFixture(under.engine, { rateLimit: false, events: { heartbeatMs: 5_000, pollMs: 250, batchSize: 50 } }, { alerting: alertApiDepsOf(under.datastore) });
+      // The role matrix calls every route without a token: more failed authentications than the
+      // per-address limit allows in a minute (the limiter has its own tests).
+      fx = await apiFixture(
+        under.engine,
+        { rateLimit: false, failedAuth: { max: 10_000, windowMs: 60_000 }, events: { heartbeatMs: 5_000, pollMs: 250, batchSize: 50 } },
+        { alerting: alertApiDepsOf(under.datastore) },
+      );
       base = await fx.server.listen('127.0.0.1', 0);
     });
     afterAll(async () => {
