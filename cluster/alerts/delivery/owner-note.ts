@@ -12,9 +12,15 @@ export type NotifyUser = (input: NotifyUserInput) => Promise<NotifyUserResult>;
 
 const WAY_WORDS = { email: 'email', sms: 'SMS', slack: 'Slack' } as const;
 
+export type NoteAction = (typeof NOTE_ACTIONS)[number];
+
+export function isNoteAction(action: JobAction): action is NoteAction {
+  return (NOTE_ACTIONS as readonly string[]).includes(action);
+}
+
 /** Why this action cannot carry a note, or null when it can. */
 export function noteActionProblem(action: JobAction): string | null {
-  return (NOTE_ACTIONS as readonly string[]).includes(action) ? null : `a note goes with ${NOTE_ACTIONS.join(', ')}; ${action} does not take one — leave the note out`;
+  return isNoteAction(action) ? null : `a note goes with ${NOTE_ACTIONS.join(', ')}; ${action} does not take one — leave the note out`;
 }
 
 function list(words: string[]): string {

@@ -1,6 +1,6 @@
 /** Jobs: list, detail, logs, submit, single-job actions and bulk actions. */
 import { JOB_ROUTES } from '../../../contract/api-routes.ts';
-import { noteActionProblem, sendOwnerNote, type NotifyUser } from '../../alerts/delivery/owner-note.ts';
+import { isNoteAction, noteActionProblem, sendOwnerNote, type NotifyUser } from '../../alerts/delivery/owner-note.ts';
 import { ApiFailure } from '../api-error.ts';
 import { handle, type ServedRoute } from '../route.ts';
 import { idempotencyKeyOf } from './job-batch-routes.ts';
@@ -62,12 +62,13 @@ export function jobRoutes(notify: NotifyUser | null = null): ServedRoute[] {
         const outcome = res.message ? `${res.outcome}: ${res.message}` : res.outcome;
         if (body.note === undefined || !notify) return { body: res, auditResult: outcome };
         const user = res.job?.user ?? (await engine.getJob(params.id).catch(() => null))?.user;
+        const action = params.action;
         const note =
-          res.outcome !== 'ok'
+          !isNoteAction(action) || res.outcome !== 'ok'
             ? 'note not sent: the action did not happen'
             : user === undefined
               ? 'note not sent: the job has no owner on record'
-              : await sendOwnerNote(notify, { user, jobId: params.id, action: params.action, note: body.note, by: actor!.name }).catch(
+              : await sendOwnerNote(notify, { user, jobId: params.id, action, note: body.note, by: actor!.name }).catch(
                   (e: unknown) => `note not sent: ${e instanceof Error ? e.message : String(e)}`,
                 );
         // The audit keeps the note's words (not a secret) so who told the owner what stays on record.
