@@ -20,8 +20,8 @@ export interface HandoffPolicy {
 }
 
 /** The Worker class of a datastore's BullMQ classes, its workers handing jobs back as `policy` says. */
-export function handoffWorkerClass<B extends IQueueBackend, C>(Base: BackendClasses<B, C>['Worker'], policy: HandoffPolicy) {
-  return class HandoffWorker extends Base {
+export function handoffWorkerClass<B extends IQueueBackend, C>(Base: BackendClasses<B, C>['Worker'], policy: HandoffPolicy): BackendClasses<B, C>['Worker'] {
+  class HandoffWorker extends Base {
     protected override async callProcessJob(job: BullJob, token: string, signal?: AbortSignal): Promise<unknown> {
       // A fetch already in flight when the node began to stop may still deliver a job: give it back unrun.
       if (policy.stopping()) throw await handBack(job, token, policy);
@@ -32,7 +32,10 @@ export function handoffWorkerClass<B extends IQueueBackend, C>(Base: BackendClas
         throw error;
       }
     }
-  };
+  }
+  // Same constructor as the base: typed as BullMQ's generic one (a class expression's type would
+  // spell out BullMQ's protected members, which an exported type may not).
+  return HandoffWorker as BackendClasses<B, C>['Worker'];
 }
 
 /** Moves the job back to waiting; BullMQ leaves a job alone after a WaitingError (it was moved). */
