@@ -4,11 +4,14 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { API_ROUTES } from '../../../contract/api-routes.ts';
+import type { ClusterEvent } from '../../../contract/events.ts';
 import { FakeCluster } from '../testing/fake-cluster.ts';
+import { makeJob } from '../testing/job-fixtures.ts';
 import { backoffCeiling, backoffDelay } from './backoff.ts';
-import { testClusterConnection } from './cluster-client.ts';
-import { classifyHttpError, statusForProblem } from './cluster-errors.ts';
+import { ClusterClient, testClusterConnection, type PrepareRequest, type StreamSession } from './cluster-client.ts';
+import { classifyHttpError, ClusterRequestError, statusForProblem } from './cluster-errors.ts';
 
 function listen(server: Server): Promise<number> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
@@ -143,5 +146,95 @@ describe('test connection: each failure is distinct and clear', () => {
     const r = await testClusterConnection({ url: `https://127.0.0.1:${tls.httpPort}`, token: 'x'.repeat(10) });
     expect(r).toMatchObject({ ok: false, problem: 'tls' });
     expect(r.message).toMatch(/does not speak TLS: try http:\/\//);
+  });
+});
+
+describe('ClusterClient attempts', () => {
+  async function waitFor(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    while (!check()) {
+      if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  /** A session that records what each prepare was asked; `failFullPulls` full pulls throw first. */
+  function recordingSession(fake: FakeCluster, options: { failFullPulls?: number; resyncOn?: (e: ClusterEvent) => boolean } = {}) {
+    let failures = options.failFullPulls ?? 0;
+    const prepares: PrepareRequest[] = [];
+    const session: StreamSession = {
+      async prepare(_signal, request) {
+        prepares.push(request);
+        if (request.fullPull && failures > 0) {
+          failures--;
+          throw new ClusterRequestError('unreachable', 'the full pull was cut');
+        }
+        return fake.lastEventId;
+      },
+      onEvent: (event) => (options.resyncOn?.(event) ? 'resync' : undefined),
+      async settle() {},
+    };
+    return { session, prepares };
+  }
+
+  let fake: FakeCluster;
+  let client: ClusterClient | null = null;
+  afterEach(async () => {
+    await client?.stop();
+    client = null;
+    await fake?.close();
+  });
+
+  /** The client has opened its `n`th event stream and it is the one open now. */
+  const streaming = (n: number) => () => fake.requests.filter((r) => r === `GET ${API_ROUTES.events.path}`).length === n && fake.openStreams === 1;
+
+  async function started(session: StreamSession): Promise<ClusterClient> {
+    fake = fake ?? new FakeCluster();
+    client = new ClusterClient({ id: 'c1', endpoint: { url: fake.url, token: fake.token }, backoff: { baseMs: 10, capMs: 20 } });
+    client.start(session);
+    await waitFor('online', () => client!.connection.status === 'online');
+    return client;
+  }
+
+  it('resync() ends the stream and asks the next prepare, and only it, for a full pull', async () => {
+    fake = new FakeCluster();
+    await fake.listen();
+    const { session, prepares } = recordingSession(fake);
+    const c = await started(session);
+    expect(prepares).toEqual([{ fullPull: false }]);
+    c.resync();
+    await waitFor('streaming again', streaming(2));
+    expect(prepares[1]).toEqual({ fullPull: true });
+    fake.cutStreams();
+    await waitFor('reconnected', () => prepares.length === 3);
+    expect(prepares[2]).toEqual({ fullPull: false });
+  });
+
+  it('a full pull stays owed until a prepare asked for it succeeds', async () => {
+    fake = new FakeCluster();
+    await fake.listen();
+    const { session, prepares } = recordingSession(fake, { failFullPulls: 2 });
+    const c = await started(session);
+    c.resync();
+    await waitFor('the full pull done', streaming(2));
+    expect(prepares.map((p) => p.fullPull)).toEqual([false, true, true, true]);
+    fake.cutStreams();
+    await waitFor('reconnected', () => prepares.length === 5);
+    expect(prepares[4]).toEqual({ fullPull: false });
+  });
+
+  it('a session asking to prepare again reconnects at once, staying online without an error', async () => {
+    fake = new FakeCluster();
+    await fake.listen();
+    const { session, prepares } = recordingSession(fake, { resyncOn: (e) => e.kind === 'job' && e.job.id === 'job-7' });
+    const states: string[] = [];
+    const c = await started(session);
+    await waitFor('streaming', streaming(1));
+    fake.put(makeJob(7));
+    await waitFor('streaming again', streaming(2));
+    states.push(c.connection.status);
+    expect(states).toEqual(['online']);
+    expect(c.connection.lastError).toBeNull();
+    expect(prepares).toEqual([{ fullPull: false }, { fullPull: false }]);
   });
 });

@@ -3,8 +3,9 @@
  * plain model; this object owns its connection, timers and status). It keeps the event stream open,
  * reconnecting with capped exponential backoff and full jitter, drives a StreamSession (the sync)
  * through connect → catch up → stream → settle, refreshes live data while online, and reports a
- * status with the last problem in words. It never throws out of its loop: every failure becomes a
- * status.
+ * status with the last problem in words. Each attempt ends in an outcome — stopped, prepare again
+ * (a `reset`, a resync), or failed — never an exception out of the loop: every failure becomes a
+ * status. `resync()` is the one way to ask for a full pull of the cluster's jobs.
  */
 import type { ClusterView, ConnectionProblem, ConnectionStatus, ConnectionTestResult } from '../../../contract/admin-api.ts';
 import type { ClusterInfo } from '../../../contract/api.ts';
@@ -15,10 +16,19 @@ import { ClusterRequestError, classifyNetworkError, statusForProblem } from './c
 import { ClusterHttp, type ClusterEndpoint } from './cluster-http.ts';
 import { readClusterEvents, StreamEnded } from './event-stream-reader.ts';
 
+/** What `prepare` is asked to do beyond catching up. */
+export interface PrepareRequest {
+  /**
+   * Pull every job again over what the cache holds (an admin's resync). Asked for again at the
+   * next prepare until one that was asked it succeeds.
+   */
+  fullPull: boolean;
+}
+
 /** What the connection drives: the sync of one cluster into the cache. */
 export interface StreamSession {
   /** The cluster answered: catch up (history pull when needed) and return the event id to resume after. */
-  prepare(signal: AbortSignal): Promise<string | null>;
+  prepare(signal: AbortSignal, request: PrepareRequest): Promise<string | null>;
   /**
    * Each event, in order. Return 'resync' (after a `reset`) to close the stream and prepare again,
    * or 'refresh' when the event made live data stale (a job entered the queue: places in line and
@@ -52,7 +62,14 @@ export interface ClusterClientOptions {
   log?: (line: string) => void;
 }
 
-class ResyncNeeded extends Error {}
+/** How one connection attempt ended. */
+type AttemptOutcome =
+  /** The client was stopped. */
+  | { kind: 'stopped' }
+  /** The session asked to prepare again (a `reset`), or a resync did: connect again at once. */
+  | { kind: 'prepare-again' }
+  /** The cluster could not be reached, refused, or the stream ended: reconnect after a backoff. */
+  | { kind: 'failed'; problem: ClusterRequestError };
 
 /** A live refresh asked for by events waits this long for more of them ... */
 const REFRESH_SOON_DELAY_MS = 250;
@@ -91,7 +108,8 @@ export class ClusterClient {
   private state: ConnectionState = { status: 'connecting', lastError: null, problem: null, info: null, lastHeardAt: null };
   private readonly stopController = new AbortController();
   private running: Promise<void> | null = null;
-  private attempt = 0;
+  /** Failed attempts in a row, for the backoff. */
+  private failedAttempts = 0;
 
   constructor(options: ClusterClientOptions) {
     this.options = options;
@@ -137,11 +155,20 @@ export class ClusterClient {
   private streamUp = false;
   /** The current connection attempt, to end it when a resync is asked for. */
   private attemptController: AbortController | null = null;
-  private resyncAsked = false;
+  /** A full pull is owed to the admin: asked for by `resync()` and not yet done by a prepare. */
+  private fullPullOwed = false;
+  /** Counts resyncs, so a prepare that was running when another one was asked does not settle it. */
+  private resyncs = 0;
 
-  /** End the current stream (or wait) and prepare again at once: the session decides what to pull. */
+  /**
+   * Pull every job of the cluster again over what the cache holds (jobs the cache missed come back,
+   * every cached job takes the cluster's current state): the current attempt ends and the next
+   * prepare does a full pull. Cached jobs stay visible meanwhile; an interrupted pull starts over
+   * at the next connect.
+   */
   resync(): void {
-    this.resyncAsked = true;
+    this.fullPullOwed = true;
+    this.resyncs++;
     this.attemptController?.abort();
   }
   /** Asks for a live refresh soon (while the stream is up). */
@@ -160,56 +187,67 @@ export class ClusterClient {
 
   private async run(session: StreamSession): Promise<void> {
     const stop = this.stopController.signal;
-    const host = new URL(this.options.endpoint.url).host;
     while (!stop.aborted) {
-      const attemptController = new AbortController();
-      this.attemptController = attemptController;
-      this.resyncAsked = false;
-      const signal = AbortSignal.any([stop, attemptController.signal]);
-      let refreshTimer: NodeJS.Timeout | null = null;
-      try {
-        const info = await this.http.call(API_ROUTES.clusterInfo, { signal });
-        this.setState({ info, lastHeardAt: new Date().toISOString() });
-        const resumeId = await session.prepare(signal);
-        const body = await this.http.openEventStream(API_ROUTES.events, resumeId, signal);
-        this.streamUp = true;
-        this.attempt = 0;
-        this.setState({ status: 'online', lastError: null, problem: null, lastHeardAt: new Date().toISOString() });
-        refreshTimer = this.startRefresh(session, signal);
-        await readClusterEvents(body, host, {
-          idleMs: this.options.idleMs ?? 60_000,
-          signal,
-          onActivity: () => this.noteHeard(),
-          onEvent: async (event) => {
-            const wants = await session.onEvent(event);
-            if (wants === 'resync') throw new ResyncNeeded();
-            if (wants === 'refresh') this.refreshSoon?.();
-          },
-        });
-      } catch (error) {
-        this.streamUp = false;
-        if (refreshTimer) clearInterval(refreshTimer);
-        attemptController.abort();
-        await session.settle().catch((e) => this.options.log?.(`cluster ${this.id}: could not write pending changes: ${String(e)}`));
-        if (stop.aborted) break;
-        // Prepare again at once: the cluster said our events are gone, or the admin asked for a resync.
-        if (error instanceof ResyncNeeded || this.resyncAsked) continue;
-        const problem = asClusterError(error, this.options.endpoint.url);
-        if (problem instanceof StreamEnded && (this.state.status === 'online' || this.state.status === 'degraded')) {
-          // A stream that was fine and ended: reconnect soon, say so without alarming.
-          this.setState({ status: 'connecting', lastError: `reconnecting: ${problem.message}`, problem: null });
-        } else {
-          this.setState({ status: statusForProblem(problemOf(problem)), lastError: problem.message, problem: problemOf(problem) });
-        }
-        const wait = backoffDelay(this.attempt++, this.options.backoff ?? DEFAULT_BACKOFF);
-        this.options.log?.(`cluster ${this.id}: ${problem.message}; retrying in ${wait} ms`);
-        await sleep(wait, stop);
-      } finally {
-        if (refreshTimer) clearInterval(refreshTimer);
-        this.refreshSoon = null;
+      const outcome = await this.attempt(session);
+      if (outcome.kind === 'stopped') break;
+      if (outcome.kind === 'prepare-again') continue;
+      const problem = outcome.problem;
+      if (problem instanceof StreamEnded && (this.state.status === 'online' || this.state.status === 'degraded')) {
+        // A stream that was fine and ended: reconnect soon, say so without alarming.
+        this.setState({ status: 'connecting', lastError: `reconnecting: ${problem.message}`, problem: null });
+      } else {
+        this.setState({ status: statusForProblem(problemOf(problem)), lastError: problem.message, problem: problemOf(problem) });
       }
+      const wait = backoffDelay(this.failedAttempts++, this.options.backoff ?? DEFAULT_BACKOFF);
+      this.options.log?.(`cluster ${this.id}: ${problem.message}; retrying in ${wait} ms`);
+      await sleep(wait, stop);
     }
     this.streamUp = false;
+  }
+
+  /** One connection: cluster info, prepare (catch up), then the event stream until it ends. */
+  private async attempt(session: StreamSession): Promise<AttemptOutcome> {
+    const stop = this.stopController.signal;
+    const host = new URL(this.options.endpoint.url).host;
+    const attemptController = new AbortController();
+    this.attemptController = attemptController;
+    const signal = AbortSignal.any([stop, attemptController.signal]);
+    let refreshTimer: NodeJS.Timeout | null = null;
+    try {
+      const info = await this.http.call(API_ROUTES.clusterInfo, { signal });
+      this.setState({ info, lastHeardAt: new Date().toISOString() });
+      const resyncsBefore = this.resyncs;
+      const resumeId = await session.prepare(signal, { fullPull: this.fullPullOwed });
+      if (this.resyncs === resyncsBefore) this.fullPullOwed = false;
+      const body = await this.http.openEventStream(API_ROUTES.events, resumeId, signal);
+      this.streamUp = true;
+      this.failedAttempts = 0;
+      this.setState({ status: 'online', lastError: null, problem: null, lastHeardAt: new Date().toISOString() });
+      refreshTimer = this.startRefresh(session, signal);
+      // Returns only when the session asks to prepare again (the cluster said our events are gone).
+      await readClusterEvents(body, host, {
+        idleMs: this.options.idleMs ?? 60_000,
+        signal,
+        onActivity: () => this.noteHeard(),
+        onEvent: async (event) => {
+          const wants = await session.onEvent(event);
+          if (wants === 'resync') return 'stop';
+          if (wants === 'refresh') this.refreshSoon?.();
+        },
+      });
+      return stop.aborted ? { kind: 'stopped' } : { kind: 'prepare-again' };
+    } catch (error) {
+      if (stop.aborted) return { kind: 'stopped' };
+      // Only resync() ends an attempt from outside: prepare again at once.
+      if (attemptController.signal.aborted) return { kind: 'prepare-again' };
+      return { kind: 'failed', problem: asClusterError(error, this.options.endpoint.url) };
+    } finally {
+      this.streamUp = false;
+      if (refreshTimer) clearInterval(refreshTimer);
+      this.refreshSoon = null;
+      attemptController.abort();
+      await session.settle().catch((e) => this.options.log?.(`cluster ${this.id}: could not write pending changes: ${String(e)}`));
+    }
   }
 
   private startRefresh(session: StreamSession, signal: AbortSignal): NodeJS.Timeout | null {

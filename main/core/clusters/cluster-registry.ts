@@ -228,7 +228,6 @@ export class ClusterRegistry {
       throw new AdminError('cluster-not-connected', `${r.name} cannot be resynced: ${r.idle?.message ?? 'it is switched off'}.`, 502);
     }
     this.o.log?.(`cluster ${id}: resync asked for`);
-    r.sync.requestFullPull();
     r.client.resync();
     return this.viewOf(r);
   }

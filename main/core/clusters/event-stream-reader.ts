@@ -1,8 +1,9 @@
 /**
- * Reads a cluster's SSE body (`GET /api/v1/events`) with eventsource-parser and hands each parsed
- * ClusterEvent to `onEvent`, in order. Ends by throwing: the stream closing, going quiet for longer
- * than `idleMs` (a half-open connection), or carrying something that is not a cluster event are
- * each a ClusterRequestError that says which.
+ * Reads a cluster's SSE body (the `events` route) with eventsource-parser and hands each parsed
+ * ClusterEvent to `onEvent`, in order. It returns only when `onEvent` answers 'stop'; otherwise it
+ * ends by throwing: the stream closing, going quiet for longer than `idleMs` (a half-open
+ * connection), or carrying something that is not a cluster event are each a ClusterRequestError
+ * that says which.
  */
 import { createParser } from 'eventsource-parser';
 import { describeZodError } from '../../../contract/api.ts';
@@ -13,8 +14,11 @@ export interface ReadEventsOptions {
   /** Cut and reconnect when nothing (not even a keep-alive comment) arrived for this long. */
   idleMs: number;
   signal: AbortSignal;
-  /** Called for each event; may return a promise (back-pressure: reading waits for it). */
-  onEvent: (event: ClusterEvent) => void | Promise<void>;
+  /**
+   * Called for each event; may return a promise (back-pressure: reading waits for it). 'stop' ends
+   * the reading there: the stream is closed and the reader returns.
+   */
+  onEvent: (event: ClusterEvent) => void | 'stop' | Promise<void | 'stop'>;
   /** Told about every chunk, including comments, for "last heard from" times. */
   onActivity?: () => void;
 }
@@ -22,8 +26,8 @@ export interface ReadEventsOptions {
 /** Marks the stream's end: the reader returns this reason through its thrown error. */
 export class StreamEnded extends ClusterRequestError {}
 
-/** Read events until the stream ends; always rejects (with the reason it ended). */
-export async function readClusterEvents(body: ReadableStream<Uint8Array>, host: string, options: ReadEventsOptions): Promise<never> {
+/** Read events until `onEvent` says 'stop' (resolves) or the stream ends (rejects with the reason). */
+export async function readClusterEvents(body: ReadableStream<Uint8Array>, host: string, options: ReadEventsOptions): Promise<void> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
   const queue: ClusterEvent[] = [];
@@ -81,7 +85,9 @@ export async function readClusterEvents(body: ReadableStream<Uint8Array>, host: 
       armIdle();
       options.onActivity?.();
       parser.feed(decoder.decode(chunk.value!, { stream: true }));
-      while (queue.length > 0) await options.onEvent(queue.shift()!);
+      while (queue.length > 0) {
+        if ((await options.onEvent(queue.shift()!)) === 'stop') return;
+      }
       if (failure) throw failure;
     }
   } finally {

@@ -8,7 +8,8 @@
  *   cursor, then streams again from the new id.
  * - A cluster whose event ids went backwards was rebuilt (new datastore): its cached jobs are
  *   dropped and pulled again from scratch.
- * - Resync (asked for by the admin): the whole history is pulled again over the cached jobs.
+ * - Resync (asked for by the admin through ClusterClient.resync, which passes `fullPull` to
+ *   prepare): the whole history is pulled again over the cached jobs.
  * - Live events are coalesced per job and written in batched transactions (every `flushMs` or
  *   `maxBatch` events), each together with the event id it reaches — so a crash never leaves the
  *   cursor ahead of the data.
@@ -21,7 +22,7 @@ import { API_ROUTES } from '../../../contract/api-routes.ts';
 import { compareEventIds, type ClusterEvent, type HistoryPage } from '../../../contract/events.ts';
 import type { JobCache } from '../cache/job-cache.ts';
 import { ClusterRequestError } from '../clusters/cluster-errors.ts';
-import type { StreamSession } from '../clusters/cluster-client.ts';
+import type { PrepareRequest, StreamSession } from '../clusters/cluster-client.ts';
 import type { ClusterHttp } from '../clusters/cluster-http.ts';
 import { EventCoalescer, type CoalescedBatch } from './event-coalescer.ts';
 
@@ -77,8 +78,6 @@ export class ClusterSync implements StreamSession {
   private readonly coalescer = new EventCoalescer();
   private timer: NodeJS.Timeout | null = null;
   private needsHistory = false;
-  /** A full pull was asked for (resync): history from the start, until one completes. */
-  private fullPullAsked = false;
   /** The newest event id received (written or pending), to drop replayed duplicates. */
   private lastSeenId: string | null = null;
   private lastSampleAt = 0;
@@ -96,7 +95,9 @@ export class ClusterSync implements StreamSession {
     return this.o.clusterId;
   }
 
-  async prepare(signal: AbortSignal): Promise<string | null> {
+  async prepare(signal: AbortSignal, request: PrepareRequest): Promise<string | null> {
+    // A full pull that completed is not repeated when a later write of the same prepare fails.
+    const pull = { full: request.fullPull };
     for (;;) {
       if (this.failedOddly) {
         this.failedOddly = false;
@@ -104,7 +105,7 @@ export class ClusterSync implements StreamSession {
       }
       await this.o.cache.health.whenWritable(signal);
       try {
-        return await this.catchUp(signal);
+        return await this.catchUp(signal, pull);
       } catch (error) {
         if (!(error instanceof CacheWriteFailed)) throw error;
       }
@@ -124,14 +125,14 @@ export class ClusterSync implements StreamSession {
     }
   }
 
-  private async catchUp(signal: AbortSignal): Promise<string | null> {
+  private async catchUp(signal: AbortSignal, pull: { full: boolean }): Promise<string | null> {
     this.held = null;
     this.flush();
     let state = this.o.cache.syncState(this.id);
-    if (this.fullPullAsked) {
+    if (pull.full) {
       this.o.log?.(`cluster ${this.id}: pulling every job again (resync asked for)`);
       await this.pullHistory(signal, null);
-      this.fullPullAsked = false;
+      pull.full = false;
     } else if (!this.needsHistory && state.lastEventId !== null && state.historyComplete) {
       // Cheap probe: a cluster whose newest event id is below ours was rebuilt.
       const probe = await this.o.http.call(API_ROUTES.history, {
@@ -146,15 +147,6 @@ export class ClusterSync implements StreamSession {
     state = this.o.cache.syncState(this.id);
     this.lastSeenId = state.lastEventId;
     return state.lastEventId;
-  }
-
-  /**
-   * Pull every job of the cluster again at the next prepare, over what the cache holds: jobs the
-   * cache missed come back and every cached job takes the cluster's current state. Cached jobs stay
-   * visible meanwhile; an interrupted pull starts over at the next connect.
-   */
-  requestFullPull(): void {
-    this.fullPullAsked = true;
   }
 
   /** Drop this cluster's cached jobs and pull its whole history again. */
