@@ -6,6 +6,7 @@
  */
 import { REPORT_TITLES, type DailySummaryDay, type DailySummaryReport } from '../../../contract/reports.ts';
 import { coverageOf } from './coverage.ts';
+import { LocalQuarters, quarterSql } from './report-period.ts';
 import { clusterFilter, percentileOf, WAIT_MS_SQL, type ReportScope } from './report-scope.ts';
 
 const LONGEST_WAITS = 5;
@@ -33,76 +34,86 @@ export function dailySummary(scope: ReportScope): DailySummaryReport {
   const cf = clusterFilter(scope);
   const days = new Map(period.days.map((d) => [d, emptyDay(d)]));
   const range = [period.from, period.to];
+  const local = new LocalQuarters();
+  const dayOf = (quarter: string) => days.get(local.of(quarter).day);
 
-  for (const r of db
-    .prepare(
-      `SELECT date(created_at, 'localtime') AS day, CAST(strftime('%H', created_at, 'localtime') AS INTEGER) AS hour, count(*) AS n
-       FROM jobs WHERE created_at >= ? AND created_at < ? AND ${cf.sql} GROUP BY day, hour`,
-    )
-    .all(...range, ...cf.params) as { day: string; hour: number; n: number }[]) {
-    const d = days.get(r.day);
+  for (const [quarter, n] of db
+    .prepare(`SELECT ${quarterSql('created_at')} AS q, count(*) FROM jobs WHERE created_at >= ? AND created_at < ? AND ${cf.sql} GROUP BY q`)
+    .raw()
+    .iterate(...range, ...cf.params) as IterableIterator<[string, number]>) {
+    const d = dayOf(quarter);
     if (!d) continue;
-    d.submitted += r.n;
-    d.submittedByHour[r.hour]! += r.n;
+    d.submitted += n;
+    d.submittedByHour[local.of(quarter).hour]! += n;
   }
 
-  for (const r of db
+  for (const [quarter, state, n] of db
     .prepare(
-      `SELECT date(finished_at, 'localtime') AS day, state, count(*) AS n FROM jobs
+      `SELECT ${quarterSql('finished_at')} AS q, state, count(*) FROM jobs
        WHERE state IN ('completed', 'failed', 'cancelled') AND ifnull(finished_at, '') >= ? AND ifnull(finished_at, '') < ? AND ${cf.sql}
-       GROUP BY day, state`,
+       GROUP BY q, state`,
     )
-    .all(...range, ...cf.params) as { day: string; state: 'completed' | 'failed' | 'cancelled'; n: number }[]) {
-    const d = days.get(r.day);
-    if (d) d[r.state] += r.n;
+    .raw()
+    .iterate(...range, ...cf.params) as IterableIterator<[string, 'completed' | 'failed' | 'cancelled', number]>) {
+    const d = dayOf(quarter);
+    if (d) d[state] += n;
   }
 
   const waitsByDay = new Map<string, number[]>();
-  const longest = new Map<string, DailySummaryDay['longestWaits']>();
-  for (const r of db
-    .prepare(
-      `SELECT date(created_at, 'localtime') AS day, cluster_id, job_id, type, user, ${WAIT_MS_SQL} AS wait
-       FROM jobs WHERE created_at >= ? AND created_at < ? AND started_at IS NOT NULL AND ${cf.sql}`,
-    )
-    .all(...range, ...cf.params) as { day: string; cluster_id: string; job_id: string; type: string; user: string; wait: number }[]) {
-    const wait = Math.max(0, r.wait);
-    let list = waitsByDay.get(r.day);
-    if (!list) waitsByDay.set(r.day, (list = []));
+  // The few longest waits per day are kept by rowid and named from their rows afterwards.
+  const longestRows = new Map<string, { rowid: number; waitMs: number }[]>();
+  for (const [quarter, rawWait, rowid] of db
+    .prepare(`SELECT ${quarterSql('created_at')}, ${WAIT_MS_SQL}, rowid FROM jobs WHERE created_at >= ? AND created_at < ? AND started_at IS NOT NULL AND ${cf.sql}`)
+    .raw()
+    .iterate(...range, ...cf.params) as IterableIterator<[string, number, number]>) {
+    const day = local.of(quarter).day;
+    const wait = Math.max(0, rawWait);
+    let list = waitsByDay.get(day);
+    if (!list) waitsByDay.set(day, (list = []));
     list.push(wait);
-    let top = longest.get(r.day);
-    if (!top) longest.set(r.day, (top = []));
+    let top = longestRows.get(day);
+    if (!top) longestRows.set(day, (top = []));
     if (top.length < LONGEST_WAITS || wait > top[top.length - 1]!.waitMs) {
-      top.push({ clusterId: r.cluster_id, jobId: r.job_id, type: r.type, user: r.user, waitMs: Math.round(wait) });
+      top.push({ rowid, waitMs: Math.round(wait) });
       top.sort((a, b) => b.waitMs - a.waitMs);
       if (top.length > LONGEST_WAITS) top.pop();
     }
   }
+  const byRowid = db.prepare('SELECT cluster_id, job_id, type, user FROM jobs WHERE rowid = ?');
+  const longest = new Map<string, DailySummaryDay['longestWaits']>(
+    [...longestRows].map(([day, top]) => [
+      day,
+      top.map(({ rowid, waitMs }) => {
+        const row = byRowid.get(rowid) as { cluster_id: string; job_id: string; type: string; user: string };
+        return { clusterId: row.cluster_id, jobId: row.job_id, type: row.type, user: row.user, waitMs };
+      }),
+    ]),
+  );
 
-  for (const r of db
-    .prepare(`SELECT date(created_at, 'localtime') AS day, count(*) AS n FROM jobs WHERE state = 'stuck' AND created_at >= ? AND created_at < ? AND ${cf.sql} GROUP BY day`)
-    .all(...range, ...cf.params) as { day: string; n: number }[]) {
-    const d = days.get(r.day);
-    if (d) d.stuck = r.n;
-  }
-
+  const countByQuarter = (sql: string, params: unknown[], apply: (d: DailySummaryDay, n: number) => void) => {
+    for (const [quarter, n] of db.prepare(sql).raw().iterate(...params) as IterableIterator<[string, number]>) {
+      const d = dayOf(quarter);
+      if (d) apply(d, n);
+    }
+  };
+  countByQuarter(
+    `SELECT ${quarterSql('created_at')} AS q, count(*) FROM jobs WHERE state = 'stuck' AND created_at >= ? AND created_at < ? AND ${cf.sql} GROUP BY q`,
+    [...range, ...cf.params],
+    (d, n) => (d.stuck += n),
+  );
   const jcf = clusterFilter(scope, 'j.cluster_id');
-  for (const r of db
-    .prepare(
-      `SELECT date(j.finished_at, 'localtime') AS day, count(*) AS n FROM jobs j JOIN failure_groups g ON g.group_id = j.failure_group_id
-       WHERE j.state = 'failed' AND g.category = 'worker-lost' AND ifnull(j.finished_at, '') >= ? AND ifnull(j.finished_at, '') < ? AND ${jcf.sql}
-       GROUP BY day`,
-    )
-    .all(...range, ...jcf.params) as { day: string; n: number }[]) {
-    const d = days.get(r.day);
-    if (d) d.workerLost = r.n;
-  }
-
-  for (const r of db
-    .prepare(`SELECT date(started_at, 'localtime') AS day, count(*) AS n FROM alerts WHERE started_at >= ? AND started_at < ? AND ${cf.sql} GROUP BY day`)
-    .all(...range, ...cf.params) as { day: string; n: number }[]) {
-    const d = days.get(r.day);
-    if (d) d.alertsFired = r.n;
-  }
+  countByQuarter(
+    `SELECT ${quarterSql('j.finished_at')} AS q, count(*) FROM jobs j JOIN failure_groups g ON g.group_id = j.failure_group_id
+     WHERE j.state = 'failed' AND g.category = 'worker-lost' AND ifnull(j.finished_at, '') >= ? AND ifnull(j.finished_at, '') < ? AND ${jcf.sql}
+     GROUP BY q`,
+    [...range, ...jcf.params],
+    (d, n) => (d.workerLost += n),
+  );
+  countByQuarter(
+    `SELECT ${quarterSql('started_at')} AS q, count(*) FROM alerts WHERE started_at >= ? AND started_at < ? AND ${cf.sql} GROUP BY q`,
+    [...range, ...cf.params],
+    (d, n) => (d.alertsFired = (d.alertsFired ?? 0) + n),
+  );
 
   for (const d of days.values()) {
     const finished = d.completed + d.failed;

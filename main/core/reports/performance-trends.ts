@@ -5,7 +5,7 @@
  */
 import { REPORT_TITLES, type PerformanceTrendsReport, type PerformanceTypeTrend, type TrendStats } from '../../../contract/reports.ts';
 import { coverageOf } from './coverage.ts';
-import { previousPeriod, type ResolvedPeriod } from './report-period.ts';
+import { LocalQuarters, previousPeriod, quarterSql, type ResolvedPeriod } from './report-period.ts';
 import { clusterFilter, percentileOf, WAIT_MS_SQL, type ReportScope } from './report-scope.ts';
 
 interface Bucket {
@@ -56,13 +56,15 @@ export function performanceTrends(scope: ReportScope): PerformanceTrendsReport {
   };
   const rows = db
     .prepare(
-      `SELECT type, state, finished_at, date(finished_at, 'localtime') AS day, duration_ms,
+      `SELECT type, state, finished_at, ${quarterSql('finished_at')}, duration_ms,
               CASE WHEN started_at IS NOT NULL THEN ${WAIT_MS_SQL} END AS wait
        FROM jobs WHERE state IN ('completed', 'failed') AND ifnull(finished_at, '') >= ? AND ifnull(finished_at, '') < ? AND ${cf.sql}`,
     )
     .raw()
     .iterate(before.from, period.to, ...cf.params) as IterableIterator<[string, string, string, string, number | null, number | null]>;
-  for (const [type, state, finishedAt, day, duration, wait] of rows) {
+  const local = new LocalQuarters();
+  for (const [type, state, finishedAt, quarter, duration, wait] of rows) {
+    const day = local.of(quarter).day;
     const t = typeOf(type);
     const inPeriod = finishedAt >= period.from;
     const targets = inPeriod ? [t.now, t.days.get(day)].filter((b): b is Bucket => b !== undefined) : [t.before];
