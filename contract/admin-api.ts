@@ -23,6 +23,8 @@ import {
   SubmitJobRequest,
 } from './api.ts';
 import { JobAction, JobType } from './domain.ts';
+import { FAILURE_ADMIN_API } from './failure-api.ts';
+import { REPORT_ADMIN_API } from './report-api.ts';
 import { Instant, Job, JobDetail, JobFileName, JobId, LogPage } from './jobs.ts';
 import { QueueMetrics, ResourceSample, StateCounts, Summary, WorkerNode } from './metrics.ts';
 import { AlertRule, Thresholds } from './thresholds.ts';
@@ -343,6 +345,11 @@ export const ADMIN_API = {
 
   /** Alerts (contract/desktop-alerts.ts): the mirror, acknowledge and silence, a cluster's rules, channels, deliveries, thresholds. */
   ...ALERT_ADMIN_API,
+
+  /** Failure patterns (contract/failure-api.ts): groups from the cache, a group's page, merge, retry, cancel, export. */
+  ...FAILURE_ADMIN_API,
+  ...REPORT_ADMIN_API,
+
 } as const;
 
 export type AdminApiSpec = typeof ADMIN_API;

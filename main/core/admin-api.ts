@@ -28,6 +28,8 @@ import { createAlertAdminApi, type AlertApiContext } from './alerts/alert-admin-
 import type { JobCache } from './cache/job-cache.ts';
 import { ClusterRequestError } from './clusters/cluster-errors.ts';
 import type { ClusterRegistry } from './clusters/cluster-registry.ts';
+import { createFailureApi } from './failures/failure-api.ts';
+import { createReportApi, type ReportApiContext } from './reports/report-api.ts';
 import { exportJobs, onlySelected } from './job-export.ts';
 import type { SettingsService } from './settings/settings-service.ts';
 
@@ -44,6 +46,8 @@ export interface AdminApiContext {
   cacheHealth(): CacheHealth;
   /** The alert mirror and service, and how to reach a cluster (alerts/alert-admin-api.ts). */
   alerts: AlertApiContext;
+  /** Reports from the cache, the reports folder and the schedules (reports/report-api.ts). */
+  reports: ReportApiContext;
   log?: (line: string) => void;
 }
 
@@ -334,6 +338,16 @@ export function createAdminApi(ctx: AdminApiContext): AdminApi {
       return ctx.cacheHealth();
     },
     ...createAlertAdminApi(ctx.alerts),
+    ...createReportApi(ctx.reports),
+    ...createFailureApi({
+      get cache() {
+        return ctx.cache;
+      },
+      get registry() {
+        return ctx.registry;
+      },
+      upsertFromCluster,
+    }),
   };
 
   return {

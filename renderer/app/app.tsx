@@ -15,6 +15,8 @@ import { AlertsPage } from '../features/alerts/alerts-page.tsx';
 import { CacheHealthBanner } from '../features/cache/cache-health.tsx';
 import { ClustersPage } from '../features/clusters/clusters-page.tsx';
 import { DashboardPage } from '../features/dashboard/dashboard-page.tsx';
+import { FailureGroupPage } from '../features/failures/failure-group-page.tsx';
+import { FailuresPage } from '../features/failures/failures-page.tsx';
 import { JobDetailPage } from '../features/job-detail/job-detail-page.tsx';
 import { JobsPage } from '../features/jobs/jobs-page.tsx';
 import { QueuesPage } from '../features/queues/queues-page.tsx';
@@ -92,6 +94,8 @@ function Page({ route }: { route: Route }) {
   switch (route.section) {
     case 'jobs':
       return route.job ? <JobDetailPage key={`${route.job.clusterId}/${route.job.jobId}`} {...route.job} /> : <JobsPage />;
+    case 'failures':
+      return route.groupId ? <FailureGroupPage key={route.groupId} groupId={route.groupId} /> : <FailuresPage />;
     case 'queues':
       return <QueuesPage />;
     case 'workers':

@@ -4,16 +4,17 @@
  */
 import { useSyncExternalStore } from 'react';
 
-export type Section = 'dashboard' | 'jobs' | 'alerts' | 'queues' | 'workers' | 'schedules' | 'clusters' | 'settings';
+export type Section = 'dashboard' | 'jobs' | 'failures' | 'alerts' | 'queues' | 'workers' | 'schedules' | 'clusters' | 'settings';
 
 export type Route =
-  | { section: Exclude<Section, 'jobs'> }
-  | { section: 'jobs'; job?: { clusterId: string; jobId: string; tab: DetailTab } };
+  | { section: Exclude<Section, 'jobs' | 'failures'> }
+  | { section: 'jobs'; job?: { clusterId: string; jobId: string; tab: DetailTab } }
+  | { section: 'failures'; groupId?: string };
 
 export const DETAIL_TABS = ['overview', 'configuration', 'progress', 'results'] as const;
 export type DetailTab = (typeof DETAIL_TABS)[number];
 
-const SECTIONS: readonly Section[] = ['dashboard', 'jobs', 'alerts', 'queues', 'workers', 'schedules', 'clusters', 'settings'];
+const SECTIONS: readonly Section[] = ['dashboard', 'jobs', 'failures', 'alerts', 'queues', 'workers', 'schedules', 'clusters', 'settings'];
 
 /** Parses `#/jobs/<cluster>/<id>/<tab>` and friends; anything unknown is the dashboard. */
 export function parseRoute(hash: string): Route {
@@ -23,6 +24,7 @@ export function parseRoute(hash: string): Route {
     const tab = DETAIL_TABS.find((t) => t === parts[3]) ?? 'overview';
     return { section, job: { clusterId: parts[1], jobId: parts[2], tab } };
   }
+  if (section === 'failures' && parts[1]) return { section, groupId: parts[1] };
   return { section } as Route;
 }
 
@@ -35,6 +37,11 @@ export function sectionHref(section: Section): string {
 export function jobHref(clusterId: string, jobId: string, tab: DetailTab = 'overview'): string {
   const base = `#/jobs/${encodeURIComponent(clusterId)}/${encodeURIComponent(jobId)}`;
   return tab === 'overview' ? base : `${base}/${tab}`;
+}
+
+/** The hash of a failure group's page. */
+export function failureGroupHref(groupId: string): string {
+  return `#/failures/${encodeURIComponent(groupId)}`;
 }
 
 /** Navigates to a hash. */

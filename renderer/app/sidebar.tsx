@@ -1,4 +1,4 @@
-/** The sidebar: the seven sections, the current one marked for assistive tech too. */
+/** The sidebar: the sections, the current one marked for assistive tech too. */
 import type { Section } from './router.ts';
 import { sectionHref } from './router.ts';
 import { SECTION_ORDER } from './use-shortcuts.ts';
@@ -6,6 +6,7 @@ import { SECTION_ORDER } from './use-shortcuts.ts';
 export const SECTION_LABELS: Record<Section, string> = {
   dashboard: 'Dashboard',
   jobs: 'Jobs',
+  failures: 'Failures',
   queues: 'Queues',
   workers: 'Workers & Resources',
   schedules: 'Schedules',
@@ -17,6 +18,7 @@ export const SECTION_LABELS: Record<Section, string> = {
 const ICONS: Record<Section, string> = {
   dashboard: 'M3 3h7v9H3zM14 3h7v5h-7zM14 12h7v9h-7zM3 16h7v5H3z',
   jobs: 'M4 6h16M4 12h16M4 18h10',
+  failures: 'M12 3l9 16H3zM12 10v4M12 17h.01',
   queues: 'M4 5h16v4H4zM4 11h16v4H4zM4 17h10v3H4z',
   workers: 'M4 4h16v6H4zM4 14h16v6H4zM8 7h.01M8 17h.01',
   schedules: 'M12 7v5l3 2M12 3a9 9 0 1 0 0 18 9 9 0 0 0 0-18z',
@@ -48,7 +50,7 @@ export function Sidebar({ current }: { current: Section }) {
         ))}
       </ul>
       <div className="sidebar-foot">
-        <kbd>/</kbd> search · <kbd>n</kbd> new job · <kbd>Alt</kbd>+<kbd>1-8</kbd>
+        <kbd>/</kbd> search · <kbd>n</kbd> new job · <kbd>Alt</kbd>+<kbd>1-9</kbd>
       </div>
     </nav>
   );

@@ -26,6 +26,7 @@ import { JOB_CONFIG_SCHEMAS } from '../../contract/job-configs.ts';
 import { emptyStateCounts } from '../../contract/metrics.ts';
 import { AdminApiError } from '../api/admin-api-error.ts';
 import { FakeAlerts } from './fake-alerts.ts';
+import { FakeFailures } from './fake-failures.ts';
 import { activityOf, countStates, queueMetrics, resourcesOf, summaryOf, workersOf } from './fake-metrics.ts';
 import { generateJobs, jobDetailOf, makeClusters, STEPS_BY_TYPE } from './fixtures.ts';
 
@@ -61,6 +62,7 @@ export class FakeAdminApi {
   tokenStorage = 'encrypted with your OS keychain';
   /** Alerts, and each cluster's rules, channels, deliveries and thresholds. */
   readonly alerts: FakeAlerts;
+  readonly failures: FakeFailures;
   /** Every call made, for assertions. */
   readonly calls: { method: AdminApiMethod; args: unknown[] }[] = [];
   private readonly listeners = new Set<(e: AdminEvent) => void>();
@@ -90,6 +92,15 @@ export class FakeAdminApi {
       { id: 'mw-1', name: 'Weekend datastore upgrade', queues: ['training', 'sweep'], startsAt: new Date(now + 2 * 86400_000).toISOString(), endsAt: new Date(now + 2 * 86400_000 + 4 * 3600_000).toISOString(), status: 'upcoming' },
     ];
     this.alerts = new FakeAlerts({ cluster: (id) => this.cluster(id), live: (id) => this.live(id), now: () => this.now(), emit: (e) => this.emit(e) });
+    this.failures = new FakeFailures({
+      allJobs: () => [...this.jobs.values()].flat(),
+      now: () => this.now(),
+      act: (clusterId, id, action) => {
+        const result = this.act(clusterId, id, action);
+        this.emit({ kind: 'jobs-changed', clusterId, jobIds: [id] });
+        return result;
+      },
+    });
     this.api = this.build();
   }
 
@@ -420,6 +431,7 @@ export class FakeAdminApi {
       },
       getCacheHealth: () => this.cacheHealth,
       ...this.alerts.methods(),
+      ...this.failures.methods(),
     };
     const api: Record<string, unknown> = {};
     for (const method of Object.keys(ADMIN_API) as AdminApiMethod[]) {

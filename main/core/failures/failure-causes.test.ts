@@ -15,6 +15,7 @@ describe('classifyFailure', () => {
     ['market data file /m/ALPH.csv line 3: prices must be positive; fix or delete the file', 'UnrecoverableError', 'data-not-available'],
     ['invalid backtest config:\n✖ Too small: expected number to be >0\n  → at capital', 'UnrecoverableError', 'invalid-parameters'],
     ['too few dates to train on (4); widen the date range', 'UnrecoverableError', 'invalid-parameters'],
+    ["job sweep-gone-1: no job 'sweep-gone-1' in this cluster", 'Error', 'invalid-parameters'],
     ['job backtest-1 is a backtest job, not a sweep; give the id of a sweep', 'UnrecoverableError', 'invalid-parameters'],
     ['training diverged at epoch 3 (loss NaN); lower learningRate (now 2)', 'UnrecoverableError', 'invalid-parameters'],
     ["Cannot read properties of undefined (reading 'close')", 'TypeError', 'other'],

@@ -37,7 +37,7 @@ const RULES: readonly CauseRule[] = [
   {
     cause: 'invalid-parameters',
     kinds: ['BadInputError', 'bad-input', 'ZodError', 'validation_failed'],
-    message: /\binvalid\b|not a valid|is not a (?:job id|sweep)|\bnot a sweep\b|too few|widen the date range|no valid parameter|the grid varies|diverged|\bmust be\b|expected .* to be|unrecognized key|give the id of|has no results/i,
+    message: /\binvalid\b|not a valid|is not a (?:job id|sweep)|\bnot a sweep\b|too few|widen the date range|no valid parameter|the grid varies|diverged|\bmust be\b|expected .* to be|unrecognized key|give the id of|has no results|\bno job '[^']*' in this cluster/i,
   },
 ];
 

@@ -237,7 +237,7 @@ export class FailureStore {
       .all(r.group_id, new Date(trendStart).toISOString(), ...sliceParams) as { hour: string; n: number }[];
     for (const h of hours) {
       const i = Math.floor((Date.parse(h.hour) - trendStart) / HOUR);
-      if (i >= 0 && i < FAILURE_TREND_HOURS) hourly[i] += h.n;
+      if (i >= 0 && i < FAILURE_TREND_HOURS) hourly[i] = hourly[i]! + h.n;
     }
     const group = groupOf(r);
     return {

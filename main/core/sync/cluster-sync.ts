@@ -24,6 +24,7 @@ import type { JobCache } from '../cache/job-cache.ts';
 import { ClusterRequestError } from '../clusters/cluster-errors.ts';
 import type { PrepareRequest, StreamSession } from '../clusters/cluster-client.ts';
 import type { ClusterHttp } from '../clusters/cluster-http.ts';
+import { DetailReads, type DetailReadsOptions } from './detail-reads.ts';
 import { EventCoalescer, type CoalescedBatch } from './event-coalescer.ts';
 
 /** A cache write failed; the cache's health says why (or the error was logged). */
@@ -59,6 +60,8 @@ export interface ClusterSyncOptions {
   historyPageSize?: number;
   /** Minimum time between stored queue samples (charts), in ms. */
   sampleEveryMs?: number;
+  /** How finished jobs' details are read in the background (batch, concurrency, idle wait). */
+  detailReads?: Partial<Pick<DetailReadsOptions, 'batch' | 'concurrency' | 'idleMs' | 'retryRefusedMs' | 'pauseMs'>>;
   log?: (line: string) => void;
 }
 
@@ -87,8 +90,35 @@ export class ClusterSync implements StreamSession {
   private failedOddly = false;
   private readonly o: Required<Omit<ClusterSyncOptions, 'onJobsChanged' | 'onQueuesChanged' | 'onClusterEvent' | 'log'>> & ClusterSyncOptions;
 
+  /** Reads the details (config, stack, result) of finished jobs while connected. */
+  readonly details: DetailReads;
+
   constructor(options: ClusterSyncOptions) {
-    this.o = { flushMs: 100, maxBatch: 500, historyPageSize: 1000, sampleEveryMs: 60_000, ...options };
+    this.o = { flushMs: 100, maxBatch: 500, historyPageSize: 1000, sampleEveryMs: 60_000, detailReads: {}, ...options };
+    this.details = new DetailReads({
+      clusterId: options.clusterId,
+      cache: options.cache,
+      http: options.http,
+      ...this.o.detailReads,
+      onJobsChanged: (ids) => this.o.onJobsChanged?.(ids),
+      log: options.log,
+    });
+  }
+
+  /** Read finished jobs' details for as long as this connection lasts; a failed round is tried again. */
+  private startDetailReads(signal: AbortSignal): void {
+    const loop = async () => {
+      while (!signal.aborted) {
+        try {
+          await this.details.run(signal);
+        } catch (error) {
+          if (signal.aborted) return;
+          this.o.log?.(`cluster ${this.id}: reading job details paused: ${error instanceof Error ? error.message : String(error)}`);
+          await sleep(this.o.detailReads.idleMs ?? 5_000, signal).catch(() => undefined);
+        }
+      }
+    };
+    void loop();
   }
 
   private get id(): string {
@@ -105,7 +135,9 @@ export class ClusterSync implements StreamSession {
       }
       await this.o.cache.health.whenWritable(signal);
       try {
-        return await this.catchUp(signal, pull);
+        const resumeId = await this.catchUp(signal, pull);
+        this.startDetailReads(signal);
+        return resumeId;
       } catch (error) {
         if (!(error instanceof CacheWriteFailed)) throw error;
       }
@@ -255,6 +287,7 @@ export class ClusterSync implements StreamSession {
       return;
     }
     if (changed.length > 0) this.o.onJobsChanged?.(changed);
+    if (batch.jobs.some((j) => j.state === 'failed' || j.state === 'completed')) this.details.wake();
   }
 
   async settle(): Promise<void> {

@@ -14,6 +14,7 @@ import { useScope } from '../../components/use-scope.ts';
 import { useHostLink } from '../../store/host-link-store.ts';
 import { useUiStore } from '../../store/ui-store.ts';
 import { ActivityCharts } from './activity-charts.tsx';
+import { TopFailuresCard } from '../failures/top-failures-card.tsx';
 import { DashboardTable } from './dashboard-tables.tsx';
 import { liveLabel } from './live-label.ts';
 import { QueueHealth } from './queue-health.tsx';
@@ -68,6 +69,7 @@ export function DashboardPage() {
         <ActivityCharts range={range} activity={activity.data} resources={online.length ? history.data : []} />
       </Panel>
       <DashboardTable kind="active" scope={scope} />
+      <TopFailuresCard scope={scope} />
       <div className="dash-row dash-row-tables">
         <DashboardTable kind="queue" scope={scope} />
         <DashboardTable kind="completed" scope={scope} />

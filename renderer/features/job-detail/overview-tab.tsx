@@ -11,6 +11,7 @@ import { JobElapsed, JobEta } from '../../components/job-timing.tsx';
 import { formatBytes, formatDuration, formatElapsed, formatFullTime, formatRelative } from '../../components/format.ts';
 import { jobColumns } from '../../components/job-columns.tsx';
 import { jobHref, navigate } from '../../app/router.ts';
+import { JobFailurePattern } from '../failures/job-failure-pattern.tsx';
 
 const MB = 1024 * 1024;
 
@@ -53,6 +54,7 @@ export function OverviewTab({ job }: { job: CachedJobDetail }) {
             </span>
           </Row>
           {job.workerId ? <Row label="Worker">{job.workerId}</Row> : null}
+          {job.state === 'failed' ? <JobFailurePattern clusterId={job.clusterId} jobId={job.id} /> : null}
           {job.parentId ? (
             <Row label="Part of">
               <a href={jobHref(job.clusterId, job.parentId)}>sweep {job.parentId}</a>
