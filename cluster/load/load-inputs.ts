@@ -1,0 +1,84 @@
+/**
+ * What the load model of a queue stands on, gathered from the rows the queue metrics read anyway:
+ * the job index's finished jobs of the last hour, the running jobs and the jobs ready and waiting.
+ * Pure, so the counting is tested on known rows; cluster-summary.ts feeds it.
+ *
+ * A job "arrives" when it joins the ready backlog: at the later of its creation and its runAt (a
+ * job scheduled for later is not load until then). Approximations, each because the exact answer
+ * would need another read per refresh:
+ * - arrivals are counted over the jobs still visible: finished in the last hour, running, and ready
+ *   and waiting; a job that arrived and is now delayed again, waits for other jobs, or was removed
+ *   is missed;
+ * - cancelled jobs count neither as arrivals nor as completions: an admin took them away, so they
+ *   are not work the queue did or failed to do;
+ * - ready jobs beyond those read (the oldest MAX_WAITING_READ are read) are younger than every job
+ *   read, so they count as arrivals in a period when the youngest job read arrived in it;
+ * - the servers are the queue's concurrency while at least one worker node is alive, without
+ *   checking how many jobs the live nodes could run.
+ */
+import type { JobType } from '../../contract/domain.ts';
+import type { FinishedSample } from '../datastore/shared-store.ts';
+import type { LoadInputs } from './load-model.ts';
+
+export const LOAD_SHORT_MS = 15 * 60_000;
+export const LOAD_LONG_MS = 60 * 60_000;
+/** The most recent run times the run time statistics use (enough for a stable mean and variation). */
+export const MAX_RUN_SAMPLES = 500;
+
+type Started = Pick<FinishedSample, 'type' | 'createdAt' | 'runAt'>;
+
+export interface LoadSources {
+  now: number;
+  type: JobType;
+  paused: boolean;
+  concurrency: number;
+  /** Whether any worker node heartbeats now. */
+  liveWorkers: boolean;
+  /** Jobs of this type running now. */
+  running: number;
+  /** Jobs of this type ready to run and waiting. */
+  ready: number;
+  /** Jobs finished since at least an hour ago (any type; filtered here). */
+  finished: readonly FinishedSample[];
+  /** Running jobs (any type; filtered here). */
+  runningRows: readonly Started[];
+  /** When each ready job read became ready (this queue's), and how many ready jobs were not read. */
+  waitingSince: readonly number[];
+  waitingUnread: number;
+}
+
+function readyAt(s: Pick<FinishedSample, 'createdAt' | 'runAt'>): number {
+  return Math.max(s.createdAt, s.runAt ?? 0);
+}
+
+export function loadInputsOf(src: LoadSources): LoadInputs {
+  const short = src.now - LOAD_SHORT_MS;
+  const long = src.now - LOAD_LONG_MS;
+  const finished = src.finished.filter((s) => s.type === src.type && s.base !== 'cancelled');
+  const arrivedAt = [
+    ...finished.map(readyAt),
+    ...src.runningRows.filter((s) => s.type === src.type).map(readyAt),
+    ...src.waitingSince,
+  ];
+  const youngestRead = src.waitingSince.length > 0 ? Math.max(...src.waitingSince) : null;
+  const unreadIn = (since: number) => (youngestRead !== null && youngestRead >= since ? src.waitingUnread : 0);
+  const arrivalsIn = (since: number) => arrivedAt.filter((t) => t >= since).length + unreadIn(since);
+  const completionsIn = (since: number) => finished.filter((s) => s.finishedAt >= since).length;
+  const runTimesMs = finished
+    .filter((s) => s.startedAt !== null && s.finishedAt >= long)
+    .sort((a, b) => b.finishedAt - a.finishedAt)
+    .slice(0, MAX_RUN_SAMPLES)
+    .map((s) => Math.max(0, s.finishedAt - s.startedAt!));
+  return {
+    paused: src.paused,
+    concurrency: src.concurrency,
+    servers: src.liveWorkers ? src.concurrency : 0,
+    busy: src.running,
+    backlog: src.ready,
+    arrivals15m: arrivalsIn(short),
+    completions15m: completionsIn(short),
+    arrivals60m: arrivalsIn(long),
+    completions60m: completionsIn(long),
+    runTimesMs,
+  };
+}
