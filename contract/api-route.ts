@@ -169,3 +169,25 @@ export function routePath(route: AnyApiRoute, params: Record<string, unknown> | 
 export function pathParamNames(path: string): string[] {
   return [...path.matchAll(/:([A-Za-z_]\w*)/g)].map((m) => m[1]!);
 }
+
+/**
+ * The route of `routes` a request is for, with its path parameters (decoded); null when none
+ * matches. For stand-ins of the cluster in tests, which answer by the same table.
+ */
+export function matchApiRoute<R extends AnyApiRoute>(
+  routes: readonly R[],
+  method: string,
+  pathname: string,
+): { route: R; params: Record<string, string> } | null {
+  for (const route of routes) {
+    if (route.method !== method) continue;
+    const names = pathParamNames(route.path);
+    const pattern = new RegExp(`^${route.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z_]\w*/g, '([^/]+)')}$`);
+    const m = pattern.exec(pathname);
+    if (!m) continue;
+    const params: Record<string, string> = {};
+    names.forEach((name, i) => (params[name] = decodeURIComponent(m[i + 1]!)));
+    return { route, params };
+  }
+  return null;
+}

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
 import type { Schedule } from '../../contract/api.ts';
 import type { JobAction } from '../../contract/domain.ts';
-import { defineApiRoute, pathParamNames, routePath } from '../../contract/api-route.ts';
+import { defineApiRoute, matchApiRoute, pathParamNames, routePath } from '../../contract/api-route.ts';
 import { ALL_API_ROUTES, API_ROUTES } from '../../contract/api-routes.ts';
 import { handle, routeTableProblems } from './route.ts';
 import { apiFixture } from './testing/api-fixture.ts';
@@ -89,5 +89,12 @@ describe('route paths', () => {
     expect(routePath(API_ROUTES.jobFile, { id: 'backtest.a1', name: 'report 1/2.csv' })).toBe('/api/v1/jobs/backtest.a1/files/report%201%2F2.csv');
     expect(routePath(API_ROUTES.listJobs, undefined)).toBe('/api/v1/jobs');
     expect(() => routePath(API_ROUTES.getJob, {})).toThrow(/parameter 'id' is missing/);
+  });
+
+  it('are matched back to their route with decoded params', () => {
+    const path = routePath(API_ROUTES.jobFile, { id: 'backtest.a1', name: 'report 1.csv' });
+    expect(matchApiRoute(ALL_API_ROUTES, 'GET', path)).toEqual({ route: API_ROUTES.jobFile, params: { id: 'backtest.a1', name: 'report 1.csv' } });
+    expect(matchApiRoute(ALL_API_ROUTES, 'POST', '/api/v1/jobs/bulk')?.route).toBe(API_ROUTES.bulkAction);
+    expect(matchApiRoute(ALL_API_ROUTES, 'DELETE', '/api/v1/jobs')).toBeNull();
   });
 });

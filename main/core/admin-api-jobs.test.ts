@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { routePath } from '../../contract/api-route.ts';
+import { API_ROUTES } from '../../contract/api-routes.ts';
 import { createDesktopCore } from './desktop-core.ts';
 import type { DesktopCore } from './ports.ts';
 import { FakeCluster } from './testing/fake-cluster.ts';
@@ -63,7 +65,7 @@ it('downloadJobFile fetches a job output file through the cluster API, bytes int
   const file = await core.api.downloadJobFile('fake-one', 'job-3', 'trades.csv');
   expect(file).toMatchObject({ filename: 'trades.csv', mimeType: 'text/csv', bytes: content.length });
   expect(Buffer.from(file.contentBase64, 'base64').equals(content)).toBe(true);
-  expect(fake.requests).toContain('GET /api/v1/jobs/job-3/files/trades.csv');
+  expect(fake.requests).toContain(`GET ${routePath(API_ROUTES.jobFile, { id: 'job-3', name: 'trades.csv' })}`);
   await expect(core.api.downloadJobFile('fake-one', 'job-3', 'nothing.csv')).rejects.toMatchObject({ httpStatus: 404 });
 });
 

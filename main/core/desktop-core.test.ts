@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AdminEvent } from '../../contract/admin-api.ts';
+import { API_ROUTES } from '../../contract/api-routes.ts';
 import { createDesktopCore } from './desktop-core.ts';
 import type { DesktopCore, EmbeddedClusterLauncher } from './ports.ts';
 import { FakeCluster } from './testing/fake-cluster.ts';
@@ -125,7 +126,7 @@ describe('desktop core over a cluster', () => {
     for (let i = 0; i < 12; i++) fake.put(makeJob(i));
     await core.api.addCluster({ name: 'F', url: fake.url, token: fake.token });
     await waitFor('synced', async () => (await core.api.queryJobs({})).total === 12);
-    const pulls = () => fake.requests.filter((r) => r === 'GET /api/v1/history').length;
+    const pulls = () => fake.callsTo(API_ROUTES.history);
     const before = pulls();
     expect(await core.api.resyncCluster('f')).toMatchObject({ id: 'f' });
     await waitFor('history pulled again', () => pulls() > before);

@@ -186,7 +186,7 @@ describe('ClusterClient attempts', () => {
   });
 
   /** The client has opened its `n`th event stream and it is the one open now. */
-  const streaming = (n: number) => () => fake.requests.filter((r) => r === `GET ${API_ROUTES.events.path}`).length === n && fake.openStreams === 1;
+  const streaming = (n: number) => () => fake.callsTo(API_ROUTES.events) === n && fake.openStreams === 1;
 
   async function started(session: StreamSession): Promise<ClusterClient> {
     fake = fake ?? new FakeCluster();

@@ -9,9 +9,8 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { ActionResult } from '../../../contract/api.ts';
+import { API_ROUTES } from '../../../contract/api-routes.ts';
 import { JOB_TYPES, PRIORITIES } from '../../../contract/domain.ts';
-import { Job } from '../../../contract/jobs.ts';
 import { ClusterHttp } from '../clusters/cluster-http.ts';
 import { createDesktopCore, type DesktopCoreTuning } from '../desktop-core.ts';
 import type { DesktopCore } from '../ports.ts';
@@ -51,11 +50,9 @@ function newCore(dataDir: string, tuning: DesktopCoreTuning = TUNING, stores = {
 }
 
 async function submit(http: ClusterHttp, n: number) {
-  return http.post(
-    '/api/v1/jobs',
-    { type: JOB_TYPES[n % JOB_TYPES.length], user: `user${n % 5}`, priority: PRIORITIES[n % 4], config: {} },
-    Job,
-  );
+  return http.call(API_ROUTES.submitJob, {
+    body: { type: JOB_TYPES[n % JOB_TYPES.length]!, user: `user${n % 5}`, priority: PRIORITIES[n % 4], config: {} },
+  });
 }
 
 async function expectEqual(core: DesktopCore, clusterId: string, cluster: ClusterProcess, timeoutMs = 60_000) {
@@ -107,14 +104,14 @@ describe('sync against a real cluster', () => {
       ids.push(job.id);
       if (n % 4 === 0 && ids.length > 3) {
         const victim = ids.splice(Math.floor(ids.length / 2), 1)[0]!;
-        await http.post(`/api/v1/jobs/${victim}/actions/cancel`, {}, ActionResult).catch(() => {});
+        await http.call(API_ROUTES.jobAction, { params: { id: victim, action: 'cancel' } }).catch(() => {});
       }
       if (n % 7 === 0 && ids.length > 3) {
-        await http.post(`/api/v1/jobs/${ids[0]}/actions/set-priority`, { priority: 'critical' }, ActionResult).catch(() => {});
+        await http.call(API_ROUTES.jobAction, { params: { id: ids[0]!, action: 'set-priority' }, body: { priority: 'critical' } }).catch(() => {});
       }
       if (n % 11 === 0 && ids.length > 3) {
         const gone = ids.shift()!;
-        await http.post(`/api/v1/jobs/${gone}/actions/delete`, {}, ActionResult).catch(() => {});
+        await http.call(API_ROUTES.jobAction, { params: { id: gone, action: 'delete' } }).catch(() => {});
       }
     }
     clearInterval(cutter);

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { API_ROUTES } from '../../../contract/api-routes.ts';
 import type { Job } from '../../../contract/jobs.ts';
 import { JobCache } from '../cache/job-cache.ts';
 import { ClusterClient, type ConnectionState } from '../clusters/cluster-client.ts';
@@ -103,7 +104,7 @@ describe('ClusterSync against a cluster', () => {
     for (let i = 0; i < 40; i++) fake.put(makeJob(i, { state: 'pending' }));
     fake.remove('job-3');
     await connect();
-    expect(fake.requests.filter((r) => r === 'GET /api/v1/history').length).toBeGreaterThanOrEqual(6);
+    expect(fake.callsTo(API_ROUTES.history)).toBeGreaterThanOrEqual(6);
     expect(sameAsCluster(cache, fake)).toBe(true);
     expect(cache.syncState('c1')).toMatchObject({ lastEventId: fake.lastEventId, historyComplete: true });
 
@@ -119,7 +120,7 @@ describe('ClusterSync against a cluster', () => {
     await fake.listen();
     cache = JobCache.open({ file: ':memory:' }).cache;
     await connect(); // live refresh every 60 s: only the first one runs by itself in this test
-    const summaries = () => fake.requests.filter((r) => r === 'GET /api/v1/summary').length;
+    const summaries = () => fake.callsTo(API_ROUTES.summary);
     await waitFor('the first refresh', () => summaries() === 1);
     fake.put(makeJob(1, { state: 'pending', position: 1 }));
     await waitFor('a refresh soon after the job entered the queue', () => summaries() === 2, 3_000);
@@ -163,7 +164,7 @@ describe('ClusterSync against a cluster', () => {
     await waitFor('cache equals cluster', () => sameAsCluster(cache, fake) && cache.syncState('c1').lastEventId === fake.lastEventId, 15_000);
     // Reconnects resumed from the stored id (no history pull beyond the first).
     expect(cuts).toBe(8);
-    expect(fake.requests.filter((r) => r === 'GET /api/v1/events').length).toBeGreaterThanOrEqual(cuts);
+    expect(fake.callsTo(API_ROUTES.events)).toBeGreaterThanOrEqual(cuts);
     expect(states.some((s) => s.status === 'connecting')).toBe(true);
   });
 
@@ -177,10 +178,10 @@ describe('ClusterSync against a cluster', () => {
     client = null;
     for (let i = 0; i < 30; i++) fake.put(makeJob(i, { state: 'completed' }));
     fake.remove('job-7');
-    const historyBefore = fake.requests.filter((r) => r === 'GET /api/v1/history').length;
+    const historyBefore = fake.callsTo(API_ROUTES.history);
     await connect();
     await waitFor('resynced', () => sameAsCluster(cache, fake));
-    expect(fake.requests.filter((r) => r === 'GET /api/v1/history').length).toBeGreaterThan(historyBefore + 1);
+    expect(fake.callsTo(API_ROUTES.history)).toBeGreaterThan(historyBefore + 1);
     fake.put(makeJob(200, { state: 'pending' }));
     await waitFor('live after reset', () => sameAsCluster(cache, fake));
   });
@@ -215,10 +216,10 @@ describe('ClusterSync against a cluster', () => {
     expect(sameAsCluster(cache, fake)).toBe(false);
     await new Promise((r) => setTimeout(r, 200));
     expect(sameAsCluster(cache, fake)).toBe(false); // nothing repairs it by itself
-    const historyBefore = fake.requests.filter((r) => r === 'GET /api/v1/history').length;
+    const historyBefore = fake.callsTo(API_ROUTES.history);
     client!.resync();
     // From the start: 30 jobs in pages of 7.
-    const pulled = () => fake.requests.filter((r) => r === 'GET /api/v1/history').length - historyBefore;
+    const pulled = () => fake.callsTo(API_ROUTES.history) - historyBefore;
     await waitFor('resynced', () => sameAsCluster(cache, fake) && pulled() >= 5);
     await waitFor('online again', () => client!.connection.status === 'online');
     fake.put(makeJob(300, { state: 'pending' }));

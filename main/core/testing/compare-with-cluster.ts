@@ -1,9 +1,9 @@
 /**
- * For integration tests: every job a cluster has (paged from `GET /api/v1/jobs`) against every job
+ * For integration tests: every job a cluster has (paged from its job list) against every job
  * the desktop has cached for it (paged through the AdminApi), field by field.
  */
 import type { AdminApi, CachedJob } from '../../../contract/admin-api.ts';
-import { JobPage } from '../../../contract/api.ts';
+import { API_ROUTES } from '../../../contract/api-routes.ts';
 import type { Job } from '../../../contract/jobs.ts';
 import { ClusterHttp } from '../clusters/cluster-http.ts';
 
@@ -16,7 +16,7 @@ export async function clusterJobs(url: string, token: string): Promise<Job[]> {
     const all: Job[] = [];
     let cursor: string | undefined;
     do {
-      const page = await http.get('/api/v1/jobs', JobPage, { query: { limit: 500, cursor, sort: 'created' }, timeoutMs: 30_000 });
+      const page = await http.call(API_ROUTES.listJobs, { query: { limit: 500, cursor, sort: 'created' }, timeoutMs: 30_000 });
       all.push(...page.items);
       cursor = page.nextCursor ?? undefined;
     } while (cursor);

@@ -1,12 +1,15 @@
 /**
- * A small in-process stand-in for a Sigmatiq cluster's API v1, for the desktop core's unit tests:
- * jobs in memory, an event log with increasing ids and bounded retention (older ids get `reset`),
- * `/api/v1/history` by change sequence, SSE with `Last-Event-ID`, and knobs to cut streams, answer
- * garbage or refuse the token. Integration tests use real clusters (`bin/sigmatiq-cluster.js`).
+ * A small in-process stand-in for a Sigmatiq cluster's API v1, for the desktop core's unit tests,
+ * answering a few routes of the contract's table: jobs in memory, an event log with increasing ids
+ * and bounded retention (older ids get `reset`), history by change sequence, SSE with
+ * `Last-Event-ID`, and knobs to cut streams, answer garbage or refuse the token. Integration tests
+ * use real clusters (`bin/sigmatiq-cluster.js`).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { ClusterInfo } from '../../../contract/api.ts';
+import { matchApiRoute, type AnyApiRoute } from '../../../contract/api-route.ts';
+import { ALL_API_ROUTES, API_ROUTES } from '../../../contract/api-routes.ts';
 import type { ClusterEvent, HistoryPage } from '../../../contract/events.ts';
 import type { Job } from '../../../contract/jobs.ts';
 import type { Summary } from '../../../contract/metrics.ts';
@@ -34,7 +37,10 @@ export class FakeCluster {
   /** 'ok', or answer HTML / invalid JSON shapes instead of the API. */
   mode: 'ok' | 'html' | 'bad-schema' = 'ok';
   url = '';
+  /** Every request, as `METHOD /path` (the path as sent, parameters encoded). */
   requests: string[] = [];
+  /** The table route of every request that matched one. */
+  private readonly routeCalls: AnyApiRoute[] = [];
 
   constructor(options: FakeClusterOptions = {}) {
     this.token = options.token ?? 'fake-admin-token-123';
@@ -95,7 +101,12 @@ export class FakeCluster {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  /** Job output files served at /api/v1/jobs/:id/files/:name, by `id/name`. */
+  /** How many requests came for `route`. */
+  callsTo(route: AnyApiRoute): number {
+    return this.routeCalls.filter((r) => r === route).length;
+  }
+
+  /** Job output files served by the `jobFile` route, by `id/name`. */
   readonly files = new Map<string, Buffer>();
 
   private send(res: ServerResponse, status: number, body: unknown): void {
@@ -106,6 +117,8 @@ export class FakeCluster {
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://x');
     this.requests.push(`${req.method} ${url.pathname}`);
+    const match = matchApiRoute(ALL_API_ROUTES, req.method ?? '', url.pathname);
+    if (match) this.routeCalls.push(match.route);
     if (this.mode === 'html') {
       res.writeHead(200, { 'content-type': 'text/html' });
       res.end('<!doctype html><html><body>Welcome to nginx!</body></html>');
@@ -119,8 +132,8 @@ export class FakeCluster {
       this.send(res, 200, { hello: 'world' });
       return;
     }
-    switch (url.pathname) {
-      case '/api/v1/cluster': {
+    switch (match?.route) {
+      case API_ROUTES.clusterInfo: {
         const info: ClusterInfo = {
           name: 'fake',
           version: '0.0.0',
@@ -132,24 +145,24 @@ export class FakeCluster {
         };
         return this.send(res, 200, info);
       }
-      case '/api/v1/history':
+      case API_ROUTES.history:
         return this.send(res, 200, this.history(url.searchParams.get('after'), Number(url.searchParams.get('limit') ?? 500)));
-      case '/api/v1/summary':
+      case API_ROUTES.summary:
         return this.send(res, 200, this.summary());
-      case '/api/v1/jobs': {
+      case API_ROUTES.listJobs: {
         const states = (url.searchParams.get('state') ?? '').split(',').filter(Boolean);
         const items = [...this.jobs.values()].map((e) => e.job).filter((j) => states.length === 0 || states.includes(j.state));
         return this.send(res, 200, { items: items.slice(0, 500), nextCursor: null });
       }
-      case '/api/v1/events':
+      case API_ROUTES.events:
         return this.stream(req, res);
-    }
-    const file = /^\/api\/v1\/jobs\/([^/]+)\/files\/([^/]+)$/.exec(url.pathname);
-    const content = file ? this.files.get(`${decodeURIComponent(file[1]!)}/${decodeURIComponent(file[2]!)}`) : undefined;
-    if (content) {
-      res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8', 'content-length': String(content.length) });
-      res.end(content);
-      return;
+      case API_ROUTES.jobFile: {
+        const content = this.files.get(`${match!.params.id}/${match!.params.name}`);
+        if (!content) break;
+        res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8', 'content-length': String(content.length) });
+        res.end(content);
+        return;
+      }
     }
     this.send(res, 404, { error: { code: 'not_found', message: `no route ${url.pathname}` } });
   }
