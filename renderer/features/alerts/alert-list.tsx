@@ -65,12 +65,12 @@ function AlertTable({ alerts, clusters, history, focus }: TableProps) {
       <table className="grid" aria-label={history ? 'Alert history' : 'Firing alerts'}>
         <colgroup>
           <col style={{ width: 92 }} />
-          <col style={{ width: 120 }} />
+          <col style={{ width: 130 }} />
           <col />
           <col style={{ width: 96 }} />
           <col style={{ width: 110 }} />
           <col style={{ width: history ? 150 : 118 }} />
-          {history ? null : <col style={{ width: 200 }} />}
+          {history ? null : <col style={{ width: 214 }} />}
         </colgroup>
         <thead>
           <tr>
@@ -92,14 +92,14 @@ function AlertTable({ alerts, clusters, history, focus }: TableProps) {
                 <td>
                   <SeverityBadge severity={a.severity} />
                 </td>
-                <td>{name(a.clusterId)}</td>
+                <td className="alert-wrap">{name(a.clusterId)}</td>
                 <td className="alert-message">
                   {a.message}
                   <StatusNote a={a} />
                 </td>
                 <td className="num">{valueOf(a)}</td>
                 <td>{scopeOf(a)}</td>
-                <td title={formatFullTime(a.startedAt)}>
+                <td className="alert-wrap" title={formatFullTime(a.startedAt)}>
                   {history ? (
                     <>
                       {formatRelative(a.startedAt)}

@@ -56,7 +56,7 @@ export function AlertsPage() {
           scope.clusters.length === 0 || !cluster ? (
             <EmptyState title="No cluster configured." hint="Add a cluster on the Clusters screen." />
           ) : (
-            <>
+            <div className="alerts-stack">
               <div className="cluster-picker">
                 <label className="field">
                   <span className="field-label">{route.tab === 'rules' ? 'Rules of cluster' : 'Channels of cluster'}</span>
@@ -72,7 +72,7 @@ export function AlertsPage() {
                 <span className="alert-note">Each cluster keeps its own {route.tab}; edits here change {cluster.name} only.</span>
               </div>
               {route.tab === 'rules' ? <RulesPanel key={cluster.id} cluster={cluster} /> : <ChannelsPanel key={cluster.id} cluster={cluster} />}
-            </>
+            </div>
           )
         ) : route.tab === 'history' ? (
           <AlertHistory clusters={scope.clusters} />

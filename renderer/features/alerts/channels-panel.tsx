@@ -47,7 +47,7 @@ export function ChannelsPanel({ cluster }: { cluster: ClusterView }) {
   }
   const names = new Map((q.data ?? []).map((c) => [c.id, c.name]));
   return (
-    <>
+    <div className="alerts-stack">
       <Panel
         title={`Channels of ${cluster.name}`}
         subtitle={`${cluster.name} sends its alerts to these (admin token to change them). Passwords, tokens and webhook URLs are never shown again once saved.`}
@@ -161,7 +161,7 @@ export function ChannelsPanel({ cluster }: { cluster: ClusterView }) {
           </div>
         ) : null}
       </Panel>
-    </>
+    </div>
   );
 }
 
