@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { JOB_STATES, type JobState, JobType } from './domain.ts';
 import { Instant } from './jobs.ts';
+import { QueueLoad } from './load.ts';
 import { Level } from './thresholds.ts';
 
 /** A reading with its threshold level; `value` is null when there is nothing to measure yet. */
@@ -64,6 +65,8 @@ export const QueueMetrics = z.object({
   /** The window those rates cover. */
   windowMs: z.int().min(1),
   ...WaitAndWindowCounts,
+  /** Whether the backlog grows or drains, by when it clears, predicted waits. Optional: older clusters do not send it. */
+  load: QueueLoad.optional(),
 });
 export type QueueMetrics = z.infer<typeof QueueMetrics>;
 

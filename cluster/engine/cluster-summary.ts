@@ -6,9 +6,12 @@ import { JOB_TYPES } from '../../contract/domain.ts';
 import type { QueueMetrics, Summary } from '../../contract/metrics.ts';
 import type { Thresholds } from '../../contract/thresholds.ts';
 import type { FinishedSample } from '../datastore/shared-store.ts';
+import { LOAD_LONG_MS, loadInputsOf } from '../load/load-inputs.ts';
+import { queueLoad } from '../load/load-model.ts';
 import type { EngineContext } from './engine-context.ts';
 import { clusterReadings, countsOf, queueMetrics, RECENT_START_MS, waitsOf, type WeightedWait } from './queue-metrics.ts';
 import { readyCount, runningStarts, waitingSince, WAITS_FOR_CHILDREN } from './queue-waits.ts';
+import { listWorkers } from './worker-nodes.ts';
 
 interface QueueSnapshot {
   queues: QueueMetrics[];
@@ -21,12 +24,17 @@ interface QueueSnapshot {
 async function queueSnapshot(ctx: EngineContext): Promise<QueueSnapshot> {
   const { settings, store } = ctx;
   const now = Date.now();
-  const [counts, finished, running, thresholds] = await Promise.all([
+  // The finished jobs of the last hour (or the metrics window if longer) feed the load model; the
+  // metrics themselves count those of the window only.
+  const [counts, finishedLong, running, thresholds, workers] = await Promise.all([
     store.counts(now - settings.stuckAfterMs),
-    store.finishedSince(now - settings.metricsWindowMs, 20_000),
+    store.finishedSince(now - Math.max(settings.metricsWindowMs, LOAD_LONG_MS), 20_000),
     runningStarts(store, now - settings.stuckAfterMs),
     settings.thresholds(),
+    listWorkers(store),
   ]);
+  const finished = finishedLong.filter((s) => s.finishedAt >= now - settings.metricsWindowMs);
+  const liveWorkers = workers.some((w) => w.status === 'online');
   const waits: WeightedWait[] = [];
   const queues = await Promise.all(
     JOB_TYPES.map(async (type) => {
@@ -39,11 +47,15 @@ async function queueSnapshot(ctx: EngineContext): Promise<QueueSnapshot> {
       const started = measured ? [...finished, ...running].filter((s) => s.type === type) : [];
       const mine = waitsOf({ now, waitingSince: waiting.since, waitingUnread: waiting.unread, started, recentMs: Math.min(RECENT_START_MS, settings.metricsWindowMs) });
       waits.push(...mine.waits);
-      return queueMetrics({
+      const typeCounts = countsOf(counts.find((c) => c.type === type));
+      const load = queueLoad(
+        loadInputsOf({ now, type, paused, concurrency, liveWorkers, running: typeCounts.running, ready, finished: finishedLong, runningRows: running, waitingSince: waiting.since, waitingUnread: waiting.unread }),
+      );
+      const metrics = queueMetrics({
         type,
         paused,
         concurrency,
-        counts: countsOf(counts.find((c) => c.type === type)),
+        counts: typeCounts,
         ready,
         finished,
         waits: mine.waits,
@@ -51,6 +63,7 @@ async function queueSnapshot(ctx: EngineContext): Promise<QueueSnapshot> {
         windowMs: settings.metricsWindowMs,
         thresholds,
       });
+      return { ...metrics, load };
     }),
   );
   return { queues, finished, waits, thresholds };

@@ -13,6 +13,7 @@ import { ApiError, AuditPage, JobPage, type Role } from '../../../contract/api.t
 import { PRIORITIES, priorityRank } from '../../../contract/domain.ts';
 import { compareEventIds, HistoryPage } from '../../../contract/events.ts';
 import { Job, JobDetail } from '../../../contract/jobs.ts';
+import { QueueMetrics, Summary } from '../../../contract/metrics.ts';
 import type { Datastore } from '../../datastore/open-datastore.ts';
 import { createEngine } from '../../engine/create-engine.ts';
 import { testDatastore, type TestKind } from '../../engine/engine-test-support.ts';
@@ -296,6 +297,27 @@ export function describeApiContract(label: string, open: () => Promise<EngineUnd
       const lint = spawnSync('promtool', ['check', 'metrics'], { input: metrics.text, encoding: 'utf8' });
       expect(lint.error, 'promtool not found: install the Debian package `prometheus`').toBeUndefined();
       expect(`${lint.stdout}${lint.stderr}`.trim()).toBe('');
+    });
+
+    it('reports every queue with its load, and a paused queue that is filling as growing', async () => {
+      const pause = await call('POST', '/api/v1/queues/backtest/actions/pause', 'admin');
+      expect(pause.status, pause.text).toBe(200);
+      try {
+        await submit('normal', 'load', 'backtest');
+        await submit('low', 'load', 'backtest');
+        const queues = QueueMetrics.array().parse((await call('GET', '/api/v1/queues', 'viewer')).json());
+        const summary = Summary.parse((await call('GET', '/api/v1/summary', 'viewer')).json());
+        for (const list of [queues, summary.queues]) {
+          expect(list.filter((q) => q.load === undefined).map((q) => q.type)).toEqual([]);
+          const backtest = list.find((q) => q.type === 'backtest')!;
+          expect(backtest.paused).toBe(true);
+          expect(backtest.load).toMatchObject({ status: 'growing', drainSeconds: null, predictedWaitMs: null });
+          expect(backtest.load!.backlog).toBeGreaterThanOrEqual(2);
+          expect(backtest.load!.arrivalPerMin).toBeGreaterThanOrEqual(2 / 15);
+        }
+      } finally {
+        await call('POST', '/api/v1/queues/backtest/actions/resume', 'admin');
+      }
     });
   });
 }
