@@ -94,8 +94,6 @@ export function alertSchedulerSuite(kind: TestKind): void {
 
       const listed = await nodes[1]!.alerts.listAlerts({ state: 'all', limit: 10 });
       expect(listed.items).toEqual([expect.objectContaining({ id: alertId, state: 'resolved', value: 3 })]);
-      // Both nodes took part (BullMQ hands the jobs to whichever worker asks first).
-      expect(new Set(evaluations.map((e) => e.node)).size).toBeGreaterThanOrEqual(1);
     }, 90_000);
   });
 }
