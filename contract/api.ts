@@ -196,9 +196,19 @@ export const LogsQuery = z.strictObject({
 /** Actions that may carry a note for the job's owner (`note` in JobActionBody). */
 export const NOTE_ACTIONS = ['stop', 'force-stop', 'cancel', 'retry'] as const;
 
-/** Body of `POST /api/v1/jobs/:id/actions/<action>`; only set-priority needs one. */
+/** The longest a job can be delayed: further out is a schedule, not a delay. */
+export const MAX_DELAY_SECONDS = 90 * 24 * 3600;
+
+/** `delay`: when the job may run, as a time or seconds from now (exactly one of them). */
+const DelayFields = {
+  until: Instant.optional(),
+  seconds: z.int('seconds: a whole number of seconds').min(1, 'seconds: at least 1').max(MAX_DELAY_SECONDS, `seconds: at most ${MAX_DELAY_SECONDS} (90 days)`).optional(),
+};
+
+/** Body of `POST /api/v1/jobs/:id/actions/<action>`; set-priority needs a priority, delay `until` or `seconds`. */
 export const JobActionBody = z.strictObject({
   priority: Priority.optional(),
+  ...DelayFields,
   reason: z.string().max(500).optional(),
   /**
    * stop, force-stop, cancel and retry: a note for the job's owner, sent through the cluster's
@@ -228,6 +238,7 @@ export const BulkActionRequest = z
     ids: z.array(JobId).min(1).max(100_000).optional(),
     filter: JobFilter.optional(),
     priority: Priority.optional(),
+    ...DelayFields,
     reason: z.string().max(500).optional(),
     dryRun: z.boolean().default(false),
   })
@@ -238,6 +249,10 @@ export const BulkActionRequest = z
   .refine((b) => b.action !== 'set-priority' || b.priority !== undefined, {
     message: 'set-priority needs a priority',
     path: ['priority'],
+  })
+  .refine((b) => b.action !== 'delay' || (b.until === undefined) !== (b.seconds === undefined), {
+    message: 'delay needs either until (an ISO 8601 time) or seconds, not both and not neither',
+    path: ['until'],
   });
 export type BulkActionRequest = z.infer<typeof BulkActionRequest>;
 

@@ -85,7 +85,7 @@ export function priorityRank(p: Priority): number {
 }
 
 /** Actions on a single job, as exposed by `POST /api/v1/jobs/:id/actions/<action>`. */
-export const JOB_ACTIONS = ['cancel', 'stop', 'force-stop', 'pause', 'resume', 'retry', 'delete', 'set-priority'] as const;
+export const JOB_ACTIONS = ['cancel', 'stop', 'force-stop', 'pause', 'resume', 'retry', 'delete', 'set-priority', 'delay', 'run-now'] as const;
 export const JobAction = z.enum(JOB_ACTIONS);
 export type JobAction = z.infer<typeof JobAction>;
 
@@ -98,6 +98,8 @@ export const JOB_ACTION_LABELS: Record<JobAction, string> = {
   retry: 'Retry',
   delete: 'Delete',
   'set-priority': 'Change priority',
+  delay: 'Delay',
+  'run-now': 'Run now',
 };
 
 /**
@@ -105,7 +107,7 @@ export const JOB_ACTION_LABELS: Record<JobAction, string> = {
  * to enable buttons and to say why one is disabled.
  */
 export const ACTIONS_BY_STATE: Record<JobState, readonly JobAction[]> = {
-  pending: ['cancel', 'set-priority', 'delete'],
+  pending: ['cancel', 'set-priority', 'delete', 'delay', 'run-now'],
   running: ['stop', 'force-stop', 'pause'],
   paused: ['resume', 'stop', 'force-stop'],
   stuck: ['force-stop', 'stop'],

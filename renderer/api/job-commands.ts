@@ -24,6 +24,8 @@ const DONE_WORDS: Record<JobAction, string> = {
   retry: 'queued for retry',
   delete: 'deleted',
   'set-priority': 'given a new priority',
+  delay: 'delayed',
+  'run-now': 'set to run now',
 };
 
 /** Runs one action on one job; resolves to a success message or throws with the cluster's reason. */
