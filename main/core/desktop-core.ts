@@ -12,6 +12,9 @@ import { JobCache } from './cache/job-cache.ts';
 import { listMovedAside, MOVED_ASIDE_KEEP_DAYS, removeExpiredMovedAside } from './cache/moved-aside.ts';
 import { ClusterRegistry, type ClusterRegistryOptions } from './clusters/cluster-registry.ts';
 import type { DesktopCore, DesktopCorePorts, EmbeddedClusterHandle } from './ports.ts';
+import { ReportScheduler } from './reports/report-scheduler.ts';
+import { SavedReports } from './reports/saved-reports.ts';
+import { runScheduledReport } from './reports/scheduled-report.ts';
 import { SettingsService } from './settings/settings-service.ts';
 
 /** Knobs for tests; the app uses the defaults. */
@@ -164,6 +167,13 @@ export function createDesktopCore(ports: DesktopCorePorts, tuning: DesktopCoreTu
     }
   }
 
+  const savedReports = new SavedReports(path.join(ports.dataDir, 'reports'));
+  const reportScheduler = new ReportScheduler({
+    file: path.join(ports.dataDir, 'report-schedules.json'),
+    log,
+    run: (run) => runScheduledReport({ cache: need(cache, 'cache'), saved: savedReports }, run),
+  });
+
   const api = createAdminApi({
     get cache() {
       return need(cache, 'cache');
@@ -176,6 +186,12 @@ export function createDesktopCore(ports: DesktopCorePorts, tuning: DesktopCoreTu
     setLocalClusterEnabled,
     applyRetention,
     cacheHealth,
+    reports: {
+      cache: () => need(cache, 'cache'),
+      saved: savedReports,
+      scheduler: () => reportScheduler,
+      ...(ports.revealFile ? { reveal: ports.revealFile } : {}),
+    },
     alerts: {
       mirror: () => need(alertMirror, 'alert mirror'),
       service: () => need(alerts, 'alerts'),
@@ -229,6 +245,8 @@ export function createDesktopCore(ports: DesktopCorePorts, tuning: DesktopCoreTu
       const service = alerts;
       events.subscribe((event) => service.onAdminEvent(event));
       alerts.start();
+      // Runs missed while the app was closed are made now, in the background.
+      void reportScheduler.start().catch((error: unknown) => log(`report schedules: ${error instanceof Error ? error.message : String(error)}`));
       applyRetention();
       timers.push(setInterval(applyRetention, tuning.retentionEveryMs ?? 3_600_000));
       timers.push(setInterval(optimizeCache, 6 * 3_600_000));
@@ -246,6 +264,7 @@ export function createDesktopCore(ports: DesktopCorePorts, tuning: DesktopCoreTu
         stopped = true;
         for (const t of timers) clearInterval(t);
         alerts?.stop();
+        await reportScheduler.stop();
         await stopLocal('disabled', 'the app is closing');
         await registry?.stop();
         events.flush();

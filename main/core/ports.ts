@@ -62,6 +62,8 @@ export interface DesktopCorePorts {
   settings: SettingsStore;
   embeddedCluster: EmbeddedClusterLauncher | null;
   notifier: Notifier | null;
+  /** Show a file in the system's file manager (the app); absent in browser mode. */
+  revealFile?: (file: string) => void;
   log?: (line: string) => void;
   /**
    * better-sqlite3's native addon to load instead of the one in node_modules: the Electron shell

@@ -27,6 +27,7 @@ import { emptyStateCounts } from '../../contract/metrics.ts';
 import { AdminApiError } from '../api/admin-api-error.ts';
 import { FakeAlerts } from './fake-alerts.ts';
 import { FakeFailures } from './fake-failures.ts';
+import { FakeReports } from './fake-reports.ts';
 import { activityOf, countStates, queueMetrics, resourcesOf, summaryOf, workersOf } from './fake-metrics.ts';
 import { generateJobs, jobDetailOf, makeClusters, STEPS_BY_TYPE } from './fixtures.ts';
 
@@ -63,6 +64,7 @@ export class FakeAdminApi {
   /** Alerts, and each cluster's rules, channels, deliveries and thresholds. */
   readonly alerts: FakeAlerts;
   readonly failures: FakeFailures;
+  readonly reports: FakeReports;
   /** Every call made, for assertions. */
   readonly calls: { method: AdminApiMethod; args: unknown[] }[] = [];
   private readonly listeners = new Set<(e: AdminEvent) => void>();
@@ -101,6 +103,7 @@ export class FakeAdminApi {
         return result;
       },
     });
+    this.reports = new FakeReports({ allJobs: () => [...this.jobs.values()].flat(), now: () => this.now(), clusterIds: () => [...this.jobs.keys()] });
     this.api = this.build();
   }
 
@@ -432,6 +435,7 @@ export class FakeAdminApi {
       getCacheHealth: () => this.cacheHealth,
       ...this.alerts.methods(),
       ...this.failures.methods(),
+      ...this.reports.methods(),
     };
     const api: Record<string, unknown> = {};
     for (const method of Object.keys(ADMIN_API) as AdminApiMethod[]) {
