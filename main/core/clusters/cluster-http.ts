@@ -61,7 +61,7 @@ export class ClusterHttp {
     this.streamAgent = new Agent({ connect, headersTimeout: 30_000, bodyTimeout: 0 });
   }
 
-  urlOf(path: string, query?: Record<string, unknown>): URL {
+  private urlOf(path: string, query?: Record<string, unknown>): URL {
     const url = new URL(path.replace(/^\//, ''), this.base);
     for (const [k, v] of Object.entries((query ?? {}) as Record<string, QueryValue>)) {
       if (v === undefined || v === null) continue;
@@ -72,7 +72,7 @@ export class ClusterHttp {
   }
 
   /** The URL of a call to `route`: its path with the params filled in (URL-encoded) and its query. */
-  routeUrl(route: AnyApiRoute, input: { params?: unknown; query?: unknown } = {}): URL {
+  private routeUrl(route: AnyApiRoute, input: { params?: unknown; query?: unknown } = {}): URL {
     return this.urlOf(routePath(route, input.params as Record<string, unknown> | undefined), input.query as Record<string, unknown> | undefined);
   }
 
@@ -135,30 +135,6 @@ export class ClusterHttp {
       );
     }
     return parsed.data;
-  }
-
-  /**
-   * A call by a hand-written path.
-   * @deprecated Use `call(route, …)` with a route of contract/api-routes.ts: a path and schema
-   * written here are not checked against the server's route.
-   */
-  request<S extends z.ZodType>(method: AnyApiRoute['method'], path: string, schema: S, options: CallOptions & { query?: Record<string, unknown>; body?: unknown } = {}): Promise<z.output<S>> {
-    return this.send(method, this.urlOf(path, options.query), options.body, schema, options) as Promise<z.output<S>>;
-  }
-
-  /** @deprecated Use `call(route, …)` (see `request`). */
-  get<S extends z.ZodType>(path: string, schema: S, options?: CallOptions & { query?: Record<string, unknown> }): Promise<z.output<S>> {
-    return this.request('GET', path, schema, options);
-  }
-
-  /** @deprecated Use `call(route, …)` (see `request`). */
-  post<S extends z.ZodType>(path: string, body: unknown, schema: S, options?: CallOptions): Promise<z.output<S>> {
-    return this.request('POST', path, schema, { ...options, body: body ?? {} });
-  }
-
-  /** @deprecated Use `download(route, …)` (see `request`). */
-  getFile(path: string, maxBytes: number): Promise<{ bytes: Buffer; contentType: string }> {
-    return this.fetchFile(this.urlOf(path), maxBytes, {});
   }
 
   /** A file route's answer (not JSON): its bytes, refused past `maxBytes` with a clear error. */

@@ -12,7 +12,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import type { SubmitJobRequest } from '../../../contract/api.ts';
-import { Job } from '../../../contract/jobs.ts';
+import { API_ROUTES } from '../../../contract/api-routes.ts';
 import { ClusterHttp } from '../clusters/cluster-http.ts';
 import { createDesktopCore, type DesktopCoreTuning } from '../desktop-core.ts';
 import type { DesktopCore } from '../ports.ts';
@@ -70,7 +70,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const submit = (request: SubmitJobRequest) => http.post('/api/v1/jobs', request, Job);
+const submit = (request: SubmitJobRequest) => http.call(API_ROUTES.submitJob, { body: request });
 
 it('a failure synced while no UI was open has its stack and config in the cache, grouped by cause', async () => {
   // The desktop knows the cluster, then closes.
@@ -121,8 +121,8 @@ it('a failure synced while no UI was open has its stack and config in the cache,
       .all(clusterId);
     expect(groups).toEqual([
       { category: 'data-not-available', job_type: 'backtest', n: 3 },
-      { category: 'limit-exceeded', job_type: 'training', n: 2 },
       { category: 'invalid-parameters', job_type: 'report', n: 2 },
+      { category: 'limit-exceeded', job_type: 'training', n: 2 },
     ]);
   } finally {
     reader.close();

@@ -11,9 +11,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { CachedJob } from '../../../contract/admin-api.ts';
-import { ActionResult } from '../../../contract/api.ts';
-import { HistoryPage } from '../../../contract/events.ts';
-import { Job } from '../../../contract/jobs.ts';
+import { API_ROUTES } from '../../../contract/api-routes.ts';
 import { ClusterHttp } from '../clusters/cluster-http.ts';
 import { createDesktopCore } from '../desktop-core.ts';
 import type { DesktopCore } from '../ports.ts';
@@ -94,7 +92,7 @@ describe('a job whose worker node dies, in the desktop cache', () => {
     const view = await core.api.addCluster({ name: 'Lost', url: cluster.url, token: cluster.token });
     await waitFor('the cluster online', async () => (await core.api.listClusters()).find((c) => c.id === view.id)?.status === 'online');
 
-    const job = await http.post('/api/v1/jobs', { type: 'training', user: 'ops', config: LONG_TRAINING }, Job);
+    const job = await http.call(API_ROUTES.submitJob, { body: { type: 'training', user: 'ops', config: LONG_TRAINING } });
     const running = await waitFor('the job running on the victim, in the cache', async () => {
       const c = await cached(view.id, job.id);
       return c?.state === 'running' && c.workerId === victim.nodeId ? c : null;
@@ -111,7 +109,7 @@ describe('a job whose worker node dies, in the desktop cache', () => {
     const page = await core.api.queryJobs({ clusterIds: [view.id], filter: { state: ['running'] }, sort: 'created', limit: 50 });
     expect(page.items.find((j) => j.id === job.id)?.workerLost).toBe(true);
     // A desktop syncing from scratch gets it from the history feed.
-    const history = await http.get('/api/v1/history', HistoryPage, { query: { limit: 2000 } });
+    const history = await http.call(API_ROUTES.history, { query: { limit: 2000 } });
     expect(history.items.find((j) => j.id === job.id)?.workerLost).toBe(true);
 
     // Another training node: BullMQ's stalled check hands it the job once the dead node's lock expires.
@@ -129,6 +127,6 @@ describe('a job whose worker node dies, in the desktop cache', () => {
       const c = await cached(view.id, job.id);
       return c?.state === 'running' && c.workerId === rescuer.nodeId && !c.workerLost;
     }, 60_000);
-    await http.post(`/api/v1/jobs/${job.id}/actions/force-stop`, {}, ActionResult);
+    await http.call(API_ROUTES.jobAction, { params: { id: job.id, action: 'force-stop' } });
   }, 300_000);
 });
