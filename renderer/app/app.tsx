@@ -17,6 +17,7 @@ import { ClustersPage } from '../features/clusters/clusters-page.tsx';
 import { DashboardPage } from '../features/dashboard/dashboard-page.tsx';
 import { FailureGroupPage } from '../features/failures/failure-group-page.tsx';
 import { FailuresPage } from '../features/failures/failures-page.tsx';
+import { ReportsPage } from '../features/reports/reports-page.tsx';
 import { JobDetailPage } from '../features/job-detail/job-detail-page.tsx';
 import { JobsPage } from '../features/jobs/jobs-page.tsx';
 import { QueuesPage } from '../features/queues/queues-page.tsx';
@@ -102,6 +103,8 @@ function Page({ route }: { route: Route }) {
       return <WorkersPage />;
     case 'alerts':
       return <AlertsPage />;
+    case 'reports':
+      return <ReportsPage />;
     case 'schedules':
       return <SchedulesPage />;
     case 'clusters':

@@ -4,7 +4,7 @@
  */
 import { useSyncExternalStore } from 'react';
 
-export type Section = 'dashboard' | 'jobs' | 'failures' | 'alerts' | 'queues' | 'workers' | 'schedules' | 'clusters' | 'settings';
+export type Section = 'dashboard' | 'jobs' | 'failures' | 'alerts' | 'queues' | 'workers' | 'schedules' | 'reports' | 'clusters' | 'settings';
 
 export type Route =
   | { section: Exclude<Section, 'jobs' | 'failures'> }
@@ -14,7 +14,7 @@ export type Route =
 export const DETAIL_TABS = ['overview', 'configuration', 'progress', 'results'] as const;
 export type DetailTab = (typeof DETAIL_TABS)[number];
 
-const SECTIONS: readonly Section[] = ['dashboard', 'jobs', 'failures', 'alerts', 'queues', 'workers', 'schedules', 'clusters', 'settings'];
+const SECTIONS: readonly Section[] = ['dashboard', 'jobs', 'failures', 'alerts', 'queues', 'workers', 'schedules', 'reports', 'clusters', 'settings'];
 
 /** Parses `#/jobs/<cluster>/<id>/<tab>` and friends; anything unknown is the dashboard. */
 export function parseRoute(hash: string): Route {

@@ -1,12 +1,12 @@
 /**
- * Global keyboard shortcuts: Alt+1…9 open the sections in sidebar order, "/" focuses the page's
+ * Global keyboard shortcuts: Alt+1…9 and Alt+0 open the sections in sidebar order, "/" focuses the page's
  * search field, "n" opens Submit job. Ignored while typing in a field or when a dialog is open.
  */
 import { useEffect } from 'react';
 import { useUiStore } from '../store/ui-store.ts';
 import { navigate, sectionHref, type Section } from './router.ts';
 
-export const SECTION_ORDER: readonly Section[] = ['dashboard', 'jobs', 'failures', 'alerts', 'queues', 'workers', 'schedules', 'clusters', 'settings'];
+export const SECTION_ORDER: readonly Section[] = ['dashboard', 'jobs', 'failures', 'alerts', 'queues', 'workers', 'schedules', 'reports', 'clusters', 'settings'];
 
 function typing(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
@@ -18,9 +18,12 @@ export function useShortcuts(): void {
   useEffect(() => {
     function onKey(e: KeyboardEvent) {
       if (document.querySelector('dialog[open]')) return;
-      if (e.altKey && /^Digit[1-9]$/.test(e.code)) {
+      if (e.altKey && /^Digit[0-9]$/.test(e.code)) {
+        // Alt+0 is the tenth section, as on a keyboard's number row.
+        const section = SECTION_ORDER[(Number(e.code.slice(5)) + 9) % 10];
+        if (!section) return;
         e.preventDefault();
-        navigate(sectionHref(SECTION_ORDER[Number(e.code.slice(5)) - 1]!));
+        navigate(sectionHref(section));
         return;
       }
       if (typing(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
