@@ -239,4 +239,29 @@ export const MIGRATIONS: readonly string[] = [
       VALUES (new.rowid, new.job_id, new.user, new.error_message, new.config_json);
   END;
   `,
+  // 7: failure patterns read at two grains, so the groups page reads a few thousand rows, not one
+  // per hour, cluster and user: per group, hour and cluster (counts and trends), and per group, day,
+  // cluster and user (the users column). failure_group_hours keeps the fine grain for user filters.
+  `
+  CREATE TABLE failure_group_trend (
+    group_id   TEXT NOT NULL,
+    hour       TEXT NOT NULL,
+    cluster_id TEXT NOT NULL,
+    n          INTEGER NOT NULL,
+    PRIMARY KEY (group_id, hour, cluster_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX failure_group_trend_hour ON failure_group_trend (hour, group_id, cluster_id, n);
+  CREATE TABLE failure_group_users (
+    group_id   TEXT NOT NULL,
+    day        TEXT NOT NULL,                   -- YYYY-MM-DD (UTC)
+    cluster_id TEXT NOT NULL,
+    user       TEXT NOT NULL,
+    n          INTEGER NOT NULL,
+    PRIMARY KEY (group_id, day, cluster_id, user)
+  ) WITHOUT ROWID;
+  INSERT INTO failure_group_trend (group_id, hour, cluster_id, n)
+    SELECT group_id, hour, cluster_id, sum(n) FROM failure_group_hours GROUP BY group_id, hour, cluster_id;
+  INSERT INTO failure_group_users (group_id, day, cluster_id, user, n)
+    SELECT group_id, substr(hour, 1, 10), cluster_id, user, sum(n) FROM failure_group_hours GROUP BY group_id, substr(hour, 1, 10), cluster_id, user;
+  `,
 ];

@@ -48,6 +48,13 @@ export interface FailureListFilter {
   limit: number;
 }
 
+/** What a group's row shows within a filter besides its own fields. */
+interface Slice {
+  users: CountBy[];
+  clusters: CountBy[];
+  hourly: number[];
+}
+
 interface GroupRowDb {
   group_id: string;
   signature: string;
@@ -119,6 +126,14 @@ export class FailureStore {
       `INSERT INTO failure_group_hours (group_id, hour, cluster_id, user, n) VALUES (?, ?, ?, ?, 1)
        ON CONFLICT DO UPDATE SET n = n + 1`,
     );
+    const addTrend = this.db.prepare(
+      `INSERT INTO failure_group_trend (group_id, hour, cluster_id, n) VALUES (?, ?, ?, 1)
+       ON CONFLICT DO UPDATE SET n = n + 1`,
+    );
+    const addUserDay = this.db.prepare(
+      `INSERT INTO failure_group_users (group_id, day, cluster_id, user, n) VALUES (?, ?, ?, ?, 1)
+       ON CONFLICT DO UPDATE SET n = n + 1`,
+    );
     const markJob = this.db.prepare('UPDATE jobs SET failure_group_id = ?, failure_seen_at = ? WHERE cluster_id = ? AND job_id = ?');
     const touched = new Set<string>();
     this.db.transaction(() => {
@@ -133,7 +148,10 @@ export class FailureStore {
           addCount.run(1, group.id);
           if (before.g !== null) addCount.run(-1, before.g);
         }
-        addHour.run(group.id, new Date(hourStart(Date.parse(failedAt))).toISOString(), clusterId, job.user);
+        const hour = new Date(hourStart(Date.parse(failedAt))).toISOString();
+        addHour.run(group.id, hour, clusterId, job.user);
+        addTrend.run(group.id, hour, clusterId);
+        addUserDay.run(group.id, hour.slice(0, 10), clusterId, job.user);
         markJob.run(group.id, failedAt, clusterId, job.id);
         touched.add(group.id);
       }
@@ -161,6 +179,22 @@ export class FailureStore {
         )
         .run(merged.id, from);
       this.db.prepare('DELETE FROM failure_group_hours WHERE group_id = ?').run(from);
+      this.db
+        .prepare(
+          `INSERT INTO failure_group_trend (group_id, hour, cluster_id, n)
+           SELECT ?, hour, cluster_id, n FROM failure_group_trend WHERE group_id = ?
+           ON CONFLICT DO UPDATE SET n = n + excluded.n`,
+        )
+        .run(merged.id, from);
+      this.db.prepare('DELETE FROM failure_group_trend WHERE group_id = ?').run(from);
+      this.db
+        .prepare(
+          `INSERT INTO failure_group_users (group_id, day, cluster_id, user, n)
+           SELECT ?, day, cluster_id, user, n FROM failure_group_users WHERE group_id = ?
+           ON CONFLICT DO UPDATE SET n = n + excluded.n`,
+        )
+        .run(merged.id, from);
+      this.db.prepare('DELETE FROM failure_group_users WHERE group_id = ?').run(from);
       const fromRow = this.db.prepare('SELECT job_count FROM failure_groups WHERE group_id = ?').get(from) as { job_count: number } | undefined;
       this.db.prepare('UPDATE failure_groups SET job_count = 0, merged_into = ? WHERE group_id = ?').run(merged.id, from);
       this.db.prepare('UPDATE failure_groups SET merged_into = ? WHERE merged_into = ?').run(merged.id, from);
@@ -180,12 +214,15 @@ export class FailureStore {
 
   /** After retention removed old jobs: drop the hours it no longer covers and groups with nothing left. */
   afterRetention(cutoff: string): void {
-    this.db.prepare('DELETE FROM failure_group_hours WHERE hour < ?').run(new Date(hourStart(Date.parse(cutoff))).toISOString());
+    const hour = new Date(hourStart(Date.parse(cutoff))).toISOString();
+    this.db.prepare('DELETE FROM failure_group_hours WHERE hour < ?').run(hour);
+    this.db.prepare('DELETE FROM failure_group_trend WHERE hour < ?').run(hour);
+    this.db.prepare('DELETE FROM failure_group_users WHERE day < ?').run(hour.slice(0, 10));
   }
 
   /** Forget what a removed cluster contributed to the counts. */
   forgetCluster(clusterId: string): void {
-    this.db.prepare('DELETE FROM failure_group_hours WHERE cluster_id = ?').run(clusterId);
+    for (const table of ['failure_group_hours', 'failure_group_trend', 'failure_group_users']) this.db.prepare(`DELETE FROM ${table} WHERE cluster_id = ?`).run(clusterId);
   }
 
   // ------------------------------------------------------------ reading
@@ -198,16 +235,69 @@ export class FailureStore {
     where += inList('h.cluster_id', filter.clusterIds, params);
     where += inList('h.user', filter.users, params);
     where += inList('g.job_type', filter.types, params);
+    // Without a user filter the coarser table (no user column) holds the same counts.
+    const table = filter.users?.length ? 'failure_group_hours' : 'failure_group_trend';
     const rows = this.db
       .prepare(
-        `SELECT g.*, sum(h.n) AS period_count FROM failure_group_hours h JOIN failure_groups g ON g.group_id = h.group_id
+        `SELECT g.*, sum(h.n) AS period_count FROM ${table} h JOIN failure_groups g ON g.group_id = h.group_id
          WHERE ${where} AND g.merged_into IS NULL
          GROUP BY g.group_id ORDER BY period_count DESC, g.last_seen_at DESC`,
       )
       .all(...params) as (GroupRowDb & { period_count: number })[];
     const failures = rows.reduce((sum, r) => sum + r.period_count, 0);
-    const items = rows.slice(0, filter.limit).map((r) => this.rowOf(r, r.period_count, filter, from, now));
+    const shown = rows.slice(0, filter.limit);
+    const slices = this.slicesOf(
+      shown.map((r) => r.group_id),
+      filter,
+      from,
+      now,
+    );
+    const items = shown.map((r) => this.rowOf(r, r.period_count, now, slices.get(r.group_id)));
     return { items, failures };
+  }
+
+  /**
+   * Users, clusters and the hourly trend of several groups within a filter, in three queries for
+   * all of them (the groups page shows up to a few hundred).
+   */
+  private slicesOf(ids: readonly string[], filter: FailureListFilter, from: string, now: number): Map<string, Slice> {
+    const out = new Map<string, Slice>();
+    if (ids.length === 0) return out;
+    const trendStart = hourStart(now) - (FAILURE_TREND_HOURS - 1) * HOUR;
+    for (const id of ids) out.set(id, { users: [], clusters: [], hourly: new Array<number>(FAILURE_TREND_HOURS).fill(0) });
+    const byUser = (filter.users?.length ?? 0) > 0;
+    const where = (time: 'hour' | 'day', since: string) => {
+      const params: unknown[] = [...ids, since];
+      let sql = `group_id IN (${ids.map(() => '?').join(', ')}) AND ${time} >= ?`;
+      sql += inList('cluster_id', filter.clusterIds, params);
+      if (byUser || time === 'day') sql += inList('user', filter.users, params);
+      return { sql, params };
+    };
+    // Users by day (their table's grain), clusters and the trend by hour.
+    const fineTable = byUser ? 'failure_group_hours' : 'failure_group_trend';
+    for (const column of ['user', 'cluster_id'] as const) {
+      const period = column === 'user' ? where('day', from.slice(0, 10)) : where('hour', from);
+      const table = column === 'user' ? 'failure_group_users' : fineTable;
+      const rows = this.db
+        .prepare(`SELECT group_id, ${column} AS value, sum(n) AS count FROM ${table} WHERE ${period.sql} GROUP BY group_id, ${column} ORDER BY count DESC, value`)
+        .all(...period.params) as { group_id: string; value: string; count: number }[];
+      for (const r of rows) {
+        const list = column === 'user' ? out.get(r.group_id)!.users : out.get(r.group_id)!.clusters;
+        if (list.length < 10) list.push({ value: r.value, count: r.count });
+      }
+    }
+    const trend = where('hour', new Date(trendStart).toISOString());
+    const hours = this.db.prepare(`SELECT group_id, hour, sum(n) AS n FROM ${fineTable} WHERE ${trend.sql} GROUP BY group_id, hour`).all(...trend.params) as {
+      group_id: string;
+      hour: string;
+      n: number;
+    }[];
+    for (const h of hours) {
+      const i = Math.floor((Date.parse(h.hour) - trendStart) / HOUR);
+      const hourly = out.get(h.group_id)!.hourly;
+      if (i >= 0 && i < FAILURE_TREND_HOURS) hourly[i] = hourly[i]! + h.n;
+    }
+    return out;
   }
 
   /** One group's row (all clusters and users, the whole retention window). */
@@ -215,37 +305,19 @@ export class FailureStore {
     const resolved = this.resolve(id);
     if (!resolved) return null;
     const r = this.db.prepare('SELECT * FROM failure_groups WHERE group_id = ?').get(resolved) as GroupRowDb;
-    const count = (this.db.prepare('SELECT ifnull(sum(n), 0) AS n FROM failure_group_hours WHERE group_id = ?').get(resolved) as { n: number }).n;
-    return this.rowOf(r, count, { period: 'all', limit: 1 }, '', now);
+    const count = (this.db.prepare('SELECT ifnull(sum(n), 0) AS n FROM failure_group_trend WHERE group_id = ?').get(resolved) as { n: number }).n;
+    return this.rowOf(r, count, now, this.slicesOf([resolved], { period: 'all', limit: 1 }, '', now).get(resolved));
   }
 
-  private rowOf(r: GroupRowDb, count: number, filter: FailureListFilter, from: string, now: number): FailureGroupRow {
-    const sliceParams: unknown[] = [];
-    let slice = '';
-    slice += inList('cluster_id', filter.clusterIds, sliceParams);
-    slice += inList('user', filter.users, sliceParams);
-    const by = (column: 'user' | 'cluster_id'): CountBy[] =>
-      (
-        this.db
-          .prepare(`SELECT ${column} AS value, sum(n) AS count FROM failure_group_hours WHERE group_id = ? AND hour >= ?${slice} GROUP BY ${column} ORDER BY count DESC, value LIMIT 10`)
-          .all(r.group_id, from, ...sliceParams) as CountBy[]
-      ).map((c) => ({ value: c.value, count: c.count }));
-    const trendStart = hourStart(now) - (FAILURE_TREND_HOURS - 1) * HOUR;
-    const hourly = new Array<number>(FAILURE_TREND_HOURS).fill(0);
-    const hours = this.db
-      .prepare(`SELECT hour, sum(n) AS n FROM failure_group_hours WHERE group_id = ? AND hour >= ?${slice} GROUP BY hour`)
-      .all(r.group_id, new Date(trendStart).toISOString(), ...sliceParams) as { hour: string; n: number }[];
-    for (const h of hours) {
-      const i = Math.floor((Date.parse(h.hour) - trendStart) / HOUR);
-      if (i >= 0 && i < FAILURE_TREND_HOURS) hourly[i] = hourly[i]! + h.n;
-    }
+  private rowOf(r: GroupRowDb, count: number, now: number, slice: Slice | undefined): FailureGroupRow {
     const group = groupOf(r);
+    const hourly = slice?.hourly ?? new Array<number>(FAILURE_TREND_HOURS).fill(0);
     return {
       ...group,
       causeLabel: FAILURE_CAUSE_LABELS[group.category],
       count,
-      users: by('user'),
-      clusters: by('cluster_id'),
+      users: slice?.users ?? [],
+      clusters: slice?.clusters ?? [],
       hourly,
       isNew: now - Date.parse(r.first_seen_at) < NEW_GROUP_MS,
       isSpiking: isSpikingHourly(hourly),
