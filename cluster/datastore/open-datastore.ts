@@ -10,7 +10,7 @@
  * const worker = new Worker('backtest', processor, { ...ds.bullmq.options(), concurrency: 2 });
  * ```
  */
-import { createPostgresBackend, createRedisBackend, runMigrations, withBackend, type BackendFactory, type IQueueBackend } from 'bullmq';
+import { createPostgresBackend, createRedisBackend, runMigrations, withBackend, type BackendFactory, type IQueueBackend, type Queue } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
 import pg from 'pg';
 import type { DatastoreKind } from '../../contract/api.ts';
@@ -24,6 +24,7 @@ import type { AlertStore } from '../alerts/alert-store.ts';
 import { openPgAlertStore } from './pg-alert-store.ts';
 import { openRedisAlertStore } from './redis-alert-store.ts';
 import type { BullJobReader, StreamTrimBound } from './bull-jobs.ts';
+import { redisDelayWaiting } from './bull-delay.ts';
 
 /** BullMQ's constructors bound to this datastore's backend, and the options every instance needs. */
 export interface BullmqAccess {
@@ -41,6 +42,12 @@ export interface BullmqAccess {
   producerOptions(): { connection: unknown; prefix?: string };
   /** Reads a page of jobs of one queue in one datastore call, where the datastore can (PostgreSQL). */
   readonly readJobs?: BullJobReader;
+  /**
+   * Moves a job waiting to run (waiting or prioritized) into the delayed set until `runAtMs`, in
+   * one atomic step; false when the job was not waiting (it started, or left the queue). BullMQ
+   * has no call for it (bull-delay.ts).
+   */
+  delayWaiting(queue: Queue, id: string, runAtMs: number, delayMs: number): Promise<boolean>;
   /**
    * One bounded step of trimming a queue's event stream; returns the events dropped. Only where
    * BullMQ's own trim is one unbounded delete (PostgreSQL: after a set-based addBulk it deletes
@@ -150,6 +157,7 @@ async function openPostgres(url: string, kind: 'embedded' | 'postgres', options:
       // A PostgreSQL pool fails a query at once when it cannot connect (within the connect timeout).
       producerOptions: () => ({ connection }),
       readJobs: (queue, ids) => store.readBullJobs(bullmqSchema, queue, ids),
+      delayWaiting: (queue, id, runAtMs, delayMs) => store.delayWaitingBullJob(bullmqSchema, queue.name, id, runAtMs, delayMs),
       trimEvents: (queue, bound) => store.trimBullEvents(bullmqSchema, queue, bound),
       // BullMQ's trim stays a backstop far behind the engine's stepwise one (stream-trim.ts).
       streamMaxLen: 100_000,
@@ -233,6 +241,7 @@ async function openRedis(url: string, options: OpenDatastoreOptions): Promise<Da
       factory,
       options: () => ({ connection, prefix }),
       producerOptions: () => ({ connection: producer, prefix }),
+      delayWaiting: redisDelayWaiting,
     },
     store,
     alerts,

@@ -28,6 +28,7 @@ import {
   sortScore,
 } from './shared-store.ts';
 import type { StreamTrimBound, RawBullJob } from './bull-jobs.ts';
+import { pgDelayWaitingSql } from './bull-delay.ts';
 
 type Queryable = pg.Pool | pg.PoolClient;
 
@@ -156,6 +157,8 @@ export async function openPgStore(
 export interface PgSharedStore extends SharedStore {
   readBullJobs(bullmqSchema: string, queue: string, ids: string[]): Promise<Map<string, RawBullJob>>;
   trimBullEvents(bullmqSchema: string, queue: string, bound: StreamTrimBound): Promise<number>;
+  /** Moves a waiting BullMQ job to delayed until `runAtMs` in one statement; false when it was not waiting (bull-delay.ts). */
+  delayWaitingBullJob(bullmqSchema: string, queue: string, id: string, runAtMs: number, delayMs: number): Promise<boolean>;
 }
 
 class PgStore implements PgSharedStore {
@@ -235,6 +238,11 @@ class PgStore implements PgSharedStore {
     );
     for (const r of rows) out.set(r.id, rawBullJob(r));
     return out;
+  }
+
+  async delayWaitingBullJob(bullmqSchema: string, queue: string, id: string, runAtMs: number, delayMs: number): Promise<boolean> {
+    const { rowCount } = await this.pool.query(pgDelayWaitingSql(bullmqSchema), [queue, id, Math.round(runAtMs), Math.round(delayMs)]);
+    return (rowCount ?? 0) > 0;
   }
 
   /**

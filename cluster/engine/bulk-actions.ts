@@ -74,7 +74,9 @@ function parentsFirst(ids: string[], rows: Map<string, JobRow>): string[][] {
 
 /** One action per job, IN_FLIGHT at a time; each job's failure is its own result. */
 async function actEach(ctx: EngineContext, ids: string[], rows: Map<string, JobRow>, request: BulkActionRequest, actor: Actor): Promise<ActionResult[]> {
-  const body = { priority: request.priority, reason: request.reason };
+  // A delay by seconds ends at the same time for every job of the request.
+  const until = request.seconds !== undefined ? new Date(Date.now() + request.seconds * 1000).toISOString() : request.until;
+  const body = { priority: request.priority, reason: request.reason, ...(request.action === 'delay' ? { until } : {}) };
   const one = async (id: string): Promise<ActionResult> => {
     try {
       return await jobAction(ctx, id, request.action, body, actor, { wait: false });

@@ -464,6 +464,56 @@ export function engineSuite(kind: TestKind): void {
     await eventually(async () => (await listAll(a, { type: [type], user: ['grace'], state: ['pending'] })).length === 12, 60_000, 'all pending again');
   });
 
+  test('delay and run-now: a delayed job stays pending with its runAt and does not run; run-now puts it back in line; both in bulk', async () => {
+    const type: JobType = 'signal';
+    const user = 'delia';
+    const near = (iso: string | null | undefined, ms: number) => expect(Math.abs(Date.parse(iso ?? '') - ms)).toBeLessThan(10_000);
+    const [first, second, third] = [await submit(a, { type, user }), await submit(a, { type, user, priority: 'low' }), await submit(a, { type, user })];
+
+    const delayed = await a.jobAction(first.id, 'delay', { seconds: 3600 }, ADMIN);
+    expect(delayed.job?.state).toBe('pending');
+    near(delayed.job?.runAt, Date.now() + 3_600_000);
+    const until = new Date(Date.now() + 7_200_000).toISOString();
+    expect((await a.jobAction(second.id, 'delay', { until }, ADMIN)).job?.runAt).toBe(until);
+    // A delayed job is delayed again from now.
+    near((await a.jobAction(first.id, 'delay', { seconds: 60 }, ADMIN)).job?.runAt, Date.now() + 60_000);
+
+    expect((await engineError(a.jobAction(third.id, 'delay', {}, ADMIN))).code).toBe('validation_failed');
+    expect((await engineError(a.jobAction(third.id, 'delay', { seconds: 5, until }, ADMIN))).code).toBe('validation_failed');
+    const past = await engineError(a.jobAction(third.id, 'delay', { until: new Date(Date.now() - 1000).toISOString() }, ADMIN));
+    expect(past).toMatchObject({ code: 'validation_failed', message: expect.stringMatching(/not in the future; use run-now/) });
+
+    const now = await a.jobAction(first.id, 'run-now', {}, ADMIN);
+    expect(now.job).toMatchObject({ state: 'pending', runAt: null });
+
+    const dry = await a.bulkAction({ action: 'delay', seconds: 600, filter: { type: [type], user: [user], state: ['pending'] }, dryRun: true }, ADMIN);
+    expect(dry).toMatchObject({ matched: 3, ok: 0, results: [] });
+    const bulk = await a.bulkAction({ action: 'delay', seconds: 600, filter: { type: [type], user: [user], state: ['pending'] }, dryRun: false }, ADMIN);
+    expect(bulk).toMatchObject({ matched: 3, ok: 3 });
+    const runAts = await eventually(async () => {
+      const jobs = await listAll(a, { type: [type], user: [user] });
+      return jobs.every((j) => j.runAt !== null) ? jobs.map((j) => j.runAt) : undefined;
+    }, 60_000, 'bulk delay recorded');
+    expect(new Set(runAts).size).toBe(1);
+    near(runAts[0], Date.now() + 600_000);
+
+    // Nothing delayed runs; run-now (in bulk) puts two back in line and a worker runs exactly those.
+    const ran: string[] = [];
+    const w = worker(type, async (job) => {
+      ran.push(job.id!);
+      return null;
+    });
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(ran.filter((id) => [first.id, second.id, third.id].includes(id))).toEqual([]);
+    const runNow = await a.bulkAction({ action: 'run-now', ids: [first.id, third.id], dryRun: false }, ADMIN);
+    expect(runNow).toMatchObject({ ok: 2 });
+    await eventually(async () => (await a.getJob(first.id)).state === 'completed' && (await a.getJob(third.id)).state === 'completed', 60_000, 'run now ran');
+    expect(await a.getJob(second.id)).toMatchObject({ state: 'pending', runAt: runAts[0] });
+    expect((await engineError(a.jobAction(first.id, 'delay', { seconds: 60 }, ADMIN))).code).toBe('conflict');
+    await w.close();
+    await a.bulkAction({ action: 'delete', filter: { user: [user] }, dryRun: false }, ADMIN);
+  });
+
   test('bulk cancel checks BullMQ, not only the index: jobs that started or finished meanwhile are skipped with the reason; each cancel is recorded once', async () => {
     const type: JobType = 'training';
     let release!: () => void;

@@ -1,6 +1,6 @@
 /**
- * Actions on one job: cancel (pending), retry (failed/cancelled/completed), delete, set-priority
- * (pending); running-job control (stop, force-stop, pause, resume) goes to worker nodes through
+ * Actions on one job: cancel (pending), retry (failed/cancelled/completed), delete, set-priority,
+ * delay and run-now (pending; job-delay.ts); running-job control (stop, force-stop, pause, resume) goes to worker nodes through
  * the control hook and is refused with a conflict until a worker runtime serves it.
  *
  * Cancel of a pending job: BullMQ cannot fail a job nobody holds, so we mark a cancel intent in
@@ -17,6 +17,7 @@ import { fetchBullJobs } from './bull-job-fetch.ts';
 import { type EngineContext, typeFromId } from './engine-context.ts';
 import { CUSTOM_EVENTS } from './event-recorder.ts';
 import { type Actor, EngineError, type JobData } from './job-engine.ts';
+import { delayJob, runJobNow } from './job-delay.ts';
 import { baseStateOf, flowChildIds } from './job-record.ts';
 import { runningControlAvailable } from './running-control.ts';
 
@@ -68,6 +69,10 @@ export async function jobAction(
       break;
     case 'set-priority':
       after = await setPriority(ctx, row, body, options);
+      break;
+    case 'delay':
+    case 'run-now':
+      after = await schedule(ctx, row, action, body, options);
       break;
     default:
       after = await control(ctx, row, action, reason);
@@ -272,6 +277,12 @@ async function setPriority(ctx: EngineContext, row: JobRow, body: JobActionBody,
   await job.changePriority({ priority: BULLMQ_PRIORITY[priority] });
   await ctx.jobChanged(row.type, row.id, 'priority');
   return options.wait ? ctx.waitForRow(row.id, (r) => r?.priority === priority) : row;
+}
+
+/** Delay or run-now (job-delay.ts); waits until the record shows the job's new runAt. */
+async function schedule(ctx: EngineContext, row: JobRow, action: 'delay' | 'run-now', body: JobActionBody, options: ActionOptions): Promise<JobRow | null> {
+  const runAt = action === 'delay' ? await delayJob(ctx, row, body) : (await runJobNow(ctx, row), null);
+  return options.wait ? ctx.waitForRow(row.id, (r) => r !== null && r.changeSeq > row.changeSeq && r.record.runAt === runAt) : row;
 }
 
 /**
