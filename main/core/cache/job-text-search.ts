@@ -8,10 +8,9 @@
  * that contain it, case folded. Text of fewer than three characters has no trigram to look up and
  * runs as a LIKE scan of the same four columns.
  *
- * Where the matches are few, the page reads just those rows; where they are many, it walks the
- * sort order and keeps the rows that match, which finds a page long before it has looked at every
- * match. Counting the matches first (fast on the index) decides which, and a search without
- * matches ends there.
+ * Where the matches are few, the index is searched once for their rowids and the page reads just
+ * those rows; where they are many, the page walks the sort order and keeps the rows that match,
+ * which finds a page long before it has looked at every match. A search without matches ends there.
  */
 import type { Statement } from 'better-sqlite3';
 
@@ -26,8 +25,12 @@ export type TextSearch =
   | { kind: 'none' }
   /** Text too short for the index: a LIKE scan of id, user, error and configuration. */
   | { kind: 'scan'; pattern: string }
-  /** On the index: `phrase` is the FTS5 query, `matches` how many jobs of the cache contain the text. */
-  | { kind: 'index'; phrase: string; matches: number };
+  /**
+   * On the index: `phrase` is the FTS5 query, `matches` how many jobs of the cache contain the text,
+   * and, when they are few enough to read directly, their rowids (so the page and its total do not
+   * search the index again).
+   */
+  | { kind: 'index'; phrase: string; matches: number; rowids: number[] | null };
 
 export const NO_TEXT_SEARCH: TextSearch = { kind: 'none' };
 
@@ -47,8 +50,10 @@ export function planTextSearch(prepare: (sql: string) => Statement, q: string | 
   if (text === '') return NO_TEXT_SEARCH;
   if ([...text].length < MIN_INDEXED_TEXT) return { kind: 'scan', pattern: likePattern(text) };
   const phrase = ftsPhrase(text);
-  const { n } = prepare('SELECT count(*) AS n FROM jobs_search WHERE jobs_search MATCH ?').get(phrase) as { n: number };
-  return { kind: 'index', phrase, matches: n };
+  const few = prepare(`SELECT rowid FROM jobs_search WHERE jobs_search MATCH ? LIMIT ${READ_MATCHES_UP_TO + 1}`).pluck().all(phrase) as number[];
+  if (few.length <= READ_MATCHES_UP_TO) return { kind: 'index', phrase, matches: few.length, rowids: few };
+  const n = prepare('SELECT count(*) FROM jobs_search WHERE jobs_search MATCH ?').pluck().get(phrase) as number;
+  return { kind: 'index', phrase, matches: n, rowids: null };
 }
 
 /**
@@ -62,7 +67,10 @@ export function textSearchCondition(search: TextSearch, params: (string | number
     params.push(search.pattern, search.pattern, search.pattern, search.pattern);
     return "(job_id LIKE ? ESCAPE '\\' OR user LIKE ? ESCAPE '\\' OR error_message LIKE ? ESCAPE '\\' OR config_json LIKE ? ESCAPE '\\')";
   }
+  if (search.rowids !== null) {
+    params.push(JSON.stringify(search.rowids));
+    return 'rowid IN (SELECT value FROM json_each(?))';
+  }
   params.push(search.phrase);
-  const walk = forPage && search.matches > READ_MATCHES_UP_TO;
-  return `${walk ? '+' : ''}rowid IN (SELECT rowid FROM jobs_search WHERE jobs_search MATCH ?)`;
+  return `${forPage ? '+' : ''}rowid IN (SELECT rowid FROM jobs_search WHERE jobs_search MATCH ?)`;
 }
