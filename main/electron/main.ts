@@ -182,6 +182,7 @@ async function startApp(): Promise<void> {
     settings: settings.core,
     embeddedCluster: new UtilityClusterLauncher({ fork: (m, a, o) => utilityProcess.fork(m, a, o), entry: CLUSTER_ENTRY, log }),
     notifier,
+    revealFile: (file) => shell.showItemInFolder(file),
     log,
     sqliteNativeBinding,
   });
