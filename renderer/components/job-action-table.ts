@@ -8,8 +8,8 @@ import type { CachedJob } from '../../contract/admin-api.ts';
 import { JOB_ACTION_LABELS, type JobAction } from '../../contract/domain.ts';
 import type { ConfirmSpec } from './action-button.tsx';
 
-/** The actions that are buttons. */
-export type JobButtonAction = Exclude<JobAction, 'set-priority'>;
+/** The actions that are buttons (delay and run-now need a time: not buttons here). */
+export type JobButtonAction = Exclude<JobAction, 'set-priority' | 'delay' | 'run-now'>;
 
 type JobRef = Pick<CachedJob, 'id' | 'type'>;
 
