@@ -197,7 +197,7 @@ export const JOB_ROUTES = {
     path: '/api/v1/jobs/:id/actions/:action',
     access: 'operator',
     tag: 'jobs',
-    summary: 'cancel, stop, force-stop, pause, resume, retry, delete or set-priority one job (409 when the state does not allow it)',
+    summary: 'cancel, stop, force-stop, pause, resume, retry, delete, set-priority, delay (`{"until": <ISO 8601>}` or `{"seconds": N}`: stays pending with its runAt) or run-now one job (409 when the state does not allow it)',
     params: JobActionParams,
     query: NoQuery,
     body: JobActionBody,
