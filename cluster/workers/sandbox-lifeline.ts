@@ -10,8 +10,8 @@
  * no file next to the built bundle) and runs before BullMQ's code and the job's, so it covers a
  * child at every point: forked, loading the job code, running, idle in the pool. It exits the
  * child when the IPC channel to the node closes, when an exception arrives with the channel closed
- * (breaking that loop at its first turn), and when the child finds itself reparented (a parent
- * that vanished without the channel saying so).
+ * or the node gone (breaking that loop at its first turn), and when the child finds itself
+ * reparented (a parent that vanished without the channel saying so).
  *
  * Worker threads (inside Electron) need none of this: a thread dies with its node.
  */
@@ -25,7 +25,9 @@ function lifeline(): void {
   const node = process.ppid;
   process.on('disconnect', () => process.exit(1));
   process.prependListener('uncaughtException', (error) => {
-    if (!process.connected) process.exit(1);
+    // That loop never yields to the event loop: the channel's end is never read (`connected`
+    // stays true) and no timer runs, but each turn passes here, and the parent pid is a syscall.
+    if (!process.connected || process.ppid !== node) process.exit(1);
     // Only this listener (BullMQ's is not there yet): crash as Node would without it.
     if (process.listenerCount('uncaughtException') === 1) {
       try {
