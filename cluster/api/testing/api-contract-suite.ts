@@ -299,6 +299,39 @@ export function describeApiContract(label: string, open: () => Promise<EngineUnd
       expect(`${lint.stdout}${lint.stderr}`.trim()).toBe('');
     });
 
+    it('delays a pending job (until or seconds) and runs it now, answers bad delays with 400s, and audits both', async () => {
+      const job = await submit('normal', 'delayer', 'training');
+      const bad: [unknown, RegExp][] = [
+        [{}, /until .* or seconds/],
+        [{ seconds: 10, until: new Date(Date.now() + 60_000).toISOString() }, /until .* or seconds, not both/],
+        [{ seconds: 0 }, /seconds: at least 1/],
+        [{ seconds: 1.5 }, /seconds/],
+        [{ until: 'tomorrow' }, /until/],
+        [{ until: new Date(Date.now() - 60_000).toISOString() }, /not in the future; use run-now/],
+        [{ until: new Date(Date.now() + 100 * 86_400_000).toISOString() }, /more than 90 days/],
+      ];
+      for (const [body, message] of bad) {
+        const res = await call('POST', `/api/v1/jobs/${job.id}/actions/delay`, 'operator', body);
+        expect(res.status, `${JSON.stringify(body)}: ${res.text}`).toBe(400);
+        expect(ApiError.parse(res.json()).error.message).toMatch(message);
+      }
+      const until = new Date(Date.now() + 3_600_000).toISOString();
+      const delayed = await call('POST', `/api/v1/jobs/${job.id}/actions/delay`, 'operator', { until });
+      expect(delayed.status, delayed.text).toBe(200);
+      expect(Job.parse((delayed.json() as { job: unknown }).job)).toMatchObject({ state: 'pending', runAt: until });
+      const dry = await call('POST', '/api/v1/jobs/bulk', 'operator', { action: 'delay', seconds: 60, filter: { user: ['delayer'] }, dryRun: true });
+      expect(dry.status, dry.text).toBe(200);
+      expect(dry.json()).toMatchObject({ action: 'delay', matched: 1, results: [] });
+      const noTime = await call('POST', '/api/v1/jobs/bulk', 'operator', { action: 'delay', ids: [job.id] });
+      expect(noTime.status).toBe(400);
+      const now = await call('POST', `/api/v1/jobs/${job.id}/actions/run-now`, 'operator');
+      expect(now.status, now.text).toBe(200);
+      expect(Job.parse((now.json() as { job: unknown }).job)).toMatchObject({ state: 'pending', runAt: null });
+      const audit = AuditPage.parse((await call('GET', '/api/v1/audit?limit=50', 'admin')).json());
+      const mine = audit.items.filter((r) => r.target === job.id && r.status === 200).map((r) => r.action);
+      expect(mine).toEqual(expect.arrayContaining(['job.delay', 'job.run-now']));
+    });
+
     it('reports every queue with its load, and a paused queue that is filling as growing', async () => {
       const pause = await call('POST', '/api/v1/queues/backtest/actions/pause', 'admin');
       expect(pause.status, pause.text).toBe(200);
