@@ -138,7 +138,7 @@ it('a failure synced while no UI was open has its stack and config in the cache,
   expect(detail.withoutDetail).toBe(0);
   const onJob = await core.api.getJobFailureGroup(clusterId, unknown[1]!.id);
   expect(onJob?.id).toBe(group.id);
-});
+}, 300_000);
 
 it('a group retry through the AdminApi retries exactly its failed jobs on the cluster', async () => {
   const api = core!.api;
