@@ -10,6 +10,7 @@ import type { TestKind } from '../../engine/engine-test-support.ts';
 import type { OpenApiDocument } from '../openapi.ts';
 import { openEngineUnderTest, type EngineUnderTest } from './api-contract-suite.ts';
 import { alertApiDepsOf } from '../../alerts/alert-api-deps.ts';
+import { AlertDeliveryQueue } from '../../alerts/delivery/delivery-queue.ts';
 import { apiFixture, type ApiFixture } from './api-fixture.ts';
 
 type Json = Record<string, unknown>;
@@ -174,14 +175,19 @@ export function describeApiFuzzOn(label: string, kind: TestKind): void {
     let under: EngineUnderTest;
     let fx: ApiFixture;
     let base: string;
+    let delivery: AlertDeliveryQueue;
 
     beforeAll(async () => {
       under = await openEngineUnderTest(kind);
-      fx = await apiFixture(under.engine, { rateLimit: false, events: { heartbeatMs: 5_000, pollMs: 250, batchSize: 50 } }, { alerting: alertApiDepsOf(under.datastore) });
+      // A real delivery queue, as serve runs it: notes to a job's owner on actions are part of the input.
+      delivery = await AlertDeliveryQueue.start({ datastore: under.datastore, context: { clusterName: 'fuzz', adminUrl: 'http://127.0.0.1/' }, onError: () => {} });
+      const alerting = { ...alertApiDepsOf(under.datastore), sendTest: (id: string) => delivery.sendTest(id), notifyUser: (input: Parameters<AlertDeliveryQueue['notifyUser']>[0]) => delivery.notifyUser(input) };
+      fx = await apiFixture(under.engine, { rateLimit: false, events: { heartbeatMs: 5_000, pollMs: 250, batchSize: 50 } }, { alerting });
       base = await fx.server.listen('127.0.0.1', 0);
     });
     afterAll(async () => {
       await fx?.server.close();
+      await delivery?.close();
       await under?.close();
     });
 
