@@ -70,13 +70,18 @@ export function PrioritySelect({ job, inRow = false }: { job: JobRef; inRow?: bo
         );
       }}
     >
-      {PRIORITIES.map((p) => (
-        <option key={p} value={p}>
-          {PRIORITY_LABELS[p]}
-        </option>
-      ))}
+      <PriorityOptions />
     </select>
   );
+}
+
+/** The priorities as the options of a select, most urgent first. */
+export function PriorityOptions() {
+  return PRIORITIES.map((p) => (
+    <option key={p} value={p}>
+      {PRIORITY_LABELS[p]}
+    </option>
+  ));
 }
 
 /** The job tables: active jobs, the queue, finished jobs, and every job (the Jobs view). */

@@ -5,11 +5,12 @@
  */
 import { useEffect, useMemo, useState } from 'react';
 import type { ActionResult } from '../../../contract/api.ts';
-import { PRIORITIES, PRIORITY_LABELS, type Priority } from '../../../contract/domain.ts';
+import type { Priority } from '../../../contract/domain.ts';
 import { errorMessage } from '../../api/admin-api-error.ts';
 import { useAdminApi } from '../../api/api-context.tsx';
 import { describeBulk } from '../../api/job-commands.ts';
 import { Dialog, DialogActions } from '../../components/dialog.tsx';
+import { PriorityOptions } from '../../components/job-actions.tsx';
 import { formatCount, formatCountOf } from '../../components/format.ts';
 import { useToastStore } from '../../store/toast-store.ts';
 import { BULK_LABELS, bulkTitle, planBulk, requestOf, type BulkKind, type BulkTarget } from './bulk-plan.ts';
@@ -127,11 +128,7 @@ export function BulkActionDialog({ kind, target, onClose }: { kind: BulkKind; ta
         <label className="field field-row">
           <span className="field-label">New priority</span>
           <select className="select" value={priority} onChange={(e) => setPriority(e.target.value as Priority)}>
-            {PRIORITIES.map((p) => (
-              <option key={p} value={p}>
-                {PRIORITY_LABELS[p]}
-              </option>
-            ))}
+            <PriorityOptions />
           </select>
         </label>
       ) : null}

@@ -4,11 +4,12 @@
  */
 import { useState } from 'react';
 import { fieldErrors, SubmitJobRequest, type FieldError } from '../../../contract/api.ts';
-import { JOB_TYPE_INFO, JOB_TYPE_LABELS, JOB_TYPES, PRIORITIES, PRIORITY_LABELS, type JobType, type Priority } from '../../../contract/domain.ts';
+import { JOB_TYPE_INFO, JOB_TYPE_LABELS, JOB_TYPES, type JobType, type Priority } from '../../../contract/domain.ts';
 import { JOB_CONFIG_SCHEMAS } from '../../../contract/job-configs.ts';
 import { useAdminApi } from '../../api/api-context.tsx';
 import { ConfigForm, defaultConfig } from '../../components/config-form.tsx';
 import { Dialog, DialogActions } from '../../components/dialog.tsx';
+import { PriorityOptions } from '../../components/job-actions.tsx';
 import { useClusters } from '../../components/use-clusters.ts';
 import { jobHref, navigate } from '../../app/router.ts';
 import { runWithFeedback } from '../../store/toast-store.ts';
@@ -120,11 +121,7 @@ export function SubmitJobDialog({ onClose }: { onClose: () => void }) {
         <label className="field">
           <span className="field-label">Priority</span>
           <select className="select" value={priority} onChange={(e) => setPriority(e.target.value as Priority)}>
-            {PRIORITIES.map((p) => (
-              <option key={p} value={p}>
-                {PRIORITY_LABELS[p]}
-              </option>
-            ))}
+            <PriorityOptions />
           </select>
         </label>
         <label className="field">
