@@ -94,6 +94,7 @@ function AlertTable({ alerts, clusters, history, focus }: TableProps) {
                 </td>
                 <td className="alert-wrap">{name(a.clusterId)}</td>
                 <td className="alert-message">
+                  {a.ruleName && !a.message.startsWith(a.ruleName) ? <div className="alert-rule-name">{a.ruleName}</div> : null}
                   {a.message}
                   <StatusNote a={a} />
                 </td>
