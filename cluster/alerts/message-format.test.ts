@@ -66,6 +66,11 @@ describe('Slack', () => {
     expect(slackMessage([failureRate('resolved')], ctx).text).toMatch(/^RESOLVED: Failure rate > 10%/);
   });
 
+  it('leaves the link button out when the app has no web address, rather than have Slack refuse the message', () => {
+    const msg = slackMessage([failureRate()], { clusterName: 'prod', adminUrl: 'sigmatiq://alerts' });
+    expect(msg.blocks.map((b) => b.type)).toEqual(['header', 'section', 'context']);
+  });
+
   it('stays within Slack limits for a large group and counts what it leaves out', () => {
     const big = [...group, ...group.map((n) => ({ ...n, alert: { ...n.alert, id: `${n.alert.id}-b` } }))];
     const msg = slackMessage(big, ctx);

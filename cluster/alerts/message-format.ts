@@ -145,7 +145,9 @@ export function slackMessage(batch: readonly AlertNotification[], ctx: MessageCo
       ...sections,
       ...(more > 0 ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: `…and ${more} more in the admin app` }] }] : []),
       { type: 'context', elements: [{ type: 'mrkdwn', text: `Cluster *${escapeMrkdwn(cluster)}* · ${batch.length === 1 ? 'one alert' : `${batch.length} alerts`}` }] },
-      { type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open Sigmatiq Admin Jobs' }, url: ctx.adminUrl }] },
+      // A link button only for a web address: Slack is documented for http(s) links, and a block it
+      // refuses makes it refuse the whole message (invalid_blocks), so the alert would not arrive.
+      ...(/^https?:\/\//i.test(ctx.adminUrl) ? [{ type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open Sigmatiq Admin Jobs' }, url: ctx.adminUrl }] }] : []),
     ],
   };
 }
