@@ -514,6 +514,36 @@ export function engineSuite(kind: TestKind): void {
     await a.bulkAction({ action: 'delete', filter: { user: [user] }, dryRun: false }, ADMIN);
   });
 
+  test('delay in a paused queue and of a job held for its dependencies: the hold stays, run-now only drops the runAt', async () => {
+    const type: JobType = 'signal';
+    const user = 'dora';
+    await a.queueAction(type, 'pause', {}, ADMIN);
+    const ran: string[] = [];
+    try {
+      const first = await submit(a, { type, user });
+      const held = await submit(a, { type, user, dependsOn: [first.id] });
+      expect((await a.jobAction(first.id, 'delay', { seconds: 600 }, ADMIN)).job).toMatchObject({ state: 'pending' });
+      const until = new Date(Date.now() + 3_600_000).toISOString();
+      expect((await a.jobAction(held.id, 'delay', { until }, ADMIN)).job).toMatchObject({ state: 'pending', runAt: until });
+      expect((await a.jobAction(held.id, 'run-now', {}, ADMIN)).job).toMatchObject({ state: 'pending', runAt: null });
+      await a.queueAction(type, 'resume', {}, ADMIN);
+      const w = worker(type, async (job) => {
+        if ((job.data as { user: string }).user === user) ran.push(job.id!);
+        return null;
+      });
+      // The first job is delayed and the held one still waits for it: nothing runs.
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(ran).toEqual([]);
+      await a.jobAction(first.id, 'run-now', {}, ADMIN);
+      await eventually(async () => ran.length === 2, 30_000, 'both ran');
+      expect(ran).toEqual([first.id, held.id]);
+      await w.close();
+    } finally {
+      await a.queueAction(type, 'resume', {}, ADMIN);
+      await a.bulkAction({ action: 'delete', filter: { user: [user] }, dryRun: false }, ADMIN);
+    }
+  });
+
   test('bulk cancel checks BullMQ, not only the index: jobs that started or finished meanwhile are skipped with the reason; each cancel is recorded once', async () => {
     const type: JobType = 'training';
     let release!: () => void;
