@@ -4,7 +4,7 @@
  * host runs in this process over a cache filled with a generated month of history (no cluster:
  * reports work offline). Screenshots at 1280 and 1440 px go to the folder printed.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
@@ -32,8 +32,8 @@ let page: Page;
 beforeAll(async () => {
   buildRenderer();
   dir = mkdtempSync(path.join(tmpdir(), 'sigmatiq-reports-e2e-'));
-  shots = path.join(dir, 'screenshots');
-  mkdirSync(shots);
+  // Kept after the run (like the other e2e screenshots) so they can be looked at.
+  shots = mkdtempSync(path.join(tmpdir(), 'sigmatiq-reports-shots-'));
   const { cache } = JobCache.open({ file: path.join(dir, 'cache.db') });
   fillReportCache(cache, { days: 30, jobsPerDay: 300, endMs: Date.now(), clusterId: 'local' });
   cache.close();
@@ -86,7 +86,7 @@ it('previews a report from the cache and saves it as PDF, CSV and JSON downloads
   await saved.getByText('Daily summary · JSON').waitFor();
   await expect(saved.getByRole('row').count()).resolves.toBe(4);
 
-  await page.getByRole('combobox', { name: 'Report' }).selectOption('performance-trends');
+  await page.getByRole('combobox', { name: 'Report', exact: true }).selectOption('performance-trends');
   await page.getByText('Run time p95 per day (minutes)').waitFor({ timeout: 60_000 });
   await page.screenshot({ path: path.join(shots, 'reports-trends-1440.png'), fullPage: true });
 }, 240_000);

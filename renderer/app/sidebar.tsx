@@ -52,7 +52,7 @@ export function Sidebar({ current }: { current: Section }) {
         ))}
       </ul>
       <div className="sidebar-foot">
-        <kbd>/</kbd> search · <kbd>n</kbd> new job · <kbd>Alt</kbd>+<kbd>1-9</kbd>
+        <kbd>/</kbd> search · <kbd>n</kbd> new job · <kbd>Alt</kbd>+<kbd>0-9</kbd>
       </div>
     </nav>
   );

@@ -9,7 +9,8 @@ import { AXIS_PROPS, ChartFrame, LegendItem, TOOLTIP_PROPS } from '../../compone
 import { formatCount, formatDuration, formatFullTime, formatRatio } from '../../components/format.ts';
 import { showDirectionControls } from '../../components/display-text.ts';
 
-const SERIES = ['var(--chart-1)', 'var(--chart-2)', 'var(--chart-3)', 'var(--chart-4)', 'var(--accent)', 'var(--crit)'];
+// Six job types, six hues that stay apart in both themes (the accent is close to chart-1).
+const SERIES = ['var(--chart-1)', 'var(--chart-2)', 'var(--chart-3)', 'var(--chart-4)', 'var(--crit)', 'var(--good)'];
 const TABLE_ROWS = 50;
 
 function Coverage({ report }: { report: Report }) {
