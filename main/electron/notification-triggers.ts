@@ -1,15 +1,15 @@
 /**
- * When the shell raises a notification (the alert rules in Settings are not evaluated yet): a cluster
- * going offline or refusing the token, and a job the admin acted on from this app failing.
- * Fed by core events and by the IPC bridge's accepted calls.
+ * When the shell raises a notification outside alerts: a job the admin acted on from this app
+ * failing. A cluster going offline or refusing the token is an alert the core raises once it lasts
+ * (main/core/alerts), notified with the other alerts (alert-notifications.ts), so a connection
+ * that drops for seconds notifies nobody. Fed by core events and by the IPC bridge's accepted calls.
  */
-import type { AdminApi, AdminEvent, CachedJob, ClusterView, ConnectionStatus } from '../../contract/admin-api.ts';
+import type { AdminApi, AdminEvent, CachedJob } from '../../contract/admin-api.ts';
 import type { ActionResult, BulkActionResponse } from '../../contract/api.ts';
 import { JOB_TYPE_LABELS } from '../../contract/domain.ts';
 import type { Notifier } from '../core/ports.ts';
 import type { AcceptedCall } from './ipc-bridge.ts';
 
-const ALARMING: ReadonlySet<ConnectionStatus> = new Set(['offline', 'unauthorized']);
 /** Jobs are watched for a day after the admin acted on them, at most this many at once. */
 const WATCH_MS = 24 * 60 * 60_000;
 const WATCH_MAX = 2_000;
@@ -24,16 +24,14 @@ export interface NotificationTriggersOptions {
 
 /** Decides which core events and admin actions become notifications. */
 export class NotificationTriggers {
-  private readonly status = new Map<string, ConnectionStatus>();
   /** `clusterId\njobId` → when the admin acted on it. */
   private readonly watched = new Map<string, number>();
 
   constructor(private readonly options: NotificationTriggersOptions) {}
 
-  /** Core events: cluster status changes and job changes. Returns when any lookups are done (for tests). */
+  /** Core events: job changes. Returns when any lookups are done (for tests). */
   async onEvent(event: AdminEvent): Promise<void> {
-    if (event.kind === 'cluster-status') this.onClusterStatus(event.cluster);
-    else if (event.kind === 'jobs-changed') await this.onJobsChanged(event.clusterId, event.jobIds);
+    if (event.kind === 'jobs-changed') await this.onJobsChanged(event.clusterId, event.jobIds);
   }
 
   /** Accepted AdminApi calls: remember the jobs the admin acted on. */
@@ -51,21 +49,6 @@ export class NotificationTriggers {
       if (response?.dryRun || response?.action === 'delete') return;
       for (const r of response?.results ?? ([] as ActionResult[])) if (r.outcome === 'ok') this.watch(clusterId, r.id);
     }
-  }
-
-  private onClusterStatus(cluster: ClusterView): void {
-    const before = this.status.get(cluster.id);
-    this.status.set(cluster.id, cluster.status);
-    if (!cluster.enabled || before === cluster.status || !ALARMING.has(cluster.status)) return;
-    const unauthorized = cluster.status === 'unauthorized';
-    this.options.notifier.notify({
-      title: unauthorized ? `${cluster.name} refuses the token` : `${cluster.name} is offline`,
-      body:
-        (cluster.lastError ? `${cluster.lastError}. ` : '') +
-        (unauthorized ? 'Enter a valid token in the cluster settings.' : 'Showing cached data until it is back.'),
-      clusterId: cluster.id,
-      level: 'critical',
-    });
   }
 
   private watch(clusterId: string, jobId: string): void {
