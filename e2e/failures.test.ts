@@ -33,6 +33,8 @@ async function go(hash: string) {
   await page.evaluate(`location.hash = ${JSON.stringify(hash)}`);
 }
 
+// The sample workload keeps the training queue busy with long trainings, so an oversized training
+// may wait minutes for a worker before it fails; the first test has the time for that.
 const UNIVERSE = ['ALPH', 'BRVO', 'CHRL', 'DLTA', 'ECHO', 'FXTR', 'GOLF', 'HOTL', 'INDA', 'JULT', 'KILO', 'LIMA', 'MIKE', 'NOVA', 'OSCR', 'PAPA', 'QBEC', 'RMEO', 'SIER', 'TNGO'];
 
 beforeAll(async () => {
@@ -52,6 +54,9 @@ afterAll(async () => {
 });
 
 it('real failures appear as separate patterns with the right counts', async () => {
+  await expect
+    .poll(async () => (await host.call('listClusters')).find((c) => c.id === 'local')?.status, { timeout: 180_000, message: 'the embedded cluster online' })
+    .toBe('online');
   const submit = (type: 'backtest' | 'training' | 'report', config: Record<string, unknown>) => host.call('submitJob', 'local', { type, user: USER, priority: 'high', config });
   const jobs = [
     ...(await Promise.all(['ZZZT', 'QQQX', 'NOPE'].map((s) => submit('backtest', { symbols: [s, 'ALPH'] })))),
@@ -63,7 +68,7 @@ it('real failures appear as separate patterns with the right counts', async () =
     .poll(async () => {
       const page = await host.call('listFailureGroups', { users: [USER], period: '24h' });
       return page.items.map((g) => `${g.jobType} ${g.count}`).sort();
-    }, { timeout: 240_000, message: `the failures of ${jobs.length} jobs grouped` })
+    }, { timeout: 480_000, message: `the failures of ${jobs.length} jobs grouped` })
     .toEqual(['backtest 3', 'report 2', 'training 2']);
 
   await go('#/failures');
@@ -83,7 +88,7 @@ it('real failures appear as separate patterns with the right counts', async () =
   await go('#/dashboard');
   await page.getByRole('list', { name: 'Top failure patterns' }).waitFor({ timeout: 60_000 });
   await shots('dashboard-top-failures');
-});
+}, 600_000);
 
 it("a pattern's retry takes effect on the cluster", async () => {
   const groups = await host.call('listFailureGroups', { users: [USER], period: '24h' });
