@@ -19,6 +19,7 @@ import type { BullJobEngine } from './bull-job-engine.ts';
 import { createEngine } from './create-engine.ts';
 import { ADMIN, eventually, testDatastore, type TestDatastore, type TestKind } from './engine-test-support.ts';
 import { EngineError } from './job-engine.ts';
+import { workerKey, type WorkerRegistration } from './worker-nodes.ts';
 
 const submit = (engine: BullJobEngine, r: Partial<SubmitJobRequest> & { type: JobType }) =>
   engine.submit({ user: 'tester', priority: 'normal', config: {}, ...r } as SubmitJobRequest, ADMIN);
@@ -542,6 +543,38 @@ export function engineSuite(kind: TestKind): void {
       await a.queueAction(type, 'resume', {}, ADMIN);
       await a.bulkAction({ action: 'delete', filter: { user: [user] }, dryRun: false }, ADMIN);
     }
+  });
+
+  test('load: run times and arrivals from finished jobs; without a live worker node arrivals will not drain, with one the queue is idle', async () => {
+    const type: JobType = 'signal';
+    const w = worker(type, async () => {
+      await new Promise((r) => setTimeout(r, 20));
+      return null;
+    });
+    const jobs: Job[] = [];
+    for (let i = 0; i < 6; i++) jobs.push(await submit(a, { type, user: 'lena' }));
+    await eventually(async () => {
+      for (const j of jobs) if ((await a.getJob(j.id)).state !== 'completed') return false;
+      return true;
+    }, 60_000, 'all ran');
+    await w.close();
+    const load = async () => (await a.summary()).queues.find((q) => q.type === type)!.load!;
+    const alone = await load();
+    expect(alone.runSamples).toBeGreaterThanOrEqual(6);
+    expect(alone.meanRunMs).toBeGreaterThan(0);
+    expect(alone.arrivalPerMin).toBeGreaterThanOrEqual(6 / 15);
+    expect(alone.completionPerMin).toBeGreaterThanOrEqual(6 / 15);
+    expect(alone).toMatchObject({ backlog: 0, status: 'growing', drainSeconds: null });
+    const now = new Date().toISOString();
+    const node: WorkerRegistration = { id: 'load-node', host: 'test', pid: 1, queues: [type], concurrency: { [type]: 1 }, runningJobs: [], startedAt: now, lastHeartbeatAt: now, cpuPercent: null, rssBytes: null };
+    await ds.store.putSetting(workerKey(node.id), node);
+    try {
+      expect(await load()).toMatchObject({ status: 'idle', backlog: 0, drainSeconds: 0, predictedWaitMs: 0, predictedWaitP95Ms: 0 });
+      expect((await load()).recommendedConcurrency).toBeGreaterThanOrEqual(1);
+    } finally {
+      await ds.store.deleteSetting(workerKey(node.id));
+    }
+    await a.bulkAction({ action: 'delete', filter: { user: ['lena'] }, dryRun: false }, ADMIN);
   });
 
   test('bulk cancel checks BullMQ, not only the index: jobs that started or finished meanwhile are skipped with the reason; each cancel is recorded once', async () => {

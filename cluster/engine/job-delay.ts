@@ -47,48 +47,76 @@ function changedMeanwhile(id: string, state: string): EngineError {
   return new EngineError('conflict', `job '${id}' changed meanwhile: it is ${state === 'active' ? 'running' : state} now`, { state });
 }
 
+/** Times a delay or run-now reads the job's state again after it changed under it (e.g. its runAt passed). */
+const ATTEMPTS = 3;
+
+type BullJob = NonNullable<Awaited<ReturnType<ReturnType<EngineContext['queue']>['getJob']>>>;
+
+async function bullJobOf(ctx: EngineContext, row: JobRow): Promise<BullJob> {
+  const job = await ctx.queue(row.type).getJob(row.id);
+  if (!job) throw new EngineError('conflict', `job '${row.id}' changed meanwhile (it is no longer in its queue): reload and try again`);
+  return job;
+}
+
+/** The job's data with its runAt; a job removed meanwhile (cancelled, deleted) is a conflict, not an error. */
+async function updateData(row: JobRow, job: BullJob, data: JobData): Promise<void> {
+  try {
+    await job.updateData(data);
+  } catch (error) {
+    throw new EngineError('conflict', `job '${row.id}' changed meanwhile (${(error as Error).message}): reload and try again`);
+  }
+}
+
+/** Whether the job moved to the delayed set until `runAt` (or is held and keeps its hold). */
+async function moveToDelayed(ctx: EngineContext, row: JobRow, job: BullJob, state: string, runAt: number): Promise<boolean> {
+  if (state === 'delayed') {
+    if ((job.delay ?? 0) >= HELD_AFTER_MS) return true;
+    // Throws when the job left the delayed set meanwhile (its time came): read again.
+    return job.changeDelay(Math.max(1, runAt - Date.now())).then(
+      () => true,
+      () => false,
+    );
+  }
+  if (isWaiting(state)) return ctx.datastore.bullmq.delayWaiting(ctx.queue(row.type), row.id, runAt, runAt - job.timestamp);
+  if (state === 'waiting-children') {
+    throw new EngineError('conflict', `job '${row.id}' waits for its child jobs, not in line to run: delay those instead`, { state: 'pending' });
+  }
+  throw changedMeanwhile(row.id, state);
+}
+
 /** Delays the job; returns its runAt as the record shows it. */
 export async function delayJob(ctx: EngineContext, row: JobRow, body: JobActionBody): Promise<string> {
   const runAt = delayUntil(body, Date.now());
-  const job = await ctx.queue(row.type).getJob(row.id);
-  if (!job) throw new EngineError('conflict', `job '${row.id}' changed meanwhile (it is no longer in its queue): reload and try again`);
-  const state = await job.getState();
-  const data = job.data as JobData;
   const runAtIso = new Date(runAt).toISOString();
-  if (state === 'delayed') {
-    if ((job.delay ?? 0) < HELD_AFTER_MS) await job.changeDelay(Math.max(1, runAt - Date.now()));
-  } else if (isWaiting(state)) {
-    if (!(await ctx.datastore.bullmq.delayWaiting(ctx.queue(row.type), row.id, runAt, runAt - job.timestamp))) {
-      throw changedMeanwhile(row.id, await job.getState());
+  for (let attempt = 1; ; attempt++) {
+    const job = await bullJobOf(ctx, row);
+    const state = await job.getState();
+    if (await moveToDelayed(ctx, row, job, state, runAt)) {
+      await updateData(row, job, { ...(job.data as JobData), runAt: runAtIso });
+      await ctx.jobChanged(row.type, row.id, 'delayed');
+      return runAtIso;
     }
-  } else if (state === 'waiting-children') {
-    throw new EngineError('conflict', `job '${row.id}' waits for its child jobs, not in line to run: delay those instead`, { state: 'pending' });
-  } else {
-    throw changedMeanwhile(row.id, state);
+    if (attempt >= ATTEMPTS) throw changedMeanwhile(row.id, await job.getState());
   }
-  await job.updateData({ ...data, runAt: runAtIso });
-  await ctx.jobChanged(row.type, row.id, 'delayed');
-  return runAtIso;
 }
 
 export async function runJobNow(ctx: EngineContext, row: JobRow): Promise<void> {
-  const job = await ctx.queue(row.type).getJob(row.id);
-  if (!job) throw new EngineError('conflict', `job '${row.id}' changed meanwhile (it is no longer in its queue): reload and try again`);
-  const state = await job.getState();
-  const data = job.data as JobData;
-  if (state === 'delayed' && (job.delay ?? 0) < HELD_AFTER_MS) {
-    try {
-      await job.promote();
-    } catch (error) {
-      throw changedMeanwhile(row.id, await job.getState().catch(() => (error as Error).message));
+  for (let attempt = 1; ; attempt++) {
+    const job = await bullJobOf(ctx, row);
+    const state = await job.getState();
+    const data = job.data as JobData;
+    if (state !== 'delayed' && !isWaiting(state)) throw changedMeanwhile(row.id, state);
+    // Throws when the job left the delayed set meanwhile (its time came): read again.
+    const promoted = state === 'delayed' && (job.delay ?? 0) < HELD_AFTER_MS ? await job.promote().then(() => true, () => false) : true;
+    if (promoted) {
+      // A job already in line, or held for its dependencies, only loses its runAt.
+      if (data.runAt !== undefined) {
+        const { runAt: _runAt, ...rest } = data;
+        await updateData(row, job, rest as JobData);
+      }
+      await ctx.jobChanged(row.type, row.id, 'run-now');
+      return;
     }
-  } else if (state !== 'delayed' && !isWaiting(state)) {
-    throw changedMeanwhile(row.id, state);
+    if (attempt >= ATTEMPTS) throw changedMeanwhile(row.id, await job.getState());
   }
-  // A job already in line, or held for its dependencies, only loses its runAt.
-  if (data.runAt !== undefined) {
-    const { runAt: _runAt, ...rest } = data;
-    await job.updateData(rest as JobData);
-  }
-  await ctx.jobChanged(row.type, row.id, 'run-now');
 }
