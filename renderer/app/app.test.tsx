@@ -3,12 +3,12 @@ import { expect, it } from 'vitest';
 import { FakeAdminApi } from '../testing/fake-admin-api.ts';
 import { App } from './app.tsx';
 
-it('shows the shell: seven sections, the cluster switcher with a status chip per cluster, and the offline banner', async () => {
+it('shows the shell: the sections, the cluster switcher with a status chip per cluster, and the offline banner', async () => {
   const fake = new FakeAdminApi({ localJobs: 60 });
   render(<App api={fake.api} />);
   const nav = screen.getByRole('navigation', { name: 'Sections' });
   const labels = within(nav).getAllByRole('link').map((a) => a.textContent);
-  expect(labels).toEqual(['Dashboard', 'Jobs', 'Queues', 'Workers & Resources', 'Schedules', 'Clusters', 'Settings']);
+  expect(labels).toEqual(['Dashboard', 'Jobs', 'Failures', 'Alerts', 'Queues', 'Workers & Resources', 'Schedules', 'Reports', 'Clusters', 'Settings']);
   expect(await screen.findByRole('option', { name: 'All clusters (2)' })).toBeTruthy();
   expect(await screen.findByRole('button', { name: /Research: Offline · cache 12 min old/ })).toBeTruthy();
   expect(screen.getByText('Showing cached data.')).toBeTruthy();
