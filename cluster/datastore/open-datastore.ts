@@ -10,7 +10,7 @@
  * const worker = new Worker('backtest', processor, { ...ds.bullmq.options(), concurrency: 2 });
  * ```
  */
-import { createPostgresBackend, createRedisBackend, runMigrations, withBackend, type BackendFactory, type IQueueBackend, type Queue } from 'bullmq';
+import { createRedisBackend, runMigrations, withBackend, type BackendFactory, type IQueueBackend, type Queue } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
 import pg from 'pg';
 import type { DatastoreKind } from '../../contract/api.ts';
@@ -25,6 +25,7 @@ import { openPgAlertStore } from './pg-alert-store.ts';
 import { openRedisAlertStore } from './redis-alert-store.ts';
 import type { BullJobReader, StreamTrimBound } from './bull-jobs.ts';
 import { redisDelayWaiting } from './bull-delay.ts';
+import { BULLMQ_SCHEMA, guardedPostgresBackend } from './bullmq-pg-backend.ts';
 
 /** BullMQ's constructors bound to this datastore's backend, and the options every instance needs. */
 export interface BullmqAccess {
@@ -80,9 +81,7 @@ export interface OpenDatastoreOptions {
   prefix?: string;
   /** PostgreSQL: schema of our tables (default `sigmatiq`). */
   schema?: string;
-  /** PostgreSQL: schema of BullMQ's tables (default `bullmq`). */
-  bullmqSchema?: string;
-  /** Connections per BullMQ instance pool on PostgreSQL (default 4). */
+  /** Query connections per BullMQ instance pool on PostgreSQL (default 4); a LISTEN connection is one more. */
   pgPoolSize?: number;
   /** Server log lines of the embedded PostgreSQL. */
   log?: (line: string) => void;
@@ -121,7 +120,7 @@ function unreachable(description: string, error: unknown, hint: string): Error {
 
 async function openPostgres(url: string, kind: 'embedded' | 'postgres', options: OpenDatastoreOptions, server: EmbeddedServer | null): Promise<Datastore> {
   const description = kind === 'embedded' ? `embedded:${server!.dataDir}` : redactSpec(url);
-  const bullmqSchema = options.bullmqSchema ?? 'bullmq';
+  const bullmqSchema = BULLMQ_SCHEMA;
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
   try {
     await client.connect();
@@ -144,8 +143,9 @@ async function openPostgres(url: string, kind: 'embedded' | 'postgres', options:
     await store.close();
     throw error;
   }
-  const factory = createPostgresBackend as unknown as BackendFactory<IQueueBackend, unknown>;
-  const connection = { connectionString: url, schema: bullmqSchema, max: options.pgPoolSize ?? 4, connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS };
+  // BullMQ on pools of our own whose clients never throw an unheard 'error' (bullmq-pg-backend.ts).
+  const factory = guardedPostgresBackend as unknown as BackendFactory<IQueueBackend, unknown>;
+  const connection = { connectionString: url, max: options.pgPoolSize ?? 4, connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS };
   const availability = watch(description, kind === 'embedded' ? 'the embedded PostgreSQL' : 'PostgreSQL', () => store.ping(), options);
   return {
     kind,
