@@ -57,6 +57,8 @@ export const ReportSchedule = z.strictObject({
   /** Folder to write into; the app's reports folder when absent. */
   folder: z.string().min(1).max(1000).optional(),
   clusters: z.array(z.string().min(1).max(100)).max(50).optional(),
+  /** Also email the report to these addresses (through the SMTP server set for reports). */
+  emailTo: z.array(z.email('an email address like ops@example.com')).max(20).optional(),
   enabled: z.boolean().default(true),
 });
 export type ReportSchedule = z.infer<typeof ReportSchedule>;
@@ -72,6 +74,25 @@ export const ReportScheduleState = z.object({
 });
 export type ReportScheduleState = z.infer<typeof ReportScheduleState>;
 
+/** The SMTP server scheduled reports are emailed through (the password is kept with the app's secrets). */
+export const ReportMailServer = z.strictObject({
+  host: z.string().min(1).max(253).regex(/^[^\s/:]+$/, 'a host name or address, without scheme or port'),
+  port: z.int().min(1).max(65535).default(587),
+  /** TLS from the start (port 465); otherwise STARTTLS when the server offers it. */
+  secure: z.boolean().default(false),
+  username: z.string().min(1).max(320).optional(),
+  from: z.email('the sender address, e.g. reports@example.com'),
+});
+export type ReportMailServer = z.infer<typeof ReportMailServer>;
+
+/** The server as the app shows it: never the password, only whether one is kept. */
+export const ReportMailView = ReportMailServer.extend({ passwordSet: z.boolean() });
+export type ReportMailView = z.infer<typeof ReportMailView>;
+
+/** Setting the server: a new password, `null` to forget it, absent to keep the one kept. */
+export const ReportMailUpdate = ReportMailServer.extend({ password: z.string().min(1).max(1000).nullable().optional() });
+export type ReportMailUpdate = z.input<typeof ReportMailUpdate>;
+
 export const REPORT_ADMIN_API = {
   /** The report computed from the cache (offline too), for the preview. */
   previewReport: { args: z.tuple([ReportRequest]), result: Report },
@@ -84,4 +105,8 @@ export const REPORT_ADMIN_API = {
   showSavedReport: { args: z.tuple([SavedReportName]), result: z.object({ shown: z.boolean(), path: z.string() }) },
   getReportSchedules: { args: z.tuple([]), result: z.array(ReportScheduleState) },
   setReportSchedules: { args: z.tuple([ReportSchedules]), result: z.array(ReportScheduleState) },
+  /** The SMTP server for emailed reports; null when none is set. */
+  getReportMail: { args: z.tuple([]), result: ReportMailView.nullable() },
+  /** Set (or with null remove) the SMTP server; the password is write-only. */
+  setReportMail: { args: z.tuple([ReportMailUpdate.nullable()]), result: ReportMailView.nullable() },
 } as const;

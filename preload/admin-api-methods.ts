@@ -68,6 +68,8 @@ export const PRELOAD_METHODS = [
   'showSavedReport',
   'getReportSchedules',
   'setReportSchedules',
+  'getReportMail',
+  'setReportMail',
 ] as const satisfies readonly AdminApiMethod[];
 
 /** Compile-time: every AdminApi method is in the list (a new method without a preload entry fails tsc). */

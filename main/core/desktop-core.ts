@@ -12,6 +12,7 @@ import { JobCache } from './cache/job-cache.ts';
 import { listMovedAside, MOVED_ASIDE_KEEP_DAYS, removeExpiredMovedAside } from './cache/moved-aside.ts';
 import { ClusterRegistry, type ClusterRegistryOptions } from './clusters/cluster-registry.ts';
 import type { DesktopCore, DesktopCorePorts, EmbeddedClusterHandle } from './ports.ts';
+import { ReportMailer } from './reports/report-mailer.ts';
 import { ReportScheduler } from './reports/report-scheduler.ts';
 import { SavedReports } from './reports/saved-reports.ts';
 import { runScheduledReport } from './reports/scheduled-report.ts';
@@ -168,10 +169,11 @@ export function createDesktopCore(ports: DesktopCorePorts, tuning: DesktopCoreTu
   }
 
   const savedReports = new SavedReports(path.join(ports.dataDir, 'reports'));
+  const reportMailer = new ReportMailer(path.join(ports.dataDir, 'report-mail.json'), ports.secrets, log);
   const reportScheduler = new ReportScheduler({
     file: path.join(ports.dataDir, 'report-schedules.json'),
     log,
-    run: (run) => runScheduledReport({ cache: need(cache, 'cache'), saved: savedReports }, run),
+    run: (run) => runScheduledReport({ cache: need(cache, 'cache'), saved: savedReports, mailer: reportMailer }, run),
   });
 
   const api = createAdminApi({
@@ -190,6 +192,7 @@ export function createDesktopCore(ports: DesktopCorePorts, tuning: DesktopCoreTu
       cache: () => need(cache, 'cache'),
       saved: savedReports,
       scheduler: () => reportScheduler,
+      mailer: reportMailer,
       ...(ports.revealFile ? { reveal: ports.revealFile } : {}),
     },
     alerts: {

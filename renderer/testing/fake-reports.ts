@@ -4,7 +4,7 @@
  * empty, saved reports and schedules kept in memory.
  */
 import type { CachedJob } from '../../contract/admin-api.ts';
-import type { ReportFile, ReportSchedule, ReportScheduleState, SavedReport } from '../../contract/report-api.ts';
+import type { ReportFile, ReportMailUpdate, ReportMailView, ReportSchedule, ReportScheduleState, SavedReport } from '../../contract/report-api.ts';
 import { REPORT_TITLES, type Report, type ReportRequest } from '../../contract/reports.ts';
 import { AdminApiError } from '../api/admin-api-error.ts';
 
@@ -23,6 +23,7 @@ function day(ms: number): string {
 export class FakeReports {
   private saved: SavedReport[] = [];
   private schedules: ReportScheduleState[] = [];
+  private mail: ReportMailView | null = null;
 
   constructor(private readonly host: FakeReportHost) {}
 
@@ -108,6 +109,13 @@ export class FakeReports {
       setReportSchedules: (schedules: ReportSchedule[]) => {
         this.schedules = schedules.map((schedule) => ({ schedule, lastRunAt: null, lastResult: null, nextRunAt: schedule.enabled ? new Date(this.host.now() + DAY).toISOString() : null }));
         return this.schedules;
+      },
+      getReportMail: () => this.mail,
+      setReportMail: (update: ReportMailUpdate | null) => {
+        if (update === null) return (this.mail = null);
+        const { password, ...server } = update;
+        this.mail = { port: 587, secure: false, ...server, passwordSet: password === undefined ? (this.mail?.passwordSet ?? false) : password !== null };
+        return this.mail;
       },
     };
   }

@@ -11,6 +11,7 @@ import type { JobCache } from '../cache/job-cache.ts';
 import { buildReport } from './build-report.ts';
 import { reportBytes } from './report-files.ts';
 import { ReportArgumentError } from './report-period.ts';
+import type { ReportMailer } from './report-mailer.ts';
 import type { ReportScheduler } from './report-scheduler.ts';
 import type { SavedReports } from './saved-reports.ts';
 
@@ -18,12 +19,16 @@ export interface ReportApiContext {
   cache(): JobCache;
   saved: SavedReports;
   scheduler(): ReportScheduler;
+  mailer: ReportMailer;
   /** Show a file in the system's file manager; absent where there is none (browser mode). */
   reveal?: (file: string) => void;
   now?: () => number;
 }
 
-type ReportMethods = Pick<AdminApi, 'previewReport' | 'exportReport' | 'listSavedReports' | 'openSavedReport' | 'showSavedReport' | 'getReportSchedules' | 'setReportSchedules'>;
+type ReportMethods = Pick<
+  AdminApi,
+  'previewReport' | 'exportReport' | 'listSavedReports' | 'openSavedReport' | 'showSavedReport' | 'getReportSchedules' | 'setReportSchedules' | 'getReportMail' | 'setReportMail'
+>;
 
 function asAdminError(error: unknown): never {
   if (error instanceof ReportArgumentError) throw new AdminError('invalid-arguments', error.message);
@@ -93,6 +98,12 @@ export function createReportApi(ctx: ReportApiContext): ReportMethods {
       } catch (error) {
         throw new AdminError('invalid-arguments', (error as Error).message);
       }
+    },
+    async getReportMail() {
+      return ctx.mailer.view();
+    },
+    async setReportMail(update) {
+      return ctx.mailer.update(update);
     },
   };
 }

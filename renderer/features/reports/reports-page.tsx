@@ -165,7 +165,9 @@ export function ReportsPage() {
 function ReportSchedules() {
   const api = useAdminApi();
   const q = useApiQuery('report-schedules', (a) => a.getReportSchedules(), { pollMs: 60_000 });
-  const [draft, setDraft] = useState<{ kind: ReportKind; at: string; period: SchedulePeriod; format: 'pdf' | 'csv' | 'json' }>({ kind: 'daily-summary', at: '07:00', period: 'previous-day', format: 'pdf' });
+  const [draft, setDraft] = useState<{ kind: ReportKind; at: string; period: SchedulePeriod; format: 'pdf' | 'csv' | 'json'; emailTo: string }>({ kind: 'daily-summary', at: '07:00', period: 'previous-day', format: 'pdf', emailTo: '' });
+  const emails = draft.emailTo.split(/[,;\s]+/).filter(Boolean);
+  const badEmail = emails.find((e) => !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(e));
   const schedules = q.data?.map((s) => s.schedule) ?? [];
 
   async function replace(next: ReportSchedule[], done: string) {
@@ -187,6 +189,7 @@ function ReportSchedules() {
                 <th scope="col">Report</th>
                 <th scope="col">Every day at</th>
                 <th scope="col">Covers</th>
+                <th scope="col">Email to</th>
                 <th scope="col">Next run</th>
                 <th scope="col">Last run</th>
                 <th scope="col">Actions</th>
@@ -200,6 +203,7 @@ function ReportSchedules() {
                   </td>
                   <td>{s.schedule.at}</td>
                   <td>{PERIOD_LABELS[s.schedule.period]}</td>
+                  <td className="cell-ellipsis">{s.schedule.emailTo?.join(', ') || '—'}</td>
                   <td>{s.schedule.enabled ? formatFullTime(s.nextRunAt) : 'Paused'}</td>
                   <td className="cell-ellipsis" title={s.lastResult ?? undefined}>
                     {s.lastRunAt ? `${formatFullTime(s.lastRunAt)}: ${s.lastResult ?? ''}` : 'Not yet'}
@@ -250,17 +254,76 @@ function ReportSchedules() {
           <option value="csv">CSV</option>
           <option value="json">JSON</option>
         </select>
+        <input className="input" aria-label="Email to (optional)" placeholder="email to (optional)" value={draft.emailTo} onChange={(e) => setDraft({ ...draft, emailTo: e.target.value })} />
         <ActionButton
           label="Add schedule"
           feedbackTitle="Adding a scheduled report"
-          disabledReason={/^\d\d:\d\d$/.test(draft.at) ? null : 'Choose a time of day'}
+          disabledReason={!/^\d\d:\d\d$/.test(draft.at) ? 'Choose a time of day' : badEmail ? `${badEmail} is not an email address` : null}
           run={() => {
             let id = draft.kind;
             for (let i = 2; schedules.some((s) => s.id === id); i++) id = `${draft.kind}-${i}` as ReportKind;
-            return replace([...schedules, { id, enabled: true, ...draft }], `The ${REPORT_TITLES[draft.kind].toLowerCase()} will be made every day at ${draft.at}`);
+            const { emailTo: _typed, ...rest } = draft;
+            return replace([...schedules, { id, enabled: true, ...rest, ...(emails.length ? { emailTo: emails } : {}) }], `The ${REPORT_TITLES[draft.kind].toLowerCase()} will be made every day at ${draft.at}`);
           }}
         />
       </div>
+      <MailServer />
     </Panel>
+  );
+}
+
+/** The SMTP server scheduled reports are emailed through; the password is write-only. */
+function MailServer() {
+  const api = useAdminApi();
+  const q = useApiQuery('report-mail', (a) => a.getReportMail());
+  const [form, setForm] = useState<{ host: string; port: string; secure: boolean; username: string; password: string; from: string } | null>(null);
+  const current = form ?? {
+    host: q.data?.host ?? '',
+    port: String(q.data?.port ?? 587),
+    secure: q.data?.secure ?? false,
+    username: q.data?.username ?? '',
+    password: '',
+    from: q.data?.from ?? '',
+  };
+  const set = (patch: Partial<typeof current>) => setForm({ ...current, ...patch });
+  return (
+    <details className="report-mail">
+      <summary>Email server for scheduled reports{q.data ? `: ${q.data.host}:${q.data.port}` : ' (not set)'}</summary>
+      <div className="filters report-controls" aria-label="Email server">
+        <input className="input" aria-label="SMTP host" placeholder="smtp.example.com" value={current.host} onChange={(e) => set({ host: e.target.value })} />
+        <input className="input input-port" aria-label="SMTP port" inputMode="numeric" value={current.port} onChange={(e) => set({ port: e.target.value })} />
+        <label className="field-inline">
+          <input type="checkbox" checked={current.secure} onChange={(e) => set({ secure: e.target.checked })} /> TLS from the start (465)
+        </label>
+        <input className="input" aria-label="SMTP user name" placeholder="user name (optional)" value={current.username} onChange={(e) => set({ username: e.target.value })} />
+        <input
+          className="input"
+          type="password"
+          aria-label="SMTP password"
+          placeholder={q.data?.passwordSet ? 'password kept (type to replace)' : 'password'}
+          value={current.password}
+          onChange={(e) => set({ password: e.target.value })}
+        />
+        <input className="input" aria-label="Sender address" placeholder="reports@example.com" value={current.from} onChange={(e) => set({ from: e.target.value })} />
+        <ActionButton
+          label="Save email server"
+          feedbackTitle="Saving the email server for reports"
+          disabledReason={!current.host ? 'Enter the SMTP host' : !/^\d{1,5}$/.test(current.port) ? 'The port is a number' : !current.from.includes('@') ? 'Enter the sender address' : null}
+          run={async () => {
+            await api.setReportMail({
+              host: current.host.trim(),
+              port: Number(current.port),
+              secure: current.secure,
+              from: current.from.trim(),
+              ...(current.username.trim() ? { username: current.username.trim() } : {}),
+              ...(current.password ? { password: current.password } : {}),
+            });
+            setForm(null);
+            q.refetch();
+            return 'Saved; the password is kept with this app\'s secrets';
+          }}
+        />
+      </div>
+    </details>
   );
 }
