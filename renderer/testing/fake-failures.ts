@@ -138,7 +138,7 @@ export class FakeFailures {
     return row;
   }
 
-  private async act(id: string, action: 'retry' | 'cancel', dryRun: boolean): Promise<FailureGroupActionResult> {
+  private act(id: string, action: 'retry' | 'cancel', dryRun: boolean): FailureGroupActionResult {
     this.row(id);
     const jobs = action === 'retry' ? (this.failedByGroup().get(id) ?? []) : [];
     const results = dryRun ? [] : jobs.map((j) => this.host.act(j.clusterId, j.id, action));
