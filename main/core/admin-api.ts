@@ -10,6 +10,7 @@ import {
   ClusterPatch,
   JobQuery,
   MAX_JOB_FILE_BYTES,
+  SettingsPatch,
   type AdminApi,
   type AdminEvent,
   type CacheHealth,
@@ -328,7 +329,8 @@ export function createAdminApi(ctx: AdminApiContext): AdminApi {
     },
     async updateSettings(patch) {
       const before = ctx.settings.settings;
-      const settings = await ctx.settings.update(patch);
+      // The patch arrives parsed (dispatch); parsing here gives it its output type (defaults filled).
+      const settings = await ctx.settings.update(SettingsPatch.parse(patch));
       ctx.events.emit({ kind: 'settings-changed', settings });
       if (settings.retentionDays < before.retentionDays) ctx.applyRetention();
       if (settings.localClusterEnabled !== before.localClusterEnabled) await ctx.setLocalClusterEnabled(settings.localClusterEnabled);
