@@ -4,6 +4,7 @@
  * and bumped in the same UPDATE, with the alert history written in that transaction.
  */
 import pg from 'pg';
+import { keepClientErrorsHeard } from './bullmq-pg-backend.ts';
 import type { AlertDelivery, AlertDeliveryInput } from '../../contract/alert-deliveries.ts';
 import type { StoredAlertChannel } from '../../contract/alert-channels.ts';
 import { DEFAULT_CLUSTER_ALERT_RULES, type Alert, type AlertSilence, type ClusterAlertRule } from '../../contract/alerts.ts';
@@ -50,6 +51,9 @@ export async function openPgAlertStore(options: { connectionString: string; sche
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`schema '${schema}': use lower-case letters, digits and _ only`);
   const pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 3, connectionTimeoutMillis: 5_000 });
   pool.on('error', () => undefined); // idle-client errors surface on the next query
+  // A client checked out by transaction() has no listener of its own: a server stopping just as it
+  // connects would throw from the socket and end the node. The next query reports the failure.
+  keepClientErrorsHeard(pool);
   const t = (table: string) => `"${schema}".${table}`;
   try {
     await transaction(pool, async (client) => {
