@@ -3,12 +3,13 @@
  * counts: lengths and rates add up, the failure rate is all failures over all finished jobs, the
  * wait time p95 is read from the clusters' wait distributions together. Taking one cluster's value
  * instead would show "100% failed" for a cluster that ran one job beside 88% success overall. The
- * level is the worst cluster's (a quiet cluster must not hide one in trouble), and the tile names
- * that cluster.
+ * level is the worst cluster's, as each cluster rated its own reading by its own thresholds (the
+ * desktop only combines; a quiet cluster must not hide one in trouble), and the tile names that
+ * cluster.
  */
 import type { DashboardSummary } from '../../../contract/admin-api.ts';
 import type { Reading, Summary } from '../../../contract/metrics.ts';
-import { levelOf, LEVELS, type Level, type MetricName, type Thresholds, worstLevel } from '../../../contract/thresholds.ts';
+import { LEVELS, type Level, worstLevel } from '../../../contract/thresholds.ts';
 
 export type QueueMetricKey = 'queueLength' | 'waitTimeP95Ms' | 'processingRatePerMin' | 'failureRate';
 
@@ -66,7 +67,7 @@ function worstOf(items: readonly ClusterSummary[], read: (s: Summary) => Reading
 }
 
 /** Combines the clusters' readings of one metric. */
-export function combine(summary: DashboardSummary, key: QueueMetricKey, metric: MetricName, thresholds: Thresholds): CombinedReading {
+export function combine(summary: DashboardSummary, key: QueueMetricKey): CombinedReading {
   const items: ClusterSummary[] = summary.clusters.flatMap((c) => (c.summary ? [{ clusterId: c.clusterId, summary: c.summary }] : []));
   const summaries = items.map((i) => i.summary);
   const idle = key === 'processingRatePerMin' && summaries.length > 0 && summaries.every((s) => backlogOf(s) === 0);
@@ -82,7 +83,7 @@ export function combine(summary: DashboardSummary, key: QueueMetricKey, metric: 
   switch (key) {
     case 'queueLength': {
       const value = values.reduce((a, b) => a + b, 0);
-      return { value, level: worstLevel([levelOf(value, thresholds[metric]), ...levels]), worst: worstOf(items, (s) => s.queueLength), ...extras };
+      return { value, level: worstLevel(levels), worst: worstOf(items, (s) => s.queueLength), ...extras };
     }
     case 'processingRatePerMin': {
       const value = values.reduce((a, b) => a + b, 0);

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DashboardSummary } from '../../../contract/admin-api.ts';
 import type { Summary } from '../../../contract/metrics.ts';
-import { DEFAULT_THRESHOLDS } from '../../../contract/thresholds.ts';
 import { combine, pooledPercentile } from './combine-readings.ts';
 import { tileNote } from './queue-health.tsx';
 
@@ -24,16 +23,16 @@ const name = (id: string) => ({ c0: 'laptop', c1: 'prod' })[id] ?? id;
 
 describe('queue metrics over several clusters', () => {
   it('with nothing ready to run anywhere the processing rate is idle, not rated', () => {
-    const r = combine(summaryOf([idle, idle]), 'processingRatePerMin', 'processingRatePerMin', DEFAULT_THRESHOLDS);
+    const r = combine(summaryOf([idle, idle]), 'processingRatePerMin');
     expect(r).toMatchObject({ value: 1, idle: true });
-    expect(combine(summaryOf([{ ...idle, processingRatePerMin: { value: 0.3, level: 'good' } }]), 'processingRatePerMin', 'processingRatePerMin', DEFAULT_THRESHOLDS)).toMatchObject({ value: 0.3, idle: true });
+    expect(combine(summaryOf([{ ...idle, processingRatePerMin: { value: 0.3, level: 'good' } }]), 'processingRatePerMin')).toMatchObject({ value: 0.3, idle: true });
     // A cluster of an older version without `backlog`: its queues tell.
     const old = { ...idle, backlog: undefined, queues: [{ paused: false, readyCount: 2 }] } as unknown as Part;
-    expect(combine(summaryOf([old]), 'processingRatePerMin', 'processingRatePerMin', DEFAULT_THRESHOLDS).idle).toBeUndefined();
+    expect(combine(summaryOf([old]), 'processingRatePerMin').idle).toBeUndefined();
   });
 
   it('a busy cluster does not hide a stalled one, and the tile names it', () => {
-    const r = combine(summaryOf([stalled, busy]), 'processingRatePerMin', 'processingRatePerMin', DEFAULT_THRESHOLDS);
+    const r = combine(summaryOf([stalled, busy]), 'processingRatePerMin');
     expect(r).toMatchObject({ value: 120, level: 'critical', worst: { clusterId: 'c0', value: 0 } });
     expect(tileNote(r, 'processingRatePerMin', name)).toBe('worst: laptop 0.0/min');
   });
@@ -41,20 +40,20 @@ describe('queue metrics over several clusters', () => {
   it('failure rate is all failures over all finished jobs, not one cluster’s rate; its level and name are the worst cluster’s', () => {
     const one = { ...busy, failureRate: { value: 1, level: 'critical' as const }, finishedInWindow: 1, failedInWindow: 1 };
     const many = { ...busy, failureRate: { value: 0.11, level: 'critical' as const }, finishedInWindow: 100, failedInWindow: 11 };
-    const r = combine(summaryOf([one, many]), 'failureRate', 'failureRate', DEFAULT_THRESHOLDS);
+    const r = combine(summaryOf([one, many]), 'failureRate');
     expect(r.value).toBeCloseTo(12 / 101);
     expect(r.level).toBe('critical');
     expect(tileNote(r, 'failureRate', name)).toBe('worst: laptop 100.0%');
   });
 
   it('queue lengths add up and are rated on the sum', () => {
-    expect(combine(summaryOf([stalled, busy]), 'queueLength', 'queueLength', DEFAULT_THRESHOLDS)).toMatchObject({ value: 43, level: 'warning', worst: { clusterId: 'c0', value: 40 } });
+    expect(combine(summaryOf([stalled, busy]), 'queueLength')).toMatchObject({ value: 43, level: 'warning', worst: { clusterId: 'c0', value: 40 } });
   });
 
   it('wait time p95 pools the clusters’ waits by count, and the oldest waiting job is the oldest anywhere', () => {
     const quick = { ...busy, waitTimeP95Ms: { value: 1_000, level: 'good' as const }, waitSampleCount: 99, waitQuantilesMs: Array(21).fill(1_000), oldestWaitingMs: null };
     const slow = { ...busy, waitTimeP95Ms: { value: 600_000, level: 'critical' as const }, waitSampleCount: 1, waitQuantilesMs: Array(21).fill(600_000), oldestWaitingMs: 600_000 };
-    const r = combine(summaryOf([quick, slow]), 'waitTimeP95Ms', 'waitTimeMs', DEFAULT_THRESHOLDS);
+    const r = combine(summaryOf([quick, slow]), 'waitTimeP95Ms');
     expect(r).toMatchObject({ value: 1_000, level: 'critical', oldestWaitingMs: 600_000, worst: { clusterId: 'c1' } });
     expect(tileNote(r, 'waitTimeMs', name)).toBe('oldest waiting 10 min · worst: prod 10 min');
   });

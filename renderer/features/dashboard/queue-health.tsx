@@ -5,7 +5,7 @@
  * processing rate with nothing ready to run reads "Idle": a low rate is then no problem.
  */
 import type { DashboardSummary } from '../../../contract/admin-api.ts';
-import type { MetricName, Thresholds } from '../../../contract/thresholds.ts';
+import type { MetricName } from '../../../contract/thresholds.ts';
 import { LevelBadge } from '../../components/badges.tsx';
 import { formatDuration, formatMetric } from '../../components/format.ts';
 import { useCachedClusters } from '../../components/use-clusters.ts';
@@ -35,14 +35,14 @@ export function tileNote(r: CombinedReading, metric: MetricName, clusterName: (i
 }
 
 /** The four queue metric tiles. */
-export function QueueHealth({ summary, thresholds }: { summary: DashboardSummary | undefined; thresholds: Thresholds }) {
+export function QueueHealth({ summary }: { summary: DashboardSummary | undefined }) {
   const { data: clusters } = useCachedClusters();
   const nameOf = (id: string) => clusters?.find((c) => c.id === id)?.name ?? id;
   const windowMin = windowMinutes(summary);
   return (
     <div className="metric-tiles">
       {METRICS.map((m) => {
-        const r = summary ? combine(summary, m.key, m.metric, thresholds) : null;
+        const r = summary ? combine(summary, m.key) : null;
         const note = r ? tileNote(r, m.metric, nameOf) : null;
         const levelClass = !r || r.idle ? 'none' : r.level;
         return (

@@ -1,9 +1,11 @@
 /**
- * Resource gauges — CPU, Memory, Disk I/O, Network — Normal / High / Action Needed. Each shows the
- * busiest node's latest sample among the online clusters in view, and names that node.
+ * Resource gauges — CPU, Memory, Disk I/O, Network — Normal / High / Action Needed. Each node's
+ * latest sample is rated by its own cluster's thresholds (the cluster decides levels; the desktop
+ * combines them, worst first): a gauge shows the node in the worst state, the busiest among equals,
+ * and names it.
  */
 import type { ResourceSample } from '../../../contract/metrics.ts';
-import { levelOf, type MetricName, type Thresholds } from '../../../contract/thresholds.ts';
+import { LEVELS, levelOf, type MetricName, type Thresholds } from '../../../contract/thresholds.ts';
 import { Gauge } from '../../components/gauge.tsx';
 
 const RESOURCES: { key: 'cpuPercent' | 'memoryPercent' | 'diskIoPercent' | 'networkPercent'; label: string }[] = [
@@ -12,6 +14,12 @@ const RESOURCES: { key: 'cpuPercent' | 'memoryPercent' | 'diskIoPercent' | 'netw
   { key: 'diskIoPercent', label: 'Disk I/O' },
   { key: 'networkPercent', label: 'Network' },
 ];
+
+/** One cluster's resource samples. */
+export interface ClusterSample {
+  clusterId: string;
+  samples: readonly ResourceSample[];
+}
 
 /** The newest sample of each node. */
 export function latestPerNode(samples: readonly ResourceSample[]): ResourceSample[] {
@@ -24,20 +32,24 @@ export function latestPerNode(samples: readonly ResourceSample[]): ResourceSampl
 }
 
 /** Four gauges over the latest samples. */
-export function ResourceGauges({ samples, thresholds }: { samples: readonly ResourceSample[] | undefined; thresholds: Thresholds }) {
-  const latest = latestPerNode(samples ?? []);
+export function ResourceGauges({ samples, thresholdsOf }: { samples: readonly ClusterSample[] | undefined; thresholdsOf: (clusterId: string) => Thresholds }) {
+  const latest = (samples ?? []).flatMap(({ clusterId, samples: mine }) => latestPerNode(mine).map((sample) => ({ clusterId, sample })));
   return (
     <div className="gauges">
       {RESOURCES.map((r) => {
-        const busiest = latest.reduce<ResourceSample | null>((m, s) => (!m || s[r.key] > m[r.key] ? s : m), null);
-        const value = busiest ? busiest[r.key] : null;
+        const rated = latest.map(({ clusterId, sample }) => ({ sample, level: levelOf(sample[r.key], thresholdsOf(clusterId)[r.key as MetricName]) }));
+        const worst = rated.reduce<(typeof rated)[number] | null>((m, x) => {
+          if (!m) return x;
+          const byLevel = LEVELS.indexOf(x.level) - LEVELS.indexOf(m.level);
+          return byLevel > 0 || (byLevel === 0 && x.sample[r.key] > m.sample[r.key]) ? x : m;
+        }, null);
         return (
           <Gauge
             key={r.key}
             label={r.label}
-            value={value}
-            level={value === null ? 'good' : levelOf(value, thresholds[r.key as MetricName])}
-            note={busiest ? (latest.length > 1 ? `busiest: ${busiest.host}` : busiest.host) : samples ? 'no online node' : undefined}
+            value={worst ? worst.sample[r.key] : null}
+            level={worst ? worst.level : 'good'}
+            note={worst ? (latest.length > 1 ? `worst: ${worst.sample.host}` : worst.sample.host) : samples ? 'no online node' : undefined}
           />
         );
       })}
