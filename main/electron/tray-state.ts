@@ -7,7 +7,7 @@
  */
 import type { ClusterView, DashboardSummary } from '../../contract/admin-api.ts';
 import type { StateCounts } from '../../contract/metrics.ts';
-import { DEFAULT_ALERT_RULES, DEFAULT_THRESHOLDS, levelOf, type Level, type Thresholds } from '../../contract/thresholds.ts';
+import { DEFAULT_ALERT_RULES, worstLevel, type Level } from '../../contract/thresholds.ts';
 import type { FiringAlertItem } from './alert-notifications.ts';
 
 export const TRAY_STATES = ['ok', 'warning', 'critical'] as const;
@@ -36,11 +36,9 @@ function plural(n: number, word: string): string {
 export function trayStateOf(input: {
   summary: Pick<DashboardSummary, 'counts' | 'clusters'> | null;
   clusters: readonly Pick<ClusterView, 'name' | 'status' | 'enabled'>[];
-  thresholds?: Thresholds;
   /** Firing alerts of every cluster (the alert mirror). */
   firing?: readonly FiringAlertItem[];
 }): TrayState {
-  const thresholds = input.thresholds ?? DEFAULT_THRESHOLDS;
   const found: { state: TrayStateName; reason: string }[] = [];
   const firing = [...(input.firing ?? [])];
   for (const a of firing) found.push({ state: a.severity, reason: a.label });
@@ -54,7 +52,9 @@ export function trayStateOf(input: {
   }
 
   if (counts) {
-    const queue = FROM_LEVEL[levelOf(counts.pending, thresholds.queueLength)];
+    // The pending count is rated as the clusters rated their queue lengths, by their own thresholds.
+    const queueLevels = (input.summary?.clusters ?? []).flatMap((e) => (e.summary ? [e.summary.queueLength.level] : []));
+    const queue = FROM_LEVEL[worstLevel(queueLevels)];
     if (queue !== 'ok') found.push({ state: queue, reason: `${plural(counts.pending, 'pending job')} in the queues` });
     if (counts.stuck > STUCK_CRITICAL_ABOVE) found.push({ state: 'critical', reason: `${plural(counts.stuck, 'stuck job')}` });
     else if (counts.stuck > 0) found.push({ state: 'warning', reason: `${plural(counts.stuck, 'stuck job')}` });

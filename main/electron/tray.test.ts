@@ -13,21 +13,28 @@ function summary(c: Partial<StateCounts>, clusters: DashboardSummary['clusters']
   return { counts: counts(c), clusters };
 }
 const online = [{ name: 'Local', status: 'online' as const, enabled: true }];
+/** One cluster's summary with its own queue-length level and the other readings good. */
+function rated(level: 'good' | 'warning' | 'critical', others: Partial<Record<'waitTimeP95Ms' | 'processingRatePerMin' | 'failureRate', 'good' | 'warning' | 'critical'>> = {}): DashboardSummary['clusters'] {
+  const r = (l: 'good' | 'warning' | 'critical') => ({ value: 1, level: l });
+  const s = { queueLength: r(level), waitTimeP95Ms: r(others.waitTimeP95Ms ?? 'good'), processingRatePerMin: r(others.processingRatePerMin ?? 'good'), failureRate: r(others.failureRate ?? 'good') } as unknown as Summary;
+  return [{ clusterId: 'local', summary: s, fromCache: false }];
+}
 
 describe('tray state', () => {
-  it('follows the counts through the queue-length and stuck thresholds', () => {
-    const at = (c: Partial<StateCounts>) => trayStateOf({ summary: summary(c), clusters: online }).state;
+  it('rates the pending count as the clusters rated their queue lengths, and counts stuck jobs', () => {
+    const at = (c: Partial<StateCounts>, level: 'good' | 'warning' | 'critical' = 'good') => trayStateOf({ summary: summary(c, rated(level)), clusters: online }).state;
     expect(at({ running: 3, pending: 9, failed: 40 })).toBe('ok');
-    expect(at({ pending: 10 })).toBe('warning');
-    expect(at({ pending: 50 })).toBe('warning');
-    expect(at({ pending: 51 })).toBe('critical');
+    // Eight pending jobs on a cluster whose own thresholds call that critical: the tray agrees.
+    expect(at({ pending: 8 }, 'critical')).toBe('critical');
+    expect(at({ pending: 60 }, 'warning')).toBe('warning');
+    expect(at({ pending: 60 }, 'good')).toBe('ok');
     expect(at({ stuck: 1 })).toBe('warning');
     expect(at({ stuck: 5 })).toBe('warning');
     expect(at({ stuck: 6 })).toBe('critical');
   });
 
   it('puts running, pending and failed counts in the tooltip, with the reasons', () => {
-    const s = trayStateOf({ summary: summary({ running: 3, pending: 12, failed: 1 }), clusters: online });
+    const s = trayStateOf({ summary: summary({ running: 3, pending: 12, failed: 1 }, rated('warning')), clusters: online });
     expect(s.tooltip).toBe('Sigmatiq: 3 running · 12 pending · 1 failed\n12 pending jobs in the queues');
     expect(trayStateOf({ summary: null, clusters: [] })).toEqual({ state: 'ok', tooltip: 'Sigmatiq Admin Jobs: waiting for data', reasons: [], firing: [] });
     const long = trayStateOf({
@@ -48,9 +55,7 @@ describe('tray state', () => {
   });
 
   it('takes the clusters\u2019 own metric levels into account', () => {
-    const reading = (level: 'good' | 'warning' | 'critical') => ({ value: 1, level });
-    const s = { waitTimeP95Ms: reading('good'), processingRatePerMin: reading('good'), failureRate: reading('critical') } as unknown as Summary;
-    const state = trayStateOf({ summary: summary({}, [{ clusterId: 'local', summary: s, fromCache: false }]), clusters: online });
+    const state = trayStateOf({ summary: summary({}, rated('good', { failureRate: 'critical' })), clusters: online });
     expect(state.state).toBe('critical');
     expect(state.reasons).toEqual(['failure rate is critical on local']);
   });
@@ -88,10 +93,10 @@ describe('tray controller', () => {
 
   it('switches the icon with the state and only touches what changed', () => {
     const t = setup();
-    t.ctl.update(trayStateOf({ summary: summary({ pending: 1 }), clusters: online }));
-    t.ctl.update(trayStateOf({ summary: summary({ pending: 1 }), clusters: online }));
-    t.ctl.update(trayStateOf({ summary: summary({ pending: 20 }), clusters: online }));
-    t.ctl.update(trayStateOf({ summary: summary({ pending: 80 }), clusters: online }));
+    t.ctl.update(trayStateOf({ summary: summary({ pending: 1 }, rated('good')), clusters: online }));
+    t.ctl.update(trayStateOf({ summary: summary({ pending: 1 }, rated('good')), clusters: online }));
+    t.ctl.update(trayStateOf({ summary: summary({ pending: 20 }, rated('warning')), clusters: online }));
+    t.ctl.update(trayStateOf({ summary: summary({ pending: 80 }, rated('critical')), clusters: online }));
     expect(t.calls.filter((c) => c.startsWith('image:'))).toEqual(['image:ok.png', 'image:warning.png', 'image:critical.png']);
     expect(t.calls.filter((c) => c === 'menu')).toHaveLength(1);
   });
