@@ -31,7 +31,7 @@ describe('the desktop core on a full disk (a small tmpfs; root only)', () => {
   let mounted = false;
   if (process.getuid?.() === 0) {
     try {
-      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', mountPoint], { stdio: 'ignore' });
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16m', 'tmpfs', mountPoint], { stdio: 'ignore' });
       mounted = true;
     } catch {
       // no privilege to mount (a container): skipped
