@@ -7,6 +7,9 @@ describe('maskMessage', () => {
     ['data not available for symbol BRK.B: no file C:\\Users\\ben\\market\\BRK.B.csv; check the ticker or add the file', 'data not available for symbol <symbol>: no file <path>; check the ticker or add the file'],
     ['data not available for symbol AAPL between 2024-01-02 and 2024-03-01 (its data covers 2012-01-03 to 2023-12-29)', 'data not available for symbol <symbol> between <date> and <date> (its data covers <date> to <date>)'],
     ['job backtest-mx19i7u3a1b2c3d4 is a training job, not a sweep', 'job <id> is a training job, not a sweep'],
+    // A made-up or mistyped id after "job" is a parameter too; a plain word after it is not.
+    ['job sweep-gone-a: no job sweep-gone-a', 'job <id>: no job <id>'],
+    ['the job has no owner; jobs of this type', 'the job has no owner; jobs of this type'],
     ['stopped at step boundary before "Load data"', 'stopped at step boundary before <quoted>'],
     ["over the worker's limit of 512 MB (maxMatrixBytes)", "over the worker's limit of <num> MB (maxMatrixBytes)"],
     ['training diverged at epoch 12 (loss NaN); lower learningRate (now 0.5)', 'training diverged at epoch <num> (loss <num>); lower learningRate (now <num>)'],

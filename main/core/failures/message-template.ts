@@ -49,6 +49,9 @@ const NUMBER = String.raw`(?<![A-Za-z_<])[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+
 // `abc` included); after "ticker" only one that does not read as a word ("check the ticker or …").
 const AFTER_SYMBOL_WORD = String.raw`\b(symbols?|tickers?)(\s+)([^\s:;,()]+)`;
 const TICKER = String.raw`(?<![\w.<])[A-Z][A-Z0-9]{0,5}(?:[.-][A-Z]{1,2})?(?![\w<])`;
+// The value right after the word "job" names a job whatever it looks like (a mistyped or made-up id
+// such as `sweep-gone-a` included) when it is not a plain word ("job has", "job of").
+const AFTER_JOB_WORD = String.raw`\b(jobs?)(\s+)([^\s:;,()]*[-_\d][^\s:;,()]*)`;
 
 const MASKS: Mask[] = [
   { pattern: new RegExp(QUOTED, 'g'), replace: '<quoted>' },
@@ -60,6 +63,7 @@ const MASKS: Mask[] = [
   { pattern: new RegExp(DATE_TIME, 'g'), replace: '<date>' },
   { pattern: new RegExp(HEX, 'g'), replace: '<hex>' },
   { pattern: new RegExp(OPAQUE_ID, 'g'), replace: '<id>' },
+  { pattern: new RegExp(AFTER_JOB_WORD, 'g'), replace: (m, word, space, value) => (value.startsWith('<') ? m : `${word}${space}<id>`) },
   {
     pattern: new RegExp(AFTER_SYMBOL_WORD, 'g'),
     replace: (m, word, space, value) => (value.startsWith('<') || (word.startsWith('ticker') && /^[a-z]+$/.test(value)) ? m : `${word}${space}<symbol>`),
