@@ -7,6 +7,7 @@ import path from 'node:path';
 import { REPORT_KINDS } from '../contract/reports.ts';
 import { JobCache } from '../main/core/cache/job-cache.ts';
 import { buildReport } from '../main/core/reports/build-report.ts';
+import { failureFactsOf } from '../main/core/reports/failure-analysis.ts';
 import { reportPdf } from '../main/core/reports/pdf/report-pdf.ts';
 import { fillReportCache } from '../main/core/reports/testing/report-fixture.ts';
 
@@ -39,7 +40,7 @@ const baseline = timeIt(3, () =>
   cache.db.prepare(`SELECT substr(created_at, 1, 10) AS d, state, count(*) FROM jobs WHERE created_at >= ? AND created_at < ? GROUP BY d, state`).all(from, to),
 );
 console.log(`baseline: SQL GROUP BY day and state over the period's jobs: ${baseline.toFixed(0)} ms`);
-const failures = { inCommon: (id: string) => cache.failures.detail(id, end)?.inCommon ?? [] };
+const failures = failureFactsOf(cache.failures, end);
 let missed = false;
 for (const kind of REPORT_KINDS) {
   const json = timeIt(3, () => JSON.stringify(buildReport({ db: cache.db, failures }, { kind, ...request }, end)));

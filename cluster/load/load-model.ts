@@ -151,7 +151,7 @@ export function backlogForecast(input: LoadInputs, horizonMinutes = 60, stepMinu
   const points: BacklogForecastPoint[] = [];
   for (let t = 0; t <= horizonMinutes + 1e-9; t += stepMinutes) {
     const expected = Math.max(0, input.backlog + (arrivalPerMin - capacityPerMin) * t);
-    const spread = 1.6448536269514722 * Math.sqrt(arrivalPerMin * t + capacityPerMin * t * scv);
+    const spread = Z95 * Math.sqrt(arrivalPerMin * t + capacityPerMin * t * scv);
     points.push({ minutes: t, expected, low: Math.max(0, expected - spread), high: expected + spread });
   }
   return points;

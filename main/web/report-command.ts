@@ -11,6 +11,7 @@ import { REPORT_KINDS, ReportFormat, ReportKind, ReportRequest } from '../../con
 import { MIGRATIONS } from '../core/cache/cache-schema.ts';
 import { FailureStore } from '../core/failures/failure-store.ts';
 import { buildReport } from '../core/reports/build-report.ts';
+import { failureFactsOf } from '../core/reports/failure-analysis.ts';
 import { reportPdf } from '../core/reports/pdf/report-pdf.ts';
 import type { PaperSize } from '../core/reports/pdf/pdf-writer.ts';
 import { reportCsvZip, tableCsv } from '../core/reports/report-csv.ts';
@@ -157,7 +158,7 @@ export async function runReport(argv: readonly string[], io: ReportIo, now = Dat
   }
   try {
     const failures = new FailureStore(db);
-    const report = buildReport({ db, failures: { inCommon: (id) => failures.detail(id, now)?.inCommon ?? [] } }, args.request, now);
+    const report = buildReport({ db, failures: failureFactsOf(failures, now) }, args.request, now);
     if (args.out) mkdirSync(path.dirname(args.out), { recursive: true });
     const written: string[] = [];
     if (args.format === 'json') {

@@ -19,6 +19,11 @@ export interface FailureFacts {
   inCommon(groupId: string): readonly InCommonFinding[];
 }
 
+/** The failure store's "in common" for reports made at `now`. */
+export function failureFactsOf(store: { detail(id: string, now: number): { inCommon: readonly InCommonFinding[] } | null }, now: number): FailureFacts {
+  return { inCommon: (id) => store.detail(id, now)?.inCommon ?? [] };
+}
+
 export function failureAnalysis(scope: ReportScope, facts?: FailureFacts): FailureAnalysisReport {
   const { db, period } = scope;
   const before = previousPeriod(period);

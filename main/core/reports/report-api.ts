@@ -9,11 +9,12 @@ import type { ReportFile } from '../../../contract/report-api.ts';
 import { AdminError } from '../admin-error.ts';
 import type { JobCache } from '../cache/job-cache.ts';
 import { buildReport } from './build-report.ts';
+import { failureFactsOf } from './failure-analysis.ts';
 import { reportBytes } from './report-files.ts';
 import { ReportArgumentError } from './report-period.ts';
 import type { ReportMailer } from './report-mailer.ts';
 import type { ReportScheduler } from './report-scheduler.ts';
-import type { SavedReports } from './saved-reports.ts';
+import { MIME, type SavedReports } from './saved-reports.ts';
 
 export interface ReportApiContext {
   cache(): JobCache;
@@ -40,7 +41,7 @@ export function createReportApi(ctx: ReportApiContext): ReportMethods {
   const build = (request: Parameters<AdminApi['previewReport']>[0]) => {
     const cache = ctx.cache();
     try {
-      return buildReport({ db: cache.db, failures: { inCommon: (id) => cache.failures.detail(id, now())?.inCommon ?? [] } }, request as never, now());
+      return buildReport({ db: cache.db, failures: failureFactsOf(cache.failures, now()) }, request as never, now());
     } catch (error) {
       return asAdminError(error);
     }
@@ -80,7 +81,8 @@ export function createReportApi(ctx: ReportApiContext): ReportMethods {
     async openSavedReport(name) {
       const report = saved(name);
       const bytes = readFileSync(report.path);
-      const mimeType = report.format === 'pdf' ? 'application/pdf' : report.format === 'json' ? 'application/json' : 'application/zip';
+      // A saved CSV report is the zip of its tables.
+      const mimeType = MIME[report.format === 'csv' ? 'zip' : report.format];
       return { filename: report.filename, mimeType, contentBase64: bytes.toString('base64'), bytes: bytes.length, savedTo: report.path, problem: null };
     },
     async showSavedReport(name) {

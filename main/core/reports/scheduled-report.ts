@@ -1,6 +1,7 @@
 /** One scheduled run: the report for the days before its time, written where the schedule says. */
 import type { JobCache } from '../cache/job-cache.ts';
 import { buildReport } from './build-report.ts';
+import { failureFactsOf } from './failure-analysis.ts';
 import { reportBytes } from './report-files.ts';
 import { periodOfRun, type ScheduledRun } from './report-scheduler.ts';
 import type { ReportMailer } from './report-mailer.ts';
@@ -10,7 +11,7 @@ export async function runScheduledReport(ctx: { cache: JobCache; saved: SavedRep
   const now = (ctx.now ?? Date.now)();
   const { schedule } = run;
   const request = { kind: schedule.kind, ...periodOfRun(schedule.period, run.due), ...(schedule.clusters ? { clusters: schedule.clusters } : {}) };
-  const report = buildReport({ db: ctx.cache.db, failures: { inCommon: (id) => ctx.cache.failures.detail(id, now)?.inCommon ?? [] } }, request, now);
+  const report = buildReport({ db: ctx.cache.db, failures: failureFactsOf(ctx.cache.failures, now) }, request, now);
   const { bytes } = await reportBytes(report, schedule.format);
   const file = ctx.saved.save({ kind: schedule.kind, format: schedule.format, createdAt: new Date(now).toISOString(), scheduleId: schedule.id, note: run.note ?? report.period.label }, bytes, schedule.folder);
   if (!schedule.emailTo?.length) return `wrote ${file}`;
