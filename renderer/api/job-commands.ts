@@ -28,20 +28,27 @@ const DONE_WORDS: Record<JobAction, string> = {
   'run-now': 'set to run now',
 };
 
-/** Runs one action on one job; resolves to a success message or throws with the cluster's reason. */
+/**
+ * Runs one action on one job; resolves to a success message or throws with the cluster's reason.
+ * With a note for the job's owner, the message also says what became of the note (the cluster's words).
+ */
 export async function runJobAction(
   api: AdminApi,
   clusterId: string,
   jobId: string,
   action: JobAction,
-  body: { priority?: Priority; reason?: string } = {},
+  body: { priority?: Priority; reason?: string; note?: string } = {},
 ): Promise<string> {
   const result = await api.jobAction(clusterId, jobId, action, body);
-  if (result.outcome === 'ok') return `Job ${jobId} ${DONE_WORDS[action]}.`;
+  if (result.outcome === 'ok') return `Job ${jobId} ${DONE_WORDS[action]}.${result.note ? ` ${capitalized(result.note)}.` : ''}`;
   throw new AdminApiError(
     result.outcome,
     result.message ?? `The cluster ${result.outcome === 'skipped' ? 'skipped' : 'could not do'} ${JOB_ACTION_LABELS[action].toLowerCase()} for job ${jobId}.`,
   );
+}
+
+function capitalized(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 /** Why an action is not available in a state, naming what is; null when it is available. */

@@ -1,7 +1,8 @@
 /**
  * A button that runs an AdminApi action with feedback: it shows pending while the call runs, a
  * toast with success or the cluster's failure message afterwards, asks first when the action is
- * destructive, and when disabled says why (tooltip and accessible description).
+ * destructive, and when disabled says why (tooltip and accessible description). An action that
+ * can carry a note for someone (a job's owner) offers the note's field in its question.
  */
 import { useId, useState, type ReactNode } from 'react';
 import { runWithFeedback } from '../store/toast-store.ts';
@@ -14,13 +15,24 @@ export interface ConfirmSpec {
   confirmLabel: string;
 }
 
+/** An optional note the question offers a field for; what is typed is handed to `run`. */
+export interface NoteSpec {
+  /** The field's label, e.g. "Note for ana (optional)". */
+  label: string;
+  /** Under the field: who gets it and how. */
+  hint: string;
+  maxLength: number;
+}
+
 export interface ActionButtonProps {
   label: string;
   /** Toast title while it runs, e.g. "Cancelling job 42". */
   feedbackTitle: string;
-  /** Does the work; returns the success message or throws with the failure message. */
-  run: () => Promise<string | undefined>;
+  /** Does the work; returns the success message or throws with the failure message. `note`: what was typed in the note field, trimmed, if anything. */
+  run: (note?: string) => Promise<string | undefined>;
   confirm?: ConfirmSpec;
+  /** With `confirm`: the question offers this note's field. */
+  note?: NoteSpec;
   /** When set, the button is disabled and this says why. */
   disabledReason?: string | null;
   variant?: 'default' | 'primary' | 'danger' | 'ghost';
@@ -32,16 +44,20 @@ export interface ActionButtonProps {
 
 /** A button for one action, with pending/success/failure feedback and an optional confirmation. */
 export function ActionButton(props: ActionButtonProps) {
-  const { label, feedbackTitle, run, confirm, disabledReason, variant = 'default', small, ariaLabel, onDone } = props;
+  const { label, feedbackTitle, run, confirm, note, disabledReason, variant = 'default', small, ariaLabel, onDone } = props;
   const [pending, setPending] = useState(false);
   const [confirming, setConfirming] = useState(false);
+  const [noteText, setNoteText] = useState('');
   const reasonId = useId();
+  const noteId = useId();
   const tabIndex = useRowTabIndex();
 
   async function go() {
     setConfirming(false);
+    const typed = note ? noteText.trim() : '';
+    setNoteText('');
     setPending(true);
-    const ok = await runWithFeedback(feedbackTitle, run);
+    const ok = await runWithFeedback(feedbackTitle, () => run(typed === '' ? undefined : typed));
     setPending(false);
     onDone?.(ok);
   }
@@ -80,6 +96,25 @@ export function ActionButton(props: ActionButtonProps) {
           footer={<DialogActions closeLabel="Keep it" onClose={() => setConfirming(false)} actionLabel={confirm.confirmLabel} variant="danger" onAction={() => void go()} />}
         >
           {confirm.body}
+          {note ? (
+            <div className="field note-field">
+              <label className="field-label" htmlFor={noteId}>
+                {note.label}
+              </label>
+              <textarea
+                id={noteId}
+                className="textarea"
+                rows={3}
+                maxLength={note.maxLength}
+                value={noteText}
+                aria-describedby={`${noteId}-hint`}
+                onChange={(e) => setNoteText(e.target.value)}
+              />
+              <span id={`${noteId}-hint`} className="field-hint">
+                {note.hint}
+              </span>
+            </div>
+          ) : null}
         </Dialog>
       ) : null}
     </>

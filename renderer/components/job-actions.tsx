@@ -4,17 +4,34 @@
  * Each gives feedback and, when it cannot run, says why.
  */
 import type { CachedJob } from '../../contract/admin-api.ts';
+import { JobActionBody, NOTE_ACTIONS } from '../../contract/api.ts';
 import { PRIORITIES, PRIORITY_LABELS, type JobState, type Priority } from '../../contract/domain.ts';
 import { useAdminApi } from '../api/api-context.tsx';
 import { actionDisabledReason, runJobAction } from '../api/job-commands.ts';
 import { jobHref } from '../app/router.ts';
 import { runWithFeedback } from '../store/toast-store.ts';
-import { ActionButton } from './action-button.tsx';
+import { ActionButton, type NoteSpec } from './action-button.tsx';
 import { JOB_ACTIONS, type JobButtonAction } from './job-action-table.ts';
 import { useRowTabIndex } from './row-navigation.tsx';
 import { useClusterUnavailable } from './use-clusters.ts';
 
-type JobRef = Pick<CachedJob, 'id' | 'clusterId' | 'state' | 'priority' | 'type'>;
+type JobRef = Pick<CachedJob, 'id' | 'clusterId' | 'state' | 'priority' | 'type'> & Partial<Pick<CachedJob, 'user'>>;
+
+const NOTE_MAX = JobActionBody.shape.note.unwrap().maxLength ?? 1000;
+
+/**
+ * The note field an action's question offers when the action takes a note for the job's owner
+ * (the cluster sends it through its user directory and audits it); null otherwise.
+ */
+export function ownerNoteOf(action: string, job: Partial<Pick<CachedJob, 'user'>>): NoteSpec | null {
+  if (!(NOTE_ACTIONS as readonly string[]).includes(action)) return null;
+  const owner = job.user ?? "the job's owner";
+  return {
+    label: `Note for ${owner} (optional)`,
+    hint: `Sent to ${owner} by email, SMS or Slack as the cluster's user directory lists them, and kept in the audit log.`,
+    maxLength: NOTE_MAX,
+  };
+}
 
 /**
  * One action of the action table on one job. `inRow`: the small form with the row's shorter words
@@ -24,6 +41,7 @@ export function JobActionButton({ job, action, inRow = false, onDone }: { job: J
   const api = useAdminApi();
   const offline = useClusterUnavailable(job.clusterId);
   const spec = JOB_ACTIONS[action];
+  const note = spec.confirm ? ownerNoteOf(action, job) : null;
   return (
     <ActionButton
       small={inRow}
@@ -33,8 +51,29 @@ export function JobActionButton({ job, action, inRow = false, onDone }: { job: J
       disabledReason={offline ?? actionDisabledReason(action, job.state)}
       variant={spec.variant}
       confirm={spec.confirm?.(job)}
-      run={() => runJobAction(api, job.clusterId, job.id, action)}
+      note={note ?? undefined}
+      run={(typed) => runJobAction(api, job.clusterId, job.id, action, typed ? { note: typed } : {})}
       onDone={(ok) => ok && onDone?.()}
+    />
+  );
+}
+
+/**
+ * Retry with a note for the job's owner: retry runs at once everywhere else (it is easily undone),
+ * so the note gets a button of its own that asks first and offers the field.
+ */
+export function RetryWithNoteButton({ job }: { job: JobRef }) {
+  const api = useAdminApi();
+  const offline = useClusterUnavailable(job.clusterId);
+  return (
+    <ActionButton
+      label="Retry with a note…"
+      ariaLabel={`Retry job ${job.id} with a note for its owner`}
+      feedbackTitle={`Retrying job ${job.id}`}
+      disabledReason={offline ?? actionDisabledReason('retry', job.state)}
+      confirm={{ title: `Retry job ${job.id}?`, body: 'The job goes back to the queue with its configuration and runs again.', confirmLabel: 'Retry job' }}
+      note={ownerNoteOf('retry', job) ?? undefined}
+      run={(typed) => runJobAction(api, job.clusterId, job.id, 'retry', typed ? { note: typed } : {})}
     />
   );
 }

@@ -359,11 +359,13 @@ export class FakeAdminApi {
         this.emit({ kind: 'jobs-changed', clusterId, jobIds: [job.id] });
         return jobs.find((j) => j.id === job.id)!;
       },
-      jobAction: (clusterId: string, id: string, action: JobAction, body: { priority?: Priority }) => {
+      jobAction: (clusterId: string, id: string, action: JobAction, body: { priority?: Priority; note?: string }) => {
         this.live(clusterId);
+        const owner = this.list(clusterId).find((j) => j.id === id)?.user;
         const r = this.act(clusterId, id, action, body?.priority);
         this.emit({ kind: 'jobs-changed', clusterId, jobIds: [id] });
-        return r;
+        // As the cluster: a note goes out once the action succeeded, and the answer says how.
+        return body?.note && r.outcome === 'ok' ? { ...r, note: `note for ${owner} on its way by email` } : r;
       },
       bulkAction: (clusterId: string, req: { action: JobAction; ids?: string[]; filter?: JobFilter; priority?: Priority; dryRun?: boolean }) => {
         this.live(clusterId);

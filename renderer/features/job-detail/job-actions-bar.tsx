@@ -1,13 +1,14 @@
 /**
  * Every action on one job, enabled when it fits the job's state (contract ACTIONS_BY_STATE) and
  * otherwise disabled with the reason: graceful stop, force stop, pause/resume, cancel, retry, retry
- * with edited configuration, change priority, delete. Words, looks and confirmations come from the
- * action table the job tables' rows use too.
+ * with a note for the job's owner, retry with edited configuration, change priority, delete. Words,
+ * looks and confirmations come from the action table the job tables' rows use too; stop, force
+ * stop, cancel and retry with a note offer a note for the job's owner in their question.
  */
 import { useState } from 'react';
 import type { CachedJobDetail } from '../../../contract/admin-api.ts';
 import { actionDisabledReason } from '../../api/job-commands.ts';
-import { JobActionButton, PrioritySelect } from '../../components/job-actions.tsx';
+import { JobActionButton, PrioritySelect, RetryWithNoteButton } from '../../components/job-actions.tsx';
 import { useClusterUnavailable } from '../../components/use-clusters.ts';
 import { navigate, sectionHref } from '../../app/router.ts';
 import { RetryEditDialog } from './retry-edit-dialog.tsx';
@@ -24,6 +25,7 @@ export function JobActionsBar({ job }: { job: CachedJobDetail }) {
       <JobActionButton job={job} action={job.state === 'paused' ? 'resume' : 'pause'} />
       <JobActionButton job={job} action="cancel" />
       <JobActionButton job={job} action="retry" />
+      <RetryWithNoteButton job={job} />
       <button
         type="button"
         className="btn"
