@@ -60,7 +60,7 @@ export const Job = z.object({
   errorMessage: z.string().max(10_000).nullable(),
   /** Parent (a sweep) and the jobs this one waits for. */
   parentId: JobId.nullable().optional(),
-  /** Worker node running it (running/paused/stuck). */
+  /** Worker node running it (running/paused/stuck), or the one it ran on (finished); none while pending. */
   workerId: z.string().max(200).nullable().optional(),
   /** Its worker node stopped heartbeating: the job waits for the cluster to take it back and rerun it. */
   workerLost: z.boolean().optional(),

@@ -92,3 +92,21 @@ describe('flow children', () => {
     expect(flowChildIds({})).toEqual([]);
   });
 });
+
+describe('the node a job ran on', () => {
+  const build = (bullState: string, over: Partial<BullJobLike> = {}) =>
+    buildJobRow({ job: job({ processedBy: 'worker-2', ...over }), type: 'backtest', bullState, now, stuckAfterMs: 60_000 })!.record.workerId;
+
+  it('stays on the record once the job finished, failed or was cancelled while running', () => {
+    expect(build('active')).toBe('worker-2');
+    expect(build('completed')).toBe('worker-2');
+    expect(build('failed', { failedReason: 'data not available for symbol ZZQX' })).toBe('worker-2');
+    expect(build('failed', { failedReason: 'cancelled: force stopped' })).toBe('worker-2');
+  });
+
+  it('is none while the job waits to run (again), or when BullMQ never named one', () => {
+    expect(build('waiting')).toBeNull();
+    expect(build('delayed')).toBeNull();
+    expect(build('completed', { processedBy: null })).toBeNull();
+  });
+});

@@ -171,7 +171,10 @@ export function buildJobRow(input: RecordInput): JobRowInput | null {
     lastProgressAt: progress && progressAt !== null ? progress.at : null,
     errorMessage: error === null ? null : error.slice(0, 10_000),
     parentId: parentIdOf(job.parentKey),
-    workerId: base === 'active' ? (job.processedBy ?? null) : null,
+    // The node running it, and once it ended the node it ran on (BullMQ keeps processedBy on a
+    // finished job): "all on node worker-2" is what a failure pattern needs. A job waiting to run
+    // (again) has none.
+    workerId: base === 'pending' ? null : (job.processedBy ?? null),
     updatedAt: new Date(now).toISOString(),
   };
   return {
