@@ -23,6 +23,7 @@ import {
   SubmitJobRequest,
 } from './api.ts';
 import { JobAction, JobType } from './domain.ts';
+import { CAPACITY_ADMIN_API } from './capacity.ts';
 import { FAILURE_ADMIN_API } from './failure-api.ts';
 import { REPORT_ADMIN_API } from './report-api.ts';
 import { Instant, Job, JobDetail, JobFileName, JobId, LogPage } from './jobs.ts';
@@ -349,6 +350,8 @@ export const ADMIN_API = {
   /** Failure patterns (contract/failure-api.ts): groups from the cache, a group's page, merge, retry, cancel, export. */
   ...FAILURE_ADMIN_API,
   ...REPORT_ADMIN_API,
+  /** Capacity signals per queue over days of the cache (contract/capacity.ts). */
+  ...CAPACITY_ADMIN_API,
 
 } as const;
 

@@ -70,6 +70,7 @@ export const PRELOAD_METHODS = [
   'setReportSchedules',
   'getReportMail',
   'setReportMail',
+  'getCapacitySignals',
 ] as const satisfies readonly AdminApiMethod[];
 
 /** Compile-time: every AdminApi method is in the list (a new method without a preload entry fails tsc). */

@@ -30,6 +30,7 @@ import type { JobCache } from './cache/job-cache.ts';
 import { ClusterRequestError } from './clusters/cluster-errors.ts';
 import type { ClusterRegistry } from './clusters/cluster-registry.ts';
 import { createFailureApi } from './failures/failure-api.ts';
+import { createCapacityApi } from './load/capacity-api.ts';
 import { createReportApi, type ReportApiContext } from './reports/report-api.ts';
 import { exportJobs, onlySelected } from './job-export.ts';
 import type { SettingsService } from './settings/settings-service.ts';
@@ -341,6 +342,14 @@ export function createAdminApi(ctx: AdminApiContext): AdminApi {
     },
     ...createAlertAdminApi(ctx.alerts),
     ...createReportApi(ctx.reports),
+    ...createCapacityApi({
+      get cache() {
+        return ctx.cache;
+      },
+      get registry() {
+        return ctx.registry;
+      },
+    }),
     ...createFailureApi({
       get cache() {
         return ctx.cache;

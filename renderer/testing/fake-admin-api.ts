@@ -26,6 +26,7 @@ import { JOB_CONFIG_SCHEMAS } from '../../contract/job-configs.ts';
 import { emptyStateCounts } from '../../contract/metrics.ts';
 import { AdminApiError } from '../api/admin-api-error.ts';
 import { FakeAlerts } from './fake-alerts.ts';
+import { FakeCapacity } from './fake-capacity.ts';
 import { FakeFailures } from './fake-failures.ts';
 import { FakeReports } from './fake-reports.ts';
 import { activityOf, countStates, queueMetrics, resourcesOf, summaryOf, workersOf } from './fake-metrics.ts';
@@ -65,6 +66,7 @@ export class FakeAdminApi {
   readonly alerts: FakeAlerts;
   readonly failures: FakeFailures;
   readonly reports: FakeReports;
+  readonly capacity: FakeCapacity;
   /** Every call made, for assertions. */
   readonly calls: { method: AdminApiMethod; args: unknown[] }[] = [];
   private readonly listeners = new Set<(e: AdminEvent) => void>();
@@ -104,6 +106,7 @@ export class FakeAdminApi {
       },
     });
     this.reports = new FakeReports({ allJobs: () => [...this.jobs.values()].flat(), now: () => this.now(), clusterIds: () => [...this.jobs.keys()] });
+    this.capacity = new FakeCapacity({ now: () => this.now(), clusterIds: () => this.clusters.map((c) => c.id), withHistory: () => [...this.jobs.entries()].filter(([, jobs]) => jobs.length > 0).map(([id]) => id) });
     this.api = this.build();
   }
 
@@ -438,6 +441,7 @@ export class FakeAdminApi {
       ...this.alerts.methods(),
       ...this.failures.methods(),
       ...this.reports.methods(),
+      ...this.capacity.methods(),
     };
     const api: Record<string, unknown> = {};
     for (const method of Object.keys(ADMIN_API) as AdminApiMethod[]) {

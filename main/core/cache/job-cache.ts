@@ -50,7 +50,7 @@ export class CacheQueryError extends Error {
   }
 }
 
-export type SnapshotKind = 'summary' | 'queues' | 'workers' | 'info';
+export type SnapshotKind = 'summary' | 'queues' | 'workers' | 'info' | 'thresholds';
 
 export class JobCache {
   private readonly statements = new Map<string, Statement>();

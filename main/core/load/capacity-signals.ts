@@ -1,0 +1,301 @@
+/**
+ * Capacity signals over days of the cache, per cluster and queue (job type):
+ * - jobs waiting: the hours in which jobs were ready and waiting (nearly) throughout, from each
+ *   job's wait — from when it could run (created, or its run-at time) to its start — so the whole
+ *   period counts, also while the app was closed; hours a queue sample saw it paused are left out;
+ * - waits over the threshold: started jobs that waited longer than the cluster's wait threshold;
+ * - timeouts and "limit exceeded" failures a day, the last days against the days before, by the
+ *   cause of the job's failure pattern (or, before it is grouped, of its message).
+ * The period is 24-hour spans back from its end; hours are whole UTC hours.
+ */
+import {
+  CAPACITY_RULES,
+  failureTrendSentence,
+  recentDaysOf,
+  waitingSentence,
+  waitsSentence,
+  type CapacityFailureCause,
+  type CapacitySignals,
+  type ClusterWaitThreshold,
+  type FailureTrendSignal,
+  type QueueCapacity,
+  type QueueWaitingSignal,
+  type WaitsOverThresholdSignal,
+} from '../../../contract/capacity.ts';
+import type { FailureCause } from '../../../contract/failures.ts';
+import type { SqliteDatabase } from '../cache/open-cache-database.ts';
+import { classifyFailure } from '../failures/failure-causes.ts';
+
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+/**
+ * Jobs created this long before the period are only read while still pending: a job that waited
+ * longer than this and started inside the period is left out, which keeps each read on the index.
+ */
+const LOOKBACK_MS = 7 * DAY;
+
+export interface CapacityScope {
+  db: SqliteDatabase;
+  clusters: readonly string[];
+  fromMs: number;
+  toMs: number;
+  /** Each cluster's wait threshold (see wait-thresholds.ts). */
+  thresholds: readonly ClusterWaitThreshold[];
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** When the cache's history of a cluster starts: its oldest job (null without jobs). */
+function historyStart(db: SqliteDatabase, clusterId: string): number | null {
+  const at = db.prepare('SELECT min(created_at) FROM jobs WHERE cluster_id = ?').pluck().get(clusterId) as string | null;
+  return at === null ? null : Date.parse(at);
+}
+
+/** The queues a cluster has: types with cached jobs, and types sampled in the period. */
+function queuesOf(db: SqliteDatabase, clusterId: string, from: string, to: string): string[] {
+  return db
+    .prepare(
+      `SELECT type FROM job_counts WHERE cluster_id = ? AND n > 0
+       UNION SELECT DISTINCT type FROM queue_samples WHERE cluster_id = ? AND at >= ? AND at < ?
+       ORDER BY 1`,
+    )
+    .pluck()
+    .all(clusterId, clusterId, from, to) as string[];
+}
+
+/**
+ * Per type, ms of each whole hour in [startMs, endMs) during which at least one job was ready and
+ * not started. Waits of a type are merged into stretches first, so overlapping waits count once.
+ */
+function waitingCoverage(db: SqliteDatabase, clusterId: string, startMs: number, endMs: number): Map<string, Float64Array> {
+  const hours = Math.max(0, Math.round((endMs - startMs) / HOUR));
+  const out = new Map<string, Float64Array>();
+  if (hours === 0) return out;
+  const readySql = `max(created_at, ifnull(run_at, ''))`;
+  // A job waits until it starts; one that ended without starting (cancelled) until it ended.
+  const leftSql = `coalesce(started_at, CASE WHEN state IN ('completed', 'failed', 'cancelled') THEN finished_at END)`;
+  const rows = db
+    .prepare(
+      `SELECT type, ready, left FROM (
+         SELECT type, ${readySql} AS ready, ${leftSql} AS left FROM jobs
+         WHERE cluster_id = ? AND created_at >= ? AND created_at < ?
+         UNION ALL
+         SELECT type, ${readySql}, ${leftSql} FROM jobs
+         WHERE state = 'pending' AND created_at < ? AND cluster_id = ?
+       )
+       WHERE ready < ? AND (left IS NULL OR left > ?)
+       ORDER BY type, ready`,
+    )
+    .raw()
+    .iterate(clusterId, iso(startMs - LOOKBACK_MS), iso(endMs), iso(startMs - LOOKBACK_MS), clusterId, iso(endMs), iso(startMs)) as IterableIterator<
+    [string, string, string | null]
+  >;
+  const add = (cover: Float64Array, a: number, b: number) => {
+    const from = Math.max(a, startMs);
+    const to = Math.min(b, endMs);
+    for (let h = Math.floor((from - startMs) / HOUR); h < hours && startMs + h * HOUR < to; h++) {
+      const hs = startMs + h * HOUR;
+      cover[h]! += Math.max(0, Math.min(to, hs + HOUR) - Math.max(from, hs));
+    }
+  };
+  let type: string | null = null;
+  let cover: Float64Array | null = null;
+  let a = 0;
+  let b = 0;
+  const close = () => {
+    if (cover && b > a) add(cover, a, b);
+  };
+  for (const [t, ready, left] of rows) {
+    const r = Date.parse(ready);
+    const l = left === null ? endMs : Date.parse(left);
+    if (l <= r) continue;
+    if (t !== type) {
+      close();
+      type = t;
+      cover = new Float64Array(hours);
+      out.set(t, cover);
+      a = r;
+      b = l;
+      continue;
+    }
+    if (r <= b) b = Math.max(b, l);
+    else {
+      close();
+      a = r;
+      b = l;
+    }
+  }
+  close();
+  return out;
+}
+
+/** Hour indexes (from startMs) in which a queue sample saw the queue paused, per type. */
+function pausedHours(db: SqliteDatabase, clusterId: string, startMs: number, endMs: number): Map<string, Set<number>> {
+  const rows = db
+    .prepare(
+      `SELECT DISTINCT type, substr(at, 1, 13) FROM queue_samples
+       WHERE cluster_id = ? AND at >= ? AND at < ? AND paused = 1`,
+    )
+    .raw()
+    .all(clusterId, iso(startMs), iso(endMs)) as [string, string][];
+  const out = new Map<string, Set<number>>();
+  for (const [type, hour] of rows) {
+    const h = Math.floor((Date.parse(`${hour}:00:00.000Z`) - startMs) / HOUR);
+    if (!out.has(type)) out.set(type, new Set());
+    out.get(type)!.add(h);
+  }
+  return out;
+}
+
+function waitingSignal(type: string, cover: Float64Array | undefined, paused: Set<number> | undefined, hours: number, days: number): QueueWaitingSignal {
+  let hoursWaiting = 0;
+  let hoursCovered = 0;
+  let hoursPaused = 0;
+  for (let h = 0; h < hours; h++) {
+    if (paused?.has(h)) {
+      hoursPaused++;
+      continue;
+    }
+    hoursCovered++;
+    if ((cover?.[h] ?? 0) >= CAPACITY_RULES.waitingHourCoverage * HOUR) hoursWaiting++;
+  }
+  const value = hoursCovered >= CAPACITY_RULES.minHours ? hoursWaiting / hoursCovered : null;
+  const s = { value, hoursWaiting, hoursCovered, hoursPaused };
+  return { ...s, moreCapacityNeeded: value !== null && value >= CAPACITY_RULES.waitingHoursShare, sentence: waitingSentence(type, s, days) };
+}
+
+/** Per type: jobs that started in the period and those that waited longer than `thresholdMs`. */
+function waitsOver(db: SqliteDatabase, clusterId: string, fromMs: number, toMs: number, thresholdMs: number): Map<string, { started: number; over: number }> {
+  const rows = db
+    .prepare(
+      `SELECT type, count(*), sum((julianday(started_at) - julianday(max(created_at, ifnull(run_at, '')))) * 86400000.0 > ?)
+       FROM jobs
+       WHERE cluster_id = ? AND created_at >= ? AND created_at < ? AND started_at >= ? AND started_at < ?
+       GROUP BY type`,
+    )
+    .raw()
+    .all(thresholdMs, clusterId, iso(fromMs - LOOKBACK_MS), iso(toMs), iso(fromMs), iso(toMs)) as [string, number, number][];
+  return new Map(rows.map(([type, started, over]) => [type, { started, over }]));
+}
+
+function waitsSignal(type: string, counts: { started: number; over: number } | undefined, thresholdMs: number, days: number): WaitsOverThresholdSignal {
+  const started = counts?.started ?? 0;
+  const over = counts?.over ?? 0;
+  const value = started >= CAPACITY_RULES.minStartedJobs ? over / started : null;
+  const s = { value, started, over, thresholdMs };
+  return { ...s, moreCapacityNeeded: value !== null && value > CAPACITY_RULES.overThresholdShare, sentence: waitsSentence(type, s, days) };
+}
+
+/** Finish times of the failed jobs of the period whose cause is a timeout or a limit, per type and cause. */
+function capacityFailures(db: SqliteDatabase, clusterId: string, fromMs: number, toMs: number): Map<string, number[]> {
+  const rows = db
+    .prepare(
+      `SELECT j.type, j.finished_at, j.error_message, g.category FROM jobs j
+       LEFT JOIN failure_groups g ON g.group_id = j.failure_group_id
+       WHERE j.state = 'failed' AND ifnull(j.finished_at, '') >= ? AND ifnull(j.finished_at, '') < ? AND j.cluster_id = ?`,
+    )
+    .raw()
+    .iterate(iso(fromMs), iso(toMs), clusterId) as IterableIterator<[string, string, string | null, FailureCause | null]>;
+  const out = new Map<string, number[]>();
+  for (const [type, finishedAt, message, category] of rows) {
+    // The pattern's cause also saw the error's kind and stack; a job not grouped yet has its message.
+    const cause = category ?? classifyFailure(message ?? '');
+    if (cause !== 'timeout' && cause !== 'limit-exceeded') continue;
+    const key = `${type}\u0000${cause}`;
+    if (!out.has(key)) out.set(key, []);
+    out.get(key)!.push(Date.parse(finishedAt));
+  }
+  return out;
+}
+
+/** P(X ≥ k) for X ~ Binomial(n, p), summed in log space so large n does not underflow. */
+export function binomialTail(k: number, n: number, p: number): number {
+  if (k <= 0) return 1;
+  if (k > n) return 0;
+  if (p <= 0) return 0;
+  if (p >= 1) return 1;
+  let logPmf = n * Math.log1p(-p);
+  const odds = Math.log(p) - Math.log1p(-p);
+  let tail = 0;
+  for (let i = 0; i <= n; i++) {
+    if (i >= k) tail += Math.exp(logPmf);
+    logPmf += Math.log((n - i) / (i + 1)) + odds;
+  }
+  return Math.min(1, tail);
+}
+
+function trendSignal(
+  type: string,
+  cause: CapacityFailureCause,
+  times: readonly number[],
+  o: { fromMs: number; toMs: number; historyFromMs: number | null; days: number },
+): FailureTrendSignal {
+  const bins = Math.max(1, Math.ceil((o.toMs - o.fromMs) / DAY));
+  const perDay = Array.from({ length: bins }, (_, i) => ({ from: iso(o.fromMs + i * DAY), count: 0 }));
+  for (const t of times) perDay[Math.min(bins - 1, Math.floor((t - o.fromMs) / DAY))]!.count++;
+  const recentDays = Math.min(recentDaysOf(Math.round(o.days)), o.days);
+  const recentFrom = o.toMs - recentDays * DAY;
+  const earlierFrom = Math.max(o.fromMs, o.historyFromMs ?? o.toMs);
+  const earlierDays = Math.max(0, (recentFrom - earlierFrom) / DAY);
+  const recent = times.filter((t) => t >= recentFrom).length;
+  const earlier = times.filter((t) => t >= earlierFrom && t < recentFrom).length;
+  const enough = earlierDays >= 1;
+  const recentPerDay = recentDays > 0 ? recent / recentDays : 0;
+  const earlierPerDay = enough ? earlier / earlierDays : null;
+  const increasing =
+    enough &&
+    recent >= CAPACITY_RULES.minRecentFailures &&
+    recentPerDay >= CAPACITY_RULES.increaseRatio * earlierPerDay! &&
+    binomialTail(recent, recent + earlier, recentDays / (recentDays + earlierDays)) < CAPACITY_RULES.significance;
+  const s = { value: enough ? recentPerDay : null, cause, total: times.length, recentDays, recentPerDay, earlierDays, earlierPerDay, increasing };
+  return { ...s, perDay, moreCapacityNeeded: increasing, sentence: failureTrendSentence(type, s, o.days) };
+}
+
+function thresholdNote(t: ClusterWaitThreshold): string {
+  const where = t.source === 'cluster' ? 'from the cluster' : t.source === 'cached' ? "the cluster's last answer" : 'the default: the cluster was never asked';
+  return `${t.clusterId} ${Math.round(t.waitThresholdMs / 1000)} s (${where})`;
+}
+
+/** The capacity signals of every queue of the scope's clusters over [fromMs, toMs). */
+export function capacitySignals(scope: CapacityScope): CapacitySignals {
+  const { db, fromMs, toMs } = scope;
+  const days = (toMs - fromMs) / DAY;
+  const from = iso(fromMs);
+  const to = iso(toMs);
+  const queues: QueueCapacity[] = [];
+  for (const clusterId of scope.clusters) {
+    const threshold = scope.thresholds.find((t) => t.clusterId === clusterId);
+    if (!threshold) throw new Error(`no wait threshold given for cluster ${clusterId}`);
+    const types = queuesOf(db, clusterId, from, to);
+    if (types.length === 0) continue;
+    const historyFromMs = historyStart(db, clusterId);
+    // Whole hours the period and the cluster's cached history both cover.
+    const startMs = Math.ceil(Math.max(fromMs, historyFromMs ?? toMs) / HOUR) * HOUR;
+    const endMs = Math.max(startMs, Math.floor(toMs / HOUR) * HOUR);
+    const hours = Math.round((endMs - startMs) / HOUR);
+    const cover = waitingCoverage(db, clusterId, startMs, endMs);
+    const paused = pausedHours(db, clusterId, startMs, endMs);
+    const waits = waitsOver(db, clusterId, fromMs, toMs, threshold.waitThresholdMs);
+    const failures = capacityFailures(db, clusterId, fromMs, toMs);
+    const trend = { fromMs, toMs, historyFromMs, days };
+    for (const type of types) {
+      const q = {
+        clusterId,
+        type,
+        waiting: waitingSignal(type, cover.get(type), paused.get(type), hours, days),
+        waitsOverThreshold: waitsSignal(type, waits.get(type), threshold.waitThresholdMs, days),
+        timeouts: trendSignal(type, 'timeout', failures.get(`${type}\u0000timeout`) ?? [], trend),
+        limitExceeded: trendSignal(type, 'limit-exceeded', failures.get(`${type}\u0000limit-exceeded`) ?? [], trend),
+      };
+      queues.push({ ...q, moreCapacityNeeded: q.waiting.moreCapacityNeeded || q.waitsOverThreshold.moreCapacityNeeded || q.timeouts.moreCapacityNeeded || q.limitExceeded.moreCapacityNeeded });
+    }
+  }
+  const enoughHistory = queues.some((q) => [q.waiting, q.waitsOverThreshold, q.timeouts, q.limitExceeded].some((s) => s.value !== null));
+  const thresholds = scope.clusters.map((c) => scope.thresholds.find((t) => t.clusterId === c)!);
+  const note = enoughHistory
+    ? `Over ${Math.round(days * 10) / 10} days to ${to}. Wait thresholds: ${thresholds.map(thresholdNote).join('; ')}.`
+    : queues.length === 0
+      ? `Not enough history: the cache holds no jobs of ${scope.clusters.length === 1 ? 'this cluster' : 'these clusters'} yet. The signals need at least a day of jobs.`
+      : `Not enough history: the cache reaches back less than a day into this period. The signals need at least ${CAPACITY_RULES.minHours} hours of jobs, ${CAPACITY_RULES.minStartedJobs} started jobs, and a day before the days compared.`;
+  return { from, to, days, enoughHistory, note, thresholds, queues };
+}
