@@ -10,6 +10,7 @@ import { useApiQuery } from '../api/use-api-query.ts';
 import { jobHref } from '../app/router.ts';
 import { PriorityBadge, StateBadge } from './badges.tsx';
 import { ClusterName } from './cluster-name.tsx';
+import { JobStateBadge, PlaceInLine } from './delay-badge.tsx';
 import { formatFullTime, formatTimeToMinute } from './format.ts';
 import { JobRowActions, type JobTableKind } from './job-actions.tsx';
 import { JobElapsed, JobEta } from './job-timing.tsx';
@@ -139,7 +140,7 @@ const eta = col(
 );
 
 const state = (header: string) =>
-  col(h.accessor('state', { id: `state-${header}`, header, cell: (info) => <StateBadge state={info.row.original.state} workerLost={info.row.original.workerLost} /> }), {
+  col(h.accessor('state', { id: `state-${header}`, header, cell: (info) => <JobStateBadge job={info.row.original} /> }), {
     width: '104px',
   });
 
@@ -153,11 +154,7 @@ const position = col(
     cell: (info) => {
       const place = info.getValue();
       const job = info.row.original;
-      return (
-        <span className="num" title={place ? `Number ${place} in line in the ${JOB_TYPE_LABELS[job.type]} queue` : undefined}>
-          {place ?? '—'}
-        </span>
-      );
+      return <PlaceInLine job={job} place={place ?? undefined} title={place ? `Number ${place} in line in the ${JOB_TYPE_LABELS[job.type]} queue` : undefined} />;
     },
   }),
   { width: '120px', align: 'right' },

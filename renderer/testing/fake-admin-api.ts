@@ -238,7 +238,7 @@ export class FakeAdminApi {
     return items;
   }
 
-  private act(clusterId: string, id: string, action: JobAction, priority?: Priority): ActionResult {
+  private act(clusterId: string, id: string, action: JobAction, priority?: Priority, delay?: { until?: string; seconds?: number }): ActionResult {
     const jobs = this.list(clusterId);
     const i = jobs.findIndex((j) => j.id === id);
     if (i < 0) return { id, outcome: 'failed', message: `job ${id} does not exist on this cluster` };
@@ -251,6 +251,8 @@ export class FakeAdminApi {
     else if (action === 'resume') next = { ...next, state: 'running' };
     else if (action === 'retry') next = { ...next, state: 'pending', startedAt: null, finishedAt: null, durationMs: null, errorMessage: null, progress: null };
     else if (action === 'set-priority') next = { ...next, priority: priority ?? j.priority };
+    else if (action === 'delay') next = { ...next, runAt: delay?.until ?? iso(this.now() + (delay?.seconds ?? 0) * 1000) };
+    else if (action === 'run-now') next = { ...next, runAt: null };
     else if (action === 'delete') next = null;
     if (next) jobs[i] = next;
     else jobs.splice(i, 1);
@@ -362,19 +364,19 @@ export class FakeAdminApi {
         this.emit({ kind: 'jobs-changed', clusterId, jobIds: [job.id] });
         return jobs.find((j) => j.id === job.id)!;
       },
-      jobAction: (clusterId: string, id: string, action: JobAction, body: { priority?: Priority; note?: string }) => {
+      jobAction: (clusterId: string, id: string, action: JobAction, body: { priority?: Priority; note?: string; until?: string; seconds?: number }) => {
         this.live(clusterId);
         const owner = this.list(clusterId).find((j) => j.id === id)?.user;
-        const r = this.act(clusterId, id, action, body?.priority);
+        const r = this.act(clusterId, id, action, body?.priority, body);
         this.emit({ kind: 'jobs-changed', clusterId, jobIds: [id] });
         // As the cluster: a note goes out once the action succeeded, and the answer says how.
         return body?.note && r.outcome === 'ok' ? { ...r, note: `note for ${owner} on its way by email` } : r;
       },
-      bulkAction: (clusterId: string, req: { action: JobAction; ids?: string[]; filter?: JobFilter; priority?: Priority; dryRun?: boolean }) => {
+      bulkAction: (clusterId: string, req: { action: JobAction; ids?: string[]; filter?: JobFilter; priority?: Priority; until?: string; seconds?: number; dryRun?: boolean }) => {
         this.live(clusterId);
         const ids = req.ids ?? this.matching({ clusterIds: [clusterId], filter: req.filter ?? {} }).map((j) => j.id);
         if (req.dryRun) return { action: req.action, dryRun: true, matched: ids.length, ok: 0, skipped: 0, failed: 0, results: [] };
-        const results = ids.map((id) => this.act(clusterId, id, req.action, req.priority));
+        const results = ids.map((id) => this.act(clusterId, id, req.action, req.priority, req));
         this.emit({ kind: 'jobs-changed', clusterId, jobIds: ids });
         const n = (o: string) => results.filter((r) => r.outcome === o).length;
         return { action: req.action, dryRun: false, matched: ids.length, ok: n('ok'), skipped: n('skipped'), failed: n('failed'), results };

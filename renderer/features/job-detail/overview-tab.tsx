@@ -3,11 +3,13 @@ import { useMemo } from 'react';
 import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { CachedJobDetail } from '../../../contract/admin-api.ts';
 import { JOB_TYPE_INFO, JOB_TYPE_LABELS } from '../../../contract/domain.ts';
-import { PriorityBadge, StateBadge } from '../../components/badges.tsx';
+import { PriorityBadge } from '../../components/badges.tsx';
 import { AXIS_PROPS, ChartFrame, LegendItem, TOOLTIP_PROPS } from '../../components/chart-frame.tsx';
 import { ClusterName } from '../../components/cluster-name.tsx';
+import { JobStateBadge } from '../../components/delay-badge.tsx';
+import { delayedUntil } from '../../components/delay-choice.ts';
 import { DataTable } from '../../components/data-table.tsx';
-import { JobElapsed, JobEta } from '../../components/job-timing.tsx';
+import { JobElapsed, JobEta, useNow } from '../../components/job-timing.tsx';
 import { formatBytes, formatDuration, formatElapsed, formatFullTime, formatRelative } from '../../components/format.ts';
 import { jobColumns } from '../../components/job-columns.tsx';
 import { jobHref, navigate } from '../../app/router.ts';
@@ -38,7 +40,7 @@ export function OverviewTab({ job }: { job: CachedJobDetail }) {
             {JOB_TYPE_LABELS[job.type]} <span className="muted">· {JOB_TYPE_INFO[job.type].description}</span>
           </Row>
           <Row label="Status">
-            <StateBadge state={job.state} workerLost={job.workerLost} /> {job.cancelReason ? <span className="muted">{job.cancelReason}</span> : null}
+            <JobStateBadge job={job} /> {job.cancelReason ? <span className="muted">{job.cancelReason}</span> : null}
           </Row>
           <Row label="Priority">
             <PriorityBadge priority={job.priority} />
@@ -69,6 +71,7 @@ export function OverviewTab({ job }: { job: CachedJobDetail }) {
           <Row label="Created">
             <time dateTime={job.createdAt}>{formatFullTime(job.createdAt)}</time>
           </Row>
+          {job.state === 'pending' && job.runAt ? <RunAtRow runAt={job.runAt} /> : null}
           <Row label="Started">{job.startedAt ? <time dateTime={job.startedAt}>{formatFullTime(job.startedAt)}</time> : <span className="muted">not yet</span>}</Row>
           <Row label="Finished">{job.finishedAt ? <time dateTime={job.finishedAt}>{formatFullTime(job.finishedAt)}</time> : <span className="muted">—</span>}</Row>
           <Row label="Waited in queue">{formatDuration(waited)}</Row>
@@ -132,6 +135,18 @@ export function OverviewTab({ job }: { job: CachedJobDetail }) {
 
 function openChild(job: { clusterId: string; id: string }): void {
   navigate(jobHref(job.clusterId, job.id));
+}
+
+/** When a delayed job may run; once that time passed, it is in line like any other. */
+function RunAtRow({ runAt }: { runAt: string }) {
+  const now = useNow();
+  const delayed = delayedUntil({ state: 'pending', runAt }, now) !== null;
+  return (
+    <Row label="Runs at">
+      <time dateTime={runAt}>{formatFullTime(runAt)}</time>{' '}
+      <span className="muted">{delayed ? `· delayed, ${formatRelative(runAt, now)}` : '· due: in line to run'}</span>
+    </Row>
+  );
 }
 
 function Row({ label, children }: { label: string; children: React.ReactNode }) {

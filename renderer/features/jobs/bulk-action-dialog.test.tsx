@@ -1,5 +1,6 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { expect, it } from 'vitest';
+import { toLocalInput } from '../../components/delay-choice.ts';
 import { FakeAdminApi } from '../../testing/fake-admin-api.ts';
 import { renderWithFake } from '../../testing/render-app.tsx';
 import { BulkActionDialog } from './bulk-action-dialog.tsx';
@@ -66,4 +67,36 @@ it('Delete old counts finished jobs older than N days, per cluster, and skips of
   const finishedBefore = fake.calls.filter((c) => c.method === 'bulkAction').map((c) => (c.args[1] as { filter: { finishedBefore: string } }).filter.finishedBefore);
   expect(finishedBefore.length).toBeGreaterThanOrEqual(1);
   expect(Date.now() - Date.parse(finishedBefore[0]!)).toBeGreaterThan(29 * 86_400_000);
+});
+
+it('Delay pending over a filter counts with a dry run, refuses a past time in words, and sends the chosen time to every matching pending job', { timeout: 30_000 }, async () => {
+  const p = probe();
+  const local = p.clusters.find((c) => c.id === 'local')!;
+  const filter = { priority: ['low' as const] };
+  const lowPending = p.jobs.get('local')!.filter((j) => j.state === 'pending' && j.priority === 'low');
+  expect(lowPending.length).toBeGreaterThan(0);
+  const { fake } = renderWithFake(<BulkActionDialog kind="delay" target={{ selected: null, filter, clusters: [local] }} onClose={() => {}} />);
+  const dialog = screen.getByRole('dialog', { name: 'Delay pending' });
+  const confirm = await within(dialog).findByRole('button', { name: `Delay ${lowPending.length} job${lowPending.length === 1 ? '' : 's'}` });
+  const dry = fake.calls.filter((c) => c.method === 'bulkAction').map((c) => c.args[1]);
+  expect(dry).toEqual([{ action: 'delay', filter: { priority: ['low'], state: ['pending'] }, seconds: 3600, dryRun: true }]);
+
+  fireEvent.click(within(dialog).getByRole('radio', { name: 'Until a date and time' }));
+  const when = within(dialog).getByLabelText('Run at (your local time)');
+  fireEvent.change(when, { target: { value: toLocalInput(Date.now() - 60_000) } });
+  expect(within(dialog).getByRole('alert').textContent).toMatch(/^That time has passed/);
+  expect(confirm.getAttribute('aria-disabled')).toBe('true');
+
+  const at = new Date(Date.now() + 5 * 3_600_000);
+  at.setSeconds(0, 0);
+  fireEvent.change(when, { target: { value: toLocalInput(at.getTime()) } });
+  await act(async () => fireEvent.click(confirm));
+  await within(dialog).findByRole('table', { name: 'Result per job' });
+  const sent = fake.calls.filter((c) => c.method === 'bulkAction').map((c) => c.args[1]);
+  expect(sent).toHaveLength(2);
+  expect(sent[1]).toEqual({ action: 'delay', filter: { priority: ['low'], state: ['pending'] }, until: at.toISOString(), dryRun: false });
+  expect(within(dialog).getByText(`${lowPending.length} done, 0 skipped, 0 failed of ${lowPending.length}.`)).toBeTruthy();
+  const ids = new Set(lowPending.map((j) => j.id));
+  expect(fake.jobs.get('local')!.filter((j) => ids.has(j.id)).every((j) => j.runAt === at.toISOString())).toBe(true);
+  expect(fake.jobs.get('local')!.filter((j) => !ids.has(j.id) && j.runAt)).toEqual([]);
 });

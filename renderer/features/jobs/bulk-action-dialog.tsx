@@ -9,9 +9,12 @@ import type { Priority } from '../../../contract/domain.ts';
 import { errorMessage } from '../../api/admin-api-error.ts';
 import { useAdminApi } from '../../api/api-context.tsx';
 import { describeBulk } from '../../api/job-commands.ts';
+import { checkDelay, defaultDelayChoice, type DelayChoice } from '../../components/delay-choice.ts';
+import { DelayFields } from '../../components/delay-fields.tsx';
 import { Dialog, DialogActions } from '../../components/dialog.tsx';
 import { PriorityOptions } from '../../components/job-actions.tsx';
 import { formatCount, formatCountOf } from '../../components/format.ts';
+import { useNow } from '../../components/job-timing.tsx';
 import { useToastStore } from '../../store/toast-store.ts';
 import { BULK_LABELS, bulkTitle, planBulk, requestOf, type BulkKind, type BulkTarget } from './bulk-plan.ts';
 
@@ -35,6 +38,15 @@ export function BulkActionDialog({ kind, target, onClose }: { kind: BulkKind; ta
   const [openedAt] = useState(() => Date.now());
   const plans = useMemo(() => planBulk(kind, target, { days, now: openedAt }), [kind, target, days, openedAt]);
   const countKey = `${days}:${priority}`;
+  // A delay: which jobs it touches does not depend on the time chosen, so the count is made once
+  // with the dialog's first choice and the run sends the choice at the moment of sending.
+  const [delayChoice, setDelayChoice] = useState<DelayChoice>(() => defaultDelayChoice(openedAt));
+  const [countDelay] = useState(() => {
+    const first = checkDelay(defaultDelayChoice(openedAt), openedAt);
+    return first.ok ? first.body : undefined;
+  });
+  const now = useNow();
+  const delayCheck = kind === 'delay' ? checkDelay(delayChoice, now) : null;
 
   useEffect(() => {
     let live = true;
@@ -42,7 +54,7 @@ export function BulkActionDialog({ kind, target, onClose }: { kind: BulkKind; ta
       plans.map(async (p): Promise<[string, number | string]> => {
         if (p.skipReason) return [p.cluster.id, p.skipReason];
         try {
-          const r = await api.bulkAction(p.cluster.id, { ...requestOf(kind, p, priority), dryRun: true });
+          const r = await api.bulkAction(p.cluster.id, { ...requestOf(kind, p, priority, countDelay), dryRun: true });
           return [p.cluster.id, r.matched];
         } catch (e) {
           return [p.cluster.id, errorMessage(e)];
@@ -54,7 +66,7 @@ export function BulkActionDialog({ kind, target, onClose }: { kind: BulkKind; ta
     return () => {
       live = false;
     };
-  }, [api, kind, plans, priority, countKey]);
+  }, [api, kind, plans, priority, countKey, countDelay]);
 
   const phase: Phase = run_ ?? (counted && counted.key === countKey ? { step: 'confirm', counts: counted.counts } : { step: 'counting' });
   const total = phase.step === 'confirm' ? [...phase.counts.values()].reduce<number>((n, c) => n + (typeof c === 'number' ? c : 0), 0) : 0;
@@ -62,6 +74,8 @@ export function BulkActionDialog({ kind, target, onClose }: { kind: BulkKind; ta
 
   async function run() {
     if (phase.step !== 'confirm') return;
+    const delay = kind === 'delay' ? checkDelay(delayChoice, Date.now()) : null;
+    if (delay && !delay.ok) return;
     const counts = phase.counts;
     setRun({ step: 'running' });
     const results: (ActionResult & { clusterId: string })[] = [];
@@ -70,7 +84,7 @@ export function BulkActionDialog({ kind, target, onClose }: { kind: BulkKind; ta
     for (const p of plans) {
       if (p.skipReason || counts.get(p.cluster.id) === 0) continue;
       try {
-        const r = await api.bulkAction(p.cluster.id, { ...requestOf(kind, p, priority), dryRun: false });
+        const r = await api.bulkAction(p.cluster.id, { ...requestOf(kind, p, priority, delay?.body), dryRun: false });
         results.push(...r.results.map((x) => ({ ...x, clusterId: p.cluster.id })));
         totals.ok += r.ok;
         totals.skipped += r.skipped;
@@ -98,7 +112,7 @@ export function BulkActionDialog({ kind, target, onClose }: { kind: BulkKind; ta
       description={
         kind === 'delete-old'
           ? 'Deletes finished jobs (completed, failed, cancelled) that finished more than N days ago, within the current filter.'
-          : `${spec.verb} ${scopeWords}. Only ${spec.states.join(' / ')} jobs are affected.`
+          : `${spec.verb} ${scopeWords}. Only ${spec.states.join(' / ')} jobs are affected.${kind === 'delay' ? ' They stay pending and are not started before the time chosen; Run now on a job undoes it.' : ''}`
       }
       footer={
         phase.step === 'done' ? (
@@ -112,7 +126,7 @@ export function BulkActionDialog({ kind, target, onClose }: { kind: BulkKind; ta
             actionLabel={phase.step === 'confirm' ? `${spec.verb} ${formatCountOf(total, 'job')}` : phase.step === 'running' ? 'Working…' : 'Counting…'}
             variant={kind === 'delete-old' || kind === 'cancel' ? 'danger' : 'primary'}
             pending={phase.step === 'running'}
-            disabled={phase.step !== 'confirm' || total === 0}
+            disabled={phase.step !== 'confirm' || total === 0 || delayCheck?.ok === false}
             onAction={() => void run()}
           />
         )
@@ -132,6 +146,7 @@ export function BulkActionDialog({ kind, target, onClose }: { kind: BulkKind; ta
           </select>
         </label>
       ) : null}
+      {kind === 'delay' && phase.step !== 'done' ? <DelayFields choice={delayChoice} onChange={setDelayChoice} now={now} /> : null}
       {phase.step === 'counting' ? (
         <p role="status" className="bulk-count">
           <span className="spinner" aria-hidden="true" /> Counting the jobs this will touch…
@@ -163,16 +178,22 @@ export function BulkActionDialog({ kind, target, onClose }: { kind: BulkKind; ta
           <span className="spinner" aria-hidden="true" /> Working on {formatCount(total)} jobs…
         </p>
       ) : null}
-      {phase.step === 'done' ? <BulkResults {...phase} several={several} /> : null}
+      {phase.step === 'done' ? <BulkResults results={phase.results} errors={phase.errors} summary={describeBulk(phase.totals)} several={several} /> : null}
     </Dialog>
   );
 }
 
-function BulkResults({ results, errors, totals, several }: Extract<Phase, { step: 'done' }> & { several: boolean }) {
+/** One job's line in the results: what the cluster answered, or that it was left unchanged on purpose (nothing was sent). */
+export type ShownResult = Omit<ActionResult, 'outcome'> & { clusterId: string; outcome: ActionResult['outcome'] | 'unchanged' };
+
+const OUTCOME_WORDS: Record<ShownResult['outcome'], string> = { ok: 'Done', skipped: 'Skipped', failed: 'Failed', unchanged: 'Unchanged' };
+
+/** The outcome of a bulk action: the totals, errors per cluster and a result per job. */
+export function BulkResults({ results, errors, summary, several }: { results: readonly ShownResult[]; errors: readonly string[]; summary: string; several: boolean }) {
   return (
     <div className="bulk-results">
       <p role="status">
-        <strong>{describeBulk(totals)}</strong>
+        <strong>{summary}</strong>
       </p>
       {errors.map((e) => (
         <p key={e} className="error-note" role="alert">
@@ -204,7 +225,7 @@ function BulkResults({ results, errors, totals, several }: Extract<Phase, { step
                   </td>
                   {several ? <td>{r.clusterId}</td> : null}
                   <td>
-                    <span className={`badge outcome-${r.outcome}`}>{r.outcome === 'ok' ? 'Done' : r.outcome === 'skipped' ? 'Skipped' : 'Failed'}</span>
+                    <span className={`badge outcome-${r.outcome}`}>{OUTCOME_WORDS[r.outcome]}</span>
                   </td>
                   <td className="bulk-result-message">{r.message ?? ''}</td>
                 </tr>

@@ -6,14 +6,16 @@
 import type { CachedJob, ClusterView } from '../../../contract/admin-api.ts';
 import type { JobFilter } from '../../../contract/api.ts';
 import { FINISHED_STATES, JOB_STATES, type JobAction, type JobState, type Priority } from '../../../contract/domain.ts';
+import type { DelayBody } from '../../api/delay-commands.ts';
 import { formatCount } from '../../components/format.ts';
 
-export type BulkKind = 'cancel' | 'retry' | 'set-priority' | 'delete-old';
+export type BulkKind = 'cancel' | 'retry' | 'set-priority' | 'delay' | 'delete-old';
 
 export const BULK_LABELS: Record<BulkKind, { title: string; verb: string; action: JobAction; states: readonly JobState[] }> = {
   cancel: { title: 'Cancel all', verb: 'Cancel', action: 'cancel', states: ['pending'] },
   retry: { title: 'Retry failed', verb: 'Retry', action: 'retry', states: ['failed'] },
   'set-priority': { title: 'Change priority', verb: 'Change priority of', action: 'set-priority', states: ['pending'] },
+  delay: { title: 'Delay pending', verb: 'Delay', action: 'delay', states: ['pending'] },
   'delete-old': { title: 'Delete old jobs', verb: 'Delete', action: 'delete', states: FINISHED_STATES },
 };
 
@@ -67,12 +69,13 @@ export function planBulk(kind: BulkKind, target: BulkTarget, opts: { days: numbe
   });
 }
 
-/** The request body of one cluster's plan (without dryRun). */
-export function requestOf(kind: BulkKind, plan: ClusterPlan, priority: Priority) {
+/** The request body of one cluster's plan (without dryRun); a delay carries when the jobs may run. */
+export function requestOf(kind: BulkKind, plan: ClusterPlan, priority: Priority, delay?: DelayBody) {
   const action = BULK_LABELS[kind].action;
   return {
     action,
     ...(plan.ids ? { ids: plan.ids } : { filter: plan.filter }),
     ...(action === 'set-priority' ? { priority } : {}),
+    ...(action === 'delay' ? delay : {}),
   };
 }

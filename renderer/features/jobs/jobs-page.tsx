@@ -18,6 +18,7 @@ import { EmptyState, ErrorNote, LoadingRows } from '../../components/states.tsx'
 import { useScope } from '../../components/use-scope.ts';
 import { runWithFeedback } from '../../store/toast-store.ts';
 import { jobKey, useUiStore } from '../../store/ui-store.ts';
+import { BoostDialog } from './boost-dialog.tsx';
 import { BulkActionDialog } from './bulk-action-dialog.tsx';
 import { bulkTitle, type BulkKind } from './bulk-plan.ts';
 import { JobFilters } from './job-filters.tsx';
@@ -58,6 +59,7 @@ export function JobsPage() {
   const selectedCount = useUiStore((s) => Object.keys(s.selected).length);
   const clearSelection = useUiStore((s) => s.clearSelection);
   const [bulk, setBulk] = useState<BulkKind | null>(null);
+  const [boosting, setBoosting] = useState<CachedJob[] | null>(null);
 
   const filter = useMemo(() => toJobFilter(filterState), [filterState]);
   const key = JSON.stringify([scope.key, filter, sort]);
@@ -153,6 +155,18 @@ export function JobsPage() {
         <button type="button" className="btn btn-small" onClick={() => setBulk('set-priority')}>
           {bulkTitle('set-priority', selectedCount)}
         </button>
+        <button
+          type="button"
+          className="btn btn-small"
+          aria-disabled={selectedCount === 0 || undefined}
+          title={selectedCount ? 'Each selected pending job one priority step up' : 'Select the jobs to boost: Boost works on a selection'}
+          onClick={() => selectedCount && setBoosting(selectedJobs())}
+        >
+          {selectedCount ? `Boost ${formatCount(selectedCount)} selected` : 'Boost…'}
+        </button>
+        <button type="button" className="btn btn-small" onClick={() => setBulk('delay')}>
+          {bulkTitle('delay', selectedCount)}
+        </button>
       </div>
       {pages.stale ? (
         <div className="banner-inline" role="status">
@@ -180,6 +194,7 @@ export function JobsPage() {
         </div>
       </div>
       {bulk && bulkTarget ? <BulkActionDialog kind={bulk} target={bulkTarget} onClose={() => setBulk(null)} /> : null}
+      {boosting ? <BoostDialog selected={boosting} clusters={scope.clusters} onClose={() => setBoosting(null)} /> : null}
     </div>
   );
 }
