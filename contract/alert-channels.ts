@@ -106,6 +106,45 @@ export const CreateAlertChannelRequest = z.discriminatedUnion('kind', [EmailChan
 });
 export type CreateAlertChannelRequest = z.infer<typeof CreateAlertChannelRequest>;
 
+/**
+ * `PUT /api/v1/alerts/channels/:id` (admin): the channel as it should be, in its create shape,
+ * except that secrets may be left out — the stored one is kept, since the API never answers it and
+ * an admin fixing a recipient list should not have to type the SMTP password again. `null` removes
+ * an optional secret (the SMTP password, the webhook's signing secret). The kind cannot change.
+ */
+export const UpdateAlertChannelRequest = z.discriminatedUnion(
+  'kind',
+  [
+    EmailChannelRequest.extend({ password: EmailChannelRequest.shape.password.unwrap().nullable().optional() }),
+    SlackChannelRequest.extend({ webhookUrl: SlackChannelRequest.shape.webhookUrl.optional() }),
+    SmsChannelRequest.extend({ authToken: SmsChannelRequest.shape.authToken.optional() }),
+    WebhookChannelRequest.extend({ url: WebhookChannelRequest.shape.url.optional(), secret: WebhookChannelRequest.shape.secret.unwrap().nullable().optional() }),
+  ],
+  { error: (issue) => (issue.code === 'invalid_union' ? `kind must be one of ${ALERT_CHANNEL_KINDS.join(', ')}` : undefined) },
+);
+export type UpdateAlertChannelRequest = z.infer<typeof UpdateAlertChannelRequest>;
+
+/** Secrets a channel update keeps when it leaves them out (and removes when it gives null). */
+const KEPT_SECRETS: Record<AlertChannelKind, readonly string[]> = { email: ['password'], slack: ['webhookUrl'], sms: ['authToken'], webhook: ['url', 'secret'] };
+
+/**
+ * A stored channel with an update applied: fields as the update gives them, secrets it leaves out
+ * as stored. Answers a problem in words when the update cannot apply (another kind).
+ */
+export function applyChannelUpdate(stored: StoredAlertChannel, update: UpdateAlertChannelRequest): { channel: StoredAlertChannel } | { problem: string } {
+  if (update.kind !== stored.kind) {
+    return { problem: `kind: channel ${stored.id} is ${stored.kind}, and a channel's kind cannot change; delete it and add a ${update.kind} channel instead` };
+  }
+  const next: Record<string, unknown> = { ...update };
+  for (const key of KEPT_SECRETS[stored.kind]) {
+    const given = (update as Record<string, unknown>)[key];
+    if (given === undefined && (stored as Record<string, unknown>)[key] !== undefined) next[key] = (stored as Record<string, unknown>)[key];
+    if (given === null) delete next[key];
+  }
+  const checked = CreateAlertChannelRequest.safeParse(next);
+  return checked.success ? { channel: { ...checked.data, id: stored.id } } : { problem: checked.error.issues.map((i) => `${i.path.join('.') || 'channel'}: ${i.message}`).join('; ') };
+}
+
 /** A stored channel, secrets included: only the cluster's delivery code reads this. */
 export type StoredAlertChannel = CreateAlertChannelRequest & { id: string };
 export const StoredAlertChannel = z.intersection(CreateAlertChannelRequest, z.object({ id: z.string().min(1).max(100) }));

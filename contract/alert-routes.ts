@@ -4,7 +4,7 @@
  * delivery log, the user directory for notes to a job's owner, and the cluster's thresholds.
  */
 import { z } from 'zod';
-import { AlertChannel, AlertChannelList, CreateAlertChannelRequest } from './alert-channels.ts';
+import { AlertChannel, AlertChannelList, CreateAlertChannelRequest, UpdateAlertChannelRequest } from './alert-channels.ts';
 import { AlertDeliveryPage, ListDeliveriesQuery } from './alert-deliveries.ts';
 import {
   AcknowledgeAlertRequest,
@@ -200,6 +200,17 @@ export const ALERT_ROUTES = {
     body: CreateAlertChannelRequest,
     response: AlertChannel,
     status: 201,
+  }),
+  updateAlertChannel: defineApiRoute({
+    method: 'PUT',
+    path: '/api/v1/alerts/channels/:id',
+    access: 'admin',
+    tag,
+    summary: 'Change an alert channel (same kind); secrets left out are kept, null removes an optional one',
+    params: AlertRecordIdParams,
+    query: NoQuery,
+    body: UpdateAlertChannelRequest,
+    response: AlertChannel,
   }),
   deleteAlertChannel: defineApiRoute({
     method: 'DELETE',

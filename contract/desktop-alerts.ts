@@ -6,10 +6,10 @@
  * alert-channels.ts and alert-deliveries.ts.
  */
 import { z } from 'zod';
-import { AlertChannel, CreateAlertChannelRequest } from './alert-channels.ts';
+import { AlertChannel, CreateAlertChannelRequest, UpdateAlertChannelRequest } from './alert-channels.ts';
 import { AlertDeliveryPage } from './alert-deliveries.ts';
 import { ChannelTestResult, ThresholdsUpdate } from './alert-routes.ts';
-import { AcknowledgeAlertRequest, Alert, AlertSeverity, ClusterAlertRule, CreateAlertRuleRequest, SilenceAlertRequest } from './alerts.ts';
+import { AcknowledgeAlertRequest, Alert, AlertSeverity, AlertSilence, ClusterAlertRule, CreateAlertRuleRequest, SilenceAlertRequest } from './alerts.ts';
 import { Instant } from './jobs.ts';
 import { Thresholds } from './thresholds.ts';
 
@@ -109,12 +109,18 @@ export const ALERT_ADMIN_API = {
   listAlerts: { args: z.tuple([AlertQuery.prefault({})]), result: DesktopAlertPage },
   acknowledgeAlert: { args: z.tuple([AlertClusterId, AlertId, AcknowledgeAlertRequest.default({})]), result: DesktopAlert },
   silenceAlert: { args: z.tuple([AlertClusterId, AlertId, SilenceAlertRequest]), result: DesktopAlert },
+  /** The cluster's silences (ended ones too, until it forgets them a day later). */
+  listAlertSilences: { args: z.tuple([AlertClusterId]), result: z.array(AlertSilence) },
+  /** Ends a silence now: what it held back notifies again from the cluster's next evaluation. */
+  endAlertSilence: { args: z.tuple([AlertClusterId, z.string().min(1).max(100)]), result: Ok },
   listAlertRules: { args: z.tuple([AlertClusterId]), result: z.array(ClusterAlertRule) },
   createAlertRule: { args: z.tuple([AlertClusterId, CreateAlertRuleRequest]), result: ClusterAlertRule },
   updateAlertRule: { args: z.tuple([AlertClusterId, RuleId, CreateAlertRuleRequest]), result: ClusterAlertRule },
   deleteAlertRule: { args: z.tuple([AlertClusterId, RuleId]), result: Ok },
   listAlertChannels: { args: z.tuple([AlertClusterId]), result: z.array(AlertChannel) },
   createAlertChannel: { args: z.tuple([AlertClusterId, CreateAlertChannelRequest]), result: AlertChannel },
+  /** Secrets left out are kept on the cluster (the app never has them to send back). */
+  updateAlertChannel: { args: z.tuple([AlertClusterId, z.string().min(1).max(100), UpdateAlertChannelRequest]), result: AlertChannel },
   deleteAlertChannel: { args: z.tuple([AlertClusterId, z.string().min(1).max(100)]), result: Ok },
   testAlertChannel: { args: z.tuple([AlertClusterId, z.string().min(1).max(100)]), result: ChannelTestResult },
   listAlertDeliveries: { args: z.tuple([AlertClusterId, DeliveryLogQuery.prefault({})]), result: AlertDeliveryPage },

@@ -149,6 +149,40 @@ export function alertApiSuite(kind: TestKind): void {
       expect((await call('POST', '/api/v1/alerts/channels', 'operator', { name: 'x', kind: 'slack', webhookUrl: 'https://hooks.slack.com/x' })).status).toBe(403);
     });
 
+    test('channels: an edit (PUT) keeps the secrets it leaves out, null removes an optional one, the kind cannot change', async () => {
+      const mail = { name: 'Night mail', kind: 'email', host: '127.0.0.1', port: 2525, username: 'ops', from: 'alerts@example.com', to: ['oncall@example.com'] };
+      const created = AlertChannel.parse((await call('POST', '/api/v1/alerts/channels', 'admin', { ...mail, password: SMTP_PASSWORD })).json());
+      const edited = await call('PUT', `/api/v1/alerts/channels/${created.id}`, 'admin', { ...mail, name: 'Night mail (lead)', to: ['oncall@example.com', 'lead@example.com'] });
+      expect(edited.status, edited.text).toBe(200);
+      expect(AlertChannel.parse(edited.json())).toMatchObject({ id: created.id, name: 'Night mail (lead)', passwordSet: true, to: ['oncall@example.com', 'lead@example.com'] });
+      expect(edited.text).not.toContain(SMTP_PASSWORD);
+      expect(await ds.alerts.getChannel(created.id)).toMatchObject({ password: SMTP_PASSWORD, to: ['oncall@example.com', 'lead@example.com'] });
+
+      const removed = await call('PUT', `/api/v1/alerts/channels/${created.id}`, 'admin', { ...mail, password: null });
+      expect(removed.status, removed.text).toBe(200);
+      expect(removed.json()).toMatchObject({ passwordSet: false });
+      expect(await ds.alerts.getChannel(created.id)).not.toHaveProperty('password');
+
+      await expectBadRequest('PUT', `/api/v1/alerts/channels/${created.id}`, { name: 'Night hook', kind: 'webhook', url: receiverUrl }, /a channel's kind cannot change; delete it and add a webhook channel instead/);
+      await expectBadRequest('PUT', `/api/v1/alerts/channels/${created.id}`, { ...mail, port: 0 }, /a port from 1 to 65535/);
+      // A Slack channel edited without its webhook URL keeps it; one edited with a new URL takes it.
+      const slack = AlertChannel.parse((await call('POST', '/api/v1/alerts/channels', 'admin', { name: 'Chat', kind: 'slack', webhookUrl: 'https://hooks.slack.com/services/T0/B0/OLD' })).json());
+      expect((await call('PUT', `/api/v1/alerts/channels/${slack.id}`, 'admin', { name: 'Chat ops', kind: 'slack' })).status).toBe(200);
+      expect(await ds.alerts.getChannel(slack.id)).toMatchObject({ name: 'Chat ops', webhookUrl: 'https://hooks.slack.com/services/T0/B0/OLD' });
+      expect((await call('PUT', `/api/v1/alerts/channels/${slack.id}`, 'admin', { name: 'Chat ops', kind: 'slack', webhookUrl: 'https://hooks.slack.com/services/T0/B0/NEW' })).status).toBe(200);
+      expect(await ds.alerts.getChannel(slack.id)).toMatchObject({ webhookUrl: 'https://hooks.slack.com/services/T0/B0/NEW' });
+
+      const missing = await call('PUT', '/api/v1/alerts/channels/channel-nope', 'admin', mail);
+      expect(missing.status).toBe(404);
+      expect(ApiError.parse(missing.json()).error.message).toMatch(/no alert channel 'channel-nope': list them with GET \/api\/v1\/alerts\/channels/);
+      expect((await call('PUT', `/api/v1/alerts/channels/${created.id}`, 'operator', mail)).status).toBe(403);
+      const audit = await call('GET', '/api/v1/audit?limit=500', 'admin');
+      expect(audit.text).toContain('alert-channel.update');
+      expect(audit.text).not.toContain('B0/NEW');
+      await call('DELETE', `/api/v1/alerts/channels/${created.id}`, 'admin');
+      await call('DELETE', `/api/v1/alerts/channels/${slack.id}`, 'admin');
+    });
+
     let ruleId = '';
 
     test('rules: create (201 with id), read, replace, delete; bad rules are 400s that say what to do', async () => {

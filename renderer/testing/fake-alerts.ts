@@ -4,9 +4,9 @@
  * checked against the contract by the fake's wrapper like every other method.
  */
 import type { AdminEvent, ClusterView } from '../../contract/admin-api.ts';
-import { publicAlertChannel, type AlertChannel, type CreateAlertChannelRequest } from '../../contract/alert-channels.ts';
+import { applyChannelUpdate, publicAlertChannel, type AlertChannel, type CreateAlertChannelRequest, type UpdateAlertChannelRequest } from '../../contract/alert-channels.ts';
 import type { AlertDelivery } from '../../contract/alert-deliveries.ts';
-import { alertRuleLabel, DEFAULT_CLUSTER_ALERT_RULES, type ClusterAlertRule, type SilenceAlertRequest } from '../../contract/alerts.ts';
+import { alertRuleLabel, DEFAULT_CLUSTER_ALERT_RULES, type AlertSilence, type ClusterAlertRule, type SilenceAlertRequest } from '../../contract/alerts.ts';
 import type { AlertQuery, DesktopAlert } from '../../contract/desktop-alerts.ts';
 import { JOB_TYPES } from '../../contract/domain.ts';
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../../contract/thresholds.ts';
@@ -50,6 +50,8 @@ export class FakeAlerts {
   readonly channels = new Map<string, (CreateAlertChannelRequest & { id: string })[]>();
   readonly deliveries = new Map<string, AlertDelivery[]>();
   readonly thresholds = new Map<string, Thresholds>();
+  /** Each cluster's silences, as `silenceAlert` makes them on the cluster. */
+  readonly silences = new Map<string, AlertSilence[]>();
   private nextId = 1;
 
   constructor(private readonly host: FakeAlertHost) {}
@@ -100,9 +102,26 @@ export class FakeAlerts {
       silenceAlert: (clusterId: string, alertId: string, req: SilenceAlertRequest) => {
         const i = this.find(clusterId, alertId);
         if (this.alerts[i]!.source === 'cluster') h.live(clusterId);
-        this.alerts[i] = { ...this.alerts[i]!, silencedUntil: req.until };
+        const alert = this.alerts[i]!;
+        this.alerts[i] = { ...alert, silencedUntil: req.until };
+        if (alert.source === 'cluster') {
+          const scope = alert.scope?.kind === 'queue' ? { queue: alert.scope.queue } : alert.scope?.kind === 'node' ? { node: alert.scope.node } : {};
+          const silence: AlertSilence = { id: `silence-${this.nextId++}`, ruleId: alert.ruleId, ...scope, until: req.until, createdBy: 'admin', createdAt: iso(h.now()), ...(req.comment ? { comment: req.comment } : {}) };
+          this.silences.set(clusterId, [...(this.silences.get(clusterId) ?? []), silence]);
+        }
         this.changed(clusterId);
         return this.alerts[i];
+      },
+      listAlertSilences: (clusterId: string) => (h.live(clusterId), this.silences.get(clusterId) ?? []),
+      endAlertSilence: (clusterId: string, silenceId: string) => {
+        h.live(clusterId);
+        const silences = this.silences.get(clusterId) ?? [];
+        const ended = silences.find((s) => s.id === silenceId);
+        if (!ended) throw new AdminApiError('not_found', `no silence '${silenceId}': list them with GET /api/v1/alerts/silences`);
+        this.silences.set(clusterId, silences.filter((s) => s.id !== silenceId));
+        this.alerts = this.alerts.map((a) => (a.clusterId === clusterId && a.silencedUntil === ended.until && a.ruleId === ended.ruleId ? { ...a, silencedUntil: undefined } : a));
+        this.changed(clusterId);
+        return { ok: true };
       },
       listAlertRules: (id: string) => (h.live(id), this.rulesOf(id)),
       createAlertRule: (id: string, rule: Omit<ClusterAlertRule, 'id'>) => {
@@ -130,6 +149,16 @@ export class FakeAlerts {
         const stored = { ...req, id: `ch-${this.nextId++}` };
         this.channelsOf(id).push(stored);
         return publicAlertChannel(stored);
+      },
+      updateAlertChannel: (id: string, channelId: string, req: UpdateAlertChannelRequest) => {
+        h.live(id);
+        const channels = this.channelsOf(id);
+        const i = channels.findIndex((c) => c.id === channelId);
+        if (i < 0) throw new AdminApiError('not_found', `no alert channel '${channelId}': list them with GET /api/v1/alerts/channels`);
+        const updated = applyChannelUpdate(channels[i]!, req);
+        if ('problem' in updated) throw new AdminApiError('validation_failed', updated.problem);
+        channels[i] = updated.channel;
+        return publicAlertChannel(updated.channel);
       },
       deleteAlertChannel: (id: string, channelId: string) => {
         h.live(id);

@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ALERT_ROUTES } from '../../../contract/alert-routes.ts';
-import { publicAlertChannel } from '../../../contract/alert-channels.ts';
+import { applyChannelUpdate, publicAlertChannel } from '../../../contract/alert-channels.ts';
 import { ClusterAlertRule } from '../../../contract/alerts.ts';
 import { publicUserContact } from '../../../contract/user-directory.ts';
 import { acknowledgeAlert, silenceAlert } from '../../alerts/alert-actions.ts';
@@ -135,6 +135,18 @@ export function alertRoutes(deps: AlertApiDeps | null): ServedRoute[] {
         const stored = { ...body, id: `channel-${randomUUID().replace(/-/g, '').slice(0, 12)}` };
         await need().alerts.putChannel(stored);
         return { status: 201, body: publicAlertChannel(stored), auditTarget: `${stored.id} (${stored.kind})` };
+      },
+    }),
+    handle(ALERT_ROUTES.updateAlertChannel, {
+      audit: { action: 'alert-channel.update', target: (p) => p.id ?? '?' },
+      async handler({ params, body }) {
+        const d = need();
+        const stored = await d.alerts.getChannel(params.id);
+        if (!stored) throw missing('alert channel', params.id, '/api/v1/alerts/channels');
+        const updated = applyChannelUpdate(stored, body);
+        if ('problem' in updated) throw new ApiFailure('validation_failed', updated.problem, [{ path: updated.problem.split(':')[0]!, message: updated.problem }]);
+        await d.alerts.putChannel(updated.channel);
+        return { body: publicAlertChannel(updated.channel), auditTarget: `${stored.id} (${stored.kind}, ${nameOf(body)})` };
       },
     }),
     handle(ALERT_ROUTES.deleteAlertChannel, {

@@ -17,12 +17,15 @@ export type AlertAdminApi = Pick<
   | 'listAlerts'
   | 'acknowledgeAlert'
   | 'silenceAlert'
+  | 'listAlertSilences'
+  | 'endAlertSilence'
   | 'listAlertRules'
   | 'createAlertRule'
   | 'updateAlertRule'
   | 'deleteAlertRule'
   | 'listAlertChannels'
   | 'createAlertChannel'
+  | 'updateAlertChannel'
   | 'deleteAlertChannel'
   | 'testAlertChannel'
   | 'listAlertDeliveries'
@@ -59,6 +62,14 @@ export function createAlertAdminApi(ctx: AlertApiContext): AlertAdminApi {
       ctx.known(clusterId);
       return ctx.service().silence(clusterId, alertId, request);
     },
+    async listAlertSilences(clusterId) {
+      return (await ctx.http(clusterId).call(ALERT_ROUTES.listSilences)).items;
+    },
+    async endAlertSilence(clusterId, silenceId) {
+      ctx.known(clusterId);
+      await ctx.service().endSilence(clusterId, silenceId);
+      return { ok: true as const };
+    },
 
     async listAlertRules(clusterId) {
       return (await ctx.http(clusterId).call(ALERT_ROUTES.listAlertRules)).items;
@@ -79,6 +90,9 @@ export function createAlertAdminApi(ctx: AlertApiContext): AlertAdminApi {
     },
     async createAlertChannel(clusterId, channel) {
       return ctx.http(clusterId).call(ALERT_ROUTES.createAlertChannel, { body: channel });
+    },
+    async updateAlertChannel(clusterId, channelId, channel) {
+      return ctx.http(clusterId).call(ALERT_ROUTES.updateAlertChannel, { params: { id: channelId }, body: channel });
     },
     async deleteAlertChannel(clusterId, channelId) {
       await ctx.http(clusterId).call(ALERT_ROUTES.deleteAlertChannel, { params: { id: channelId } });

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AdminEvent, ClusterView } from '../../../contract/admin-api.ts';
-import type { Alert, AlertPage } from '../../../contract/alerts.ts';
+import type { Alert, AlertPage, AlertSilence } from '../../../contract/alerts.ts';
 import { JobCache } from '../cache/job-cache.ts';
 import type { ClusterHttp } from '../clusters/cluster-http.ts';
 import { AlertMirror } from './alert-mirror.ts';
@@ -168,5 +168,42 @@ describe('mirroring the clusters\u2019 alerts', () => {
     expect(first.total).toBe(4);
     expect(ids({ state: 'all', limit: 3, cursor: first.nextCursor! })).toEqual(['prod/p1']);
     expect(() => mirror.list({ state: 'all', cursor: 'nonsense' })).toThrow(/cursor/);
+  });
+});
+
+describe('ending a silence', () => {
+  it('ends it on the cluster and shows the alerts it covered unsilenced, or until another silence that still covers them', async () => {
+    const at = (m: number) => new Date(T0 + m * MIN).toISOString();
+    const silences: AlertSilence[] = [
+      { id: 's-rule', ruleId: 'queue-length', until: at(60), createdBy: 'ops', createdAt: at(0) },
+      { id: 's-queue', queue: 'sweep', until: at(30), createdBy: 'ops', createdAt: at(0) },
+    ];
+    const calls: string[] = [];
+    const withSilences = new AlertService({
+      mirror,
+      emit: (e) => events.push(e),
+      http: () =>
+        ({
+          call: async (route: { method: string; path: string }, input?: { params?: { id: string } }) => {
+            calls.push(`${route.method} ${route.path.replace(':id', input?.params?.id ?? ':id')}`);
+            if (route.method === 'DELETE') silences.splice(silences.findIndex((s) => s.id === input!.params!.id), 1);
+            return { items: [...silences] };
+          },
+        }) as unknown as ClusterHttp,
+      clusters: () => clusters,
+      settings: () => undefined,
+      now: () => now,
+    });
+    mirror.upsert('prod', [alert('backtest', { scope: { kind: 'queue', queue: 'backtest' }, silencedUntil: at(60) }), alert('sweep', { scope: { kind: 'queue', queue: 'sweep' }, silencedUntil: at(60) })], 'cluster');
+    mirror.upsert('research', [alert('backtest', { scope: { kind: 'queue', queue: 'backtest' }, silencedUntil: at(60) })], 'cluster');
+    events = [];
+    await withSilences.endSilence('prod', 's-rule');
+    expect(calls).toEqual(['DELETE /api/v1/alerts/silences/s-rule', 'GET /api/v1/alerts/silences']);
+    expect(mirror.get('prod', 'backtest')!.silencedUntil).toBeUndefined();
+    // The queue's own silence still holds the sweep alert, until its own end.
+    expect(mirror.get('prod', 'sweep')!.silencedUntil).toBe(at(30));
+    // Another cluster's alert is not touched.
+    expect(mirror.get('research', 'backtest')!.silencedUntil).toBe(at(60));
+    expect(events).toEqual([{ kind: 'alerts-changed', clusterId: 'prod' }]);
   });
 });

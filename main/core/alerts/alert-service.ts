@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { AdminEvent, ClusterView } from '../../../contract/admin-api.ts';
 import { ALERT_ROUTES } from '../../../contract/alert-routes.ts';
-import { Alert, type AlertPage, type SilenceAlertRequest } from '../../../contract/alerts.ts';
+import { Alert, silenceMatches, type AlertPage, type AlertSilence, type SilenceAlertRequest } from '../../../contract/alerts.ts';
 import { DEFAULT_DESKTOP_ALERT_SETTINGS, type DesktopAlert, type DesktopAlertSettings } from '../../../contract/desktop-alerts.ts';
 import { AdminError } from '../admin-error.ts';
 import type { ClusterHttp } from '../clusters/cluster-http.ts';
@@ -169,6 +169,32 @@ export class AlertService {
     return this.afterAction(alert, { ...body, silencedUntil: silence.until });
   }
 
+  /**
+   * Ends a silence on the cluster. The mirrored alerts it covered are shown silenced no longer (or
+   * until the latest other silence that still covers them): the cluster sends no event for this.
+   */
+  async endSilence(clusterId: string, silenceId: string): Promise<void> {
+    const http = this.o.http(clusterId);
+    await http.call(ALERT_ROUTES.deleteSilence, { params: { id: silenceId } });
+    const remaining = (await http.call(ALERT_ROUTES.listSilences)).items;
+    const now = this.now();
+    const changed: Alert[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = this.o.mirror.list({ clusterIds: [clusterId], state: 'firing', source: 'cluster', limit: 500, ...(cursor ? { cursor } : {}) });
+      for (const alert of page.items) {
+        if (alert.silencedUntil === undefined) continue;
+        const until = latestSilenceOver(remaining, alert, now);
+        if (until === alert.silencedUntil) continue;
+        const { clusterId: _c, source: _s, silencedUntil: _u, ...body } = alert;
+        changed.push(until === undefined ? body : { ...body, silencedUntil: until });
+      }
+      cursor = page.nextCursor;
+    } while (cursor);
+    if (changed.length > 0) this.o.mirror.upsert(clusterId, changed, 'cluster');
+    this.changed(clusterId);
+  }
+
   private mirrored(clusterId: string, alertId: string): DesktopAlert {
     const alert = this.o.mirror.get(clusterId, alertId);
     if (!alert) throw new AdminError('not-found', `Alert ${alertId} of ${clusterId} is not known to this app: reload the alerts.`, 404);
@@ -192,4 +218,14 @@ export class AlertService {
   private changed(clusterId: string): void {
     this.o.emit({ kind: 'alerts-changed', clusterId });
   }
+}
+
+/** The end of the latest silence that covers the alert now, if any. */
+function latestSilenceOver(silences: readonly AlertSilence[], alert: Alert, now: number): string | undefined {
+  const scope = alert.scope ?? { kind: 'cluster' as const };
+  let latest: string | undefined;
+  for (const s of silences) {
+    if (silenceMatches(s, alert.ruleId, scope, now) && (latest === undefined || Date.parse(s.until) > Date.parse(latest))) latest = s.until;
+  }
+  return latest;
 }

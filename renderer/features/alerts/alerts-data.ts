@@ -1,7 +1,7 @@
 /**
  * Alert data for the UI: what fires now (the banner, the Alerts screen), when alert data is stale,
- * and the route inside the Alerts section (`#/alerts`, `#/alerts/history`, `#/alerts/rules`,
- * `#/alerts/channels`, and `#/alerts/firing/<cluster>/<alert>` to open one alert).
+ * and the route inside the Alerts section (`#/alerts`, `#/alerts/history`, `#/alerts/silences`,
+ * `#/alerts/rules`, `#/alerts/channels`, and `#/alerts/firing/<cluster>/<alert>` to open one alert).
  */
 import type { AdminEvent } from '../../../contract/admin-api.ts';
 import { firingSummaryOf, type DesktopAlert, type FiringAlertSummary } from '../../../contract/desktop-alerts.ts';
@@ -22,7 +22,7 @@ export function summaryOf(alerts: readonly DesktopAlert[] | undefined, clusterId
   return firingSummaryOf((alerts ?? []).filter((a) => !clusterIds || clusterIds.includes(a.clusterId)));
 }
 
-export const ALERT_TABS = ['firing', 'history', 'rules', 'channels'] as const;
+export const ALERT_TABS = ['firing', 'history', 'silences', 'rules', 'channels'] as const;
 export type AlertTab = (typeof ALERT_TABS)[number];
 
 export interface AlertsRoute {

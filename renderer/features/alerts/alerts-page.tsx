@@ -1,7 +1,7 @@
 /**
  * The Alerts section: what fires now, the history, and — for one cluster at a time, named on the
- * screen — its rules and its channels. Alerts come from every cluster (the desktop only combines
- * them); rules and channels are a cluster's own.
+ * screen — its silences, its rules and its channels. Alerts come from every cluster (the desktop
+ * only combines them); silences, rules and channels are a cluster's own.
  */
 import { useState, useSyncExternalStore } from 'react';
 import type { ClusterView } from '../../../contract/admin-api.ts';
@@ -11,9 +11,10 @@ import { EmptyState } from '../../components/states.tsx';
 import { Tabs } from '../../components/tabs.tsx';
 import { useScope } from '../../components/use-scope.ts';
 import { AlertHistory, FiringAlerts } from './alert-list.tsx';
-import { alertsHref, parseAlertsRoute, summaryOf, useFiringAlerts, type AlertTab } from './alerts-data.ts';
+import { ALERT_TABS, alertsHref, parseAlertsRoute, summaryOf, useFiringAlerts, type AlertTab } from './alerts-data.ts';
 import { ChannelsPanel } from './channels-panel.tsx';
 import { RulesPanel } from './rules-panel.tsx';
+import { SilencesPanel } from './silences-panel.tsx';
 import { WebNotificationButton } from './web-notifications.tsx';
 import './alerts.css';
 
@@ -22,7 +23,11 @@ function subscribe(listener: () => void): () => void {
   return () => window.removeEventListener('hashchange', listener);
 }
 
-const TAB_LABELS: Record<AlertTab, string> = { firing: 'Firing now', history: 'History', rules: 'Rules', channels: 'Channels' };
+const TAB_LABELS: Record<AlertTab, string> = { firing: 'Firing now', history: 'History', silences: 'Silences', rules: 'Rules', channels: 'Channels' };
+
+const PICKER_LABELS = { silences: 'Silences of cluster', rules: 'Rules of cluster', channels: 'Channels of cluster' } as const;
+
+const PANELS = { silences: SilencesPanel, rules: RulesPanel, channels: ChannelsPanel } as const;
 
 /** Which cluster's rules or channels are shown: the one in view, else the first online one. */
 function useChosenCluster(clusters: readonly ClusterView[]): [ClusterView | null, (id: string) => void] {
@@ -38,11 +43,12 @@ export function AlertsPage() {
   const firing = useFiringAlerts();
   const summary = summaryOf(firing.data?.items, scope.clusterIds);
   const [cluster, choose] = useChosenCluster(scope.clusters);
-  const tabs = (['firing', 'history', 'rules', 'channels'] as const).map((t) => ({
+  const tabs = ALERT_TABS.map((t) => ({
     key: t,
     label: t === 'firing' && summary.count > 0 ? `${TAB_LABELS[t]} (${summary.count})` : TAB_LABELS[t],
   }));
-  const perCluster = route.tab === 'rules' || route.tab === 'channels';
+  const perCluster = route.tab === 'silences' || route.tab === 'rules' || route.tab === 'channels' ? route.tab : null;
+  const ClusterPanel = perCluster ? PANELS[perCluster] : null;
   return (
     <div className="page">
       <PageHeader
@@ -52,14 +58,14 @@ export function AlertsPage() {
         <WebNotificationButton />
       </PageHeader>
       <Tabs label="Alerts" tabs={tabs} selected={route.tab} onSelect={(t) => navigate(alertsHref(t))}>
-        {perCluster ? (
+        {perCluster && ClusterPanel ? (
           scope.clusters.length === 0 || !cluster ? (
             <EmptyState title="No cluster configured." hint="Add a cluster on the Clusters screen." />
           ) : (
             <div className="alerts-stack">
               <div className="cluster-picker">
                 <label className="field">
-                  <span className="field-label">{route.tab === 'rules' ? 'Rules of cluster' : 'Channels of cluster'}</span>
+                  <span className="field-label">{PICKER_LABELS[perCluster]}</span>
                   <select className="select" value={cluster.id} onChange={(e) => choose(e.target.value)}>
                     {scope.clusters.map((c) => (
                       <option key={c.id} value={c.id}>
@@ -69,9 +75,9 @@ export function AlertsPage() {
                     ))}
                   </select>
                 </label>
-                <span className="alert-note">Each cluster keeps its own {route.tab}; edits here change {cluster.name} only.</span>
+                <span className="alert-note">Each cluster keeps its own {perCluster}; edits here change {cluster.name} only.</span>
               </div>
-              {route.tab === 'rules' ? <RulesPanel key={cluster.id} cluster={cluster} /> : <ChannelsPanel key={cluster.id} cluster={cluster} />}
+              <ClusterPanel key={cluster.id} cluster={cluster} />
             </div>
           )
         ) : route.tab === 'history' ? (

@@ -1,11 +1,12 @@
 /**
  * Channels of one cluster (where its alerts are delivered: email, Slack, SMS, webhook), with
- * Send test and the delivery log. Secrets are write-only: the cluster never answers them back, so
- * the list shows only that a password or secret is set.
+ * add, edit, Send test and the delivery log. Secrets are write-only: the cluster never answers them
+ * back, so the list shows only that a password or secret is set, and an edit that leaves a secret's
+ * field empty keeps the stored one.
  */
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import type { ClusterView } from '../../../contract/admin-api.ts';
-import { ALERT_CHANNEL_KINDS, CreateAlertChannelRequest, type AlertChannel, type AlertChannelKind } from '../../../contract/alert-channels.ts';
+import { ALERT_CHANNEL_KINDS, CreateAlertChannelRequest, UpdateAlertChannelRequest, type AlertChannel, type AlertChannelKind } from '../../../contract/alert-channels.ts';
 import { fieldErrors, type FieldError } from '../../../contract/api.ts';
 import { useAdminApi } from '../../api/api-context.tsx';
 import { useApiQuery } from '../../api/use-api-query.ts';
@@ -38,6 +39,7 @@ export function ChannelsPanel({ cluster }: { cluster: ClusterView }) {
   const q = useApiQuery(`alerts:channels:${cluster.id}`, (a) => a.listAlertChannels(cluster.id), { enabled: online });
   const log = useApiQuery(`alerts:deliveries:${cluster.id}`, (a) => a.listAlertDeliveries(cluster.id, { limit: 50 }), { enabled: online, pollMs: 10_000 });
   const [adding, setAdding] = useState(false);
+  const [editing, setEditing] = useState<AlertChannel | null>(null);
   if (!online) {
     return (
       <Panel title={`Channels of ${cluster.name}`}>
@@ -67,7 +69,7 @@ export function ChannelsPanel({ cluster }: { cluster: ClusterView }) {
                 <col style={{ width: '24%' }} />
                 <col style={{ width: 120 }} />
                 <col />
-                <col style={{ width: 190 }} />
+                <col style={{ width: 240 }} />
               </colgroup>
               <thead>
                 <tr>
@@ -96,6 +98,9 @@ export function ChannelsPanel({ cluster }: { cluster: ClusterView }) {
                             return r.message;
                           }}
                         />
+                        <button type="button" className="btn btn-small" aria-label={`Edit channel ${c.name}`} onClick={() => setEditing(c)}>
+                          Edit
+                        </button>
                         <ActionButton
                           small
                           label="Delete"
@@ -117,6 +122,7 @@ export function ChannelsPanel({ cluster }: { cluster: ClusterView }) {
           </div>
         ) : null}
         {adding ? <ChannelDialog cluster={cluster} onClose={() => setAdding(false)} onSaved={q.refetch} /> : null}
+        {editing ? <ChannelDialog key={editing.id} cluster={cluster} channel={editing} onClose={() => setEditing(null)} onSaved={q.refetch} /> : null}
       </Panel>
       <Panel title={`Delivery log of ${cluster.name}`} subtitle="Each attempt to send, newest first; failures say why in words.">
         {log.error && !log.data ? <ErrorNote message={log.error.message} onRetry={log.refetch} /> : null}
@@ -183,6 +189,51 @@ function requestOf(f: Form): unknown {
   }
 }
 
+/** The form of a stored channel: what the cluster answers back (secrets' fields start empty). */
+function formOf(c: AlertChannel): Form {
+  switch (c.kind) {
+    case 'email':
+      return { kind: 'email', name: c.name, host: c.host, port: String(c.port), secure: c.secure ? 'yes' : '', username: c.username ?? '', from: c.from, to: c.to.join(', ') };
+    case 'slack':
+      return { kind: 'slack', name: c.name };
+    case 'sms':
+      return { kind: 'sms', name: c.name, accountSid: c.accountSid, from: c.from, to: c.to.join(', '), apiBaseUrl: c.apiBaseUrl ?? '' };
+    case 'webhook':
+      return { kind: 'webhook', name: c.name };
+  }
+}
+
+/** Secrets the cluster keeps when an edit leaves their field empty; `removable` ones can also be removed. */
+const SECRET_FIELDS: Record<AlertChannelKind, { key: string; removable: boolean }[]> = {
+  email: [{ key: 'password', removable: true }],
+  slack: [{ key: 'webhookUrl', removable: false }],
+  sms: [{ key: 'authToken', removable: false }],
+  webhook: [
+    { key: 'url', removable: false },
+    { key: 'secret', removable: true },
+  ],
+};
+
+/** What is stored for a secret, as the channel may say it: "set", a URL hint, or nothing. */
+function storedSecret(c: AlertChannel, key: string): string | null {
+  if (c.kind === 'email' && key === 'password') return c.passwordSet ? 'set' : null;
+  if (c.kind === 'slack' && key === 'webhookUrl') return c.webhookUrlHint;
+  if (c.kind === 'sms' && key === 'authToken') return 'set';
+  if (c.kind === 'webhook' && key === 'url') return c.urlHint;
+  if (c.kind === 'webhook' && key === 'secret') return c.secretSet ? 'set' : null;
+  return null;
+}
+
+/** The update the form makes: a secret's empty field keeps the stored one; a removed one is null. */
+function updateOf(f: Form, removed: ReadonlySet<string>): unknown {
+  const request = requestOf(f) as Record<string, unknown>;
+  for (const { key } of SECRET_FIELDS[f.kind]) {
+    if (removed.has(key)) request[key] = null;
+    else if (!f[key]?.trim()) delete request[key];
+  }
+  return request;
+}
+
 const FIELDS: Record<AlertChannelKind, [key: string, label: string, placeholder: string, secret?: boolean][]> = {
   email: [
     ['host', 'SMTP host', 'smtp.example.com'],
@@ -206,12 +257,32 @@ const FIELDS: Record<AlertChannelKind, [key: string, label: string, placeholder:
   ],
 };
 
-function ChannelDialog({ cluster, onClose, onSaved }: { cluster: ClusterView; onClose: () => void; onSaved: () => void }) {
+/** Adds a channel, or with `channel` edits that one (its kind stays; secrets left empty stay as stored). */
+function ChannelDialog({ cluster, channel, onClose, onSaved }: { cluster: ClusterView; channel?: AlertChannel; onClose: () => void; onSaved: () => void }) {
   const api = useAdminApi();
-  const [form, setForm] = useState<Form>({ kind: 'email', name: '', port: '587' });
+  const [form, setForm] = useState<Form>(() => (channel ? formOf(channel) : { kind: 'email', name: '', port: '587' }));
+  const [removed, setRemoved] = useState<ReadonlySet<string>>(new Set());
   const [errors, setErrors] = useState<FieldError[]>([]);
   const err = (k: string) => errors.filter((e) => e.path === k || e.path.startsWith(`${k}.`)).map((e) => e.message).join('; ');
+  const secrets = new Map(SECRET_FIELDS[form.kind].map((f) => [f.key, f]));
+  const formId = useId();
   async function save() {
+    if (channel) {
+      const parsed = UpdateAlertChannelRequest.safeParse(updateOf(form, removed));
+      if (!parsed.success) {
+        setErrors(fieldErrors(parsed.error));
+        return;
+      }
+      const ok = await runWithFeedback(`Saving channel ${form.name} on ${cluster.name}`, async () => {
+        const c = await api.updateAlertChannel(cluster.id, channel.id, parsed.data);
+        return `${c.name} saved: use Send test to check it.`;
+      });
+      if (ok) {
+        onSaved();
+        onClose();
+      }
+      return;
+    }
     const parsed = CreateAlertChannelRequest.safeParse(requestOf(form));
     if (!parsed.success) {
       setErrors(fieldErrors(parsed.error));
@@ -228,8 +299,12 @@ function ChannelDialog({ cluster, onClose, onSaved }: { cluster: ClusterView; on
   }
   return (
     <Dialog
-      title={`Add a channel on ${cluster.name}`}
-      description={`${cluster.name} sends alerts through it; secrets are stored on the cluster and never shown again.`}
+      title={channel ? `Edit channel “${channel.name}” on ${cluster.name}` : `Add a channel on ${cluster.name}`}
+      description={
+        channel
+          ? 'Secrets are never shown again: leave a secret’s field empty to keep the stored one, or type a new one to replace it.'
+          : `${cluster.name} sends alerts through it; secrets are stored on the cluster and never shown again.`
+      }
       onClose={onClose}
       footer={
         <>
@@ -237,7 +312,7 @@ function ChannelDialog({ cluster, onClose, onSaved }: { cluster: ClusterView; on
             Close
           </button>
           <button type="button" className="btn btn-primary" onClick={() => void save()}>
-            Add channel
+            {channel ? 'Save channel' : 'Add channel'}
           </button>
         </>
       }
@@ -245,7 +320,7 @@ function ChannelDialog({ cluster, onClose, onSaved }: { cluster: ClusterView; on
       <div className="form-grid">
         <label className="field">
           <span className="field-label">Kind</span>
-          <select className="select" value={form.kind} onChange={(e) => (setForm({ kind: e.target.value as AlertChannelKind, name: form.name ?? '', ...(e.target.value === 'email' ? { port: '587' } : {}) }), setErrors([]))}>
+          <select className="select" value={form.kind} disabled={channel !== undefined} title={channel ? 'A channel’s kind cannot change: delete it and add another' : undefined} onChange={(e) => (setForm({ kind: e.target.value as AlertChannelKind, name: form.name ?? '', ...(e.target.value === 'email' ? { port: '587' } : {}) }), setErrors([]))}>
             {ALERT_CHANNEL_KINDS.map((k) => (
               <option key={k} value={k}>
                 {CHANNEL_KIND_LABELS[k]}
@@ -258,21 +333,35 @@ function ChannelDialog({ cluster, onClose, onSaved }: { cluster: ClusterView; on
           <input className="input" value={form.name ?? ''} placeholder="On-call" aria-invalid={Boolean(err('name'))} onChange={(e) => setForm({ ...form, name: e.target.value })} />
           {err('name') ? <span className="field-error">{err('name')}</span> : null}
         </label>
-        {FIELDS[form.kind].map(([key, label, placeholder, secret]) => (
-          <label key={key} className="field">
-            <span className="field-label">{label}</span>
-            <input
-              className="input"
-              type={secret ? 'password' : 'text'}
-              autoComplete="off"
-              value={form[key] ?? ''}
-              placeholder={placeholder}
-              aria-invalid={Boolean(err(key))}
-              onChange={(e) => setForm({ ...form, [key]: e.target.value })}
-            />
-            {err(key) ? <span className="field-error">{err(key)}</span> : null}
-          </label>
-        ))}
+        {FIELDS[form.kind].map(([key, label, placeholder, secret]) => {
+          const kept = channel && secrets.has(key) ? storedSecret(channel, key) : null;
+          const gone = removed.has(key);
+          return (
+            <div key={key} className="field">
+              <label className="field-label" htmlFor={`${formId}-${key}`}>
+                {label}
+              </label>
+              <input
+                id={`${formId}-${key}`}
+                className="input"
+                type={secret ? 'password' : 'text'}
+                autoComplete="off"
+                value={form[key] ?? ''}
+                placeholder={kept ? (kept === 'set' ? 'stored — leave empty to keep' : `${kept} stored — leave empty to keep`) : placeholder}
+                disabled={gone}
+                aria-invalid={Boolean(err(key))}
+                onChange={(e) => setForm({ ...form, [key]: e.target.value })}
+              />
+              {kept && secrets.get(key)?.removable ? (
+                <label className="check">
+                  <input type="checkbox" checked={gone} onChange={(e) => (setRemoved(toggled(removed, key, e.target.checked)), setForm({ ...form, [key]: '' }))} />
+                  Remove the stored {key === 'password' ? 'password' : 'signing secret'}
+                </label>
+              ) : null}
+              {err(key) ? <span className="field-error">{err(key)}</span> : null}
+            </div>
+          );
+        })}
         {form.kind === 'email' ? (
           <label className="check">
             <input type="checkbox" checked={form.secure === 'yes'} onChange={(e) => setForm({ ...form, secure: e.target.checked ? 'yes' : '' })} />
@@ -282,4 +371,11 @@ function ChannelDialog({ cluster, onClose, onSaved }: { cluster: ClusterView; on
       </div>
     </Dialog>
   );
+}
+
+function toggled(set: ReadonlySet<string>, key: string, on: boolean): ReadonlySet<string> {
+  const next = new Set(set);
+  if (on) next.add(key);
+  else next.delete(key);
+  return next;
 }
