@@ -24,7 +24,7 @@ export interface ServeDeps {
   createEngine(args: { datastore: Datastore; name: string }): JobEngine & { start(): Promise<void>; settings?: { runningJobControl?: boolean; stuckAfterMs?: number } };
   startWorkers(deps: { datastore: Datastore; engine: JobEngine }, options: WorkerOptions, note: (line: string) => void): Promise<WorkersHandle>;
   /** Alerting on this node (cluster/alerts/alerting.ts); without it the alert routes answer 503. */
-  startAlerting?(options: { datastore: Datastore; engine: JobEngine; clusterName: string; onError: (error: unknown) => void }): Promise<{ api: AlertApiDeps; close(): Promise<void> }>;
+  startAlerting?(options: { datastore: Datastore; engine: JobEngine; clusterName: string; adminUrl?: string; onError: (error: unknown) => void }): Promise<{ api: AlertApiDeps; close(): Promise<void> }>;
 }
 
 export interface ServeIo {
@@ -95,7 +95,13 @@ export async function startServe(flags: ServeFlags, deps: ServeDeps, io: ServeIo
     closers.push(() => engine.close());
     await engine.start();
     const alerting = deps.startAlerting
-      ? await deps.startAlerting({ datastore, engine, clusterName, onError: (e) => io.err(`alerts: ${e instanceof Error ? e.message : String(e)}`) })
+      ? await deps.startAlerting({
+          datastore,
+          engine,
+          clusterName,
+          ...(flags['admin-url'] !== undefined ? { adminUrl: flags['admin-url'] } : {}),
+          onError: (e) => io.err(`alerts: ${e instanceof Error ? e.message : String(e)}`),
+        })
       : null;
     if (alerting) closers.push(() => alerting.close());
     const logger: FastifyServerOptions['logger'] = flags['log-level'] === 'silent' ? false : { level: flags['log-level'], stream: process.stderr };

@@ -13,6 +13,7 @@ export const SERVE_FLAGS = {
   'sample-workload': { type: 'boolean', describe: 'keep a realistic mix of jobs flowing (demo clusters)' },
   'session-token': { type: 'boolean', describe: 'print a fresh admin token valid only while this process runs (for apps that start the cluster)' },
   'ready-file': { type: 'string', describe: 'write the ready JSON (url, token) to FILE once listening', valueName: 'FILE' },
+  'admin-url': { type: 'string', describe: 'the admin app as alert emails, Slack (a button) and SMS link to it: an http(s) URL', valueName: 'URL' },
   'rate-limit': { type: 'int', describe: 'requests per minute per token; 0 = no limit', default: 1200, min: 0, max: 10_000_000 },
   'log-level': { type: 'string', describe: 'fatal, error, warn, info, debug or silent (logs go to stderr)', default: 'warn', valueName: 'LEVEL' },
 } as const;
@@ -44,5 +45,22 @@ export function parseServeFlags(argv: readonly string[]): ServeFlags {
   if (flags.name !== undefined && !/^[\w .@+-]{1,100}$/.test(flags.name)) {
     throw new UsageError("option '--name': 1–100 letters, digits, spaces and . _ @ + -");
   }
+  if (flags['admin-url'] !== undefined) {
+    const problem = adminUrlProblem(flags['admin-url']);
+    if (problem) throw new UsageError(`option '--admin-url': ${problem}`);
+  }
   return flags;
+}
+
+/** Why a URL cannot be the admin app's link in alert messages, or null when it can. */
+export function adminUrlProblem(value: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `'${value}' is not a URL; give the admin app's address, e.g. https://admin.example.com/`;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return `use an http(s) URL (got ${url.protocol}): Slack links and buttons accept no other`;
+  if (url.username || url.password) return 'leave the user name and password out: the URL is sent in every alert message';
+  return null;
 }

@@ -26,4 +26,9 @@ describe('a note to a job owner', () => {
     expect(text).toHaveLength(320);
     expect(text.endsWith('…')).toBe(true);
   });
+
+  it('links the job with a Slack button only for an http(s) admin URL (Slack refuses any other)', () => {
+    expect(userNoteSlack(note, 'prod', 'https://admin.example.com/').blocks.at(-1)).toMatchObject({ type: 'actions', elements: [{ url: 'https://admin.example.com/' }] });
+    expect(userNoteSlack(note, 'prod', 'sigmatiq://alerts').blocks.map((b) => b.type)).toEqual(['section']);
+  });
 });

@@ -45,7 +45,8 @@ export function userNoteSlack(n: UserNote, cluster: string, jobUrl: string): Sla
     text,
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text: `*${mrkdwn(text)}*\n>${mrkdwn(n.note).replace(/\n/g, '\n>')}` } },
-      { type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open the job' }, url: jobUrl }] },
+      // Slack refuses a message whose button links anywhere but http(s) (e.g. the app's own scheme).
+      ...(/^https?:\/\//i.test(jobUrl) ? [{ type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open the job' }, url: jobUrl }] }] : []),
     ],
   };
 }
