@@ -35,6 +35,7 @@ import { ALERT_ROUTES } from './alert-routes.ts';
 import { JobAction, JobType } from './domain.ts';
 import { ClusterEvent, EventId, HistoryPage } from './events.ts';
 import { Job, JobDetail, JobFileName, JobId, LogPage } from './jobs.ts';
+import { QueueLoadQuery, QueueLoadReport } from './load.ts';
 import { QueueMetrics, ResourceSample, Summary, WorkerNode } from './metrics.ts';
 
 // ---------------------------------------------------------------- parameter schemas
@@ -46,6 +47,7 @@ export const JobIdParams = z.strictObject({ id: JobId });
 export const JobActionParams = z.strictObject({ id: JobId, action: JobAction });
 export const JobFileParams = z.strictObject({ id: JobId, name: JobFileName });
 export const QueueActionParams = z.strictObject({ type: JobType, action: QueueAction });
+export const QueueTypeParams = z.strictObject({ type: JobType });
 
 /** Ids of schedules and maintenance windows (opaque, printable). */
 export const RecordId = z
@@ -241,6 +243,18 @@ export const QUEUE_ROUTES = {
     body: QueueActionBody,
     bodyOptional: true,
     response: QueueMetrics,
+  }),
+  queueLoad: defineApiRoute({
+    method: 'GET',
+    path: '/api/v1/queues/:type/load',
+    access: 'viewer',
+    tag: 'queues',
+    summary:
+      'One queue’s load (growth, time to drain, predicted waits, recommended concurrency for `targetMs`), ' +
+      'what `?concurrency=N` would do to it, and the backlog forecast for the next hour',
+    params: QueueTypeParams,
+    query: QueueLoadQuery,
+    response: QueueLoadReport,
   }),
   listWorkers: defineApiRoute({
     method: 'GET',

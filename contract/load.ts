@@ -91,3 +91,32 @@ function formatDrain(seconds: number): string {
   if (hours < 48) return `~${Math.round(hours)} h`;
   return `~${Math.round(hours / 24)} days`;
 }
+
+/**
+ * `GET /api/v1/queues/:type/load` query: the concurrency to try (the range set-concurrency takes,
+ * so a what-if can be applied as it is) and the 95th percentile wait target in ms.
+ */
+export const QueueLoadQuery = z.strictObject({
+  concurrency: z.coerce
+    .number({ error: 'a whole number of jobs at once, 1 to 1000, e.g. ?concurrency=4' })
+    .int('a whole number of jobs at once, 1 to 1000, e.g. ?concurrency=4')
+    .min(1, 'at least 1 job at once')
+    .max(1000, 'at most 1000 jobs at once (the most set-concurrency takes)')
+    .optional(),
+  targetMs: z.coerce
+    .number({ error: 'the 95th percentile wait target in milliseconds, e.g. ?targetMs=60000' })
+    .int('a whole number of milliseconds, e.g. ?targetMs=60000')
+    .min(1000, 'at least 1000 (one second)')
+    .max(86_400_000, 'at most 86400000 (one day)')
+    .optional(),
+});
+export type QueueLoadQuery = z.infer<typeof QueueLoadQuery>;
+
+/** One queue's load with a what-if for the concurrency asked (null when none was) and the backlog forecast for the next hour. */
+export const QueueLoadReport = z.object({
+  load: QueueLoad,
+  whatIf: LoadWhatIf.nullable(),
+  /** Null when run times are unknown while the queue runs: the backlog cannot be projected. */
+  forecast: z.array(BacklogForecastPoint).nullable(),
+});
+export type QueueLoadReport = z.infer<typeof QueueLoadReport>;

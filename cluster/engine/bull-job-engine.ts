@@ -8,10 +8,11 @@ import type { Queue } from 'bullmq';
 import type { AuditRecord, BulkActionRequest, CreateMaintenanceWindowRequest, CreateScheduleRequest, JobActionBody, ListJobsQuery, SubmitJobBatchRequest, SubmitJobRequest } from '../../contract/api.ts';
 import type { QueueActionBody } from '../../contract/api.ts';
 import type { JobAction, JobType } from '../../contract/domain.ts';
+import type { QueueLoadQuery } from '../../contract/load.ts';
 import type { z } from 'zod';
 import { auditPage } from './audit-log.ts';
 import { bulkAction } from './bulk-actions.ts';
-import { clusterSummary, listQueueMetrics } from './cluster-summary.ts';
+import { clusterSummary, listQueueMetrics, queueLoadReport } from './cluster-summary.ts';
 import type { EngineContext, EngineSettings } from './engine-context.ts';
 import type { EngineUpkeep } from './engine-upkeep.ts';
 import { historyPage, readEvents } from './event-feed.ts';
@@ -142,6 +143,10 @@ export class BullEngine implements BullJobEngine {
 
   queueAction(type: JobType, action: QueueAction, body: z.infer<typeof QueueActionBody>, _actor: Actor) {
     return queueAction(this.ctx, type, action, body);
+  }
+
+  queueLoad(type: JobType, query: QueueLoadQuery) {
+    return queueLoadReport(this.ctx, type, query);
   }
 
   jobAction(id: string, action: JobAction, body: JobActionBody, actor: Actor) {

@@ -2,12 +2,13 @@
  * The cluster's numbers as the API shows them: every queue's metrics (counts, rates, wait times
  * with threshold levels; queue-metrics.ts does the math) and the cluster summary built on them.
  */
-import { JOB_TYPES } from '../../contract/domain.ts';
+import { JOB_TYPES, type JobType } from '../../contract/domain.ts';
+import type { QueueLoadQuery, QueueLoadReport } from '../../contract/load.ts';
 import type { QueueMetrics, Summary } from '../../contract/metrics.ts';
 import type { Thresholds } from '../../contract/thresholds.ts';
 import type { FinishedSample } from '../datastore/shared-store.ts';
 import { LOAD_LONG_MS, loadInputsOf } from '../load/load-inputs.ts';
-import { queueLoad } from '../load/load-model.ts';
+import { backlogForecast, queueLoad, whatIf } from '../load/load-model.ts';
 import type { EngineContext } from './engine-context.ts';
 import { clusterReadings, countsOf, queueMetrics, RECENT_START_MS, waitsOf, type WeightedWait } from './queue-metrics.ts';
 import { readyCount, runningStarts, waitingSince, WAITS_FOR_CHILDREN } from './queue-waits.ts';
@@ -21,9 +22,9 @@ interface QueueSnapshot {
   thresholds: Thresholds;
 }
 
-async function queueSnapshot(ctx: EngineContext): Promise<QueueSnapshot> {
+/** What every queue's numbers read once per refresh: counts, recent finished and running jobs, live nodes. */
+async function sharedReads(ctx: EngineContext, now: number) {
   const { settings, store } = ctx;
-  const now = Date.now();
   // The finished jobs of the last hour (or the metrics window if longer) feed the load model; the
   // metrics themselves count those of the window only.
   const [counts, finishedLong, running, thresholds, workers] = await Promise.all([
@@ -33,24 +34,52 @@ async function queueSnapshot(ctx: EngineContext): Promise<QueueSnapshot> {
     settings.thresholds(),
     listWorkers(store),
   ]);
-  const finished = finishedLong.filter((s) => s.finishedAt >= now - settings.metricsWindowMs);
-  const liveWorkers = workers.some((w) => w.status === 'online');
+  return { counts, finishedLong, running, thresholds, liveWorkers: workers.some((w) => w.status === 'online') };
+}
+
+/** One queue's own reads: its control state, ready count and when its waiting jobs became ready. */
+async function queueReads(ctx: EngineContext, type: JobType) {
+  const queue = ctx.queue(type);
+  const [paused, concurrency, ready] = await Promise.all([queue.isPaused(), ctx.concurrency(type), readyCount(queue)]);
+  // A sweep waits for its child backtests by design, from submission until they are done:
+  // that is not time in a queue, and the children's own waits already say how long it queued.
+  const measured = !WAITS_FOR_CHILDREN.has(type);
+  const waiting = measured ? await waitingSince(queue, ctx.store, ready) : { since: [], unread: 0 };
+  return { paused, concurrency, ready, measured, waiting };
+}
+
+function loadInputsFrom(now: number, type: JobType, shared: Awaited<ReturnType<typeof sharedReads>>, own: Awaited<ReturnType<typeof queueReads>>) {
+  return loadInputsOf({
+    now,
+    type,
+    paused: own.paused,
+    concurrency: own.concurrency,
+    liveWorkers: shared.liveWorkers,
+    running: countsOf(shared.counts.find((c) => c.type === type)).running,
+    ready: own.ready,
+    finished: shared.finishedLong,
+    runningRows: shared.running,
+    waitingSince: own.waiting.since,
+    waitingUnread: own.waiting.unread,
+  });
+}
+
+async function queueSnapshot(ctx: EngineContext): Promise<QueueSnapshot> {
+  const { settings } = ctx;
+  const now = Date.now();
+  const shared = await sharedReads(ctx, now);
+  const { thresholds, running } = shared;
+  const finished = shared.finishedLong.filter((s) => s.finishedAt >= now - settings.metricsWindowMs);
   const waits: WeightedWait[] = [];
   const queues = await Promise.all(
     JOB_TYPES.map(async (type) => {
-      const queue = ctx.queue(type);
-      const [paused, concurrency, ready] = await Promise.all([queue.isPaused(), ctx.concurrency(type), readyCount(queue)]);
-      // A sweep waits for its child backtests by design, from submission until they are done:
-      // that is not time in a queue, and the children's own waits already say how long it queued.
-      const measured = !WAITS_FOR_CHILDREN.has(type);
-      const waiting = measured ? await waitingSince(queue, store, ready) : { since: [], unread: 0 };
+      const own = await queueReads(ctx, type);
+      const { paused, concurrency, ready, measured, waiting } = own;
       const started = measured ? [...finished, ...running].filter((s) => s.type === type) : [];
       const mine = waitsOf({ now, waitingSince: waiting.since, waitingUnread: waiting.unread, started, recentMs: Math.min(RECENT_START_MS, settings.metricsWindowMs) });
       waits.push(...mine.waits);
-      const typeCounts = countsOf(counts.find((c) => c.type === type));
-      const load = queueLoad(
-        loadInputsOf({ now, type, paused, concurrency, liveWorkers, running: typeCounts.running, ready, finished: finishedLong, runningRows: running, waitingSince: waiting.since, waitingUnread: waiting.unread }),
-      );
+      const typeCounts = countsOf(shared.counts.find((c) => c.type === type));
+      const load = queueLoad(loadInputsFrom(now, type, shared, own));
       const metrics = queueMetrics({
         type,
         paused,
@@ -67,6 +96,21 @@ async function queueSnapshot(ctx: EngineContext): Promise<QueueSnapshot> {
     }),
   );
   return { queues, finished, waits, thresholds };
+}
+
+/**
+ * One queue's load with its wait target, what another concurrency would do (capped at none while
+ * no worker node is alive: no concurrency starts a job then) and the backlog over the next hour.
+ */
+export async function queueLoadReport(ctx: EngineContext, type: JobType, query: QueueLoadQuery): Promise<QueueLoadReport> {
+  const now = Date.now();
+  const [shared, own] = await Promise.all([sharedReads(ctx, now), queueReads(ctx, type)]);
+  const inputs = { ...loadInputsFrom(now, type, shared, own), ...(query.targetMs === undefined ? {} : { waitTargetMs: query.targetMs }) };
+  return {
+    load: queueLoad(inputs),
+    whatIf: query.concurrency === undefined ? null : whatIf(inputs, query.concurrency, shared.liveWorkers ? Number.POSITIVE_INFINITY : 0),
+    forecast: backlogForecast(inputs),
+  };
 }
 
 export async function listQueueMetrics(ctx: EngineContext): Promise<QueueMetrics[]> {

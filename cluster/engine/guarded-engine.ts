@@ -16,6 +16,7 @@ const GUARDED = new Set<string>([
   'summary',
   'queues',
   'queueAction',
+  'queueLoad',
   'jobAction',
   'bulkAction',
   'workers',

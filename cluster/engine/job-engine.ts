@@ -29,6 +29,7 @@ import type {
 import type { JobAction, JobType, Priority } from '../../contract/domain.ts';
 import type { ClusterEvent, EventId, HistoryPage } from '../../contract/events.ts';
 import type { Job, JobDetail, JobProgress, LogPage } from '../../contract/jobs.ts';
+import type { QueueLoadQuery, QueueLoadReport } from '../../contract/load.ts';
 import type { QueueMetrics, ResourceSample, Summary, WorkerNode } from '../../contract/metrics.ts';
 import type { z } from 'zod';
 import type { QueueActionBody } from '../../contract/api.ts';
@@ -106,6 +107,8 @@ export interface JobEngine {
   summary(): Promise<Summary>;
   queues(): Promise<QueueMetrics[]>;
   queueAction(type: JobType, action: 'pause' | 'resume' | 'set-concurrency', body: z.infer<typeof QueueActionBody>, actor: Actor): Promise<QueueMetrics>;
+  /** One queue's load, a what-if for `query.concurrency` and the backlog forecast for the next hour. */
+  queueLoad(type: JobType, query: QueueLoadQuery): Promise<QueueLoadReport>;
 
   jobAction(id: string, action: JobAction, body: JobActionBody, actor: Actor): Promise<ActionResult>;
   bulkAction(request: BulkActionRequest, actor: Actor): Promise<BulkActionResponse>;

@@ -22,5 +22,10 @@ export function queueRoutes(): ServedRoute[] {
         return { body: res, auditResult: params.action === 'set-concurrency' ? `ok: concurrency=${body.concurrency}` : 'ok' };
       },
     }),
+    handle(QUEUE_ROUTES.queueLoad, {
+      async handler({ engine, params, query }) {
+        return { body: await engine.queueLoad(params.type, query) };
+      },
+    }),
   ];
 }

@@ -13,6 +13,7 @@ import { ApiError, AuditPage, JobPage, type Role } from '../../../contract/api.t
 import { PRIORITIES, priorityRank } from '../../../contract/domain.ts';
 import { compareEventIds, HistoryPage } from '../../../contract/events.ts';
 import { Job, JobDetail } from '../../../contract/jobs.ts';
+import { DEFAULT_WAIT_TARGET_MS, QueueLoadReport } from '../../../contract/load.ts';
 import { QueueMetrics, Summary } from '../../../contract/metrics.ts';
 import type { Datastore } from '../../datastore/open-datastore.ts';
 import { createEngine } from '../../engine/create-engine.ts';
@@ -351,6 +352,46 @@ export function describeApiContract(label: string, open: () => Promise<EngineUnd
       } finally {
         await call('POST', '/api/v1/queues/backtest/actions/resume', 'admin');
       }
+    });
+
+    it('answers one queue’s load with a what-if and the backlog forecast, and bad concurrency or target with 400', async () => {
+      // No worker node runs here: jobs wait, and no concurrency would start them.
+      for (let i = 0; i < 3; i++) await submit('normal', 'queue-load', 'matrix-build');
+      const res = await call('GET', '/api/v1/queues/matrix-build/load?concurrency=3&targetMs=30000', 'viewer');
+      expect(res.status, res.text).toBe(200);
+      const report = QueueLoadReport.parse(res.json());
+      expect(report.load.backlog).toBeGreaterThanOrEqual(3);
+      expect(report.load).toMatchObject({ status: 'growing', waitTargetMs: 30_000, drainSeconds: null });
+      expect(report.whatIf).toMatchObject({ concurrency: 3, status: 'growing', drainSeconds: null });
+      expect(report.forecast!.map((p) => p.minutes)).toEqual([0, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60]);
+      expect(report.forecast![0]!.expected).toBe(report.load.backlog);
+      // Nothing drains it: the expected backlog never falls, and the band holds it.
+      for (const [i, p] of report.forecast!.entries()) {
+        expect(p.low).toBeLessThanOrEqual(p.expected);
+        expect(p.high).toBeGreaterThanOrEqual(p.expected);
+        if (i > 0) expect(p.expected).toBeGreaterThanOrEqual(report.forecast![i - 1]!.expected);
+      }
+      const plain = QueueLoadReport.parse((await call('GET', '/api/v1/queues/matrix-build/load', 'viewer')).json());
+      expect(plain.whatIf).toBeNull();
+      expect(plain.load.waitTargetMs).toBe(DEFAULT_WAIT_TARGET_MS);
+
+      const bad: Array<[string, RegExp]> = [
+        ['concurrency=0', /concurrency: at least 1/],
+        ['concurrency=1001', /concurrency: at most 1000/],
+        ['concurrency=2.5', /concurrency: a whole number/],
+        ['concurrency=many', /concurrency: a whole number/],
+        ['targetMs=5', /targetMs: at least 1000/],
+        ['targetMs=soon', /targetMs: the 95th percentile wait target in milliseconds/],
+        ['workers=2', /workers/],
+      ];
+      const failures: string[] = [];
+      for (const [query, message] of bad) {
+        const r = await call('GET', `/api/v1/queues/matrix-build/load?${query}`, 'viewer');
+        if (r.status !== 400 || !message.test(r.text)) failures.push(`?${query}: ${r.status} ${r.text.slice(0, 200)}`);
+      }
+      const unknown = await call('GET', '/api/v1/queues/no-such-queue/load', 'viewer');
+      if (unknown.status !== 400 || !/type/.test(unknown.text)) failures.push(`no-such-queue: ${unknown.status} ${unknown.text.slice(0, 200)}`);
+      expect(failures).toEqual([]);
     });
   });
 }

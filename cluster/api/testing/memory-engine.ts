@@ -21,6 +21,7 @@ import type {
 import { isActionAllowed, JOB_STATES, JOB_TYPES, type JobAction, type JobType } from '../../../contract/domain.ts';
 import type { ClusterEvent, EventId, HistoryPage } from '../../../contract/events.ts';
 import type { Job, JobDetail, LogPage } from '../../../contract/jobs.ts';
+import { DEFAULT_WAIT_TARGET_MS, type QueueLoadQuery, type QueueLoadReport } from '../../../contract/load.ts';
 import type { QueueMetrics, ResourceSample, StateCounts, Summary, WorkerNode } from '../../../contract/metrics.ts';
 import { EngineError, type Actor, type EventBatch, type JobEngine } from '../../engine/job-engine.ts';
 
@@ -182,6 +183,34 @@ export class MemoryEngine implements JobEngine {
     if (action === 'resume') this.paused.delete(type);
     this.emit({ kind: 'queue', type, paused: this.paused.has(type), concurrency: 1 });
     return this.queue(type);
+  }
+
+  /** No run times are kept here: a queue with jobs waiting has too little data to say more. */
+  async queueLoad(type: JobType, query: QueueLoadQuery): Promise<QueueLoadReport> {
+    this.check();
+    const backlog = this.queue(type).counts.pending;
+    const status = backlog === 0 ? 'idle' : this.paused.has(type) ? 'growing' : 'insufficient-data';
+    const none = { drainSeconds: backlog === 0 ? 0 : null, predictedWaitMs: null, predictedWaitP95Ms: null, utilisation: null };
+    return {
+      load: {
+        status,
+        ...none,
+        arrivalPerMin: null,
+        completionPerMin: null,
+        growthPerMin: null,
+        growthPerMinHour: null,
+        busy: this.queue(type).counts.running,
+        concurrency: 1,
+        backlog,
+        meanRunMs: null,
+        runTimeScv: null,
+        runSamples: 0,
+        recommendedConcurrency: null,
+        waitTargetMs: query.targetMs ?? DEFAULT_WAIT_TARGET_MS,
+      },
+      whatIf: query.concurrency === undefined ? null : { concurrency: query.concurrency, status, ...none },
+      forecast: null,
+    };
   }
 
   async jobAction(id: string, action: JobAction, body: JobActionBody, _actor: Actor): Promise<ActionResult> {
