@@ -27,6 +27,7 @@ import { CAPACITY_ADMIN_API } from './capacity.ts';
 import { FAILURE_ADMIN_API } from './failure-api.ts';
 import { REPORT_ADMIN_API } from './report-api.ts';
 import { Instant, Job, JobDetail, JobFileName, JobId, LogPage } from './jobs.ts';
+import { BacklogForecastPoint, LoadWhatIf, QueueLoad, QueueLoadQuery } from './load.ts';
 import { QueueMetrics, ResourceSample, StateCounts, Summary, WorkerNode } from './metrics.ts';
 import { AlertRule, Thresholds } from './thresholds.ts';
 import { ALERT_ADMIN_API, DesktopAlertSettings } from './desktop-alerts.ts';
@@ -188,6 +189,26 @@ export const DashboardSummary = z.object({
 });
 export type DashboardSummary = z.infer<typeof DashboardSummary>;
 
+/** A queue's backlog (jobs ready to run) as this app sampled it. */
+export const BacklogSample = z.object({ at: Instant, backlog: z.int().min(0) });
+export type BacklogSample = z.infer<typeof BacklogSample>;
+
+/**
+ * One queue's load as the Queues screen shows it: the cluster's load model, the what-if for the
+ * concurrency asked and the backlog forecast for the next hour, beside the backlog this app
+ * sampled over the last hour. Offline, the load comes from the last queue snapshot (`fromCache`)
+ * and there is no what-if or forecast; `load` is null when the cluster does not compute one.
+ */
+export const QueueLoadView = z.object({
+  at: Instant,
+  load: QueueLoad.nullable(),
+  whatIf: LoadWhatIf.nullable(),
+  forecast: z.array(BacklogForecastPoint).nullable(),
+  history: z.array(BacklogSample),
+  fromCache: z.boolean(),
+});
+export type QueueLoadView = z.infer<typeof QueueLoadView>;
+
 export const TIME_RANGES = ['15m', '1h', '6h', '24h', '7d'] as const;
 export const TimeRange = z.enum(TIME_RANGES);
 export type TimeRange = z.infer<typeof TimeRange>;
@@ -318,6 +339,8 @@ export const ADMIN_API = {
   getSummary: method(z.tuple([z.array(ClusterId).optional()]), DashboardSummary),
   getActivity: method(z.tuple([z.array(ClusterId).optional(), TimeRange]), z.array(ActivityPoint)),
   getQueues: method(z.tuple([ClusterId]), z.array(QueueMetrics)),
+  /** One queue's load, what `concurrency` would do, the forecast and the sampled backlog of the last hour. */
+  getQueueLoad: method(z.tuple([ClusterId, JobType, QueueLoadQuery.default({})]), QueueLoadView),
   getWorkers: method(z.tuple([ClusterId]), z.array(WorkerNode)),
   getResources: method(z.tuple([ClusterId, TimeRange]), z.array(ResourceSample)),
 

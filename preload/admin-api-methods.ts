@@ -20,6 +20,7 @@ export const PRELOAD_METHODS = [
   'getSummary',
   'getActivity',
   'getQueues',
+  'getQueueLoad',
   'getWorkers',
   'getResources',
   'submitJob',

@@ -17,6 +17,7 @@ import {
   type CachedJob,
   type CachedJobDetail,
   type DashboardSummary,
+  type QueueLoadView,
   type TimeRange,
 } from '../../contract/admin-api.ts';
 import { API_ROUTES } from '../../contract/api-routes.ts';
@@ -61,6 +62,9 @@ export const RANGES: Record<TimeRange, { spanMs: number; bucketMs: number }> = {
   '24h': { spanMs: 86_400_000, bucketMs: 15 * 60_000 },
   '7d': { spanMs: 7 * 86_400_000, bucketMs: 2 * 3_600_000 },
 };
+
+/** How far back the Queues screen's backlog chart reaches. */
+const LOAD_HISTORY_MS = 3_600_000;
 
 /** Summaries younger than this (from the live refresh) are served without asking the cluster again. */
 const FRESH_MS = 4_000;
@@ -229,6 +233,25 @@ export function createAdminApi(ctx: AdminApiContext): AdminApi {
     async getQueues(clusterId) {
       ctx.registry.view(clusterId);
       return liveOrSnapshot(clusterId, 'queues', () => http(clusterId).call(API_ROUTES.listQueues), [] as QueueMetrics[]);
+    },
+
+    async getQueueLoad(clusterId, type, query): Promise<QueueLoadView> {
+      ctx.registry.view(clusterId);
+      const now = Date.now();
+      const history = ctx.cache.backlogSamples(clusterId, type, now - LOAD_HISTORY_MS);
+      try {
+        const report = await http(clusterId).call(API_ROUTES.queueLoad, { params: { type }, query });
+        return { at: new Date(now).toISOString(), ...report, history, fromCache: false };
+      } catch (error) {
+        // Offline, or a cluster without the route (404): the load the last queue list carried.
+        const older = error instanceof ClusterRequestError && error.kind === 'api' && error.httpStatus === 404;
+        if (!older && !isConnectionProblem(error)) throw error;
+        const queues = ctx.cache.snapshot<QueueMetrics[]>(clusterId, 'queues');
+        const summary = ctx.cache.snapshot<Summary>(clusterId, 'summary');
+        const newest = summary && (!queues || summary.at > queues.at) ? { at: summary.at, body: summary.body.queues } : queues;
+        const load = newest?.body.find((q) => q.type === type)?.load ?? null;
+        return { at: newest?.at ?? new Date(now).toISOString(), load, whatIf: null, forecast: null, history, fromCache: true };
+      }
     },
 
     async getWorkers(clusterId) {

@@ -30,6 +30,7 @@ import { FakeCapacity } from './fake-capacity.ts';
 import { FakeFailures } from './fake-failures.ts';
 import { FakeReports } from './fake-reports.ts';
 import { activityOf, countStates, queueMetrics, resourcesOf, summaryOf, workersOf } from './fake-metrics.ts';
+import { fakeQueueLoadView } from './fake-load.ts';
 import { generateJobs, jobDetailOf, makeClusters, STEPS_BY_TYPE } from './fixtures.ts';
 
 export interface FakeOptions {
@@ -343,6 +344,8 @@ export class FakeAdminApi {
         this.live(id);
         return queueMetrics(this.list(id), this.now(), this.paused.get(id)!, this.concurrency.get(id)!);
       },
+      getQueueLoad: (id: string, type: JobType, query: { concurrency?: number; targetMs?: number }) =>
+        fakeQueueLoadView(this.list(id), type, this.now(), { paused: this.paused.get(id)!.has(type), concurrency: this.concurrency.get(id)!.get(type)!, online: this.cluster(id).status === 'online' }, query ?? {}),
       getWorkers: (id: string) => {
         this.live(id);
         return workersOf(this.list(id), this.now());

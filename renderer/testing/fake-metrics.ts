@@ -3,6 +3,7 @@ import type { ActivityPoint, CachedJob, TimeRange } from '../../contract/admin-a
 import { JOB_TYPES, type JobState, type JobType } from '../../contract/domain.ts';
 import { emptyStateCounts, type QueueMetrics, type ResourceSample, type StateCounts, type Summary, type WorkerNode } from '../../contract/metrics.ts';
 import { DEFAULT_THRESHOLDS, levelOf, type Level, type MetricName } from '../../contract/thresholds.ts';
+import { fakeQueueLoad } from './fake-load.ts';
 
 export const RANGE_MS: Record<TimeRange, number> = {
   '15m': 15 * 60_000,
@@ -47,6 +48,7 @@ export function queueMetrics(jobs: readonly CachedJob[], now: number, paused: Re
       processingRatePerMin: counts.pending > 0 ? reading('processingRatePerMin', finished / 40 / 15) : { value: finished / 600, level: 'good' },
       failureRate: reading('failureRate', finished ? failed / finished : null),
       windowMs: WINDOW_MS,
+      load: fakeQueueLoad(jobs, type, now, paused.has(type), concurrency.get(type) ?? 2),
     };
   });
 }

@@ -264,4 +264,10 @@ export const MIGRATIONS: readonly string[] = [
   INSERT INTO failure_group_users (group_id, day, cluster_id, user, n)
     SELECT group_id, substr(hour, 1, 10), cluster_id, user, sum(n) FROM failure_group_hours GROUP BY group_id, substr(hour, 1, 10), cluster_id, user;
   `,
+  // 8: each queue sample also keeps the jobs ready to run (the backlog the load model forecasts;
+  // queue_length counts pending jobs scheduled for later or waiting for others too). Null in
+  // samples taken before, and from clusters that do not report it.
+  `
+  ALTER TABLE queue_samples ADD COLUMN ready INTEGER;
+  `,
 ];

@@ -7,16 +7,15 @@ import path from 'node:path';
 import type { Statement } from 'better-sqlite3';
 import type { CachedJob, CachedJobDetail, CachedJobPage } from '../../../contract/admin-api.ts';
 import type { JobFilter, JobSort } from '../../../contract/api.ts';
-import { JOB_STATES, type JobState } from '../../../contract/domain.ts';
-import type { FinishedJobDetail } from '../../../contract/events.ts';
+import { JOB_STATES, type JobState, type JobType } from '../../../contract/domain.ts';
 import type { Job, JobDetail } from '../../../contract/jobs.ts';
 import type { QueueMetrics, ResourceSample, StateCounts } from '../../../contract/metrics.ts';
-import { finishedJobToRow, JOB_ROW_COLUMNS, jobToRow, normaliseInstant, rowToJob, UPSERT_FINISHED_JOB_SQL, UPSERT_JOB_SQL, type JobRow } from './job-rows.ts';
+import { JOB_ROW_COLUMNS, jobToRow, normaliseInstant, rowToJob, UPSERT_JOB_SQL, type JobRow } from './job-rows.ts';
 import { decodeCursor, encodeCursor, pageSelect, totalSelect, filterWhere } from './job-query-sql.ts';
 import { planTextSearch } from './job-text-search.ts';
 import { CacheHealth } from './cache-health.ts';
 import { openCacheDatabase, type OpenCacheOptions, type SqliteDatabase } from './open-cache-database.ts';
-import { FailureStore, type FailureArrival } from '../failures/failure-store.ts';
+import { FailureStore } from '../failures/failure-store.ts';
 
 /** Where one cluster's sync stands. */
 export interface SyncState {
@@ -33,8 +32,6 @@ export interface SyncBatch {
   lastEventId?: string | null;
   historyCursor?: string | null;
   historyComplete?: boolean;
-  /** Config, stacks and results of finished jobs of this batch (history pages carry them). */
-  details?: readonly FinishedJobDetail[];
 }
 
 export interface CacheQuery {
@@ -81,22 +78,11 @@ export class JobCache {
     this.failures = new FailureStore(db, health.log);
     this.upsert = db.prepare(UPSERT_JOB_SQL);
     this.remove = db.prepare('DELETE FROM jobs WHERE cluster_id = ? AND job_id = ?');
-    const upsertFinished = db.prepare(UPSERT_FINISHED_JOB_SQL);
     this.writeBatch = db.transaction((clusterId: string, batch: SyncBatch, at: string) => {
       const changed: string[] = [];
-      // A finished job's detail that came with its record is written with the row, for that record
-      // only, and a failed one goes into its failure group: the detail reads have nothing left to ask.
-      const details = batch.details?.length ? new Map(batch.details.map((d) => [d.id, d])) : null;
-      const failed: FailureArrival[] = [];
       for (const job of batch.jobs) {
-        const detail = details?.get(job.id);
-        if (detail && normaliseInstant(detail.updatedAt) === normaliseInstant(job.updatedAt)) {
-          if (upsertFinished.run(finishedJobToRow(clusterId, job, detail, at)).changes === 0) continue;
-          changed.push(job.id);
-          if (job.state === 'failed') failed.push({ clusterId, job, errorStack: detail.errorStack });
-        } else if (this.upsert.run(jobToRow(clusterId, job, at)).changes > 0) changed.push(job.id);
+        if (this.upsert.run(jobToRow(clusterId, job, at)).changes > 0) changed.push(job.id);
       }
-      this.failures.record(failed, at);
       for (const id of batch.removed) {
         if (this.remove.run(clusterId, id).changes > 0) changed.push(id);
       }
@@ -432,8 +418,8 @@ export class JobCache {
 
   recordQueueSamples(clusterId: string, at: string, queues: readonly QueueMetrics[]): void {
     const insert = this.stmt(
-      `INSERT OR REPLACE INTO queue_samples (cluster_id, at, type, queue_length, running, wait_p95_ms, rate_per_min, failure_rate, paused)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR REPLACE INTO queue_samples (cluster_id, at, type, queue_length, running, wait_p95_ms, rate_per_min, failure_rate, paused, ready)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.bestEffort(() => this.db.transaction(() => {
       for (const q of queues) {
@@ -447,9 +433,17 @@ export class JobCache {
           q.processingRatePerMin.value,
           q.failureRate.value,
           q.paused ? 1 : 0,
+          q.readyCount,
         );
       }
     })(), undefined);
+  }
+
+  /** A queue's sampled backlog (jobs ready to run) since an instant, oldest first; samples without it are left out. */
+  backlogSamples(clusterId: string, type: JobType, since: number): { at: string; backlog: number }[] {
+    return this.stmt(
+      `SELECT at, ready AS backlog FROM queue_samples WHERE cluster_id = ? AND at >= ? AND type = ? AND ready IS NOT NULL ORDER BY at`,
+    ).all(clusterId, new Date(since).toISOString(), type) as { at: string; backlog: number }[];
   }
 
   recordResourceSamples(clusterId: string, samples: readonly ResourceSample[]): void {

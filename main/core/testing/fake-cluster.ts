@@ -12,7 +12,8 @@ import { matchApiRoute, type AnyApiRoute } from '../../../contract/api-route.ts'
 import { ALL_API_ROUTES, API_ROUTES } from '../../../contract/api-routes.ts';
 import type { ClusterEvent, HistoryPage } from '../../../contract/events.ts';
 import type { Job } from '../../../contract/jobs.ts';
-import type { Summary } from '../../../contract/metrics.ts';
+import type { QueueLoadReport } from '../../../contract/load.ts';
+import type { QueueMetrics, Summary } from '../../../contract/metrics.ts';
 
 export interface FakeClusterOptions {
   token?: string;
@@ -34,6 +35,12 @@ export class FakeCluster {
   private nextEventId = 1;
   private seq = 0;
   private readonly retain: number;
+  /** The queues the summary carries. */
+  queues: QueueMetrics[] = [];
+  /** What GET /api/v1/queues/:type/load answers; null answers 404, as a cluster without the route. */
+  queueLoad: QueueLoadReport | null = null;
+  /** The query string of every load request, as sent. */
+  loadQueries: string[] = [];
   /** 'ok', or answer HTML / invalid JSON shapes instead of the API. */
   mode: 'ok' | 'html' | 'bad-schema' = 'ok';
   url = '';
@@ -149,6 +156,10 @@ export class FakeCluster {
         return this.send(res, 200, this.history(url.searchParams.get('after'), Number(url.searchParams.get('limit') ?? 500)));
       case API_ROUTES.summary:
         return this.send(res, 200, this.summary());
+      case API_ROUTES.queueLoad:
+        this.loadQueries.push(url.search);
+        if (!this.queueLoad) break;
+        return this.send(res, 200, this.queueLoad);
       case API_ROUTES.listJobs: {
         const states = (url.searchParams.get('state') ?? '').split(',').filter(Boolean);
         const items = [...this.jobs.values()].map((e) => e.job).filter((j) => states.length === 0 || states.includes(j.state));
@@ -194,7 +205,7 @@ export class FakeCluster {
       total: this.jobs.size,
       counts,
       successRate: null,
-      queues: [],
+      queues: this.queues,
       queueLength: READING,
       waitTimeP95Ms: READING,
       processingRatePerMin: READING,
