@@ -3,7 +3,8 @@
  *
  * Decisions encoded here:
  * - `vite build --mode renderer`: the React UI, with relative asset paths so it loads from the
- *   app's custom `app://` protocol and from the browser-mode host alike.
+ *   app's custom `app://` protocol and from the browser-mode host alike; a chunk per screen, loaded
+ *   when it is first shown, and the charts library in a chunk of its own.
  * - `vite build --mode node`: the Node entry points (Electron main, browser-mode host, cluster CLI
  *   and the cluster's sandboxed job processor) as ESM, dependencies left external (they ship in
  *   node_modules, native modules included).
@@ -27,12 +28,26 @@ const NODE_ENTRIES: Record<string, string> = {
 
 const nodeExternal = [/^node:/, ...builtinModules.map((m) => new RegExp(`^${m}(/.*)?$`)), /^[^./]/];
 
+/**
+ * The charts library and what it alone brings (redux, d3 via victory-vendor…): one chunk of its
+ * own, loaded with the first screen that draws a chart and never with the shell or the Jobs view.
+ */
+const CHART_MODULES =
+  /node_modules[\\/](recharts|victory-vendor|d3-[a-z-]+|internmap|@reduxjs[\\/]toolkit|redux|redux-thunk|react-redux|reselect|immer|decimal\.js-light|es-toolkit|eventemitter3|tiny-invariant|clsx)[\\/]/;
+
 function rendererBuild(): UserConfig {
   return {
     root: 'renderer',
     base: './',
     plugins: [react()],
-    build: { outDir: '../out/renderer', emptyOutDir: true, target: 'chrome130', sourcemap: true },
+    build: {
+      outDir: '../out/renderer',
+      emptyOutDir: true,
+      target: 'chrome130',
+      sourcemap: true,
+      // Each screen is its own chunk (renderer/app/lazy-screens.tsx); the charts go together.
+      rolldownOptions: { output: { codeSplitting: { groups: [{ name: 'charts', test: CHART_MODULES, includeDependenciesRecursively: false }] } } },
+    },
   };
 }
 

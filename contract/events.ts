@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { Alert } from './alerts.ts';
 import { JobType } from './domain.ts';
-import { Instant, Job, JobId } from './jobs.ts';
+import { Instant, Job, JobId, JobResult } from './jobs.ts';
 
 /**
  * Event ids are decimal strings of a non-negative integer, compared numerically.
@@ -75,6 +75,17 @@ export const ClusterEvent = z.discriminatedUnion('kind', [
 ]);
 export type ClusterEvent = z.infer<typeof ClusterEvent>;
 
+/** The part of a finished job's detail that failure patterns and reports need, as history pages carry it. */
+export const FinishedJobDetail = z.object({
+  id: JobId,
+  /** The `updatedAt` of the record these belong to. */
+  updatedAt: Instant,
+  config: z.record(z.string(), z.unknown()),
+  errorStack: z.string().max(100_000).nullable(),
+  result: JobResult.nullable(),
+});
+export type FinishedJobDetail = z.infer<typeof FinishedJobDetail>;
+
 /** `GET /api/v1/history?after=CURSOR&limit=N`: job records changed after a cursor, oldest first. */
 export const HistoryPage = z.object({
   items: z.array(Job),
@@ -85,5 +96,11 @@ export const HistoryPage = z.object({
   /** The event id current when this page was read: replay events after it to stay in sync. */
   eventId: EventId,
   hasMore: z.boolean(),
+  /**
+   * What the job detail adds to the page's finished (completed or failed) records, for the ones
+   * the cluster still keeps: config, the stack of each attempt and the result. A desktop pulling
+   * a big cluster gets every failure complete in the same pass instead of one detail read per job.
+   */
+  details: z.array(FinishedJobDetail).optional(),
 });
 export type HistoryPage = z.infer<typeof HistoryPage>;

@@ -43,3 +43,12 @@ export interface StreamTrimBound {
 
 /** Reads the jobs of one queue by id in one call; ids that no longer exist are absent. */
 export type BullJobReader = (queue: string, ids: string[]) => Promise<Map<string, RawBullJob>>;
+
+/** What a finished BullMQ job ended with: the stack of each attempt (oldest first) and its return value. */
+export interface BullOutcome {
+  stacktrace: string[] | null;
+  returnvalue: unknown;
+}
+
+/** Reads the outcomes of jobs of one queue by id in one call; ids that no longer exist are absent. */
+export type BullOutcomeReader = (queue: string, ids: string[]) => Promise<Map<string, BullOutcome>>;

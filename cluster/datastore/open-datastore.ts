@@ -23,7 +23,7 @@ import type { SharedStore } from './shared-store.ts';
 import type { AlertStore } from '../alerts/alert-store.ts';
 import { openPgAlertStore } from './pg-alert-store.ts';
 import { openRedisAlertStore } from './redis-alert-store.ts';
-import type { BullJobReader, StreamTrimBound } from './bull-jobs.ts';
+import type { BullJobReader, BullOutcomeReader, StreamTrimBound } from './bull-jobs.ts';
 import { redisDelayWaiting } from './bull-delay.ts';
 import { BULLMQ_SCHEMA, guardedPostgresBackend } from './bullmq-pg-backend.ts';
 
@@ -43,6 +43,8 @@ export interface BullmqAccess {
   producerOptions(): { connection: unknown; prefix?: string };
   /** Reads a page of jobs of one queue in one datastore call, where the datastore can (PostgreSQL). */
   readonly readJobs?: BullJobReader;
+  /** Reads the outcomes (stacks, return values) of a page of jobs of one queue in one call, where the datastore can (PostgreSQL). */
+  readonly readOutcomes?: BullOutcomeReader;
   /**
    * Moves a job waiting to run (waiting or prioritized) into the delayed set until `runAtMs`, in
    * one atomic step; false when the job was not waiting (it started, or left the queue). BullMQ
@@ -157,6 +159,7 @@ async function openPostgres(url: string, kind: 'embedded' | 'postgres', options:
       // A PostgreSQL pool fails a query at once when it cannot connect (within the connect timeout).
       producerOptions: () => ({ connection }),
       readJobs: (queue, ids) => store.readBullJobs(bullmqSchema, queue, ids),
+      readOutcomes: (queue, ids) => store.readBullOutcomes(bullmqSchema, queue, ids),
       delayWaiting: (queue, id, runAtMs, delayMs) => store.delayWaitingBullJob(bullmqSchema, queue.name, id, runAtMs, delayMs),
       trimEvents: (queue, bound) => store.trimBullEvents(bullmqSchema, queue, bound),
       // BullMQ's trim stays a backstop far behind the engine's stepwise one (stream-trim.ts).

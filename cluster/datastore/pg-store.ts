@@ -27,7 +27,7 @@ import {
   rowsByType,
   sortScore,
 } from './shared-store.ts';
-import type { StreamTrimBound, RawBullJob } from './bull-jobs.ts';
+import type { BullOutcome, StreamTrimBound, RawBullJob } from './bull-jobs.ts';
 import { pgDelayWaitingSql } from './bull-delay.ts';
 
 type Queryable = pg.Pool | pg.PoolClient;
@@ -156,6 +156,7 @@ export async function openPgStore(
 /** The PostgreSQL store, which can also read BullMQ's job rows in batches (same server). */
 export interface PgSharedStore extends SharedStore {
   readBullJobs(bullmqSchema: string, queue: string, ids: string[]): Promise<Map<string, RawBullJob>>;
+  readBullOutcomes(bullmqSchema: string, queue: string, ids: string[]): Promise<Map<string, BullOutcome>>;
   trimBullEvents(bullmqSchema: string, queue: string, bound: StreamTrimBound): Promise<number>;
   /** Moves a waiting BullMQ job to delayed until `runAtMs` in one statement; false when it was not waiting (bull-delay.ts). */
   delayWaitingBullJob(bullmqSchema: string, queue: string, id: string, runAtMs: number, delayMs: number): Promise<boolean>;
@@ -237,6 +238,20 @@ class PgStore implements PgSharedStore {
       [queue, ids],
     );
     for (const r of rows) out.set(r.id, rawBullJob(r));
+    return out;
+  }
+
+  async readBullOutcomes(bullmqSchema: string, queue: string, ids: string[]): Promise<Map<string, BullOutcome>> {
+    const out = new Map<string, BullOutcome>();
+    if (ids.length === 0) return out;
+    const { rows } = await this.pool.query<{ id: string; stacktrace: unknown; return_value: unknown }>(
+      `SELECT id, stacktrace, return_value FROM "${bullmqSchema}".job WHERE queue = $1 AND id = ANY($2)`,
+      [queue, ids],
+    );
+    for (const r of rows) {
+      const stack = Array.isArray(r.stacktrace) ? r.stacktrace.filter((x): x is string => typeof x === 'string') : null;
+      out.set(r.id, { stacktrace: stack, returnvalue: r.return_value ?? null });
+    }
     return out;
   }
 

@@ -39,10 +39,12 @@ async function* chunks(ctx: EngineContext, request: BulkActionRequest): AsyncGen
 export async function bulkAction(ctx: EngineContext, request: BulkActionRequest, actor: Actor): Promise<BulkActionResponse> {
   const response: BulkActionResponse = { action: request.action, dryRun: request.dryRun, matched: 0, ok: 0, skipped: 0, failed: 0, results: [] };
   // A job's place in line costs a count over the pending jobs ahead of it (a long scan deep in a
-  // 100k queue), and a bulk result's job is the state before the action anyway: present without it.
+  // 100k queue), and a bulk result's job is read again once its chunk settled: present without it.
   const quick: EngineContext = Object.create(ctx, {
     presentAll: { value: async (rows: JobRow[]) => rows.map((r) => ctx.present(r)) },
   }) as EngineContext;
+  // A delay by seconds ends at the same time for every job of the request, whatever its chunk.
+  const until = request.action !== 'delay' ? undefined : request.seconds !== undefined ? new Date(Date.now() + request.seconds * 1000).toISOString() : request.until;
   for await (const chunk of chunks(ctx, request)) {
     const present = chunk.ids.filter((id) => chunk.rows.has(id));
     response.matched += present.length;
@@ -53,12 +55,13 @@ export async function bulkAction(ctx: EngineContext, request: BulkActionRequest,
       results.push(...(await cancelChunk(ctx, present.map((id) => chunk.rows.get(id)!), actionReason(request, actor))));
     } else {
       for (const wave of request.action === 'delete' ? parentsFirst(present, chunk.rows) : [present]) {
-        results.push(...(await actEach(quick, wave, chunk.rows, request, actor)));
+        results.push(...(await actEach(quick, wave, chunk.rows, request, until, actor)));
       }
     }
     for (const r of results) response[r.outcome] += 1;
     response.results.push(...results);
-    await settleChunk(ctx, request, chunk.rows, results);
+    await settleChunk(ctx, request, until, chunk.rows, results);
+    await withRecordsAfter(ctx, results);
   }
   return response;
 }
@@ -73,9 +76,7 @@ function parentsFirst(ids: string[], rows: Map<string, JobRow>): string[][] {
 }
 
 /** One action per job, IN_FLIGHT at a time; each job's failure is its own result. */
-async function actEach(ctx: EngineContext, ids: string[], rows: Map<string, JobRow>, request: BulkActionRequest, actor: Actor): Promise<ActionResult[]> {
-  // A delay by seconds ends at the same time for every job of the request.
-  const until = request.seconds !== undefined ? new Date(Date.now() + request.seconds * 1000).toISOString() : request.until;
+async function actEach(ctx: EngineContext, ids: string[], rows: Map<string, JobRow>, request: BulkActionRequest, until: string | undefined, actor: Actor): Promise<ActionResult[]> {
   const body = { priority: request.priority, reason: request.reason, ...(request.action === 'delay' ? { until } : {}) };
   const one = async (id: string): Promise<ActionResult> => {
     try {
@@ -125,7 +126,7 @@ async function cancelChunk(ctx: EngineContext, rows: JobRow[], reason: string): 
  * action shows them; one getRows per poll for the whole chunk. A change counts once the row shows
  * the action's effect (another late event of the job is not it).
  */
-async function settleChunk(ctx: EngineContext, request: BulkActionRequest, before: Map<string, JobRow>, results: ActionResult[], timeoutMs = 5_000): Promise<void> {
+async function settleChunk(ctx: EngineContext, request: BulkActionRequest, until: string | undefined, before: Map<string, JobRow>, results: ActionResult[], timeoutMs = 5_000): Promise<void> {
   const applied = (row: JobRow | undefined, was: JobRow): boolean => {
     switch (request.action) {
       case 'cancel':
@@ -136,6 +137,11 @@ async function settleChunk(ctx: EngineContext, request: BulkActionRequest, befor
         return row?.priority === request.priority;
       case 'retry':
         return row !== undefined && row.changeSeq !== was.changeSeq && row.base !== was.base;
+      // The job's move is recorded before its new runAt is: wait for the runAt.
+      case 'delay':
+        return row === undefined || row.base !== 'pending' || row.record.runAt === until;
+      case 'run-now':
+        return row === undefined || row.base !== 'pending' || !row.record.runAt;
       default:
         return row === undefined || row.changeSeq !== was.changeSeq;
     }
@@ -146,5 +152,20 @@ async function settleChunk(ctx: EngineContext, request: BulkActionRequest, befor
     const now = await ctx.store.getRows(pending);
     pending = pending.filter((id) => !applied(now.get(id), before.get(id)!));
     if (pending.length > 0) await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/**
+ * Each done job's record as it is once its chunk settled, so whoever keeps a copy (the desktop's
+ * cache) shows the action's effect at once, not a moment later when the event arrives. One read
+ * per chunk; a job that changed again meanwhile shows that newer record, which is as true.
+ */
+async function withRecordsAfter(ctx: EngineContext, results: ActionResult[]): Promise<void> {
+  const done = results.filter((r) => r.outcome === 'ok' && r.job !== undefined);
+  if (done.length === 0) return;
+  const rows = await ctx.store.getRows(done.map((r) => r.id));
+  for (const r of done) {
+    const row = rows.get(r.id);
+    if (row) r.job = ctx.present(row);
   }
 }

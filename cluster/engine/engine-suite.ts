@@ -497,6 +497,8 @@ export function engineSuite(kind: TestKind): void {
     }, 60_000, 'bulk delay recorded');
     expect(new Set(runAts).size).toBe(1);
     near(runAts[0], Date.now() + 600_000);
+    // The answer carries each job's record after the delay, so a copy of it (the desktop's cache) shows the runAt at once.
+    expect(bulk.results.map((r) => r.job?.runAt)).toEqual([runAts[0], runAts[0], runAts[0]]);
 
     // Nothing delayed runs; run-now (in bulk) puts two back in line and a worker runs exactly those.
     const ran: string[] = [];

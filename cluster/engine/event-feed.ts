@@ -5,6 +5,7 @@
  */
 import { EventId, type HistoryPage } from '../../contract/events.ts';
 import type { EngineContext } from './engine-context.ts';
+import { finishedDetails } from './finished-details.ts';
 import { EngineError, type EventBatch } from './job-engine.ts';
 
 const MAX_HISTORY_PAGE = 2000;
@@ -24,6 +25,7 @@ export async function historyPage(ctx: EngineContext, after: string | undefined,
     cursor: String(Math.max(from, page.reached)),
     eventId,
     hasMore: page.hasMore,
+    details: await finishedDetails(ctx.datastore, (type) => ctx.queue(type), page.rows),
   };
 }
 

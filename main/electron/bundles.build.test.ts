@@ -5,7 +5,7 @@
  * 'electron-store' (testing/fake-electron*.mjs), since the Electron binary is not available here.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
@@ -13,12 +13,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_API_METHODS } from '../../contract/admin-api.ts';
 import { adminChannel } from '../../contract/ipc.ts';
 import { CONTENT_SECURITY_POLICY } from '../core/content-security-policy.ts';
-import { APP_SCHEME } from './security.ts';
+import { createAppProtocolHandler } from './app-protocol.ts';
+import { APP_HOST, APP_SCHEME } from './security.ts';
 
 const ROOT = path.join(import.meta.dirname, '..', '..');
 const MAIN_BUNDLE = path.join(ROOT, 'out', 'node', 'electron-main.js');
 const PRELOAD_BUNDLE = path.join(ROOT, 'out', 'preload', 'preload.cjs');
-const RENDERER_HTML = path.join(ROOT, 'out', 'renderer', 'index.html');
+const RENDERER_DIR = path.join(ROOT, 'out', 'renderer');
+const RENDERER_HTML = path.join(RENDERER_DIR, 'index.html');
 
 function staleOutputs(): string[] {
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(path.join(ROOT, 'bin', 'start.js'))}); console.log(JSON.stringify(m.staleOutputs()));`], {
@@ -103,6 +105,43 @@ describe('built bundles', { timeout: 60_000 }, () => {
     }
     expect(report.errorBoxes[0].content).not.toMatch(/\n\s+at /);
     expect(status).toBe(1);
+  });
+
+  it('renderer: the first screen loads the shell and its own chunk, without the charts; every chunk is served over app:// as JavaScript with the CSP', async () => {
+    const assets = path.join(RENDERER_DIR, 'assets');
+    const html = readFileSync(RENDERER_HTML, 'utf8');
+    const entry = /<script type="module"[^>]* src="\.\/(assets\/[^"]+\.js)"/.exec(html)?.[1];
+    expect(entry).toBeDefined();
+    // What the page runs at load: the entry and the chunks it imports statically (minified: `from"./x.js"`).
+    const atLoad = new Set<string>();
+    const visit = (file: string) => {
+      if (atLoad.has(file)) return;
+      atLoad.add(file);
+      for (const [, rel] of readFileSync(path.join(assets, file), 'utf8').matchAll(/\bfrom\s*"\.\/([^"]+\.js)"/g)) visit(rel!);
+    };
+    visit(path.basename(entry!));
+    const chunks = readdirSync(assets).filter((f) => f.endsWith('.js'));
+    const charts = chunks.filter((f) => f.startsWith('charts-'));
+    expect(charts).toHaveLength(1);
+    expect(readFileSync(path.join(assets, charts[0]!), 'utf8')).toContain('recharts-wrapper');
+    expect([...atLoad].filter((f) => f.startsWith('charts-'))).toEqual([]);
+    for (const f of atLoad) expect(readFileSync(path.join(assets, f), 'utf8'), f).not.toContain('recharts-wrapper');
+    // Each screen is a chunk of its own that the entry imports on demand.
+    const entryCode = readFileSync(path.join(assets, path.basename(entry!)), 'utf8');
+    for (const screen of ['dashboard-page', 'jobs-page', 'job-detail-page', 'queues-page', 'workers-page', 'reports-page', 'alerts-page']) {
+      const chunk = chunks.find((f) => f.startsWith(`${screen}-`));
+      expect(chunk, screen).toBeDefined();
+      expect(atLoad.has(chunk!), screen).toBe(false);
+      expect(entryCode, screen).toContain(`./${chunk}`);
+    }
+    const handle = createAppProtocolHandler({ rootDir: RENDERER_DIR });
+    for (const f of chunks) {
+      const res = await handle(new Request(`${APP_SCHEME}://${APP_HOST}/assets/${f}`));
+      expect(res.status, f).toBe(200);
+      expect(res.headers.get('content-type'), f).toBe('text/javascript; charset=utf-8');
+      expect(res.headers.get('content-security-policy'), f).toBe(CONTENT_SECURITY_POLICY);
+      expect((await res.text()).length, f).toBeGreaterThan(0);
+    }
   });
 
   it('preload: CommonJS that requires only electron and exposes exactly the AdminApi', () => {

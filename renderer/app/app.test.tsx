@@ -1,7 +1,10 @@
 import { act, render, screen, within } from '@testing-library/react';
-import { expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { FakeAdminApi } from '../testing/fake-admin-api.ts';
 import { App } from './app.tsx';
+
+// Screens load on demand; here the transform of the dashboard (with its charts) takes seconds, so it is done before the tests.
+beforeAll(() => import('../features/dashboard/dashboard-page.tsx'), 60_000);
 
 it('shows the shell: the sections, the cluster switcher with a status chip per cluster, and the offline banner', async () => {
   const fake = new FakeAdminApi({ localJobs: 60 });

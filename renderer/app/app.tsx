@@ -2,7 +2,7 @@
  * The application shell: sidebar, cluster bar, offline banner, the routed page, feedback toasts
  * and the Submit job dialog. Features are wired here and nowhere else.
  */
-import { useEffect } from 'react';
+import { Suspense, useEffect } from 'react';
 import type { AdminApi } from '../../contract/admin-api.ts';
 import { ApiProvider, useApiContext } from '../api/api-context.tsx';
 import { settingsStale } from '../api/refresh-rules.ts';
@@ -11,24 +11,28 @@ import { Toasts } from '../components/toasts.tsx';
 import { useClusters } from '../components/use-clusters.ts';
 import { useScope } from '../components/use-scope.ts';
 import { AlertShell } from '../features/alerts/alert-banner.tsx';
-import { AlertsPage } from '../features/alerts/alerts-page.tsx';
 import { CacheHealthBanner } from '../features/cache/cache-health.tsx';
-import { ClustersPage } from '../features/clusters/clusters-page.tsx';
-import { DashboardPage } from '../features/dashboard/dashboard-page.tsx';
-import { FailureGroupPage } from '../features/failures/failure-group-page.tsx';
-import { FailuresPage } from '../features/failures/failures-page.tsx';
-import { ReportsPage } from '../features/reports/reports-page.tsx';
-import { JobDetailPage } from '../features/job-detail/job-detail-page.tsx';
-import { JobsPage } from '../features/jobs/jobs-page.tsx';
-import { QueuesPage } from '../features/queues/queues-page.tsx';
-import { SchedulesPage } from '../features/schedules/schedules-page.tsx';
-import { SettingsPage } from '../features/settings/settings-page.tsx';
-import { SubmitJobDialog } from '../features/submit-job/submit-job-dialog.tsx';
-import { WorkersPage } from '../features/workers/workers-page.tsx';
 import { useHostLink } from '../store/host-link-store.ts';
 import { useUiStore } from '../store/ui-store.ts';
 import { ClusterBar } from './cluster-bar.tsx';
 import { HostBanner } from './host-banner.tsx';
+import {
+  AlertsPage,
+  ClustersPage,
+  DashboardPage,
+  FailureGroupPage,
+  FailuresPage,
+  JobDetailPage,
+  JobsPage,
+  prefetchScreens,
+  QueuesPage,
+  ReportsPage,
+  SchedulesPage,
+  ScreenFrame,
+  SettingsPage,
+  SubmitJobDialog,
+  WorkersPage,
+} from './lazy-screens.tsx';
 import { OfflineBanner } from './offline-banner.tsx';
 import { useRoute, type Route } from './router.ts';
 import { SECTION_LABELS, Sidebar } from './sidebar.tsx';
@@ -55,6 +59,7 @@ function Shell() {
   const setSubmitOpen = useUiStore((s) => s.setSubmitOpen);
   const hostGone = useHostLink((s) => s.link !== 'up');
   useRefreshWhenHostReturns(hostGone);
+  useEffect(() => prefetchScreens(), []);
 
   return (
     <div className="app">
@@ -74,11 +79,17 @@ function Shell() {
         <AlertShell />
         <CacheHealthBanner />
         <main id="content" className="content" tabIndex={-1} aria-label={SECTION_LABELS[route.section]}>
-          <Page route={route} />
+          <ScreenFrame resetKey={JSON.stringify(route)}>
+            <Page route={route} />
+          </ScreenFrame>
         </main>
       </div>
       <Toasts />
-      {submitOpen ? <SubmitJobDialog onClose={() => setSubmitOpen(false)} /> : null}
+      {submitOpen ? (
+        <Suspense fallback={null}>
+          <SubmitJobDialog onClose={() => setSubmitOpen(false)} />
+        </Suspense>
+      ) : null}
     </div>
   );
 }

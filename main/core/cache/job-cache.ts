@@ -8,14 +8,15 @@ import type { Statement } from 'better-sqlite3';
 import type { CachedJob, CachedJobDetail, CachedJobPage } from '../../../contract/admin-api.ts';
 import type { JobFilter, JobSort } from '../../../contract/api.ts';
 import { JOB_STATES, type JobState, type JobType } from '../../../contract/domain.ts';
+import type { FinishedJobDetail } from '../../../contract/events.ts';
 import type { Job, JobDetail } from '../../../contract/jobs.ts';
 import type { QueueMetrics, ResourceSample, StateCounts } from '../../../contract/metrics.ts';
-import { JOB_ROW_COLUMNS, jobToRow, normaliseInstant, rowToJob, UPSERT_JOB_SQL, type JobRow } from './job-rows.ts';
+import { finishedJobToRow, JOB_ROW_COLUMNS, jobToRow, normaliseInstant, rowToJob, UPSERT_FINISHED_JOB_SQL, UPSERT_JOB_SQL, type JobRow } from './job-rows.ts';
 import { decodeCursor, encodeCursor, pageSelect, totalSelect, filterWhere } from './job-query-sql.ts';
 import { planTextSearch } from './job-text-search.ts';
 import { CacheHealth } from './cache-health.ts';
 import { openCacheDatabase, type OpenCacheOptions, type SqliteDatabase } from './open-cache-database.ts';
-import { FailureStore } from '../failures/failure-store.ts';
+import { FailureStore, type FailureArrival } from '../failures/failure-store.ts';
 
 /** Where one cluster's sync stands. */
 export interface SyncState {
@@ -32,6 +33,8 @@ export interface SyncBatch {
   lastEventId?: string | null;
   historyCursor?: string | null;
   historyComplete?: boolean;
+  /** Config, stacks and results of finished jobs of this batch (history pages carry them). */
+  details?: readonly FinishedJobDetail[];
 }
 
 export interface CacheQuery {
@@ -78,11 +81,22 @@ export class JobCache {
     this.failures = new FailureStore(db, health.log);
     this.upsert = db.prepare(UPSERT_JOB_SQL);
     this.remove = db.prepare('DELETE FROM jobs WHERE cluster_id = ? AND job_id = ?');
+    const upsertFinished = db.prepare(UPSERT_FINISHED_JOB_SQL);
     this.writeBatch = db.transaction((clusterId: string, batch: SyncBatch, at: string) => {
       const changed: string[] = [];
+      // A finished job's detail that came with its record is written with the row, for that record
+      // only, and a failed one goes into its failure group: the detail reads have nothing left to ask.
+      const details = batch.details?.length ? new Map(batch.details.map((d) => [d.id, d])) : null;
+      const failed: FailureArrival[] = [];
       for (const job of batch.jobs) {
-        if (this.upsert.run(jobToRow(clusterId, job, at)).changes > 0) changed.push(job.id);
+        const detail = details?.get(job.id);
+        if (detail && normaliseInstant(detail.updatedAt) === normaliseInstant(job.updatedAt)) {
+          if (upsertFinished.run(finishedJobToRow(clusterId, job, detail, at)).changes === 0) continue;
+          changed.push(job.id);
+          if (job.state === 'failed') failed.push({ clusterId, job, errorStack: detail.errorStack });
+        } else if (this.upsert.run(jobToRow(clusterId, job, at)).changes > 0) changed.push(job.id);
       }
+      this.failures.record(failed, at);
       for (const id of batch.removed) {
         if (this.remove.run(clusterId, id).changes > 0) changed.push(id);
       }

@@ -5,6 +5,7 @@
 import type { CachedJob } from '../../../contract/admin-api.ts';
 import { priorityRank, type JobState, type JobType, type Priority } from '../../../contract/domain.ts';
 import type { Job, JobProgress } from '../../../contract/jobs.ts';
+import type { FinishedJobDetail } from '../../../contract/events.ts';
 
 /** A `jobs` row as better-sqlite3 binds and returns it. */
 export interface JobRow {
@@ -78,6 +79,35 @@ export const UPSERT_JOB_SQL = `
     .map((c) => `${c} = excluded.${c}`)
     .join(',\n  ')}
   WHERE excluded.updated_at >= jobs.updated_at`;
+
+/** The columns a finished job's detail adds when it comes with its record (history pages). */
+const FINISHED_DETAIL_COLUMNS = ['config_json', 'result_json', 'error_stack', 'detail_updated_at'] as const;
+
+/**
+ * UPSERT_JOB_SQL with the record's finished detail in the same row write: the text-search index
+ * takes the config with the row once, instead of again when a later update adds it.
+ */
+export const UPSERT_FINISHED_JOB_SQL = `
+  INSERT INTO jobs (${[...JOB_ROW_COLUMNS, ...FINISHED_DETAIL_COLUMNS].join(', ')})
+  VALUES (${[...JOB_ROW_COLUMNS, ...FINISHED_DETAIL_COLUMNS].map((c) => '@' + c).join(', ')})
+  ON CONFLICT (cluster_id, job_id) DO UPDATE SET
+  ${[...JOB_ROW_COLUMNS, ...FINISHED_DETAIL_COLUMNS]
+    .filter((c) => c !== 'cluster_id' && c !== 'job_id')
+    .map((c) => `${c} = excluded.${c}`)
+    .join(',\n  ')}
+  WHERE excluded.updated_at >= jobs.updated_at`;
+
+/** A finished job's record and the detail of that record as one cache row. */
+export function finishedJobToRow(clusterId: string, job: Job, detail: FinishedJobDetail, cachedAt: string): JobRow & Record<(typeof FINISHED_DETAIL_COLUMNS)[number], string | null> {
+  const row = jobToRow(clusterId, job, cachedAt);
+  return {
+    ...row,
+    config_json: JSON.stringify(detail.config),
+    result_json: detail.result ? JSON.stringify(detail.result) : null,
+    error_stack: detail.errorStack,
+    detail_updated_at: row.updated_at,
+  };
+}
 
 /** An instant in the one text form the cache sorts by (`toISOString`, e.g. 2026-11-28T15:04:05.000Z). */
 export function normaliseInstant(value: string): string {

@@ -188,33 +188,51 @@ export class ClusterSync implements StreamSession {
     await this.pullHistory(signal, null);
   }
 
-  /** Page through history from `cursor` until the cluster says there is no more. */
+  /**
+   * Page through history from `cursor` until the cluster says there is no more. The next page is
+   * asked for as soon as a page arrives, so the cluster reads it while this one is written.
+   */
   async pullHistory(signal: AbortSignal, from: string | null): Promise<void> {
     const before = this.o.cache.syncState(this.id).lastEventId;
+    const ask = (after: string | null): Promise<HistoryPage> => {
+      const request = this.o.http.call(API_ROUTES.history, {
+        query: { after: after ?? undefined, limit: this.o.historyPageSize },
+        signal,
+        timeoutMs: 60_000,
+      });
+      // Awaited below, unless a write failed first: then nobody waits for it.
+      request.catch(() => undefined);
+      return request;
+    };
     let cursor = from;
+    let next = ask(cursor);
     for (;;) {
       let page: HistoryPage;
       try {
-        page = await this.o.http.call(API_ROUTES.history, {
-          query: { after: cursor ?? undefined, limit: this.o.historyPageSize },
-          signal,
-          timeoutMs: 60_000,
-        });
+        page = await next;
       } catch (error) {
         // A cursor the cluster refuses (its datastore was replaced): start from scratch.
         if (error instanceof ClusterRequestError && error.kind === 'api' && error.httpStatus === 400 && cursor !== null) {
           this.o.log?.(`cluster ${this.id}: the cluster refused our history cursor (${error.message}): rebuilding`);
           this.write(() => this.o.cache.dropClusterJobs(this.id));
           cursor = null;
+          next = ask(cursor);
           continue;
         }
         throw error;
       }
       const done = !page.hasMore;
+      if (!done) {
+        if (page.cursor === cursor && page.items.length === 0 && page.removed.length === 0) {
+          throw new ClusterRequestError('incompatible', 'the cluster says more history follows but its cursor does not move');
+        }
+        next = ask(page.cursor);
+      }
       const changed = this.write(() =>
         this.o.cache.applyBatch(this.id, {
           jobs: page.items,
           removed: page.removed.map((r) => r.id),
+          details: page.details,
           historyCursor: page.cursor,
           ...(done ? { lastEventId: page.eventId, historyComplete: true } : {}),
         }),
@@ -225,9 +243,6 @@ export class ClusterSync implements StreamSession {
           await this.rebuild(signal, 'its event ids went back');
         }
         return;
-      }
-      if (page.cursor === cursor && page.items.length === 0 && page.removed.length === 0) {
-        throw new ClusterRequestError('incompatible', 'the cluster says more history follows but its cursor does not move');
       }
       cursor = page.cursor;
     }

@@ -1,7 +1,9 @@
 /**
  * DetailReads: brings every finished job's detail — config, error stack (one per attempt), result
- * metrics — into the cache without anyone opening it. The history feed and the events carry the job
- * record only; the rest is in the cluster's job detail (the getJob route, `GET /api/v1/jobs/:id`), so this reads it in
+ * metrics — into the cache without anyone opening it. History pages carry it for their finished
+ * jobs (written with the rows); events carry the job record only, and a cluster may no longer have
+ * a job's BullMQ copy when its page was read. The rest is in the cluster's job detail (the getJob
+ * route, `GET /api/v1/jobs/:id`), so this reads it in
  * small batches with a few requests in flight, failed jobs first and newest first, while the
  * cluster is connected. What it works through is a query (`JobCache.detailsWanted`: finished jobs
  * whose stored detail is missing or older than their record), so a restart or a lost connection

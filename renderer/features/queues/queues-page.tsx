@@ -2,6 +2,7 @@
 import { PageHeader } from '../../components/panel.tsx';
 import { EmptyState } from '../../components/states.tsx';
 import { useScope } from '../../components/use-scope.ts';
+import { CapacityPanel } from './capacity-panel.tsx';
 import { MaintenanceWindows } from './maintenance-windows.tsx';
 import { QueueTable } from './queue-table.tsx';
 
@@ -15,6 +16,7 @@ export function QueuesPage() {
       {scope.clusters.map((c) => (
         <div key={c.id} className="page-section">
           <QueueTable cluster={c} />
+          <CapacityPanel cluster={c} />
           <MaintenanceWindows cluster={c} />
         </div>
       ))}
