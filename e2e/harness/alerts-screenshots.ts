@@ -13,7 +13,7 @@ import { startHarness } from './harness-server.ts';
 const out = path.resolve(process.argv[2] ?? path.join(import.meta.dirname, '..', 'screenshots', 'alerts'));
 mkdirSync(out, { recursive: true });
 
-const SCREENS = [
+const SCREENS: { name: string; hash: string; click?: string; eval?: boolean }[] = [
   { name: 'dashboard', hash: '#/dashboard' },
   { name: 'firing', hash: '#/alerts' },
   { name: 'history', hash: '#/alerts/history' },
@@ -22,6 +22,10 @@ const SCREENS = [
   { name: 'channels', hash: '#/alerts/channels' },
   { name: 'channel-add', hash: '#/alerts/channels', click: 'Add channel' },
   { name: 'silence', hash: '#/alerts', click: 'Silence' },
+  { name: 'silences', hash: '#/alerts/silences' },
+  { name: 'channel-edit', hash: '#/alerts/channels', click: 'Edit channel On-call email' },
+  // A running job's force stop, with its note for the job's owner.
+  { name: 'job-note', hash: `#/jobs/local/\${window.__fake.jobs.get('local').find((j) => j.state === 'running').id}`, click: 'Force stop job', eval: true },
   { name: 'settings', hash: '#/settings' },
 ];
 
@@ -68,6 +72,12 @@ const SEED = `(() => {
       at: iso(now - i * 4 * 60000) });
   }
   fake.alerts.deliveries.set('local', log);
+  fake.alerts.silences.set('local', [
+    { id: 'silence-1', ruleId: 'queue-length', queue: 'training', until: iso(now + 3600000), createdBy: 'desktop-dana', createdAt: iso(now - 600000), comment: 'Retraining all models tonight; the queue is expected to back up until the run finishes' },
+    { id: 'silence-2', ruleId: 'failure-rate', until: iso(now + 26 * 3600000), createdBy: 'ops-token', createdAt: iso(now - 7200000) },
+    { id: 'silence-3', node: 'worker-node-eu-west-2.internal.example.com', until: iso(now + 15 * 60000), createdBy: 'desktop-lee', createdAt: iso(now - 60000), comment: 'Disk replacement' },
+    { id: 'silence-4', ruleId: 'stuck-jobs', until: iso(now - 60000), createdBy: 'desktop-dana', createdAt: iso(now - 3600000) },
+  ]);
   fake.setStatus('research', 'online');
   fake.emit({ kind: 'alerts-changed', clusterId: 'local' });
 })()`;
@@ -76,10 +86,10 @@ async function shoot(page: Page, prefix: string, screens: typeof SCREENS) {
   for (const width of [1280, 1440]) {
     await page.setViewportSize({ width, height: 900 });
     for (const s of screens) {
-      await page.evaluate(`location.hash = ${JSON.stringify(s.hash)}`);
+      await page.evaluate(s.eval ? `location.hash = \`${s.hash}\`` : `location.hash = ${JSON.stringify(s.hash)}`);
       await page.waitForTimeout(800);
       if (s.click) {
-        await page.getByRole('button', { name: s.click }).first().click();
+        await page.getByRole('button', { name: new RegExp(`^${s.click}`) }).first().click();
         await page.waitForTimeout(500);
       }
       const height = s.click ? 900 : await page.evaluate<number>(`document.getElementById('content').scrollHeight + 140`);

@@ -9,7 +9,7 @@ import type { AlertSilence, ClusterAlertRule } from '../../../contract/alerts.ts
 import { useAdminApi } from '../../api/api-context.tsx';
 import { useApiQuery } from '../../api/use-api-query.ts';
 import { ActionButton } from '../../components/action-button.tsx';
-import { formatFullTime, formatRelative, formatTime } from '../../components/format.ts';
+import { formatFullTime, formatRelative, formatTimeToMinute } from '../../components/format.ts';
 import { useNow } from '../../components/job-timing.tsx';
 import { Panel } from '../../components/panel.tsx';
 import { EmptyState, ErrorNote, LoadingRows } from '../../components/states.tsx';
@@ -74,8 +74,9 @@ export function SilencesPanel({ cluster }: { cluster: ClusterView }) {
                 return (
                   <tr key={s.id}>
                     <td className="alert-wrap">{what}</td>
-                    <td title={formatFullTime(s.until)}>
-                      {formatTime(s.until, now)} <span className="muted">({formatRelative(s.until, now)})</span>
+                    <td className="alert-wrap" title={formatFullTime(s.until)}>
+                      {formatTimeToMinute(s.until, now)}
+                      <div className="muted">{formatRelative(s.until, now)}</div>
                     </td>
                     <td className="alert-wrap" title={`Since ${formatFullTime(s.createdAt)}`}>
                       {s.createdBy}
