@@ -6,7 +6,7 @@
  */
 import { REPORT_TITLES, type DailySummaryDay, type DailySummaryReport } from '../../../contract/reports.ts';
 import { coverageOf } from './coverage.ts';
-import { LocalQuarters, quarterSql } from './report-period.ts';
+import { LocalBuckets } from './report-period.ts';
 import { clusterFilter, percentileOf, WAIT_MS_SQL, type ReportScope } from './report-scope.ts';
 
 const LONGEST_WAITS = 5;
@@ -34,11 +34,11 @@ export function dailySummary(scope: ReportScope): DailySummaryReport {
   const cf = clusterFilter(scope);
   const days = new Map(period.days.map((d) => [d, emptyDay(d)]));
   const range = [period.from, period.to];
-  const local = new LocalQuarters();
-  const dayOf = (quarter: string) => days.get(local.of(quarter).day);
+  const local = new LocalBuckets(period);
+  const dayOf = (bucket: string) => days.get(local.of(bucket).day);
 
   for (const [quarter, n] of db
-    .prepare(`SELECT ${quarterSql('created_at')} AS q, count(*) FROM jobs WHERE created_at >= ? AND created_at < ? AND ${cf.sql} GROUP BY q`)
+    .prepare(`SELECT ${local.sql('created_at')} AS q, count(*) FROM jobs WHERE created_at >= ? AND created_at < ? AND ${cf.sql} GROUP BY q`)
     .raw()
     .iterate(...range, ...cf.params) as IterableIterator<[string, number]>) {
     const d = dayOf(quarter);
@@ -49,8 +49,8 @@ export function dailySummary(scope: ReportScope): DailySummaryReport {
 
   for (const [quarter, state, n] of db
     .prepare(
-      `SELECT ${quarterSql('finished_at')} AS q, state, count(*) FROM jobs
-       WHERE state IN ('completed', 'failed', 'cancelled') AND ifnull(finished_at, '') >= ? AND ifnull(finished_at, '') < ? AND ${cf.sql}
+      `SELECT ${local.sql('finished_at')} AS q, state, count(*) FROM jobs
+       WHERE state IN ('completed', 'failed', 'cancelled') AND finished_at >= ? AND finished_at < ? AND ${cf.sql}
        GROUP BY q, state`,
     )
     .raw()
@@ -63,7 +63,7 @@ export function dailySummary(scope: ReportScope): DailySummaryReport {
   // The few longest waits per day are kept by rowid and named from their rows afterwards.
   const longestRows = new Map<string, { rowid: number; waitMs: number }[]>();
   for (const [quarter, rawWait, rowid] of db
-    .prepare(`SELECT ${quarterSql('created_at')}, ${WAIT_MS_SQL}, rowid FROM jobs WHERE created_at >= ? AND created_at < ? AND started_at IS NOT NULL AND ${cf.sql}`)
+    .prepare(`SELECT ${local.sql('created_at')}, ${WAIT_MS_SQL}, rowid FROM jobs WHERE created_at >= ? AND created_at < ? AND started_at IS NOT NULL AND ${cf.sql}`)
     .raw()
     .iterate(...range, ...cf.params) as IterableIterator<[string, number, number]>) {
     const day = local.of(quarter).day;
@@ -97,20 +97,20 @@ export function dailySummary(scope: ReportScope): DailySummaryReport {
     }
   };
   countByQuarter(
-    `SELECT ${quarterSql('created_at')} AS q, count(*) FROM jobs WHERE state = 'stuck' AND created_at >= ? AND created_at < ? AND ${cf.sql} GROUP BY q`,
+    `SELECT ${local.sql('created_at')} AS q, count(*) FROM jobs WHERE state = 'stuck' AND created_at >= ? AND created_at < ? AND ${cf.sql} GROUP BY q`,
     [...range, ...cf.params],
     (d, n) => (d.stuck += n),
   );
   const jcf = clusterFilter(scope, 'j.cluster_id');
   countByQuarter(
-    `SELECT ${quarterSql('j.finished_at')} AS q, count(*) FROM jobs j JOIN failure_groups g ON g.group_id = j.failure_group_id
-     WHERE j.state = 'failed' AND g.category = 'worker-lost' AND ifnull(j.finished_at, '') >= ? AND ifnull(j.finished_at, '') < ? AND ${jcf.sql}
+    `SELECT ${local.sql('j.finished_at')} AS q, count(*) FROM jobs j JOIN failure_groups g ON g.group_id = j.failure_group_id
+     WHERE j.state = 'failed' AND g.category = 'worker-lost' AND j.finished_at >= ? AND j.finished_at < ? AND ${jcf.sql}
      GROUP BY q`,
     [...range, ...jcf.params],
     (d, n) => (d.workerLost += n),
   );
   countByQuarter(
-    `SELECT ${quarterSql('started_at')} AS q, count(*) FROM alerts WHERE started_at >= ? AND started_at < ? AND ${cf.sql} GROUP BY q`,
+    `SELECT ${local.sql('started_at')} AS q, count(*) FROM alerts WHERE started_at >= ? AND started_at < ? AND ${cf.sql} GROUP BY q`,
     [...range, ...cf.params],
     (d, n) => (d.alertsFired = (d.alertsFired ?? 0) + n),
   );

@@ -5,7 +5,7 @@
  */
 import { REPORT_TITLES, type PerformanceTrendsReport, type PerformanceTypeTrend, type TrendStats } from '../../../contract/reports.ts';
 import { coverageOf } from './coverage.ts';
-import { LocalQuarters, previousPeriod, quarterSql, type ResolvedPeriod } from './report-period.ts';
+import { LocalBuckets, previousPeriod, type ResolvedPeriod } from './report-period.ts';
 import { clusterFilter, percentileOf, WAIT_MS_SQL, type ReportScope } from './report-scope.ts';
 
 interface Bucket {
@@ -54,15 +54,15 @@ export function performanceTrends(scope: ReportScope): PerformanceTrendsReport {
     if (!t) whole.set(type, (t = { now: bucket(), before: bucket(), days: new Map(period.days.map((d) => [d, bucket()])) }));
     return t;
   };
+  const local = new LocalBuckets({ fromMs: before.fromMs, toMs: period.toMs });
   const rows = db
     .prepare(
-      `SELECT type, state, finished_at, ${quarterSql('finished_at')}, duration_ms,
+      `SELECT type, state, finished_at, ${local.sql('finished_at')}, duration_ms,
               CASE WHEN started_at IS NOT NULL THEN ${WAIT_MS_SQL} END AS wait
-       FROM jobs WHERE state IN ('completed', 'failed') AND ifnull(finished_at, '') >= ? AND ifnull(finished_at, '') < ? AND ${cf.sql}`,
+       FROM jobs WHERE state IN ('completed', 'failed') AND finished_at >= ? AND finished_at < ? AND ${cf.sql}`,
     )
     .raw()
     .iterate(before.from, period.to, ...cf.params) as IterableIterator<[string, string, string, string, number | null, number | null]>;
-  const local = new LocalQuarters();
   for (const [type, state, finishedAt, quarter, duration, wait] of rows) {
     const day = local.of(quarter).day;
     const t = typeOf(type);

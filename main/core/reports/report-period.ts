@@ -79,26 +79,41 @@ export function previousPeriod(p: ResolvedPeriod): ResolvedPeriod {
 }
 
 /**
- * SQL for the quarter hour (UTC) an ISO instant column falls in, e.g. `2026-12-01T10:45`. Reports
- * group rows by it and turn each quarter into a local day and hour in JavaScript: every time zone
- * is a whole number of quarter hours off UTC, and SQLite's 'localtime' costs a time zone lookup per
- * row where it is not cached (several times the whole query).
+ * Reports group rows by UTC time bucket in SQL and turn each bucket into a local day and hour in
+ * JavaScript: SQLite's 'localtime' costs a time zone lookup per row where it is not cached (several
+ * times the whole query). A bucket is the UTC hour (`2026-12-01T10`, a plain prefix of the ISO
+ * text) when the time zone is a whole number of hours off UTC throughout the period, else the
+ * quarter hour (`2026-12-01T10:45`): every time zone is a whole number of quarter hours off UTC.
  */
-export function quarterSql(column: string): string {
-  return `substr(${column}, 1, 14) || printf('%02d', (CAST(substr(${column}, 15, 2) AS INTEGER) / 15) * 15)`;
-}
-
-/** The local day and hour of quarter hours as quarterSql gives them (memoised per report). */
-export class LocalQuarters {
+export class LocalBuckets {
   private readonly cache = new Map<string, { day: string; hour: number }>();
+  readonly quarters: boolean;
 
-  of(quarter: string): { day: string; hour: number } {
-    let hit = this.cache.get(quarter);
+  constructor(period: Pick<ResolvedPeriod, 'fromMs' | 'toMs'>) {
+    this.quarters = offsetsOf(period).some((minutes) => minutes % 60 !== 0);
+  }
+
+  /** SQL for the bucket of an ISO instant column. */
+  sql(column: string): string {
+    return this.quarters ? `substr(${column}, 1, 14) || printf('%02d', (CAST(substr(${column}, 15, 2) AS INTEGER) / 15) * 15)` : `substr(${column}, 1, 13)`;
+  }
+
+  /** The local day and hour of a bucket as `sql` gives it (memoised per report). */
+  of(bucket: string): { day: string; hour: number } {
+    let hit = this.cache.get(bucket);
     if (!hit) {
-      const d = new Date(`${quarter}:00.000Z`);
+      const d = new Date(bucket.length === 13 ? `${bucket}:00:00.000Z` : `${bucket}:00.000Z`);
       hit = { day: localDay(d.getTime()), hour: d.getHours() };
-      this.cache.set(quarter, hit);
+      this.cache.set(bucket, hit);
     }
     return hit;
   }
+}
+
+/** The local offsets from UTC (minutes) a period touches: at its ends and every day between. */
+function offsetsOf({ fromMs, toMs }: Pick<ResolvedPeriod, 'fromMs' | 'toMs'>): number[] {
+  const offsets = new Set<number>();
+  for (let ms = fromMs; ms < toMs; ms += DAY_MS / 4) offsets.add(new Date(ms).getTimezoneOffset());
+  offsets.add(new Date(toMs).getTimezoneOffset());
+  return [...offsets];
 }

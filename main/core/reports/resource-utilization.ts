@@ -78,7 +78,7 @@ export function resourceUtilisation(scope: ReportScope, thresholds: Thresholds =
     db
       .prepare(
         `SELECT type, count(*) AS jobs, sum(ifnull(duration_ms, 0)) AS compute, avg(duration_ms) AS mean FROM jobs
-         WHERE state IN ('completed', 'failed', 'cancelled') AND ifnull(finished_at, '') >= ? AND ifnull(finished_at, '') < ? AND ${cf.sql}
+         WHERE state IN ('completed', 'failed', 'cancelled') AND finished_at >= ? AND finished_at < ? AND ${cf.sql}
          GROUP BY type ORDER BY compute DESC`,
       )
       .all(period.from, period.to, ...cf.params) as { type: string; jobs: number; compute: number; mean: number | null }[]
