@@ -5,6 +5,7 @@
  * was not syncing — partial data is never presented as complete.
  */
 import { z } from 'zod';
+import { CapacitySignals } from './capacity.ts';
 import { FailureCause } from './failures.ts';
 
 export const REPORT_KINDS = ['daily-summary', 'user-usage', 'failure-analysis', 'performance-trends', 'resource-utilization'] as const;
@@ -187,6 +188,8 @@ export const PerformanceTrendsReport = z.object({
   ...ReportBase,
   kind: z.literal('performance-trends'),
   types: z.array(PerformanceTypeTrend),
+  /** Capacity signals per queue and cluster over the period (the Queues screen's Capacity panel). */
+  capacity: CapacitySignals,
 });
 export type PerformanceTrendsReport = z.infer<typeof PerformanceTrendsReport>;
 

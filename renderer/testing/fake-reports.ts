@@ -81,7 +81,12 @@ export class FakeReports {
       case 'failure-analysis':
         return { ...base, kind: 'failure-analysis', totals: { failed: count(jobs, 'failed'), groups: 0, ungrouped: count(jobs, 'failed') }, groups: [] };
       case 'performance-trends':
-        return { ...base, kind: 'performance-trends', types: [] };
+        return {
+          ...base,
+          kind: 'performance-trends',
+          types: [],
+          capacity: { from: base.period.from, to: base.period.to, days: (to - from) / DAY, enoughHistory: false, note: 'Not enough history: the fake computes no capacity signals.', thresholds: [], queues: [] },
+        };
       case 'resource-utilization':
         return { ...base, kind: 'resource-utilization', nodes: [], byType: [] };
     }

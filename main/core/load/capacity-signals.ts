@@ -293,7 +293,7 @@ export function capacitySignals(scope: CapacityScope): CapacitySignals {
   const enoughHistory = queues.some((q) => [q.waiting, q.waitsOverThreshold, q.timeouts, q.limitExceeded].some((s) => s.value !== null));
   const thresholds = scope.clusters.map((c) => scope.thresholds.find((t) => t.clusterId === c)!);
   const note = enoughHistory
-    ? `Over ${Math.round(days * 10) / 10} days to ${to}. Wait thresholds: ${thresholds.map(thresholdNote).join('; ')}.`
+    ? `Over ${Math.round(days * 10) / 10} days to ${to.slice(0, 16).replace('T', ' ')} UTC. Wait thresholds: ${thresholds.map(thresholdNote).join('; ')}.`
     : queues.length === 0
       ? `Not enough history: the cache holds no jobs of ${scope.clusters.length === 1 ? 'this cluster' : 'these clusters'} yet. The signals need at least a day of jobs.`
       : `Not enough history: the cache reaches back less than a day into this period. The signals need at least ${CAPACITY_RULES.minHours} hours of jobs, ${CAPACITY_RULES.minStartedJobs} started jobs, and a day before the days compared.`;

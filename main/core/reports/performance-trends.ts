@@ -1,9 +1,12 @@
 /**
  * Performance trends: per job type, over the period and per day — finished jobs, failure rate,
  * p50/p95 run duration and wait — with the change against the period of the same length before.
- * Jobs count on the day they finished.
+ * Jobs count on the day they finished. Its Capacity section has the capacity signals of each queue
+ * over the period, against each cluster's wait threshold as last heard from it.
  */
 import { REPORT_TITLES, type PerformanceTrendsReport, type PerformanceTypeTrend, type TrendStats } from '../../../contract/reports.ts';
+import { capacitySignals } from '../load/capacity-signals.ts';
+import { storedWaitThresholds } from '../load/wait-thresholds.ts';
 import { coverageOf } from './coverage.ts';
 import { LocalBuckets, previousPeriod, type ResolvedPeriod } from './report-period.ts';
 import { clusterFilter, percentileOf, WAIT_MS_SQL, type ReportScope } from './report-scope.ts';
@@ -101,5 +104,6 @@ export function performanceTrends(scope: ReportScope): PerformanceTrendsReport {
     clusters: scope.clusters,
     coverage: coverageOf(scope),
     types,
+    capacity: capacitySignals({ db, clusters: scope.clusters, fromMs: period.fromMs, toMs: period.toMs, thresholds: storedWaitThresholds(db, scope.clusters) }),
   };
 }

@@ -82,7 +82,7 @@ describe('PDF', { timeout: 120_000 }, () => {
   it('every report renders its headings and non-empty charts', async () => {
     const cases: [Report, RegExp[], string][] = [
       [userUsage(scope()), [/User usage/, /Compute time by user/, /Per user/], '#2563eb'],
-      [performanceTrends(scope()), [/Performance trends/, /Run time p95 per day/, /This period against the one before/], '#2563eb'],
+      [performanceTrends(scope()), [/Performance trends/, /Run time p95 per day/, /This period against the one before/, /Capacity/, /Hours waiting/, /waited longer than 1 min \(the cluster's wait threshold\)/], '#2563eb'],
       [resourceUtilisation(scope()), [/Resource utilisation/, /Per node/, /hourly means/, /Compute time by job type/], '#dc2626'],
     ];
     for (const [report, headings, ink] of cases) {
@@ -112,6 +112,21 @@ describe('CSV', () => {
     expect(lines[0]).toBe('date,submitted,completed,failed,cancelled,success_rate,busiest_hour,wait_p95_ms,stuck,worker_lost,alerts_fired');
     const submitted = lines.slice(1).reduce((s, l) => s + Number(l.split(',')[1]), 0);
     expect(submitted).toBe(report.totals.submitted);
+  });
+
+  it('performance trends: the Capacity section has a row per queue and signal with its sentence, and failures per day', () => {
+    const report = performanceTrends(scope());
+    expect(report.capacity.enoughHistory).toBe(true);
+    const files = unzipSync(reportCsvZip(report));
+    const rows = strFromU8(files['performance-trends-capacity.csv']!).trim().split('\r\n');
+    expect(rows[0]).toBe('cluster,type,signal,value,more_capacity_needed,sentence');
+    expect(rows.length - 1).toBe(report.capacity.queues.length * 4);
+    const report0 = report.capacity.queues[0]!;
+    expect(rows[2]).toBe(`${report0.clusterId},${report0.type},waits_over_threshold,${Math.round(report0.waitsOverThreshold.value! * 1e6) / 1e6},${report0.waitsOverThreshold.moreCapacityNeeded},${report0.waitsOverThreshold.sentence}`);
+    const perDay = strFromU8(files['performance-trends-capacity_failures_per_day.csv']!).trim().split('\r\n').slice(1);
+    const timeouts = perDay.filter((l) => l.split(',')[2] === 'timeout').reduce((s, l) => s + Number(l.split(',')[4]), 0);
+    expect(timeouts).toBe(report.capacity.queues.reduce((s, q) => s + q.timeouts.total, 0));
+    expect(timeouts).toBeGreaterThan(0);
   });
 
   it('quotes what needs quoting and defuses spreadsheet formulas', () => {

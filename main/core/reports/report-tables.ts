@@ -3,6 +3,7 @@
  * numbers. Cells are plain values (numbers stay numbers; instants ISO 8601; durations in ms and
  * rates as ratios, as the JSON has them).
  */
+import type { CapacitySignals } from '../../../contract/capacity.ts';
 import type { Report } from '../../../contract/reports.ts';
 
 export type Cell = string | number | boolean | null;
@@ -22,6 +23,31 @@ function coverageTable(report: Report): ReportTable {
     columns: ['cluster', 'jobs_in_period', 'cached_from', 'cached_to', 'last_sync_at', 'history_complete', 'gaps', 'note'],
     rows: report.coverage.map((c) => [c.clusterId, c.jobs, c.cachedFrom, c.cachedTo, c.lastSyncAt, c.historyComplete, c.gaps.length, c.note]),
   };
+}
+
+/** Capacity signals: one row per queue and signal with its sentence, and failures per day. */
+function capacityTables(c: CapacitySignals): ReportTable[] {
+  const signals = (q: CapacitySignals['queues'][number]) =>
+    [
+      ['hours_with_jobs_waiting', q.waiting],
+      ['waits_over_threshold', q.waitsOverThreshold],
+      ['timeouts_per_day', q.timeouts],
+      ['limit_exceeded_per_day', q.limitExceeded],
+    ] as const;
+  return [
+    {
+      name: 'capacity',
+      heading: 'Capacity',
+      columns: ['cluster', 'type', 'signal', 'value', 'more_capacity_needed', 'sentence'],
+      rows: c.queues.flatMap((q) => signals(q).map(([name, s]) => [q.clusterId, q.type, name, s.value, s.moreCapacityNeeded, s.sentence])),
+    },
+    {
+      name: 'capacity_failures_per_day',
+      heading: 'Timeouts and limit-exceeded failures per day',
+      columns: ['cluster', 'type', 'cause', 'day_from', 'failures'],
+      rows: c.queues.flatMap((q) => [q.timeouts, q.limitExceeded].flatMap((s) => s.perDay.map((d) => [q.clusterId, q.type, s.cause, d.from, d.count]))),
+    },
+  ];
 }
 
 function bodyTables(report: Report): ReportTable[] {
@@ -74,6 +100,7 @@ function bodyTables(report: Report): ReportTable[] {
           columns: ['type', 'date', 'finished', 'failed', 'failure_rate', 'duration_p50_ms', 'duration_p95_ms', 'wait_p50_ms', 'wait_p95_ms'],
           rows: report.types.flatMap((t) => t.days.map((d) => [t.type, d.date, d.finished, d.failed, d.failureRate, d.durationP50Ms, d.durationP95Ms, d.waitP50Ms, d.waitP95Ms])),
         },
+        ...capacityTables(report.capacity),
       ];
     case 'resource-utilization':
       return [

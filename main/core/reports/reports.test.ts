@@ -5,6 +5,7 @@ process.env.TZ = 'America/New_York';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Job } from '../../../contract/jobs.ts';
 import { Report } from '../../../contract/reports.ts';
+import { DEFAULT_THRESHOLDS } from '../../../contract/thresholds.ts';
 import { JobCache } from '../cache/job-cache.ts';
 import { openCacheDatabase } from '../cache/open-cache-database.ts';
 import { makeJob } from '../testing/job-fixtures.ts';
@@ -143,6 +144,24 @@ describe('performance trends', () => {
     expect(backtest.change.durationP95).toBeCloseTo(60_000 / 30_000 - 1, 12);
     expect(backtest.change.failureRate).toBeCloseTo(0.5, 12);
     expect(report.types.find((t) => t.type === 'sweep')).toBeUndefined();
+  });
+});
+
+describe('performance trends: capacity', () => {
+  it("rates waits against each cluster's threshold as last heard, the default for one never asked", () => {
+    // 25 reports on Sunday afternoon, each waiting 90 s; with the stuck report there are 26 starts.
+    cache.applyBatch('east', { jobs: Array.from({ length: 25 }, (_, i) => job({ at: local(32, 15, 0) + i * 60_000, state: 'completed', user: 'gina', type: 'report', waitS: 90, runS: 10 })), removed: [] });
+    const capacity = () => performanceTrends(resolveScope(cache.db, { ...request, clusters: ['east'] }, NOW)).capacity;
+    const before = capacity();
+    expect(before.thresholds).toEqual([{ clusterId: 'east', waitThresholdMs: 60_000, source: 'default' }]);
+    const report = before.queues.find((q) => q.type === 'report')!;
+    expect(report.waitsOverThreshold).toMatchObject({ started: 26, over: 25, moreCapacityNeeded: true });
+    expect(report.moreCapacityNeeded).toBe(true);
+    expect(before.from).toBe(new Date(local(31, 0)).toISOString());
+    cache.saveSnapshot('east', 'thresholds', { ...DEFAULT_THRESHOLDS, waitTimeMs: { ...DEFAULT_THRESHOLDS.waitTimeMs, warning: 120_000 } });
+    const after = capacity();
+    expect(after.thresholds).toEqual([{ clusterId: 'east', waitThresholdMs: 120_000, source: 'cached' }]);
+    expect(after.queues.find((q) => q.type === 'report')!.waitsOverThreshold).toMatchObject({ started: 26, over: 0, moreCapacityNeeded: false });
   });
 });
 

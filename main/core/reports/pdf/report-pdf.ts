@@ -4,6 +4,7 @@
  * formatted for reading (durations, percentages).
  */
 import type { DailySummaryReport, FailureAnalysisReport, PerformanceTrendsReport, Report, ResourceUtilisationReport, UserUsageReport } from '../../../../contract/reports.ts';
+import type { CapacitySignals, FailureTrendSignal, QueueCapacity } from '../../../../contract/capacity.ts';
 import { FAILURE_CAUSE_LABELS } from '../../../../contract/failures.ts';
 import { barChart, lineChart } from './pdf-charts.ts';
 import { formatChange, formatCount, formatDurationMs, formatInstant, formatPercent } from './pdf-text.ts';
@@ -154,6 +155,42 @@ function performancePdf(w: PdfWriter, r: PerformanceTrendsReport): void {
     r.types,
     { empty: 'No job finished in this period.' },
   );
+  capacityPdf(w, r.capacity);
+}
+
+/** Capacity: per queue whether it needs more, its signals in short, and the reasons in words. */
+function capacityPdf(w: PdfWriter, c: CapacitySignals): void {
+  w.heading('Capacity');
+  if (!c.enoughHistory) {
+    w.paragraph(c.note, { color: MUTED });
+    return;
+  }
+  const several = new Set(c.queues.map((q) => q.clusterId)).size > 1;
+  const share = (v: number | null) => (v === null ? 'no history' : `${Math.round(v * 100)}%`);
+  const trend = (s: FailureTrendSignal) => (s.value === null ? 'no history' : `${rateText(s.recentPerDay)} (before ${rateText(s.earlierPerDay ?? 0)})${s.increasing ? ' up' : ''}`);
+  const rows = [...c.queues].sort((a, b) => Number(b.moreCapacityNeeded) - Number(a.moreCapacityNeeded));
+  const recent = rows[0]?.timeouts.recentDays ?? 0;
+  w.paragraph(`${c.note} Failures a day are of the last ${recent === 1 ? 'day' : `${recent} days`}, against the days before them.`, { size: 8.5, color: MUTED });
+  w.table(
+    [
+      ...(several ? [{ header: 'Cluster', width: 1, cell: (q: QueueCapacity) => q.clusterId }] : []),
+      { header: 'Type', width: 1.1, cell: (q: QueueCapacity) => q.type },
+      { header: 'Capacity', width: 1.3, cell: (q: QueueCapacity) => (q.moreCapacityNeeded ? 'More needed' : [q.waiting, q.waitsOverThreshold, q.timeouts, q.limitExceeded].every((s) => s.value === null) ? 'no history' : 'Enough') },
+      { header: 'Hours waiting', width: 1, align: 'right', cell: (q: QueueCapacity) => share(q.waiting.value) },
+      { header: 'Waits > threshold', width: 1.2, align: 'right', cell: (q: QueueCapacity) => share(q.waitsOverThreshold.value) },
+      { header: 'Timeouts a day', width: 1.8, align: 'right', cell: (q: QueueCapacity) => trend(q.timeouts) },
+      { header: 'Limit exceeded a day', width: 1.8, align: 'right', cell: (q: QueueCapacity) => trend(q.limitExceeded) },
+    ],
+    rows,
+    { empty: 'No queue in this period.' },
+  );
+  const reasons = rows.flatMap((q) => [q.waiting, q.waitsOverThreshold, q.timeouts, q.limitExceeded].filter((s) => s.moreCapacityNeeded).map((s) => (several ? `${q.clusterId}: ${s.sentence}` : s.sentence)));
+  if (reasons.length === 0) w.paragraph('No queue shows a sign of needing more capacity over this period.', { size: 9 });
+  for (const reason of reasons) w.paragraph(`• ${reason}`, { size: 9 });
+}
+
+function rateText(n: number): string {
+  return n === 0 ? '0' : n < 10 ? n.toFixed(1) : n.toFixed(0);
 }
 
 function resourcePdf(w: PdfWriter, r: ResourceUtilisationReport): void {
