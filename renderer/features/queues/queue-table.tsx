@@ -1,7 +1,9 @@
 /**
  * One cluster's queues: paused or running with the pause/resume button next to it (first, so a
  * narrow window never hides it), counts by state (pending with how many may run now), editable
- * concurrency, wait time and processing rate with threshold colours.
+ * concurrency with the load model's recommendation and what-if beside it, the load (growing or
+ * draining, by when it clears, the wait a job entering now can expect), wait time and processing
+ * rate with threshold colours.
  */
 import { useState } from 'react';
 import type { ClusterView } from '../../../contract/admin-api.ts';
@@ -16,6 +18,8 @@ import { formatCountOf, formatDuration, formatMetric } from '../../components/fo
 import { Panel } from '../../components/panel.tsx';
 import { EmptyState, ErrorNote, LoadingRows } from '../../components/states.tsx';
 import { runWithFeedback } from '../../store/toast-store.ts';
+import { ConcurrencyWhatIf } from './concurrency-what-if.tsx';
+import { LoadCell } from './load-cell.tsx';
 
 /** The queue table of one cluster. */
 export function QueueTable({ cluster }: { cluster: ClusterView }) {
@@ -44,13 +48,14 @@ export function QueueTable({ cluster }: { cluster: ClusterView }) {
                   </th>
                 ))}
                 <th scope="col">Concurrency</th>
+                <th scope="col">Load</th>
                 <th scope="col">Wait time (p95)</th>
                 <th scope="col">Processing rate</th>
               </tr>
             </thead>
             <tbody>
               {q.data.map((m) => (
-                <QueueRow key={m.type} clusterId={cluster.id} m={m} />
+                <QueueRow key={m.type} clusterId={cluster.id} role={cluster.info?.role} m={m} />
               ))}
             </tbody>
           </table>
@@ -60,7 +65,7 @@ export function QueueTable({ cluster }: { cluster: ClusterView }) {
   );
 }
 
-function QueueRow({ clusterId, m }: { clusterId: string; m: QueueMetrics }) {
+function QueueRow({ clusterId, role, m }: { clusterId: string; role: string | undefined; m: QueueMetrics }) {
   const api = useAdminApi();
   const label = JOB_TYPE_LABELS[m.type];
   return (
@@ -95,7 +100,10 @@ function QueueRow({ clusterId, m }: { clusterId: string; m: QueueMetrics }) {
         </td>
       ))}
       <td>
-        <ConcurrencyEditor key={m.concurrency} clusterId={clusterId} m={m} />
+        <ConcurrencyEditor key={m.concurrency} clusterId={clusterId} role={role} m={m} />
+      </td>
+      <td>
+        <LoadCell m={m} />
       </td>
       <td>
         <span className="metric-inline">
@@ -132,14 +140,15 @@ function ReadyNote({ ready, pending }: { ready: number; pending: number }) {
   );
 }
 
-/** Concurrency as a number field with Save; only shows Save once changed. */
-function ConcurrencyEditor({ clusterId, m }: { clusterId: string; m: QueueMetrics }) {
+/** Concurrency as a number field with Save; only shows Save once changed, with what the change would do. */
+function ConcurrencyEditor({ clusterId, role, m }: { clusterId: string; role: string | undefined; m: QueueMetrics }) {
   const api = useAdminApi();
   const [value, setValue] = useState(String(m.concurrency));
   const n = Number(value);
   const valid = Number.isInteger(n) && n >= 1 && n <= 1000;
   const changed = valid && n !== m.concurrency;
   return (
+    <div className="concurrency-cell">
     <form
       className="inline-form"
       onSubmit={(e) => {
@@ -168,5 +177,7 @@ function ConcurrencyEditor({ clusterId, m }: { clusterId: string; m: QueueMetric
         </button>
       ) : null}
     </form>
+    {m.load ? <ConcurrencyWhatIf clusterId={clusterId} m={m} typed={valid ? n : null} role={role} /> : null}
+    </div>
   );
 }

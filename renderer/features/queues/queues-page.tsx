@@ -4,6 +4,7 @@ import { EmptyState } from '../../components/states.tsx';
 import { useScope } from '../../components/use-scope.ts';
 import { CapacityPanel } from './capacity-panel.tsx';
 import { MaintenanceWindows } from './maintenance-windows.tsx';
+import { QueueLoadPanel } from './queue-load-panel.tsx';
 import { QueueTable } from './queue-table.tsx';
 
 /** The Queues page. */
@@ -16,6 +17,7 @@ export function QueuesPage() {
       {scope.clusters.map((c) => (
         <div key={c.id} className="page-section">
           <QueueTable cluster={c} />
+          <QueueLoadPanel cluster={c} />
           <CapacityPanel cluster={c} />
           <MaintenanceWindows cluster={c} />
         </div>

@@ -1,0 +1,139 @@
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { expect, it } from 'vitest';
+import type { CachedJob } from '../../../contract/admin-api.ts';
+import { JOB_TYPE_LABELS, type JobType } from '../../../contract/domain.ts';
+import { FakeAdminApi } from '../../testing/fake-admin-api.ts';
+import { renderWithFake } from '../../testing/render-app.tsx';
+import { BacklogChart, backlogChartEmpty, backlogSeries } from './backlog-chart.tsx';
+import { QueueLoadPanel } from './queue-load-panel.tsx';
+import { QueueTable } from './queue-table.tsx';
+
+/**
+ * Makes the signal queue busy on the local cluster: 30 jobs arrived in the last ten minutes and
+ * wait, 10 finished recently after a minute each, and it may run one at a time — more work arrives
+ * than one worker does, so the fake's model recommends a higher concurrency.
+ */
+function busySignalQueue(fake: FakeAdminApi): void {
+  const jobs = fake.jobs.get('local')!;
+  const template = jobs.find((j) => j.type === 'signal') ?? jobs[0]!;
+  const now = Date.now();
+  const make = (i: number, patch: Partial<CachedJob>): CachedJob => ({ ...template, id: `busy-${i}`, type: 'signal', parentId: null, runAt: null, ...patch });
+  for (let i = 0; i < 30; i++) {
+    jobs.unshift(make(i, { state: 'pending', createdAt: new Date(now - i * 20_000).toISOString(), startedAt: null, finishedAt: null, durationMs: null, progress: null }));
+  }
+  for (let i = 30; i < 40; i++) {
+    const finished = now - (i - 29) * 30_000;
+    jobs.unshift(make(i, { state: 'completed', createdAt: new Date(finished - 120_000).toISOString(), startedAt: new Date(finished - 60_000).toISOString(), finishedAt: new Date(finished).toISOString(), durationMs: 60_000 }));
+  }
+  fake.concurrency.get('local')!.set('signal', 1);
+  fake.emit({ kind: 'queues-changed', clusterId: 'local' });
+}
+
+function rowOf(table: HTMLElement, type: JobType): HTMLElement {
+  return within(table).getByRole('rowheader', { name: JOB_TYPE_LABELS[type] }).closest('tr')!;
+}
+
+it('each queue says whether its backlog grows or drains: a paused queue with jobs waiting will not drain, one with nothing ready is idle', { timeout: 20_000 }, async () => {
+  const { fake } = renderWithFake(<QueueTable cluster={new FakeProbe().local} />);
+  const table = await screen.findByRole('table', { name: `Queues of ${new FakeProbe().local.name}` }, { timeout: 10_000 });
+  await within(table).findByRole('rowheader', { name: JOB_TYPE_LABELS.report }, { timeout: 10_000 });
+  const jobs = fake.jobs.get('local')!;
+  // The fake's local cluster has the report queue paused; give it a job ready to run.
+  const report = jobs.find((j) => j.type === 'report')!;
+  fake.update('local', report.id, { state: 'pending', runAt: null, startedAt: null, finishedAt: null });
+  await waitFor(() => expect(rowOf(table, 'report').textContent).toContain('↑ Paused: will not drain'), { timeout: 10_000 });
+  const idle = (Object.keys(JOB_TYPE_LABELS) as JobType[]).find((t) => t !== 'report' && !fake.jobs.get('local')!.some((j) => j.type === t && j.state === 'pending'));
+  if (idle) expect(rowOf(table, idle).textContent).toMatch(/– Idle/);
+});
+
+it('the concurrency field shows the recommended concurrency with Apply, and what a typed concurrency would do', { timeout: 30_000 }, async () => {
+  const probe = new FakeProbe();
+  const { fake } = renderWithFake(<QueueTable cluster={probe.local} />);
+  const table = await screen.findByRole('table', { name: `Queues of ${probe.local.name}` }, { timeout: 10_000 });
+  await within(table).findByRole('rowheader', { name: JOB_TYPE_LABELS.signal }, { timeout: 10_000 });
+  busySignalQueue(fake);
+  const row = () => rowOf(table, 'signal');
+  await waitFor(() => expect(row().textContent).toContain('↑ Growing: will not drain'), { timeout: 10_000 });
+  const apply = await within(row()).findByRole('button', { name: new RegExp(`^Apply concurrency \\d+ to ${JOB_TYPE_LABELS.signal}$`) }, { timeout: 10_000 });
+  const recommended = Number(/Apply concurrency (\d+)/.exec(apply.getAttribute('aria-label')!)![1]);
+  expect(recommended).toBeGreaterThan(1);
+  expect(row().textContent).toContain(`Recommended ${recommended} for p95 ≤ 1 min`);
+
+  // Typing a concurrency asks the cluster's model what it would do.
+  const input = within(row()).getByRole('spinbutton', { name: `Concurrency of ${JOB_TYPE_LABELS.signal}` });
+  fireEvent.change(input, { target: { value: '1000' } });
+  await waitFor(() => expect(row().textContent).toMatch(/With 1000: Clears in (< 1 min|~\d+ min), p95 wait /), { timeout: 10_000 });
+  expect(fake.calls.some((c) => c.method === 'getQueueLoad' && (c.args[2] as { concurrency?: number }).concurrency === 1000)).toBe(true);
+
+  await act(async () => fireEvent.click(apply));
+  await waitFor(() => expect(screen.getByRole('region', { name: 'Action feedback' }).textContent).toContain(`${JOB_TYPE_LABELS.signal} now runs up to ${recommended} jobs at once.`));
+  expect(fake.concurrency.get('local')!.get('signal')).toBe(recommended);
+});
+
+it('Apply is off, with the reason, for a token that is not admin', { timeout: 20_000 }, async () => {
+  const probe = new FakeProbe();
+  const viewer = { ...probe.local, info: { ...probe.local.info!, role: 'operator' as const } };
+  const { fake } = renderWithFake(<QueueTable cluster={viewer} />);
+  const table = await screen.findByRole('table', { name: `Queues of ${probe.local.name}` }, { timeout: 10_000 });
+  await within(table).findByRole('rowheader', { name: JOB_TYPE_LABELS.signal }, { timeout: 10_000 });
+  busySignalQueue(fake);
+  const apply = await within(rowOf(table, 'signal')).findByRole('button', { name: /^Apply concurrency/ }, { timeout: 10_000 });
+  expect(apply.getAttribute('aria-disabled')).toBe('true');
+  expect(apply.getAttribute('title')).toMatch(/needs the admin role; this cluster's token is operator/);
+});
+
+it('the load panel opens on the queue most in need, with its figures and the backlog chart', { timeout: 30_000 }, async () => {
+  const probe = new FakeProbe();
+  const { fake } = renderWithFake(
+    <>
+      <QueueTable cluster={probe.local} />
+      <QueueLoadPanel cluster={probe.local} />
+    </>,
+  );
+  await screen.findByRole('table', { name: `Queues of ${probe.local.name}` }, { timeout: 10_000 });
+  busySignalQueue(fake);
+  const picker = await screen.findByRole('combobox', { name: `Queue whose load ${probe.local.name} shows` }, { timeout: 10_000 });
+  await waitFor(() => expect((picker as HTMLSelectElement).value).toBe('signal'), { timeout: 10_000 });
+  const figures = await screen.findByRole('group', { name: `Load of ${JOB_TYPE_LABELS.signal}` }, { timeout: 10_000 });
+  expect(within(figures).getByRole('group', { name: 'Backlog' }).textContent).toMatch(/↑ \d+/);
+  expect(within(figures).getByRole('group', { name: 'Recommended concurrency' }).textContent).toContain('now 1');
+  const chart = await screen.findByRole('figure', { name: `${JOB_TYPE_LABELS.signal} backlog: last hour and next hour` }, { timeout: 10_000 });
+  await waitFor(() => expect(chart.textContent).toMatch(/Forecast in 60 minutes: about \d+ jobs? \(90% between \d+ and \d+\)/), { timeout: 10_000 });
+  expect(chart.textContent).toContain('Forecast with 90% band');
+  expect(chart.querySelector('.chart-empty')).toBeNull();
+});
+
+it('a backlog chart with no samples and no forecast says so instead of drawing empty axes', () => {
+  expect(backlogChartEmpty([], null, false)).toMatch(/No backlog samples yet/);
+  expect(backlogChartEmpty([], [{ minutes: 0, expected: 3, low: 3, high: 3 }], false)).toBeNull();
+  expect(backlogChartEmpty([{ at: '2026-12-02T12:00:00.000Z', backlog: 0 }], null, false)).toBeNull();
+  const { container } = render(<BacklogChart title="Empty" history={[]} forecast={null} now={Date.parse('2026-12-02T12:00:00.000Z')} loading={false} />);
+  expect(container.textContent).toMatch(/No backlog samples yet/);
+  expect(container.querySelector('.chart-empty')).not.toBeNull();
+});
+
+it('history and forecast share one time axis: the forecast starts at now', () => {
+  const now = Date.parse('2026-12-02T12:00:00.000Z');
+  const series = backlogSeries(
+    [
+      { at: '2026-12-02T11:58:00.000Z', backlog: 4 },
+      { at: '2026-12-02T11:59:00.000Z', backlog: 5 },
+    ],
+    [
+      { minutes: 0, expected: 5, low: 5, high: 5 },
+      { minutes: 5, expected: 3.04, low: 1.26, high: 4.83 },
+    ],
+    now,
+  );
+  expect(series).toEqual([
+    { t: now - 120_000, backlog: 4 },
+    { t: now - 60_000, backlog: 5 },
+    { t: now, expected: 5, band: [5, 5] },
+    { t: now + 300_000, expected: 3, band: [1.3, 4.8] },
+  ]);
+});
+
+/** The fake's clusters, as a test reads them before rendering. */
+class FakeProbe {
+  readonly local = new FakeAdminApi({ localJobs: 80, researchJobs: 10 }).clusters.find((c) => c.id === 'local')!;
+}
