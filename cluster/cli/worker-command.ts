@@ -31,7 +31,8 @@ export const WORKER_USAGE = `usage: sigmatiq-cluster worker [options]
 Runs a worker-only node of a cluster: takes jobs from the cluster's queues and runs
 them in child processes, serves stop/pause/resume/force-stop for the jobs it holds,
 and reports itself (host, pid, queues, concurrency, running jobs) to the cluster.
-Prints {"event":"worker-ready",...} once it takes jobs.
+Prints {"event":"worker-ready",...} once it takes jobs. Alert rules are evaluated
+and notifications sent by the serve nodes, not here.
 
 options:
 ${describeFlags(WORKER_FLAGS)}
