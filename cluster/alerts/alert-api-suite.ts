@@ -222,6 +222,10 @@ export function alertApiSuite(kind: TestKind): void {
       for (let i = 0; i < 3; i++) expect((await call('POST', '/api/v1/jobs', 'operator', { type: 'report', user: 'olga', config: {} })).status).toBe(201);
       const queues = QueueMetrics.array().parse((await call('GET', '/api/v1/queues', 'viewer')).json());
       expect(queues.find((q) => q.type === 'report')!.queueLength).toEqual({ value: 3, level: 'critical' });
+      // The summary and Prometheus say the same: three jobs are critical under these thresholds (the defaults call them good).
+      const summary = (await call('GET', '/api/v1/summary', 'viewer')).json() as { queues: { type: string; queueLength: { level: string } }[] };
+      expect(summary.queues.find((q) => q.type === 'report')!.queueLength.level).toBe('critical');
+      expect((await call('GET', '/metrics', 'viewer')).text).toMatch(/^sigmatiq_queue_level\{type="report",metric="queueLength"\} 2$/m);
       // The evaluation and delivery queues are internal: not job types, not listed.
       expect(queues.map((q) => q.type).filter((type) => type.startsWith('sigmatiq-'))).toEqual([]);
       // The other node learns of the change within its cache time (shorter than an evaluation interval).
