@@ -55,6 +55,12 @@ export const Job = z.object({
   eta: Instant.nullable().optional(),
   /** When a pending job may start at the earliest (delayed/scheduled submissions). */
   runAt: Instant.nullable().optional(),
+  /**
+   * The wait in ms the cluster predicted for it when it was queued (its queue's load model), scored
+   * against the wait it had in its queue's `load.forecastError`; null when none was made (a paused
+   * queue, no worker node, too little history, a job scheduled for later or held for others).
+   */
+  predictedWaitMs: z.number().min(0).nullable().optional(),
   /** Last progress report time; a running job whose last progress is too old is `stuck`. */
   lastProgressAt: Instant.nullable().optional(),
   errorMessage: z.string().max(10_000).nullable(),

@@ -12,6 +12,28 @@ export type LoadStatus = z.infer<typeof LoadStatus>;
 /** The default target for the 95th percentile wait: one minute, where a wait still reads "good". */
 export const DEFAULT_WAIT_TARGET_MS = 60_000;
 
+/**
+ * How the cluster's own wait predictions fared: for recently started jobs of the queue (the last
+ * hour, up to the 500 latest), the wait predicted when each was queued against the wait it had.
+ */
+export const ForecastError = z.object({
+  /** Started jobs that had a prediction. */
+  samples: z.int().min(0),
+  /** Median and 90th percentile of |actual wait − predicted wait|. */
+  medianMs: z.number().min(0),
+  p90Ms: z.number().min(0),
+  /** Median of (actual − predicted): above zero, jobs waited longer than predicted. */
+  biasMs: z.number(),
+  /** Median wait the jobs had, to read the error against. */
+  medianWaitMs: z.number().min(0),
+  /**
+   * The predictions have a poor record: the median error is over 30% of the median wait and over
+   * 10 s (an error an admin would act on). Shown as a flag next to the forecasts.
+   */
+  poor: z.boolean(),
+});
+export type ForecastError = z.infer<typeof ForecastError>;
+
 export const QueueLoad = z.object({
   /**
    * `idle`: nothing waits; `draining`: the backlog shrinks and clears in `drainSeconds`;
@@ -46,6 +68,11 @@ export const QueueLoad = z.object({
   /** The smallest concurrency keeping the 95th percentile wait under `waitTargetMs`. */
   recommendedConcurrency: z.int().min(1).nullable(),
   waitTargetMs: z.number().min(0),
+  /**
+   * The record of this queue's wait predictions; null with fewer than 5 started jobs that had one.
+   * Absent from clusters that do not keep score.
+   */
+  forecastError: ForecastError.nullable().optional(),
 });
 export type QueueLoad = z.infer<typeof QueueLoad>;
 

@@ -453,8 +453,8 @@ class PgStore implements PgSharedStore {
   }
 
   async finishedSince(since: number, maxRows: number): Promise<FinishedSample[]> {
-    const { rows } = await this.pool.query<{ type: JobType; base: FinishedSample['base']; created_at: string; started_at: string | null; finished_at: string; run_at: string | null }>(
-      `SELECT type, base, created_at, started_at, finished_at, record->>'runAt' AS run_at FROM ${this.t('job_index')}
+    const { rows } = await this.pool.query<{ type: JobType; base: FinishedSample['base']; created_at: string; started_at: string | null; finished_at: string; run_at: string | null; predicted_wait: string | null }>(
+      `SELECT type, base, created_at, started_at, finished_at, record->>'runAt' AS run_at, record->>'predictedWaitMs' AS predicted_wait FROM ${this.t('job_index')}
        WHERE NOT removed AND finished_at IS NOT NULL AND finished_at >= $1 ORDER BY finished_at DESC LIMIT $2`,
       [since, maxRows],
     );
@@ -465,6 +465,7 @@ class PgStore implements PgSharedStore {
       startedAt: num(r.started_at),
       finishedAt: Number(r.finished_at),
       runAt: r.run_at ? Date.parse(r.run_at) : null,
+      predictedWaitMs: r.predicted_wait === null ? null : Number(r.predicted_wait),
     }));
   }
 

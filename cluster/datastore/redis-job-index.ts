@@ -231,6 +231,7 @@ export class RedisJobIndex {
           startedAt: row.startedAt,
           finishedAt: row.finishedAt,
           runAt: row.record?.runAt ? Date.parse(row.record.runAt) : null,
+          predictedWaitMs: row.record?.predictedWaitMs ?? null,
         });
       }
     }

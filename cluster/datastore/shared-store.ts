@@ -196,6 +196,8 @@ export interface FinishedSample {
   startedAt: number | null;
   finishedAt: number;
   runAt: number | null;
+  /** The wait predicted when it was queued (Job.predictedWaitMs); null or absent when none was. */
+  predictedWaitMs?: number | null;
 }
 
 export interface SharedStore {

@@ -11,7 +11,7 @@ import { LOAD_LONG_MS, loadInputsOf } from '../load/load-inputs.ts';
 import { backlogForecast, queueLoad, whatIf } from '../load/load-model.ts';
 import type { EngineContext } from './engine-context.ts';
 import { clusterReadings, countsOf, queueMetrics, RECENT_START_MS, waitsOf, type WeightedWait } from './queue-metrics.ts';
-import { readyCount, runningStarts, waitingSince, WAITS_FOR_CHILDREN } from './queue-waits.ts';
+import { readyAndActive, runningStarts, waitingSince, WAITS_FOR_CHILDREN } from './queue-waits.ts';
 import { listWorkers } from './worker-nodes.ts';
 
 interface QueueSnapshot {
@@ -40,12 +40,12 @@ async function sharedReads(ctx: EngineContext, now: number) {
 /** One queue's own reads: its control state, ready count and when its waiting jobs became ready. */
 async function queueReads(ctx: EngineContext, type: JobType) {
   const queue = ctx.queue(type);
-  const [paused, concurrency, ready] = await Promise.all([queue.isPaused(), ctx.concurrency(type), readyCount(queue)]);
+  const [paused, concurrency, { ready, active }] = await Promise.all([queue.isPaused(), ctx.concurrency(type), readyAndActive(queue)]);
   // A sweep waits for its child backtests by design, from submission until they are done:
   // that is not time in a queue, and the children's own waits already say how long it queued.
   const measured = !WAITS_FOR_CHILDREN.has(type);
   const waiting = measured ? await waitingSince(queue, ctx.store, ready) : { since: [], unread: 0 };
-  return { paused, concurrency, ready, measured, waiting };
+  return { paused, concurrency, ready, active, measured, waiting };
 }
 
 function loadInputsFrom(now: number, type: JobType, shared: Awaited<ReturnType<typeof sharedReads>>, own: Awaited<ReturnType<typeof queueReads>>) {
@@ -55,7 +55,8 @@ function loadInputsFrom(now: number, type: JobType, shared: Awaited<ReturnType<t
     paused: own.paused,
     concurrency: own.concurrency,
     liveWorkers: shared.liveWorkers,
-    running: countsOf(shared.counts.find((c) => c.type === type)).running,
+    // Busy workers from the same read as the ready jobs: idle workers take ready jobs at once.
+    running: own.active,
     ready: own.ready,
     finished: shared.finishedLong,
     runningRows: shared.running,

@@ -44,6 +44,8 @@ export interface JobData {
   dependsOn?: string[];
   /** The requested earliest start (the job may be held longer while it waits for dependsOn). */
   runAt?: string;
+  /** The wait predicted when it was queued (wait-forecast.ts), scored once it starts. */
+  predictedWaitMs?: number;
   /** Set when an admin asked for a graceful stop / pause; cleared on resume. */
   control?: { stopRequested?: boolean; pauseRequested?: boolean; reason?: string };
 }

@@ -110,3 +110,20 @@ describe('the node a job ran on', () => {
     expect(build('completed', { processedBy: null })).toBeNull();
   });
 });
+
+describe('the wait predicted when it was queued', () => {
+  const build = (over: Partial<BullJobLike>, bullState = 'completed') => buildJobRow({ job: job(over), type: 'backtest', bullState, now, stuckAfterMs: 60_000 })!.record;
+  const data = (extra: Record<string, unknown>) => ({ user: 'ops', priority: 'normal', config: {}, ...extra });
+
+  it('stays on the record through its first run', () => {
+    expect(build({ data: data({ predictedWaitMs: 12_500 }), attemptsMade: 0, processedOn: undefined }, 'prioritized').predictedWaitMs).toBe(12_500);
+    expect(build({ data: data({ predictedWaitMs: 12_500 }) }).predictedWaitMs).toBe(12_500);
+    expect(build({}).predictedWaitMs).toBeUndefined();
+  });
+
+  it('is dropped once the job is given a later start, or runs again: its wait is then another one', () => {
+    expect(build({ data: data({ predictedWaitMs: 12_500, runAt: new Date(now).toISOString() }) }).predictedWaitMs).toBeUndefined();
+    expect(build({ data: data({ predictedWaitMs: 12_500 }), attemptsMade: 2 }).predictedWaitMs).toBeUndefined();
+    expect(build({ data: data({ predictedWaitMs: 'soon' }) }).predictedWaitMs).toBeUndefined();
+  });
+});

@@ -80,6 +80,7 @@ export function jobDataOf(data: unknown): JobData {
     timeoutMs: d.timeoutMs,
     dependsOn: Array.isArray(d.dependsOn) ? d.dependsOn.filter((x): x is string => typeof x === 'string') : undefined,
     runAt: typeof d.runAt === 'string' && !Number.isNaN(Date.parse(d.runAt)) ? new Date(Date.parse(d.runAt)).toISOString() : undefined,
+    predictedWaitMs: typeof d.predictedWaitMs === 'number' && d.predictedWaitMs >= 0 ? d.predictedWaitMs : undefined,
     control: d.control,
   };
 }
@@ -152,6 +153,8 @@ export function buildJobRow(input: RecordInput): JobRowInput | null {
   const delay = job.delay ?? job.opts.delay ?? 0;
   const error = base === 'failed' || base === 'cancelled' ? failureInWords(job.failedReason ?? null, job.stalledCounter ?? 0) : null;
   const state = deriveState(base, { paused, progressAt, startedAt, createdAt: job.timestamp }, now, stuckAfterMs);
+  // A run ended by a lost worker is an attempt too: BullMQ counts it only in stalledCounter.
+  const attempts = Math.max(0, job.attemptsMade ?? 0) + Math.max(0, job.stalledCounter ?? 0);
   const record: Job = {
     id: job.id,
     type,
@@ -162,12 +165,14 @@ export function buildJobRow(input: RecordInput): JobRowInput | null {
     startedAt: iso(startedAt),
     finishedAt: iso(finishedAt),
     durationMs: startedAt !== null && finishedAt !== null ? Math.max(0, finishedAt - startedAt) : null,
-    // A run ended by a lost worker is an attempt too: BullMQ counts it only in stalledCounter.
-    attempts: Math.max(0, job.attemptsMade ?? 0) + Math.max(0, job.stalledCounter ?? 0),
+    attempts,
     maxAttempts: Math.max(1, job.opts.attempts ?? 1),
     progress: progress ? stripReport(base === 'completed' ? completedProgress(progress) : progress) : null,
     eta: state === 'running' ? etaOf(startedAt, progress?.percent, now) : null,
     runAt: base !== 'pending' ? null : data.runAt ? data.runAt : delay > 0 && delay < HOLD_THRESHOLD_MS ? iso(job.timestamp + delay) : null,
+    // The wait predicted when it was queued holds for its first run only, and only while it was
+    // not given a later start (a delay): after that its wait is no longer the one predicted.
+    ...(data.predictedWaitMs !== undefined && data.runAt === undefined && attempts <= 1 ? { predictedWaitMs: data.predictedWaitMs } : {}),
     lastProgressAt: progress && progressAt !== null ? progress.at : null,
     errorMessage: error === null ? null : error.slice(0, 10_000),
     parentId: parentIdOf(job.parentKey),

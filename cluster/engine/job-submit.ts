@@ -24,6 +24,7 @@ import { EngineError, type JobData, type SubmitOptions } from './job-engine.ts';
 import { claimKey, keepAnswer } from './idempotency.ts';
 import { assertReachable, duringOutage, unavailableError } from './outage-guard.ts';
 import { addSweepFlow, checkSweepGrid } from './sweep-flow.ts';
+import { predictWaitMs } from './wait-forecast.ts';
 
 /** How long a job waiting for its dependencies is held (it is released long before). */
 export const HOLD_DELAY_MS = 10 * 365 * 24 * 3600_000;
@@ -115,6 +116,9 @@ export async function commitJob(ctx: EngineContext, prepared: PreparedJob, id: s
       },
       NOT_SUBMITTED,
     );
+    // Only a job ready now is predicted: one scheduled or held becomes ready at a time no one knows yet.
+    const predicted = waiting.length === 0 && runDelay === 0 && availability.reachable ? await predictWaitMs(ctx, request.type, request.priority) : null;
+    const queued: JobData = predicted === null ? data : { ...data, predictedWaitMs: predicted };
     // The commit point: BullMQ's connection for submits runs a command now or fails now.
     assertReachable(availability, NOT_SUBMITTED);
     try {
@@ -122,7 +126,7 @@ export async function commitJob(ctx: EngineContext, prepared: PreparedJob, id: s
       job =
         request.type === 'sweep' && waiting.length === 0
           ? await addSweepFlow(ctx, { id, data, attempts: request.attempts ?? 1, delay: runDelay })
-          : await queue.add(request.type, data, {
+          : await queue.add(request.type, queued, {
               jobId: id,
               priority: BULLMQ_PRIORITY[request.priority],
               attempts: request.attempts ?? 1,

@@ -17,8 +17,17 @@ const MAX_RUNNING_READ = 2_000;
 
 /** Jobs BullMQ can hand to a worker now: waiting or prioritized (not delayed, not waiting for children). */
 export async function readyCount(queue: Queue): Promise<number> {
-  const counts = await queue.getJobCounts('wait', 'prioritized');
-  return (counts.wait ?? 0) + (counts.prioritized ?? 0);
+  return (await readyAndActive(queue)).ready;
+}
+
+/**
+ * The ready jobs and the jobs holding a worker slot, in one read: the load model sets one against
+ * the other (idle workers take ready jobs), and the job index's running count lags BullMQ's by the
+ * recorders' delay, which right after a resume reads every worker idle with their jobs gone.
+ */
+export async function readyAndActive(queue: Queue): Promise<{ ready: number; active: number }> {
+  const counts = await queue.getJobCounts('wait', 'prioritized', 'active');
+  return { ready: (counts.wait ?? 0) + (counts.prioritized ?? 0), active: counts.active ?? 0 };
 }
 
 /**
@@ -39,7 +48,13 @@ export async function waitingSince(queue: Queue, store: SharedStore, ready: numb
 }
 
 /** Running jobs with their start, for the waits of recently started jobs. */
-export async function runningStarts(store: SharedStore, stuckBefore: number): Promise<(Pick<FinishedSample, 'createdAt' | 'startedAt' | 'runAt'> & { type: JobType })[]> {
+export async function runningStarts(store: SharedStore, stuckBefore: number): Promise<(Pick<FinishedSample, 'createdAt' | 'startedAt' | 'runAt' | 'predictedWaitMs'> & { type: JobType })[]> {
   const page = await store.listRows({ filter: { bases: ['active'] }, sort: 'created', desc: true, limit: MAX_RUNNING_READ, stuckBefore });
-  return page.rows.map((r) => ({ type: r.type, createdAt: r.createdAt, startedAt: r.startedAt, runAt: r.record.runAt ? Date.parse(r.record.runAt) : null }));
+  return page.rows.map((r) => ({
+    type: r.type,
+    createdAt: r.createdAt,
+    startedAt: r.startedAt,
+    runAt: r.record.runAt ? Date.parse(r.record.runAt) : null,
+    predictedWaitMs: r.record.predictedWaitMs ?? null,
+  }));
 }

@@ -69,6 +69,23 @@ describe('loadInputsOf', () => {
     expect(loadInputsOf(sources({ liveWorkers: false }))).toMatchObject({ servers: 0, concurrency: 3 });
   });
 
+  it('scores started jobs that had a prediction against the wait they had, not those given a later start', () => {
+    const finished = [
+      done({ createdAt: ago(20), startedAt: ago(18), finishedAt: ago(17), predictedWaitMs: 90_000 }),
+      // Delayed to a later runAt: its wait is not the one predicted.
+      done({ createdAt: ago(20), runAt: ago(15), startedAt: ago(14), finishedAt: ago(13), predictedWaitMs: 1_000 }),
+      done({ createdAt: ago(20), startedAt: ago(19), finishedAt: ago(18), predictedWaitMs: null }),
+      done({ type: 'report', createdAt: ago(20), startedAt: ago(19), finishedAt: ago(18), predictedWaitMs: 5 }),
+      done({ base: 'cancelled', createdAt: ago(2), startedAt: null, finishedAt: ago(1), predictedWaitMs: 5 }),
+    ];
+    const runningRows = [{ type: 'signal' as const, createdAt: ago(3), startedAt: ago(1), runAt: null, predictedWaitMs: 0 }];
+    const got = loadInputsOf(sources({ finished, runningRows }));
+    expect([...got.scoredWaits!].sort((a, b) => a.startedAt - b.startedAt)).toEqual([
+      { predictedMs: 90_000, actualMs: 2 * MINUTE, startedAt: ago(18) },
+      { predictedMs: 0, actualMs: 2 * MINUTE, startedAt: ago(1) },
+    ]);
+  });
+
   it('uses the most recent run times, of jobs that started', () => {
     const finished = [
       ...Array.from({ length: MAX_RUN_SAMPLES }, (_, i) => done({ startedAt: ago(30) - 1000, finishedAt: ago(30) + i })),

@@ -15,9 +15,14 @@
  *   read, so they count as arrivals in a period when the youngest job read arrived in it;
  * - the servers are the queue's concurrency while at least one worker node is alive, without
  *   checking how many jobs the live nodes could run.
+ *
+ * The same rows keep score of the wait predictions (forecast-error.ts): each started job that
+ * carries one, queued for now (a job scheduled or delayed to a later runAt was not predicted for
+ * when it became ready). A job an admin retried counts the wait before its latest start.
  */
 import type { JobType } from '../../contract/domain.ts';
 import type { FinishedSample } from '../datastore/shared-store.ts';
+import type { ScoredWait } from './forecast-error.ts';
 import type { LoadInputs } from './load-model.ts';
 
 export const LOAD_SHORT_MS = 15 * 60_000;
@@ -25,7 +30,7 @@ export const LOAD_LONG_MS = 60 * 60_000;
 /** The most recent run times the run time statistics use (enough for a stable mean and variation). */
 export const MAX_RUN_SAMPLES = 500;
 
-type Started = Pick<FinishedSample, 'type' | 'createdAt' | 'runAt'>;
+type Started = Pick<FinishedSample, 'type' | 'createdAt' | 'runAt'> & Partial<Pick<FinishedSample, 'startedAt' | 'predictedWaitMs'>>;
 
 export interface LoadSources {
   now: number;
@@ -51,6 +56,26 @@ function readyAt(s: Pick<FinishedSample, 'createdAt' | 'runAt'>): number {
   return Math.max(s.createdAt, s.runAt ?? 0);
 }
 
+/** Run times of the type's latest jobs that started and finished (not cancelled) since a time, newest first. */
+export function recentRunTimes(finished: readonly FinishedSample[], type: JobType, since: number): number[] {
+  return finished
+    .filter((s) => s.type === type && s.base !== 'cancelled' && s.startedAt !== null && s.finishedAt >= since)
+    .sort((a, b) => b.finishedAt - a.finishedAt)
+    .slice(0, MAX_RUN_SAMPLES)
+    .map((s) => Math.max(0, s.finishedAt - s.startedAt!));
+}
+
+/** Started jobs of the type with a prediction made when they were queued, against the wait they had. */
+export function scoredWaitsOf(type: JobType, rows: readonly Started[]): ScoredWait[] {
+  const out: ScoredWait[] = [];
+  for (const r of rows) {
+    if (r.type !== type || r.startedAt == null || r.predictedWaitMs == null) continue;
+    if (r.runAt !== null && r.runAt > r.createdAt) continue;
+    out.push({ predictedMs: r.predictedWaitMs, actualMs: Math.max(0, r.startedAt - r.createdAt), startedAt: r.startedAt });
+  }
+  return out;
+}
+
 export function loadInputsOf(src: LoadSources): LoadInputs {
   const short = src.now - LOAD_SHORT_MS;
   const long = src.now - LOAD_LONG_MS;
@@ -64,11 +89,7 @@ export function loadInputsOf(src: LoadSources): LoadInputs {
   const unreadIn = (since: number) => (youngestRead !== null && youngestRead >= since ? src.waitingUnread : 0);
   const arrivalsIn = (since: number) => arrivedAt.filter((t) => t >= since).length + unreadIn(since);
   const completionsIn = (since: number) => finished.filter((s) => s.finishedAt >= since).length;
-  const runTimesMs = finished
-    .filter((s) => s.startedAt !== null && s.finishedAt >= long)
-    .sort((a, b) => b.finishedAt - a.finishedAt)
-    .slice(0, MAX_RUN_SAMPLES)
-    .map((s) => Math.max(0, s.finishedAt - s.startedAt!));
+  const runTimesMs = recentRunTimes(finished, src.type, long);
   return {
     paused: src.paused,
     concurrency: src.concurrency,
@@ -80,5 +101,6 @@ export function loadInputsOf(src: LoadSources): LoadInputs {
     arrivals60m: arrivalsIn(long),
     completions60m: completionsIn(long),
     runTimesMs,
+    scoredWaits: scoredWaitsOf(src.type, [...src.finished, ...src.runningRows]),
   };
 }

@@ -47,6 +47,16 @@ describe('queueLoad', () => {
     expect(describeLoad(load)).toBe('Clears in ~60 min');
   });
 
+  it('lets idle workers take their jobs at once: the backlog empties when its last job starts', () => {
+    // A queue resumed with 16 waiting and 2 idle workers, each job 1 s: the last one starts after 7 s.
+    const runTimesMs = Array.from({ length: 20 }, () => 1000);
+    const load = queueLoad(inputs({ concurrency: 2, servers: 2, busy: 0, backlog: 16, runTimesMs }));
+    const starts = simulateStarts(Array.from({ length: 16 }, () => 0), runTimesMs, 2);
+    expect(load.drainSeconds! * 1000).toBeCloseTo(Math.max(...starts), 6);
+    // Fewer waiting than idle workers: every one starts now.
+    expect(queueLoad(inputs({ servers: 4, busy: 1, backlog: 3, runTimesMs })).drainSeconds).toBe(0);
+  });
+
   it('says a backlog that arrives faster than it can be done will not drain', () => {
     const load = queueLoad(inputs({ backlog: 50, arrivals15m: 90, completions15m: 60 }));
     expect(load.status).toBe('growing');
@@ -141,7 +151,8 @@ describe('whatIf', () => {
     const now = whatIf(base, 4);
     const more = whatIf(base, 8);
     expect(now.drainSeconds).toBeCloseTo(3600, 6);
-    expect(more.drainSeconds).toBeCloseTo(120 / (8 - 2) * 60, 6);
+    // The 4 workers added take 4 jobs at once; 8 a minute finish, 2 arrive.
+    expect(more.drainSeconds).toBeCloseTo((120 - 4) / (8 - 2) * 60, 6);
     expect(whatIf(base, 8, 4).drainSeconds).toBeCloseTo(3600, 6);
     expect(whatIf(base, 2).status).toBe('growing');
   });

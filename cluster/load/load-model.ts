@@ -11,6 +11,7 @@
  * to keep the 95th percentile wait under the target once today's backlog has drained.
  */
 import { DEFAULT_WAIT_TARGET_MS, type BacklogForecastPoint, type LoadWhatIf, type QueueLoad } from '../../contract/load.ts';
+import { forecastErrorOf, type ScoredWait } from './forecast-error.ts';
 import { gammaQuantile, steadyStateWait, Z95 } from './queueing.ts';
 
 /** Fewer finished jobs than this and a run time is a guess: the model says "not enough data". */
@@ -41,9 +42,11 @@ export interface LoadInputs {
   /** Squared coefficient of variation of inter-arrival times; random arrivals (1) when unknown. */
   arrivalScv?: number | null;
   waitTargetMs?: number;
+  /** Started jobs' predicted and actual waits, for the record of the predictions. */
+  scoredWaits?: readonly ScoredWait[];
 }
 
-interface RunStats {
+export interface RunStats {
   meanMs: number;
   scv: number;
 }
@@ -58,7 +61,7 @@ export function runStatsOf(runTimesMs: readonly number[]): RunStats | null {
 }
 
 /** The wait of a job that needs `ahead` jobs to start before it, with `free` workers idle now. */
-function waitBehind(ahead: number, free: number, servers: number, run: RunStats): { mean: number; p95: number } {
+export function waitBehind(ahead: number, free: number, servers: number, run: RunStats): { mean: number; p95: number } {
   const mustFinish = ahead + 1 - free;
   if (mustFinish <= 0) return { mean: 0, p95: 0 };
   const scv = Math.max(run.scv, MIN_SCV);
@@ -88,7 +91,9 @@ function shapeFor(input: LoadInputs, servers: number, run: RunStats | null, arri
   const wait = waitBehind(input.backlog, free, servers, run);
   const net = servers / run.meanMs - arrivalPerMs;
   if (net <= 0) return { status: 'growing', drainSeconds: null, predictedWaitMs: wait.mean, predictedWaitP95Ms: wait.p95, utilisation };
-  return { status: 'draining', drainSeconds: input.backlog / net / 1000, predictedWaitMs: wait.mean, predictedWaitP95Ms: wait.p95, utilisation };
+  // Idle workers take their jobs from the backlog at once; the rest leave it as running jobs finish.
+  const drainSeconds = Math.max(0, input.backlog - free) / net / 1000;
+  return { status: 'draining', drainSeconds, predictedWaitMs: wait.mean, predictedWaitP95Ms: wait.p95, utilisation };
 }
 
 /** The smallest concurrency whose steady-state 95th percentile wait is within the target. */
@@ -122,6 +127,7 @@ export function queueLoad(input: LoadInputs): QueueLoad {
     runSamples: input.runTimesMs.length,
     recommendedConcurrency: run ? recommendedConcurrency(arrivalPerMs, run, input.arrivalScv ?? 1, target) : null,
     waitTargetMs: target,
+    forecastError: forecastErrorOf(input.scoredWaits ?? []),
   };
 }
 

@@ -1,0 +1,87 @@
+/**
+ * The wait predicted for a job as it is queued: its place in line (ready jobs of its priority or a
+ * higher one) behind the workers busy now, at the queue's recent run times (the load model's
+ * `waitBehind`). Submit keeps it on the job (`predictedWaitMs`) and the load model scores it once
+ * the job has started (QueueLoad.forecastError).
+ *
+ * Cost per submit: three small reads of BullMQ's own counts (place in line, busy workers, paused),
+ * made together. The run time statistics and the worker nodes change slowly and are read once per
+ * STATS_MAX_AGE_MS per engine, not per job. Predicting never fails or delays a submit by more than
+ * PREDICT_TIMEOUT_MS: without an answer the job simply carries none.
+ */
+import { BULLMQ_PRIORITY, JOB_TYPES, PRIORITIES, type JobType, type Priority } from '../../contract/domain.ts';
+import { LOAD_LONG_MS, recentRunTimes } from '../load/load-inputs.ts';
+import { runStatsOf, waitBehind, type RunStats } from '../load/load-model.ts';
+import type { EngineContext } from './engine-context.ts';
+import { WAITS_FOR_CHILDREN } from './queue-waits.ts';
+import { listWorkers } from './worker-nodes.ts';
+
+const STATS_MAX_AGE_MS = 10_000;
+const PREDICT_TIMEOUT_MS = 1_000;
+/** Finished jobs read for the statistics: the same bound as the queue metrics' read. */
+const MAX_FINISHED_READ = 20_000;
+
+interface QueueStats {
+  run: RunStats | null;
+  servers: number;
+}
+
+interface StatsCache {
+  at: number;
+  stats: Promise<Map<JobType, QueueStats>>;
+}
+
+const caches = new WeakMap<EngineContext, StatsCache>();
+
+async function readStats(ctx: EngineContext, now: number): Promise<Map<JobType, QueueStats>> {
+  const [finished, workers, concurrency] = await Promise.all([
+    ctx.store.finishedSince(now - LOAD_LONG_MS, MAX_FINISHED_READ),
+    listWorkers(ctx.store),
+    Promise.all(JOB_TYPES.map((type) => ctx.concurrency(type))),
+  ]);
+  // The load model's servers: the queue's concurrency while any worker node is alive.
+  const live = workers.some((w) => w.status === 'online');
+  return new Map(JOB_TYPES.map((type, i) => [type, { run: runStatsOf(recentRunTimes(finished, type, now - LOAD_LONG_MS)), servers: live ? concurrency[i]! : 0 }]));
+}
+
+function statsOf(ctx: EngineContext, now: number): Promise<Map<JobType, QueueStats>> {
+  const cached = caches.get(ctx);
+  if (cached && now - cached.at < STATS_MAX_AGE_MS) return cached.stats;
+  const stats = readStats(ctx, now);
+  caches.set(ctx, { at: now, stats });
+  // A failed read is not kept: the next submit tries again.
+  stats.catch(() => caches.delete(ctx));
+  return stats;
+}
+
+async function predict(ctx: EngineContext, type: JobType, priority: Priority): Promise<number | null> {
+  const queue = ctx.queue(type);
+  const rank = BULLMQ_PRIORITY[priority];
+  const [stats, paused, counts, perPriority] = await Promise.all([
+    statsOf(ctx, Date.now()),
+    queue.isPaused(),
+    queue.getJobCounts('wait', 'active'),
+    queue.getCountsPerPriority(PRIORITIES.map((p) => BULLMQ_PRIORITY[p]).filter((n) => n <= rank)),
+  ]);
+  const { run, servers } = stats.get(type)!;
+  // Paused or without workers, a job waits for an admin, not for the queue: no prediction to score.
+  if (paused || servers === 0 || !run) return null;
+  const ahead = (counts.wait ?? 0) + Object.values(perPriority).reduce((n, c) => n + c, 0);
+  const free = Math.max(0, servers - (counts.active ?? 0));
+  return waitBehind(ahead, free, servers, run).mean;
+}
+
+/** The wait predicted for a job of `priority` entering `type`'s queue now, or null. */
+export async function predictWaitMs(ctx: EngineContext, type: JobType, priority: Priority): Promise<number | null> {
+  // A sweep's parent waits for its children by design: its wait is not queueing.
+  if (WAITS_FOR_CHILDREN.has(type)) return null;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), PREDICT_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([predict(ctx, type, priority).catch(() => null), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,3 @@
+import { forecastScoreSuite } from './forecast-score-suite.ts';
+
+forecastScoreSuite('postgres');
