@@ -91,9 +91,25 @@ export class FakeCapacity {
     };
   }
 
+  /** A set answer narrowed to the clusters asked, as the core answers only for those. */
+  private only(answer: CapacitySignals, clusters: readonly string[]): CapacitySignals {
+    const queues = answer.queues.filter((q) => clusters.includes(q.clusterId));
+    const enoughHistory = queues.some((q) => [q.waiting, q.waitsOverThreshold, q.timeouts, q.limitExceeded].some((x) => x.value !== null));
+    return {
+      ...answer,
+      queues,
+      enoughHistory,
+      note: enoughHistory ? answer.note : 'Not enough history: the cache holds no jobs of this cluster yet. The signals need at least a day of jobs.',
+      thresholds: answer.thresholds.filter((t) => clusters.includes(t.clusterId)),
+    };
+  }
+
   methods() {
     return {
-      getCapacitySignals: (request: CapacityRequest) => this.answers[request.days ?? 7] ?? this.build(request),
+      getCapacitySignals: (request: CapacityRequest) => {
+        const set = this.answers[request.days ?? 7];
+        return set ? this.only(set, request.clusterIds ?? this.host.clusterIds()) : this.build(request);
+      },
     };
   }
 }

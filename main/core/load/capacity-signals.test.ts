@@ -176,7 +176,7 @@ describe('capacity signals', () => {
       ['local', 'report', 25],
       ['research', 'report', 0],
     ]);
-    expect(s.note).toContain('research 120 s');
+    expect(s.note).toContain('research 2 min');
   });
 
   it('reads each cluster its kept thresholds, the default for one never asked', () => {

@@ -12,6 +12,7 @@ import {
   CAPACITY_RULES,
   failureTrendSentence,
   recentDaysOf,
+  spokenDuration,
   waitingSentence,
   waitsSentence,
   type CapacityFailureCause,
@@ -253,7 +254,7 @@ function trendSignal(
 
 function thresholdNote(t: ClusterWaitThreshold): string {
   const where = t.source === 'cluster' ? 'from the cluster' : t.source === 'cached' ? "the cluster's last answer" : 'the default: the cluster was never asked';
-  return `${t.clusterId} ${Math.round(t.waitThresholdMs / 1000)} s (${where})`;
+  return `${t.clusterId} ${spokenDuration(t.waitThresholdMs)} (${where})`;
 }
 
 /** The capacity signals of every queue of the scope's clusters over [fromMs, toMs). */

@@ -12,7 +12,7 @@ it('lists the queues asking for capacity first, with their reasons in words', { 
   const table = await screen.findByRole('table', { name: `Capacity signals of ${local.name}` }, { timeout: 10_000 });
   const rows = within(table).getAllByRole('row').slice(1);
   // The fake's sweep queue had jobs waiting in 92% of hours; training's timeouts are increasing.
-  const needing = rows.filter((r) => within(r).queryByText('More capacity needed'));
+  const needing = rows.filter((r) => within(r).queryByText('More needed'));
   expect(needing.map((r) => within(r).getByRole('rowheader').textContent).sort()).toEqual(['Sweep', 'Training']);
   expect(rows.indexOf(needing[0]!)).toBeLessThan(2);
   expect(rows.indexOf(needing[1]!)).toBeLessThan(2);

@@ -24,6 +24,12 @@ const typeLabel = (type: string) => JOB_TYPE_LABELS[type as JobType] ?? type;
 const percent = (share: number) => `${Math.round(share * 100)}%`;
 const rate = (n: number) => (n === 0 ? '0' : n < 10 ? (Math.round(n * 10) / 10).toString() : Math.round(n).toString());
 
+/** The note without its "Not enough history:" lead, which the empty state's title already says. */
+function withoutLead(note: string): string {
+  const rest = note.replace(/^Not enough history:\s*/, '');
+  return rest.charAt(0).toUpperCase() + rest.slice(1);
+}
+
 function signalsOf(q: QueueCapacity) {
   return [q.waiting, q.waitsOverThreshold, q.timeouts, q.limitExceeded];
 }
@@ -48,26 +54,35 @@ function CapacityTable({ data, cluster }: { data: CapacitySignals; cluster: Clus
   const rows = data.queues.filter((q) => q.clusterId === cluster.id).sort((a, b) => Number(b.moreCapacityNeeded) - Number(a.moreCapacityNeeded));
   const reasons = rows.flatMap((q) => signalsOf(q).filter((s) => s.moreCapacityNeeded).map((s) => ({ key: `${q.type}/${s.sentence}`, text: s.sentence })));
   const recent = rows[0]?.timeouts.recentDays ?? 0;
+  const recentWords = recent === 1 ? 'day' : `${recent} days`;
   return (
     <>
       <div className="table-wrap">
         <table className="grid capacity-grid" aria-label={`Capacity signals of ${cluster.name}`}>
           <colgroup>
+            <col style={{ width: '17%' }} />
             <col style={{ width: '19%' }} />
+            <col style={{ width: '15%' }} />
             <col style={{ width: '15%' }} />
             <col style={{ width: '17%' }} />
             <col style={{ width: '17%' }} />
-            <col style={{ width: '16%' }} />
-            <col style={{ width: '16%' }} />
           </colgroup>
           <thead>
             <tr>
               <th scope="col">Queue</th>
               <th scope="col">Capacity</th>
-              <th scope="col">Hours with jobs waiting</th>
-              <th scope="col">Waits over threshold</th>
-              <th scope="col">Timeouts (last {recent === 1 ? 'day' : `${recent} days`})</th>
-              <th scope="col">Limit exceeded (last {recent === 1 ? 'day' : `${recent} days`})</th>
+              <th scope="col" title="Share of hours in which jobs were ready and waiting nearly all the time">
+                Hours waiting
+              </th>
+              <th scope="col" title="Share of started jobs that waited longer than the cluster's wait threshold">
+                Long waits
+              </th>
+              <th scope="col" title={`Timeouts a day over the last ${recentWords}, against the days before`}>
+                Timeouts
+              </th>
+              <th scope="col" title={`"Limit exceeded" failures a day over the last ${recentWords}, against the days before`}>
+                Limit exceeded
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -76,7 +91,7 @@ function CapacityTable({ data, cluster }: { data: CapacitySignals; cluster: Clus
                 <th scope="row">{typeLabel(q.type)}</th>
                 <td>
                   {q.moreCapacityNeeded ? (
-                    <span className="badge level-warning">More capacity needed</span>
+                    <span className="badge level-warning">More needed</span>
                   ) : signalsOf(q).every((s) => s.value === null) ? (
                     <span className="muted">Not enough history</span>
                   ) : (
@@ -111,7 +126,9 @@ function CapacityTable({ data, cluster }: { data: CapacitySignals; cluster: Clus
       ) : (
         <p className="capacity-note">No queue shows a sign of needing more capacity over this period.</p>
       )}
-      <p className="capacity-note muted">{data.note}</p>
+      <p className="capacity-note muted">
+        Hours waiting: hours in which jobs were ready and waiting nearly all the time. Long waits: started jobs that waited longer than the cluster&apos;s wait threshold. Timeouts and limit exceeded: failures a day over the last {recentWords}, against the days before. {data.note}
+      </p>
     </>
   );
 }
@@ -133,7 +150,7 @@ export function CapacityPanel({ cluster }: { cluster: ClusterView }) {
     >
       {q.error && !q.data ? <ErrorNote message={q.error.message} onRetry={q.refetch} /> : null}
       {!q.data && !q.error ? <LoadingRows rows={4} label="Loading capacity signals" /> : null}
-      {q.data && !q.data.enoughHistory ? <EmptyState title="Not enough history yet." hint={q.data.note} /> : null}
+      {q.data && !q.data.enoughHistory ? <EmptyState title="Not enough history yet." hint={withoutLead(q.data.note)} /> : null}
       {q.data && q.data.enoughHistory ? <CapacityTable data={q.data} cluster={cluster} /> : null}
     </Panel>
   );
