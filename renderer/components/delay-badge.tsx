@@ -1,7 +1,8 @@
 /**
  * A delayed job in the job tables: still pending, but not in line before its run-at time, so it
- * reads "Runs 18:00" in its own colour instead of the grey Pending of jobs ready to run. The time
- * passing turns it back into Pending without a refresh.
+ * shows a clock and "18:00" in its own colour instead of the grey Pending of jobs ready to run
+ * (read out as "Runs 18:00"; the State column has no room for the word next to a 12-hour time).
+ * The time passing turns it back into Pending without a refresh.
  */
 import type { CachedJob } from '../../contract/admin-api.ts';
 import { StateBadge } from './badges.tsx';
@@ -37,8 +38,19 @@ function PendingUntil({ runAt }: { runAt: string }) {
   if (!(at > now)) return <StateBadge state="pending" />;
   return (
     <span className="badge state-delayed" title={delayedTitle(at)}>
-      Runs {formatRunsAt(at, now)}
+      <ClockIcon />
+      <span className="sr-only">Runs </span>
+      {formatRunsAt(at, now)}
     </span>
+  );
+}
+
+function ClockIcon() {
+  return (
+    <svg className="delay-clock" width="11" height="11" viewBox="0 0 12 12" aria-hidden="true" focusable="false">
+      <circle cx="6" cy="6" r="5" fill="none" stroke="currentColor" strokeWidth="1.4" />
+      <path d="M6 3.2V6l2 1.3" fill="none" stroke="currentColor" strokeWidth="1.4" strokeLinecap="round" />
+    </svg>
   );
 }
 

@@ -6,7 +6,8 @@ import type { CachedJobDetail } from '../../../contract/admin-api.ts';
 import { JOB_TYPE_LABELS } from '../../../contract/domain.ts';
 import { jobStale } from '../../api/refresh-rules.ts';
 import { useApiQuery } from '../../api/use-api-query.ts';
-import { PriorityBadge, StateBadge } from '../../components/badges.tsx';
+import { PriorityBadge } from '../../components/badges.tsx';
+import { JobStateBadge } from '../../components/delay-badge.tsx';
 import { formatRelative } from '../../components/format.ts';
 import { ErrorNote, LoadingRows } from '../../components/states.tsx';
 import { Tabs } from '../../components/tabs.tsx';
@@ -47,7 +48,7 @@ export function JobDetailPage({ clusterId, jobId, tab }: { clusterId: string; jo
               <h1>
                 {JOB_TYPE_LABELS[job.type]} <span className="mono detail-id">{job.id}</span>
               </h1>
-              <StateBadge state={job.state} workerLost={job.workerLost} />
+              <JobStateBadge job={job} />
               <PriorityBadge priority={job.priority} />
               <span className="muted">by {job.user}</span>
             </div>

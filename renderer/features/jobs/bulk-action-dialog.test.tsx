@@ -96,6 +96,7 @@ it('Delay pending over a filter counts with a dry run, refuses a past time in wo
   expect(sent).toHaveLength(2);
   expect(sent[1]).toEqual({ action: 'delay', filter: { priority: ['low'], state: ['pending'] }, until: at.toISOString(), dryRun: false });
   expect(within(dialog).getByText(`${lowPending.length} done, 0 skipped, 0 failed of ${lowPending.length}.`)).toBeTruthy();
+  expect(within(dialog).getAllByText(/^runs at /)).toHaveLength(lowPending.length);
   const ids = new Set(lowPending.map((j) => j.id));
   expect(fake.jobs.get('local')!.filter((j) => ids.has(j.id)).every((j) => j.runAt === at.toISOString())).toBe(true);
   expect(fake.jobs.get('local')!.filter((j) => !ids.has(j.id) && j.runAt)).toEqual([]);

@@ -13,7 +13,7 @@ import { checkDelay, defaultDelayChoice, type DelayChoice } from '../../componen
 import { DelayFields } from '../../components/delay-fields.tsx';
 import { Dialog, DialogActions } from '../../components/dialog.tsx';
 import { PriorityOptions } from '../../components/job-actions.tsx';
-import { formatCount, formatCountOf } from '../../components/format.ts';
+import { formatCount, formatCountOf, formatFullTime } from '../../components/format.ts';
 import { useNow } from '../../components/job-timing.tsx';
 import { useToastStore } from '../../store/toast-store.ts';
 import { BULK_LABELS, bulkTitle, planBulk, requestOf, type BulkKind, type BulkTarget } from './bulk-plan.ts';
@@ -25,6 +25,11 @@ type Phase =
   | { step: 'done'; results: (ActionResult & { clusterId: string })[]; errors: string[]; totals: { ok: number; skipped: number; failed: number; matched: number } };
 
 const SHOWN_RESULTS = 300;
+
+/** A delayed job's line in the results: when it runs. */
+function runsAtWords(r: ActionResult): string | undefined {
+  return r.outcome === 'ok' && r.job?.runAt && r.job.state === 'pending' ? `runs at ${formatFullTime(r.job.runAt)}` : undefined;
+}
 
 /** The dialog of one bulk action over a target (selection or filter). */
 export function BulkActionDialog({ kind, target, onClose }: { kind: BulkKind; target: BulkTarget; onClose: () => void }) {
@@ -85,7 +90,7 @@ export function BulkActionDialog({ kind, target, onClose }: { kind: BulkKind; ta
       if (p.skipReason || counts.get(p.cluster.id) === 0) continue;
       try {
         const r = await api.bulkAction(p.cluster.id, { ...requestOf(kind, p, priority, delay?.body), dryRun: false });
-        results.push(...r.results.map((x) => ({ ...x, clusterId: p.cluster.id })));
+        results.push(...r.results.map((x) => ({ ...x, clusterId: p.cluster.id, message: x.message ?? (kind === 'delay' ? runsAtWords(x) : undefined) })));
         totals.ok += r.ok;
         totals.skipped += r.skipped;
         totals.failed += r.failed;
@@ -206,7 +211,7 @@ export function BulkResults({ results, errors, summary, several }: { results: re
             <colgroup>
               <col style={{ width: several ? '34%' : '40%' }} />
               {several ? <col style={{ width: '14%' }} /> : null}
-              <col style={{ width: '13%' }} />
+              <col style={{ width: '108px' }} />
               <col />
             </colgroup>
             <thead>
