@@ -111,7 +111,7 @@ export const DailySummaryDay = z.object({
   waitP95Ms: Ms,
   /** The longest waits of jobs that started that day. */
   longestWaits: z.array(z.object({ clusterId: z.string(), jobId: z.string(), type: z.string(), user: z.string(), waitMs: z.number().min(0) })),
-  /** Jobs stuck now that were created that day. */
+  /** Jobs that got stuck that day (each time counts: a job stuck twice counts twice). */
   stuck: z.int().min(0),
   /** Jobs that failed because their worker was lost (stalled), i.e. were recovered by the cluster. */
   workerLost: z.int().min(0),
@@ -120,12 +120,67 @@ export const DailySummaryDay = z.object({
 });
 export type DailySummaryDay = z.infer<typeof DailySummaryDay>;
 
+/**
+ * What became of a stuck job: it went on by itself (`recovered`: progress again), finished
+ * (`completed`, `failed`), was force-stopped or otherwise cancelled or stopped by an admin, went
+ * back to wait (`requeued`: its worker gave it up), was deleted, or is still stuck.
+ */
+export const STUCK_OUTCOMES = ['still-stuck', 'recovered', 'completed', 'failed', 'force-stopped', 'cancelled', 'requeued', 'removed'] as const;
+export const StuckOutcome = z.enum(STUCK_OUTCOMES);
+export type StuckOutcome = z.infer<typeof StuckOutcome>;
+
+export const STUCK_OUTCOME_WORDS: Record<StuckOutcome, string> = {
+  'still-stuck': 'Still stuck',
+  recovered: 'Recovered by itself',
+  completed: 'Completed',
+  failed: 'Failed',
+  'force-stopped': 'Force-stopped',
+  cancelled: 'Stopped or cancelled',
+  requeued: 'Back in the queue',
+  removed: 'Deleted',
+};
+
+/** One time a job got stuck, and what was done about it. */
+export const StuckEpisode = z.object({
+  clusterId: z.string(),
+  jobId: z.string(),
+  type: z.string(),
+  user: z.string(),
+  stuckAt: z.string(),
+  /** When it left the stuck state; null while still stuck. */
+  endedAt: z.string().nullable(),
+  outcome: StuckOutcome,
+  /** The job's error when it moved on (a force stop names who did it); null for none. */
+  reason: z.string().nullable(),
+});
+export type StuckEpisode = z.infer<typeof StuckEpisode>;
+
 export const DailySummaryReport = z.object({
   ...ReportBase,
   kind: z.literal('daily-summary'),
   totals: z.object({ submitted: z.int(), completed: z.int(), failed: z.int(), cancelled: z.int(), successRate: z.number().nullable() }),
   days: z.array(DailySummaryDay),
+  /** The period's stuck jobs, newest first (at most MAX_STUCK_LISTED), and how many of each outcome in all. */
+  stuckJobs: z.array(StuckEpisode),
+  stuckOutcomes: z.record(StuckOutcome, z.int().min(0)),
 });
+
+/**
+ * A stuck job's outcome in words, e.g. "Force-stopped by alice after 17 min" or "Failed after 3 min:
+ * out of memory"; `duration` formats milliseconds the way the caller shows durations.
+ */
+export function describeStuckOutcome(e: Pick<StuckEpisode, 'outcome' | 'stuckAt' | 'endedAt' | 'reason'>, duration: (ms: number) => string): string {
+  const words = STUCK_OUTCOME_WORDS[e.outcome];
+  if (e.endedAt === null) return words;
+  const after = `after ${duration(Math.max(0, Date.parse(e.endedAt) - Date.parse(e.stuckAt)))}`;
+  const reason = e.reason?.replace(/^cancelled:\s*/, '').trim() || null;
+  if (reason === null || (e.outcome !== 'force-stopped' && e.outcome !== 'cancelled' && e.outcome !== 'failed')) return `${words} ${after}`;
+  const by = e.outcome === 'failed' ? null : /\b(by \S.*)$/.exec(reason)?.[1];
+  return by ? `${words} ${by} ${after}` : `${words} ${after}: ${reason}`;
+}
+
+/** Stuck jobs listed in a daily summary; the outcome counts cover them all. */
+export const MAX_STUCK_LISTED = 200;
 export type DailySummaryReport = z.infer<typeof DailySummaryReport>;
 
 export const UserUsageRow = z.object({

@@ -5,7 +5,7 @@
  */
 import type { CachedJob } from '../../contract/admin-api.ts';
 import type { ReportFile, ReportMailUpdate, ReportMailView, ReportSchedule, ReportScheduleState, SavedReport } from '../../contract/report-api.ts';
-import { REPORT_TITLES, type Report, type ReportRequest } from '../../contract/reports.ts';
+import { REPORT_TITLES, STUCK_OUTCOMES, type Report, type ReportRequest, type StuckOutcome } from '../../contract/reports.ts';
 import { AdminApiError } from '../api/admin-api-error.ts';
 
 export interface FakeReportHost {
@@ -66,7 +66,12 @@ export class FakeReports {
         });
         const completed = count(jobs, 'completed');
         const failed = count(jobs, 'failed');
-        return { ...base, kind: 'daily-summary', totals: { submitted: jobs.length, completed, failed, cancelled: count(jobs, 'cancelled'), successRate: completed + failed > 0 ? completed / (completed + failed) : null }, days: perDay };
+        // The fake keeps no state history: its stuck jobs are the ones stuck now, since they were last updated.
+        const stuckJobs = jobs
+          .filter((j) => j.state === 'stuck')
+          .map((j) => ({ clusterId: j.clusterId, jobId: j.id, type: j.type, user: j.user, stuckAt: j.updatedAt, endedAt: null, outcome: 'still-stuck' as const, reason: null }));
+        const stuckOutcomes = Object.fromEntries(STUCK_OUTCOMES.map((o) => [o, o === 'still-stuck' ? stuckJobs.length : 0])) as Record<StuckOutcome, number>;
+        return { ...base, kind: 'daily-summary', totals: { submitted: jobs.length, completed, failed, cancelled: count(jobs, 'cancelled'), successRate: completed + failed > 0 ? completed / (completed + failed) : null }, days: perDay, stuckJobs, stuckOutcomes };
       }
       case 'user-usage': {
         const users = [...new Set(jobs.map((j) => j.user))].map((user) => {

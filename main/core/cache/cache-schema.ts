@@ -277,4 +277,42 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX jobs_report_created  ON jobs (cluster_id, created_at, user, type, state, duration_ms, started_at, run_at, finished_at);
   CREATE INDEX jobs_report_finished ON jobs (cluster_id, finished_at, state, type, duration_ms, created_at, started_at, run_at);
   `,
+  // 10: each time a job got stuck, and how it left that state (what the daily summary reports as
+  // "what was done about it"): the state it moved to and the job's error then (a force stop's
+  // reason). Kept by triggers, so every way a row changes (events, history pages, live refresh)
+  // records it; an episode stays open while the job is stuck. Jobs stuck when the table is made
+  // start an episode now.
+  `
+  CREATE TABLE stuck_episodes (
+    cluster_id TEXT NOT NULL,
+    job_id     TEXT NOT NULL,
+    stuck_at   TEXT NOT NULL,
+    type       TEXT NOT NULL,
+    user       TEXT NOT NULL,
+    ended_at   TEXT,
+    outcome    TEXT,                  -- the state it moved to; 'removed' when deleted; null while stuck
+    reason     TEXT,                  -- the job's error message when it moved on
+    PRIMARY KEY (cluster_id, job_id, stuck_at)
+  ) WITHOUT ROWID;
+  CREATE INDEX stuck_episodes_at ON stuck_episodes (stuck_at, cluster_id);
+  CREATE TRIGGER jobs_stuck_insert AFTER INSERT ON jobs WHEN new.state = 'stuck' BEGIN
+    INSERT INTO stuck_episodes (cluster_id, job_id, stuck_at, type, user)
+      VALUES (new.cluster_id, new.job_id, new.updated_at, new.type, new.user)
+      ON CONFLICT DO UPDATE SET ended_at = NULL, outcome = NULL, reason = NULL;
+  END;
+  CREATE TRIGGER jobs_stuck_begin AFTER UPDATE OF state ON jobs WHEN new.state = 'stuck' AND old.state IS NOT 'stuck' BEGIN
+    INSERT OR IGNORE INTO stuck_episodes (cluster_id, job_id, stuck_at, type, user)
+      VALUES (new.cluster_id, new.job_id, new.updated_at, new.type, new.user);
+  END;
+  CREATE TRIGGER jobs_stuck_end AFTER UPDATE OF state ON jobs WHEN old.state = 'stuck' AND new.state IS NOT 'stuck' BEGIN
+    UPDATE stuck_episodes SET ended_at = new.updated_at, outcome = new.state, reason = new.error_message
+      WHERE cluster_id = old.cluster_id AND job_id = old.job_id AND ended_at IS NULL;
+  END;
+  CREATE TRIGGER jobs_stuck_removed AFTER DELETE ON jobs WHEN old.state = 'stuck' BEGIN
+    UPDATE stuck_episodes SET ended_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), outcome = 'removed'
+      WHERE cluster_id = old.cluster_id AND job_id = old.job_id AND ended_at IS NULL;
+  END;
+  INSERT INTO stuck_episodes (cluster_id, job_id, stuck_at, type, user)
+    SELECT cluster_id, job_id, updated_at, type, user FROM jobs WHERE state = 'stuck';
+  `,
 ];

@@ -245,6 +245,8 @@ export class JobCache {
   /** Drop a cluster's jobs and sync cursors (before a full rebuild from its history). */
   dropClusterJobs(clusterId: string): void {
     this.db.transaction(() => {
+      // A rebuild is not a deletion: jobs stuck now start their episode again as they come back.
+      this.stmt('DELETE FROM stuck_episodes WHERE cluster_id = ? AND ended_at IS NULL').run(clusterId);
       this.stmt('DELETE FROM jobs WHERE cluster_id = ?').run(clusterId);
       this.stmt('DELETE FROM sync_state WHERE cluster_id = ?').run(clusterId);
       this.stmt('DELETE FROM job_counts WHERE cluster_id = ?').run(clusterId);
@@ -254,7 +256,7 @@ export class JobCache {
   /** Forget a cluster entirely (it was removed from the app). */
   forgetCluster(clusterId: string): void {
     this.db.transaction(() => {
-      for (const table of ['jobs', 'sync_state', 'queue_samples', 'resource_samples', 'snapshots']) {
+      for (const table of ['jobs', 'sync_state', 'queue_samples', 'resource_samples', 'snapshots', 'stuck_episodes']) {
         this.stmt(`DELETE FROM ${table} WHERE cluster_id = ?`).run(clusterId);
       }
       this.stmt('DELETE FROM job_counts WHERE cluster_id = ?').run(clusterId);
@@ -281,6 +283,7 @@ export class JobCache {
     }
     this.stmt('DELETE FROM queue_samples WHERE at < ?').run(cutoff);
     this.stmt('DELETE FROM resource_samples WHERE at < ?').run(cutoff);
+    this.stmt('DELETE FROM stuck_episodes WHERE ended_at < ?').run(cutoff);
     this.stmt('DELETE FROM job_counts WHERE n <= 0').run();
     this.failures.afterRetention(cutoff);
     return total;

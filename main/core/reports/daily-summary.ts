@@ -1,10 +1,10 @@
 /**
  * Daily summary: per local day, jobs submitted (by creation) and finished (completed, failed,
  * cancelled by the day they ended), the success rate of what finished, the busiest hour, the 95th
- * percentile and longest waits of the day's submissions, jobs stuck now, jobs lost with their
- * worker, and alerts that started firing.
+ * percentile and longest waits of the day's submissions, jobs that got stuck and what became of
+ * each (recovered, force-stopped, …), jobs lost with their worker, and alerts that started firing.
  */
-import { REPORT_TITLES, type DailySummaryDay, type DailySummaryReport } from '../../../contract/reports.ts';
+import { MAX_STUCK_LISTED, REPORT_TITLES, STUCK_OUTCOMES, type DailySummaryDay, type DailySummaryReport, type StuckEpisode, type StuckOutcome } from '../../../contract/reports.ts';
 import { coverageOf } from './coverage.ts';
 import { LocalBuckets } from './report-period.ts';
 import { clusterFilter, percentileOf, WAIT_MS_SQL, type ReportScope } from './report-scope.ts';
@@ -97,7 +97,7 @@ export function dailySummary(scope: ReportScope): DailySummaryReport {
     }
   };
   countByQuarter(
-    `SELECT ${local.sql('created_at')} AS q, count(*) FROM jobs WHERE state = 'stuck' AND created_at >= ? AND created_at < ? AND ${cf.sql} GROUP BY q`,
+    `SELECT ${local.sql('stuck_at')} AS q, count(*) FROM stuck_episodes WHERE stuck_at >= ? AND stuck_at < ? AND ${cf.sql} GROUP BY q`,
     [...range, ...cf.params],
     (d, n) => (d.stuck += n),
   );
@@ -126,6 +126,7 @@ export function dailySummary(scope: ReportScope): DailySummaryReport {
     d.longestWaits = longest.get(d.date) ?? [];
   }
 
+  const stuck = stuckEpisodes(scope);
   const list = [...days.values()];
   const sum = (k: 'submitted' | 'completed' | 'failed' | 'cancelled') => list.reduce((n, d) => n + d[k], 0);
   const totals = { submitted: sum('submitted'), completed: sum('completed'), failed: sum('failed'), cancelled: sum('cancelled') };
@@ -138,5 +139,56 @@ export function dailySummary(scope: ReportScope): DailySummaryReport {
     coverage: coverageOf(scope),
     totals: { ...totals, successRate: totals.completed + totals.failed > 0 ? totals.completed / (totals.completed + totals.failed) : null },
     days: list,
+    stuckJobs: stuck.listed,
+    stuckOutcomes: stuck.outcomes,
   };
+}
+
+/** What became of a stuck job, from the state it moved to and its error then. */
+export function stuckOutcomeOf(outcome: string | null, reason: string | null): StuckOutcome {
+  switch (outcome) {
+    case null:
+      return 'still-stuck';
+    case 'running':
+    case 'paused':
+      return 'recovered';
+    case 'pending':
+      return 'requeued';
+    case 'completed':
+    case 'failed':
+    case 'removed':
+      return outcome;
+    case 'cancelled':
+      return reason !== null && /force[- ]?stop/i.test(reason) ? 'force-stopped' : 'cancelled';
+    default:
+      return 'still-stuck';
+  }
+}
+
+function stuckEpisodes(scope: ReportScope): { listed: StuckEpisode[]; outcomes: Record<StuckOutcome, number> } {
+  const cf = clusterFilter(scope);
+  const outcomes = Object.fromEntries(STUCK_OUTCOMES.map((o) => [o, 0])) as Record<StuckOutcome, number>;
+  const listed: StuckEpisode[] = [];
+  for (const row of scope.db
+    .prepare(
+      `SELECT cluster_id, job_id, type, user, stuck_at, ended_at, outcome, reason FROM stuck_episodes
+       WHERE stuck_at >= ? AND stuck_at < ? AND ${cf.sql} ORDER BY stuck_at DESC, cluster_id, job_id`,
+    )
+    .iterate(scope.period.from, scope.period.to, ...cf.params) as IterableIterator<{
+    cluster_id: string;
+    job_id: string;
+    type: string;
+    user: string;
+    stuck_at: string;
+    ended_at: string | null;
+    outcome: string | null;
+    reason: string | null;
+  }>) {
+    const outcome = stuckOutcomeOf(row.outcome, row.reason);
+    outcomes[outcome] += 1;
+    if (listed.length < MAX_STUCK_LISTED) {
+      listed.push({ clusterId: row.cluster_id, jobId: row.job_id, type: row.type, user: row.user, stuckAt: row.stuck_at, endedAt: row.ended_at, outcome, reason: row.reason });
+    }
+  }
+  return { listed, outcomes };
 }

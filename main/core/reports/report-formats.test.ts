@@ -72,6 +72,7 @@ describe('PDF', { timeout: 120_000 }, () => {
       const body = rendered.slice(1);
       expect(body.some((p) => /Jobs finished per day/.test(p.text))).toBe(true);
       expect(body.some((p) => /Per day/.test(p.text))).toBe(true);
+      expect(body.some((p) => /Stuck jobs and what was done/.test(p.text))).toBe(true);
       // Completed bars (green) and submissions by hour (blue) are drawn, not empty frames.
       expect(body.reduce((n, p) => n + p.pixels('#16a34a'), 0)).toBeGreaterThan(500);
       expect(body.reduce((n, p) => n + p.pixels('#2563eb'), 0)).toBeGreaterThan(300);
@@ -107,7 +108,7 @@ describe('CSV', () => {
   it('holds the same numbers as the JSON, one table per file in the zip', () => {
     const report = dailySummary(scope());
     const files = unzipSync(reportCsvZip(report));
-    expect(Object.keys(files).sort()).toEqual(['daily-summary-coverage.csv', 'daily-summary-days.csv', 'daily-summary-longest_waits.csv']);
+    expect(Object.keys(files).sort()).toEqual(['daily-summary-coverage.csv', 'daily-summary-days.csv', 'daily-summary-longest_waits.csv', 'daily-summary-stuck_jobs.csv']);
     const lines = strFromU8(files['daily-summary-days.csv']!).trim().split('\r\n');
     expect(lines[0]).toBe('date,submitted,completed,failed,cancelled,success_rate,busiest_hour,wait_p95_ms,stuck,worker_lost,alerts_fired');
     const submitted = lines.slice(1).reduce((s, l) => s + Number(l.split(',')[1]), 0);

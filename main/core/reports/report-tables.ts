@@ -66,6 +66,12 @@ function bodyTables(report: Report): ReportTable[] {
           columns: ['date', 'cluster', 'job_id', 'type', 'user', 'wait_ms'],
           rows: report.days.flatMap((d) => d.longestWaits.map((w) => [d.date, w.clusterId, w.jobId, w.type, w.user, w.waitMs])),
         },
+        {
+          name: 'stuck_jobs',
+          heading: 'Stuck jobs and what was done',
+          columns: ['stuck_at', 'cluster', 'job_id', 'type', 'user', 'outcome', 'ended_at', 'reason'],
+          rows: report.stuckJobs.map((e) => [e.stuckAt, e.clusterId, e.jobId, e.type, e.user, e.outcome, e.endedAt, e.reason]),
+        },
       ];
     case 'user-usage':
       return [

@@ -4,7 +4,7 @@ process.env.TZ = 'America/New_York';
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Job } from '../../../contract/jobs.ts';
-import { Report } from '../../../contract/reports.ts';
+import { describeStuckOutcome, Report } from '../../../contract/reports.ts';
 import { DEFAULT_THRESHOLDS } from '../../../contract/thresholds.ts';
 import { JobCache } from '../cache/job-cache.ts';
 import { openCacheDatabase } from '../cache/open-cache-database.ts';
@@ -96,6 +96,38 @@ describe('daily summary', () => {
     expect(both.clusters).toEqual(['east', 'west']);
     expect(both.totals.failed).toBe(2);
     expect(() => resolveScope(cache.db, { ...request, clusters: ['nowhere'] }, NOW)).toThrow(/no cluster named 'nowhere' \(clusters in the cache: east, west\)/);
+  });
+
+  it('says what became of each job that got stuck: force-stopped, recovered by itself, or still stuck', () => {
+    const stuckAt = local(33, 10, 0);
+    const later = (min: number) => iso(stuckAt + min * 60_000);
+    const a = job({ at: local(33, 9, 30), state: 'stuck', user: 'gina', type: 'training', waitS: 1 });
+    const b = job({ at: local(33, 9, 40), state: 'stuck', user: 'hugo', type: 'backtest', waitS: 1 });
+    cache.applyBatch('east', { jobs: [{ ...a, updatedAt: iso(stuckAt) }, { ...b, updatedAt: iso(stuckAt) }], removed: [] });
+    cache.applyBatch('east', {
+      jobs: [
+        { ...a, state: 'cancelled', errorMessage: 'cancelled: force stopped by alice', finishedAt: later(12), updatedAt: later(12) },
+        { ...b, state: 'running', updatedAt: later(3) },
+      ],
+      removed: [],
+    });
+    const report = dailySummary(resolveScope(cache.db, { ...request, clusters: ['east'] }, NOW));
+    expect(Report.parse(report)).toBeTruthy();
+    expect(report.days.map((d) => d.stuck)).toEqual([0, 1, 2]);
+    expect(report.stuckOutcomes).toMatchObject({ 'force-stopped': 1, recovered: 1, 'still-stuck': 1, cancelled: 0 });
+    expect(report.stuckJobs.map((e) => [e.jobId, e.outcome, e.endedAt])).toEqual([
+      [a.id, 'force-stopped', later(12)],
+      [b.id, 'recovered', later(3)],
+      ['j5', 'still-stuck', null],
+    ]);
+    expect(report.stuckJobs[0]!.reason).toBe('cancelled: force stopped by alice');
+    const minutes = (ms: number) => `${ms / 60_000} min`;
+    expect(report.stuckJobs.map((e) => describeStuckOutcome(e, minutes))).toEqual(['Force-stopped by alice after 12 min', 'Recovered by itself after 3 min', 'Still stuck']);
+    // The same job stuck again later is a second episode, not the first one reopened.
+    cache.applyBatch('east', { jobs: [{ ...b, state: 'stuck', updatedAt: later(30) }], removed: [] });
+    const again = dailySummary(resolveScope(cache.db, { ...request, clusters: ['east'] }, NOW));
+    expect(again.days[2]!.stuck).toBe(3);
+    expect(again.stuckOutcomes).toMatchObject({ recovered: 1, 'still-stuck': 2 });
   });
 
   it('counts alerts that started firing each day', () => {

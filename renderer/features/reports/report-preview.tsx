@@ -3,7 +3,7 @@
  * table (the first rows; the files have all of them).
  */
 import { Bar, BarChart, CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
-import type { Report } from '../../../contract/reports.ts';
+import { describeStuckOutcome, STUCK_OUTCOME_WORDS, STUCK_OUTCOMES, type Report } from '../../../contract/reports.ts';
 import { FAILURE_CAUSE_LABELS } from '../../../contract/failures.ts';
 import { AXIS_PROPS, ChartFrame, LegendItem, TOOLTIP_PROPS } from '../../components/chart-frame.tsx';
 import { formatCount, formatDuration, formatFullTime, formatRatio } from '../../components/format.ts';
@@ -103,6 +103,15 @@ function Body({ report }: { report: Report }) {
             label="Per day"
             columns={['Date', 'Submitted', 'Completed', 'Failed', 'Cancelled', 'Success', 'Peak hour', 'Wait p95', 'Stuck', 'Alerts']}
             rows={report.days.map((d) => [d.date, d.submitted, d.completed, d.failed, d.cancelled, formatRatio(d.successRate), d.busiestHour === null ? '—' : `${String(d.busiestHour).padStart(2, '0')}:00`, formatDuration(d.waitP95Ms), d.stuck, d.alertsFired ?? '—'])}
+          />
+          <h3 className="report-section">Stuck jobs and what was done</h3>
+          {STUCK_OUTCOMES.some((o) => report.stuckOutcomes[o] > 0) ? (
+            <Figures items={STUCK_OUTCOMES.filter((o) => report.stuckOutcomes[o] > 0).map((o) => [STUCK_OUTCOME_WORDS[o], formatCount(report.stuckOutcomes[o])])} />
+          ) : null}
+          <Table
+            label="Stuck jobs"
+            columns={['Stuck at', 'Job', 'Type', 'User', 'What became of it']}
+            rows={report.stuckJobs.map((e) => [formatFullTime(e.stuckAt), e.jobId, e.type, e.user, describeStuckOutcome(e, formatDuration)])}
           />
         </>
       );

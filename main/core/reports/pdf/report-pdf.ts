@@ -3,7 +3,7 @@
  * what the report stands on, then the report's charts (vector) and tables. Numbers are the JSON's,
  * formatted for reading (durations, percentages).
  */
-import type { DailySummaryReport, FailureAnalysisReport, PerformanceTrendsReport, Report, ResourceUtilisationReport, UserUsageReport } from '../../../../contract/reports.ts';
+import { describeStuckOutcome, STUCK_OUTCOME_WORDS, STUCK_OUTCOMES, type DailySummaryReport, type FailureAnalysisReport, type PerformanceTrendsReport, type Report, type ResourceUtilisationReport, type UserUsageReport } from '../../../../contract/reports.ts';
 import type { CapacitySignals, FailureTrendSignal, QueueCapacity } from '../../../../contract/capacity.ts';
 import { FAILURE_CAUSE_LABELS } from '../../../../contract/failures.ts';
 import { barChart, lineChart } from './pdf-charts.ts';
@@ -88,7 +88,22 @@ function dailySummaryPdf(w: PdfWriter, r: DailySummaryReport): void {
     r.days.flatMap((d) => d.longestWaits.slice(0, 3).map((x) => ({ ...x, date: d.date }))),
     { empty: 'No job started in this period.' },
   );
+  w.heading('Stuck jobs and what was done');
+  const counted = STUCK_OUTCOMES.filter((o) => r.stuckOutcomes[o] > 0);
+  if (counted.length > 0) w.figures(counted.map((o) => [STUCK_OUTCOME_WORDS[o], formatCount(r.stuckOutcomes[o])]));
+  w.table(
+    [
+      { header: 'Stuck at', width: 1.2, cell: (e) => formatInstant(e.stuckAt) },
+      { header: 'Job', width: 1.5, cell: (e) => e.jobId },
+      { header: 'Type', width: 0.8, cell: (e) => e.type },
+      { header: 'User', width: 0.9, cell: (e) => e.user },
+      { header: 'What became of it', width: 3.4, cell: (e) => describeStuckOutcome(e, formatDurationMs) },
+    ],
+    r.stuckJobs,
+    { empty: 'No job got stuck in this period.' },
+  );
 }
+
 
 function userUsagePdf(w: PdfWriter, r: UserUsageReport): void {
   w.figures([
