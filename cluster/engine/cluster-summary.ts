@@ -7,9 +7,9 @@ import type { QueueLoadQuery, QueueLoadReport } from '../../contract/load.ts';
 import type { QueueMetrics, Summary } from '../../contract/metrics.ts';
 import type { Thresholds } from '../../contract/thresholds.ts';
 import type { FinishedSample } from '../datastore/shared-store.ts';
-import { LOAD_LONG_MS, loadInputsOf } from '../load/load-inputs.ts';
+import { LOAD_LONG_MS, loadInputsOf, serversOf } from '../load/load-inputs.ts';
 import { backlogForecast, queueLoad, whatIf } from '../load/load-model.ts';
-import type { EngineContext } from './engine-context.ts';
+import { type EngineContext, queueSettingKey } from './engine-context.ts';
 import { clusterReadings, countsOf, queueMetrics, RECENT_START_MS, waitsOf, type WeightedWait } from './queue-metrics.ts';
 import { readyAndActive, runningStarts, waitingSince, WAITS_FOR_CHILDREN } from './queue-waits.ts';
 import { listWorkers } from './worker-nodes.ts';
@@ -34,18 +34,25 @@ async function sharedReads(ctx: EngineContext, now: number) {
     settings.thresholds(),
     listWorkers(store),
   ]);
-  return { counts, finishedLong, running, thresholds, liveWorkers: workers.some((w) => w.status === 'online') };
+  return { counts, finishedLong, running, thresholds, workers };
 }
 
 /** One queue's own reads: its control state, ready count and when its waiting jobs became ready. */
 async function queueReads(ctx: EngineContext, type: JobType) {
   const queue = ctx.queue(type);
-  const [paused, concurrency, { ready, active }] = await Promise.all([queue.isPaused(), ctx.concurrency(type), readyAndActive(queue)]);
+  const [paused, setting, { ready, active }] = await Promise.all([
+    queue.isPaused(),
+    ctx.store.getSetting<{ concurrency: number }>(queueSettingKey(type)),
+    readyAndActive(queue),
+  ]);
+  // The concurrency an admin set, if any: without one, worker nodes run their own (serversOf).
+  const setConcurrency = setting?.concurrency ?? null;
+  const concurrency = setConcurrency ?? ctx.settings.defaultConcurrency;
   // A sweep waits for its child backtests by design, from submission until they are done:
   // that is not time in a queue, and the children's own waits already say how long it queued.
   const measured = !WAITS_FOR_CHILDREN.has(type);
   const waiting = measured ? await waitingSince(queue, ctx.store, ready) : { since: [], unread: 0 };
-  return { paused, concurrency, ready, active, measured, waiting };
+  return { paused, concurrency, setConcurrency, ready, active, measured, waiting };
 }
 
 function loadInputsFrom(now: number, type: JobType, shared: Awaited<ReturnType<typeof sharedReads>>, own: Awaited<ReturnType<typeof queueReads>>) {
@@ -54,7 +61,7 @@ function loadInputsFrom(now: number, type: JobType, shared: Awaited<ReturnType<t
     type,
     paused: own.paused,
     concurrency: own.concurrency,
-    liveWorkers: shared.liveWorkers,
+    servers: serversOf(type, own.setConcurrency, shared.workers),
     // Busy workers from the same read as the ready jobs: idle workers take ready jobs at once.
     running: own.active,
     ready: own.ready,
@@ -109,7 +116,7 @@ export async function queueLoadReport(ctx: EngineContext, type: JobType, query: 
   const inputs = { ...loadInputsFrom(now, type, shared, own), ...(query.targetMs === undefined ? {} : { waitTargetMs: query.targetMs }) };
   return {
     load: queueLoad(inputs),
-    whatIf: query.concurrency === undefined ? null : whatIf(inputs, query.concurrency, shared.liveWorkers ? Number.POSITIVE_INFINITY : 0),
+    whatIf: query.concurrency === undefined ? null : whatIf(inputs, query.concurrency, inputs.servers > 0 ? Number.POSITIVE_INFINITY : 0),
     forecast: backlogForecast(inputs),
   };
 }

@@ -10,9 +10,9 @@
  * PREDICT_TIMEOUT_MS: without an answer the job simply carries none.
  */
 import { BULLMQ_PRIORITY, JOB_TYPES, PRIORITIES, type JobType, type Priority } from '../../contract/domain.ts';
-import { LOAD_LONG_MS, recentRunTimes } from '../load/load-inputs.ts';
+import { LOAD_LONG_MS, recentRunTimes, serversOf } from '../load/load-inputs.ts';
 import { runStatsOf, waitBehind, type RunStats } from '../load/load-model.ts';
-import type { EngineContext } from './engine-context.ts';
+import { type EngineContext, queueSettingKey } from './engine-context.ts';
 import { WAITS_FOR_CHILDREN } from './queue-waits.ts';
 import { listWorkers } from './worker-nodes.ts';
 
@@ -34,14 +34,14 @@ interface StatsCache {
 const caches = new WeakMap<EngineContext, StatsCache>();
 
 async function readStats(ctx: EngineContext, now: number): Promise<Map<JobType, QueueStats>> {
-  const [finished, workers, concurrency] = await Promise.all([
+  const [finished, workers, settings] = await Promise.all([
     ctx.store.finishedSince(now - LOAD_LONG_MS, MAX_FINISHED_READ),
     listWorkers(ctx.store),
-    Promise.all(JOB_TYPES.map((type) => ctx.concurrency(type))),
+    Promise.all(JOB_TYPES.map((type) => ctx.store.getSetting<{ concurrency: number }>(queueSettingKey(type)))),
   ]);
-  // The load model's servers: the queue's concurrency while any worker node is alive.
-  const live = workers.some((w) => w.status === 'online');
-  return new Map(JOB_TYPES.map((type, i) => [type, { run: runStatsOf(recentRunTimes(finished, type, now - LOAD_LONG_MS)), servers: live ? concurrency[i]! : 0 }]));
+  return new Map(
+    JOB_TYPES.map((type, i) => [type, { run: runStatsOf(recentRunTimes(finished, type, now - LOAD_LONG_MS)), servers: serversOf(type, settings[i]?.concurrency ?? null, workers) }]),
+  );
 }
 
 function statsOf(ctx: EngineContext, now: number): Promise<Map<JobType, QueueStats>> {

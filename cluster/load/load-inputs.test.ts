@@ -1,7 +1,8 @@
 // The load model's inputs counted from known rows: arrivals, completions, run times, servers.
 import { describe, expect, it } from 'vitest';
 import type { FinishedSample } from '../datastore/shared-store.ts';
-import { loadInputsOf, MAX_RUN_SAMPLES, type LoadSources } from './load-inputs.ts';
+import type { JobType } from '../../contract/domain.ts';
+import { loadInputsOf, MAX_RUN_SAMPLES, serversOf, type LoadSources } from './load-inputs.ts';
 
 const MINUTE = 60_000;
 const NOW = 10 * 60 * MINUTE;
@@ -17,7 +18,7 @@ function sources(over: Partial<LoadSources> = {}): LoadSources {
     type: 'signal',
     paused: false,
     concurrency: 3,
-    liveWorkers: true,
+    servers: 3,
     running: 0,
     ready: 0,
     finished: [],
@@ -65,8 +66,17 @@ describe('loadInputsOf', () => {
     expect(loadInputsOf(sources({ ready: 7, waitingSince: [ago(40), ago(5)], waitingUnread: 5 }))).toMatchObject({ arrivals15m: 6, arrivals60m: 7 });
   });
 
-  it('has no servers without a live worker node', () => {
-    expect(loadInputsOf(sources({ liveWorkers: false }))).toMatchObject({ servers: 0, concurrency: 3 });
+  it('counts as servers what the live nodes serving the queue run: the concurrency set, or each node its own', () => {
+    const node = (status: 'online' | 'lost', queues: JobType[], concurrency: Record<string, number>) => ({ status, queues, concurrency });
+    const nodes = [node('online', ['signal', 'report'], { signal: 4, report: 1 }), node('online', ['signal'], { signal: 3 }), node('lost', ['signal', 'report'], { signal: 8, report: 8 })];
+    // No concurrency set: two live nodes run 4 and 3 at once (the lost one runs nothing).
+    expect(serversOf('signal', null, nodes)).toBe(7);
+    // Set to 2: BullMQ holds every node to 2 in all.
+    expect(serversOf('signal', 2, nodes)).toBe(2);
+    expect(serversOf('report', null, nodes)).toBe(1);
+    // No live node serves backtests: nothing runs them, whatever the concurrency.
+    expect(serversOf('backtest', 5, nodes)).toBe(0);
+    expect(serversOf('signal', 2, [node('lost', ['signal'], { signal: 2 })])).toBe(0);
   });
 
   it('scores started jobs that had a prediction against the wait they had, not those given a later start', () => {

@@ -13,14 +13,15 @@
  *   are not work the queue did or failed to do;
  * - ready jobs beyond those read (the oldest MAX_WAITING_READ are read) are younger than every job
  *   read, so they count as arrivals in a period when the youngest job read arrived in it;
- * - the servers are the queue's concurrency while at least one worker node is alive, without
- *   checking how many jobs the live nodes could run.
+ * - the servers are what the live worker nodes serving the queue run (serversOf), from their last
+ *   heartbeat: a node started or resized since counts from its next one.
  *
  * The same rows keep score of the wait predictions (forecast-error.ts): each started job that
  * carries one, queued for now (a job scheduled or delayed to a later runAt was not predicted for
  * when it became ready). A job an admin retried counts the wait before its latest start.
  */
 import type { JobType } from '../../contract/domain.ts';
+import type { WorkerNode } from '../../contract/metrics.ts';
 import type { FinishedSample } from '../datastore/shared-store.ts';
 import type { ScoredWait } from './forecast-error.ts';
 import type { LoadInputs } from './load-model.ts';
@@ -37,8 +38,8 @@ export interface LoadSources {
   type: JobType;
   paused: boolean;
   concurrency: number;
-  /** Whether any worker node heartbeats now. */
-  liveWorkers: boolean;
+  /** Jobs of this queue the live worker nodes can run at once (serversOf). */
+  servers: number;
   /** Jobs of this type running now. */
   running: number;
   /** Jobs of this type ready to run and waiting. */
@@ -50,6 +51,19 @@ export interface LoadSources {
   /** When each ready job read became ready (this queue's), and how many ready jobs were not read. */
   waitingSince: readonly number[];
   waitingUnread: number;
+}
+
+/**
+ * Jobs of a queue the live worker nodes can run at once: none without a live node serving it; with
+ * a concurrency an admin set, that (BullMQ's limit across the nodes, each of which sizes its
+ * workers to it); without one, the sum of what the serving nodes run each (`serve --workers N`, a
+ * worker node's `--concurrency N`), which the queue's default concurrency does not limit.
+ */
+export function serversOf(type: JobType, setConcurrency: number | null, workers: readonly Pick<WorkerNode, 'status' | 'queues' | 'concurrency'>[]): number {
+  const serving = workers.filter((w) => w.status === 'online' && w.queues.includes(type));
+  if (serving.length === 0) return 0;
+  if (setConcurrency !== null) return setConcurrency;
+  return serving.reduce((n, w) => n + (w.concurrency[type] ?? 0), 0);
 }
 
 function readyAt(s: Pick<FinishedSample, 'createdAt' | 'runAt'>): number {
@@ -93,7 +107,7 @@ export function loadInputsOf(src: LoadSources): LoadInputs {
   return {
     paused: src.paused,
     concurrency: src.concurrency,
-    servers: src.liveWorkers ? src.concurrency : 0,
+    servers: src.servers,
     busy: src.running,
     backlog: src.ready,
     arrivals15m: arrivalsIn(short),
