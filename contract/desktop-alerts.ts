@@ -10,8 +10,9 @@ import { AlertChannel, CreateAlertChannelRequest, UpdateAlertChannelRequest } fr
 import { AlertDeliveryPage } from './alert-deliveries.ts';
 import { ChannelTestResult, ThresholdsUpdate } from './alert-routes.ts';
 import { AcknowledgeAlertRequest, Alert, AlertSeverity, AlertSilence, ClusterAlertRule, CreateAlertRuleRequest, SilenceAlertRequest } from './alerts.ts';
-import { Instant } from './jobs.ts';
+import { Instant, UserName } from './jobs.ts';
 import { Thresholds } from './thresholds.ts';
+import { UserContact, UserContactRequest } from './user-directory.ts';
 
 /** A cluster id as the desktop names clusters (the same rule as admin-api.ts's ClusterId). */
 const AlertClusterId = z
@@ -124,6 +125,11 @@ export const ALERT_ADMIN_API = {
   deleteAlertChannel: { args: z.tuple([AlertClusterId, z.string().min(1).max(100)]), result: Ok },
   testAlertChannel: { args: z.tuple([AlertClusterId, z.string().min(1).max(100)]), result: ChannelTestResult },
   listAlertDeliveries: { args: z.tuple([AlertClusterId, DeliveryLogQuery.prefault({})]), result: AlertDeliveryPage },
+  /** The cluster's user directory: how notes reach a job's owner (Slack URLs as hints only). */
+  listAlertUsers: { args: z.tuple([AlertClusterId]), result: z.array(UserContact) },
+  /** Sets how to reach a user; a Slack URL left out stays as stored, null removes it. */
+  putAlertUser: { args: z.tuple([AlertClusterId, UserName, UserContactRequest]), result: UserContact },
+  deleteAlertUser: { args: z.tuple([AlertClusterId, UserName]), result: Ok },
   /** The cluster's thresholds: the levels every view shows come from them. */
   getClusterThresholds: { args: z.tuple([AlertClusterId]), result: Thresholds },
   updateClusterThresholds: { args: z.tuple([AlertClusterId, ThresholdsUpdate]), result: Thresholds },

@@ -333,6 +333,21 @@ export function alertApiSuite(kind: TestKind): void {
       expect(all.items).toHaveLength(1);
     }, 90_000);
 
+    test('the user directory: a Slack webhook left out of a PUT stays as stored, null removes it, and one way to reach the user must remain', async () => {
+      const slack = 'https://hooks.slack.com/services/T0/B0/OLGA-SECRET';
+      expect((await call('PUT', '/api/v1/alerts/users/olga', 'admin', { email: 'olga@example.com', slackWebhookUrl: slack })).status).toBe(200);
+      const edited = await call('PUT', '/api/v1/alerts/users/olga', 'admin', { phone: '+15551234567' });
+      expect(edited.status, edited.text).toBe(200);
+      expect(edited.json()).toEqual({ user: 'olga', phone: '+15551234567', slackWebhookUrlHint: 'https://hooks.slack.com/…' });
+      expect(await ds.alerts.getUser('olga')).toEqual({ user: 'olga', phone: '+15551234567', slackWebhookUrl: slack });
+      const listed = await call('GET', '/api/v1/alerts/users', 'admin');
+      expect(listed.text).not.toContain('OLGA-SECRET');
+      await expectBadRequest('PUT', '/api/v1/alerts/users/olga', { slackWebhookUrl: null }, /give at least one of email, phone or slackWebhookUrl, or remove olga from the directory/);
+      expect((await call('PUT', '/api/v1/alerts/users/olga', 'admin', { phone: '+15551234567', slackWebhookUrl: null })).status).toBe(200);
+      expect(await ds.alerts.getUser('olga')).toEqual({ user: 'olga', phone: '+15551234567' });
+      expect((await call('DELETE', '/api/v1/alerts/users/olga', 'admin')).status).toBe(204);
+    });
+
     test('bad list queries are 400s', async () => {
       await expectBadRequest('GET', '/api/v1/alerts?state=burning', undefined, /state/);
       await expectBadRequest('GET', '/api/v1/alerts?cursor=abc', undefined, /cursor/);

@@ -10,6 +10,7 @@ import { alertRuleLabel, DEFAULT_CLUSTER_ALERT_RULES, type AlertSilence, type Cl
 import type { AlertQuery, DesktopAlert } from '../../contract/desktop-alerts.ts';
 import { JOB_TYPES } from '../../contract/domain.ts';
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../../contract/thresholds.ts';
+import { applyUserContact, publicUserContact, type StoredUserContact, type UserContactRequest } from '../../contract/user-directory.ts';
 import { AdminApiError } from '../api/admin-api-error.ts';
 
 export interface FakeAlertHost {
@@ -52,6 +53,8 @@ export class FakeAlerts {
   readonly thresholds = new Map<string, Thresholds>();
   /** Each cluster's silences, as `silenceAlert` makes them on the cluster. */
   readonly silences = new Map<string, AlertSilence[]>();
+  /** Each cluster's user directory, secrets included, as the cluster keeps it. */
+  readonly users = new Map<string, StoredUserContact[]>();
   private nextId = 1;
 
   constructor(private readonly host: FakeAlertHost) {}
@@ -178,6 +181,22 @@ export class FakeAlerts {
         h.live(id);
         const items = (this.deliveries.get(id) ?? []).filter((d) => !q.channelId || d.channelId === q.channelId).slice(0, q.limit);
         return { items, nextCursor: null };
+      },
+      listAlertUsers: (id: string) => (h.live(id), (this.users.get(id) ?? []).map(publicUserContact)),
+      putAlertUser: (id: string, user: string, req: UserContactRequest) => {
+        h.live(id);
+        const list = this.users.get(id) ?? [];
+        const applied = applyUserContact(user, list.find((u) => u.user === user) ?? null, req);
+        if ('problem' in applied) throw new AdminApiError('validation_failed', applied.problem);
+        this.users.set(id, [...list.filter((u) => u.user !== user), applied.entry].sort((a, b) => a.user.localeCompare(b.user)));
+        return publicUserContact(applied.entry);
+      },
+      deleteAlertUser: (id: string, user: string) => {
+        h.live(id);
+        const list = this.users.get(id) ?? [];
+        if (!list.some((u) => u.user === user)) throw new AdminApiError('not_found', `the user directory has no entry for '${user}'`);
+        this.users.set(id, list.filter((u) => u.user !== user));
+        return { ok: true };
       },
       getClusterThresholds: (id: string) => (h.live(id), this.thresholds.get(id) ?? DEFAULT_THRESHOLDS),
       updateClusterThresholds: (id: string, t: Thresholds) => {

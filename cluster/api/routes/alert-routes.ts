@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { ALERT_ROUTES } from '../../../contract/alert-routes.ts';
 import { applyChannelUpdate, publicAlertChannel } from '../../../contract/alert-channels.ts';
 import { ClusterAlertRule } from '../../../contract/alerts.ts';
-import { publicUserContact } from '../../../contract/user-directory.ts';
+import { applyUserContact, publicUserContact } from '../../../contract/user-directory.ts';
 import { acknowledgeAlert, silenceAlert } from '../../alerts/alert-actions.ts';
 import type { AlertEventSink } from '../../alerts/alert-events.ts';
 import type { AlertStore } from '../../alerts/alert-store.ts';
@@ -187,9 +187,11 @@ export function alertRoutes(deps: AlertApiDeps | null): ServedRoute[] {
     handle(ALERT_ROUTES.putAlertUser, {
       audit: { action: 'alert-user.put', target: (p) => p.user ?? '?' },
       async handler({ params, body }) {
-        const entry = { ...body, user: params.user };
-        await need().alerts.putUser(entry);
-        return { body: publicUserContact(entry) };
+        const d = need();
+        const applied = applyUserContact(params.user, await d.alerts.getUser(params.user), body);
+        if ('problem' in applied) throw new ApiFailure('validation_failed', applied.problem, [{ path: 'email', message: applied.problem }]);
+        await d.alerts.putUser(applied.entry);
+        return { body: publicUserContact(applied.entry) };
       },
     }),
     handle(ALERT_ROUTES.deleteAlertUser, {

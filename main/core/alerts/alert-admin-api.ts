@@ -1,8 +1,8 @@
 /**
  * The AdminApi's alert methods. Alerts come from the cache's mirror (offline too); acknowledge and
  * silence go through the AlertService (a cluster's alert to its cluster, a desktop alert here);
- * rules, channels, the delivery log and thresholds are forwarded to the cluster named, whose
- * token's role decides what it allows.
+ * rules, channels, the delivery log, the user directory and thresholds are forwarded to the
+ * cluster named, whose token's role decides what it allows.
  */
 import type { AdminApi } from '../../../contract/admin-api.ts';
 import { ALERT_ROUTES } from '../../../contract/alert-routes.ts';
@@ -29,6 +29,9 @@ export type AlertAdminApi = Pick<
   | 'deleteAlertChannel'
   | 'testAlertChannel'
   | 'listAlertDeliveries'
+  | 'listAlertUsers'
+  | 'putAlertUser'
+  | 'deleteAlertUser'
   | 'getClusterThresholds'
   | 'updateClusterThresholds'
 >;
@@ -104,6 +107,17 @@ export function createAlertAdminApi(ctx: AlertApiContext): AlertAdminApi {
     async listAlertDeliveries(clusterId, rawQuery) {
       const query = DeliveryLogQuery.parse(rawQuery ?? {});
       return ctx.http(clusterId).call(ALERT_ROUTES.listAlertDeliveries, { query });
+    },
+
+    async listAlertUsers(clusterId) {
+      return (await ctx.http(clusterId).call(ALERT_ROUTES.listAlertUsers)).items;
+    },
+    async putAlertUser(clusterId, user, contact) {
+      return ctx.http(clusterId).call(ALERT_ROUTES.putAlertUser, { params: { user }, body: contact });
+    },
+    async deleteAlertUser(clusterId, user) {
+      await ctx.http(clusterId).call(ALERT_ROUTES.deleteAlertUser, { params: { user } });
+      return { ok: true as const };
     },
 
     async getClusterThresholds(clusterId) {

@@ -1,8 +1,9 @@
 /**
  * Channels of one cluster (where its alerts are delivered: email, Slack, SMS, webhook), with
- * add, edit, Send test and the delivery log. Secrets are write-only: the cluster never answers them
- * back, so the list shows only that a password or secret is set, and an edit that leaves a secret's
- * field empty keeps the stored one.
+ * add, edit, Send test, the user directory that notes to a job's owner go through, and the
+ * delivery log. Secrets are write-only: the cluster never answers them back, so the list shows
+ * only that a password or secret is set, and an edit that leaves a secret's field empty keeps the
+ * stored one.
  */
 import { useId, useState } from 'react';
 import type { ClusterView } from '../../../contract/admin-api.ts';
@@ -16,6 +17,7 @@ import { formatFullTime, formatRelative } from '../../components/format.ts';
 import { Panel } from '../../components/panel.tsx';
 import { EmptyState, ErrorNote, LoadingRows } from '../../components/states.tsx';
 import { runWithFeedback } from '../../store/toast-store.ts';
+import { UserDirectoryPanel } from './user-directory-panel.tsx';
 
 export const CHANNEL_KIND_LABELS: Record<AlertChannelKind, string> = { email: 'Email (SMTP)', slack: 'Slack', sms: 'SMS (Twilio)', webhook: 'Webhook' };
 
@@ -124,6 +126,7 @@ export function ChannelsPanel({ cluster }: { cluster: ClusterView }) {
         {adding ? <ChannelDialog cluster={cluster} onClose={() => setAdding(false)} onSaved={q.refetch} /> : null}
         {editing ? <ChannelDialog key={editing.id} cluster={cluster} channel={editing} onClose={() => setEditing(null)} onSaved={q.refetch} /> : null}
       </Panel>
+      <UserDirectoryPanel cluster={cluster} />
       <Panel title={`Delivery log of ${cluster.name}`} subtitle="Each attempt to send, newest first; failures say why in words.">
         {log.error && !log.data ? <ErrorNote message={log.error.message} onRetry={log.refetch} /> : null}
         {!log.data && !log.error ? <LoadingRows rows={2} /> : null}

@@ -106,3 +106,41 @@ it('a bad edit is refused in the dialog with the reason, and nothing is sent', {
   expect(within(dialog).getByText(/use https for ops.example.com/)).toBeTruthy();
   expect(fake.calls.some((c) => c.method === 'updateAlertChannel')).toBe(false);
 });
+
+it('keeps the user directory notes go through: add, edit keeping the stored Slack webhook, remove', { timeout: 30_000 }, async () => {
+  window.location.hash = '#/alerts/channels';
+  const { fake } = renderWithFake(<AlertsPage />);
+  await screen.findByText('Nobody in the directory yet.');
+  fireEvent.click(screen.getByRole('button', { name: 'Add user' }));
+  let dialog = await screen.findByRole('dialog', { name: 'Add a user on Local (embedded)' });
+  // Nothing to reach them by: refused in the dialog, nothing sent.
+  fireEvent.change(within(dialog).getByRole('textbox', { name: 'User (as jobs name them)' }), { target: { value: 'ana' } });
+  await act(async () => fireEvent.click(within(dialog).getByRole('button', { name: 'Save user' })));
+  expect(within(dialog).getByText('give at least one way to reach them: an email, a phone number or a Slack webhook')).toBeTruthy();
+  fireEvent.change(within(dialog).getByRole('textbox', { name: 'Phone for SMS (optional)' }), { target: { value: '555-1234' } });
+  fireEvent.change(within(dialog).getByLabelText('Slack incoming webhook (optional, write-only)'), { target: { value: 'https://hooks.slack.com/services/T0/B0/ANA' } });
+  await act(async () => fireEvent.click(within(dialog).getByRole('button', { name: 'Save user' })));
+  expect(within(dialog).getByText('a phone number in international form, e.g. +15551234567')).toBeTruthy();
+  expect(fake.calls.some((c) => c.method === 'putAlertUser')).toBe(false);
+  fireEvent.change(within(dialog).getByRole('textbox', { name: 'Phone for SMS (optional)' }), { target: { value: '+15551234567' } });
+  await act(async () => fireEvent.click(within(dialog).getByRole('button', { name: 'Save user' })));
+  expect(await screen.findByText("Notes about ana's jobs go by SMS, Slack.")).toBeTruthy();
+  const table = await screen.findByRole('table', { name: 'User directory of Local (embedded)' });
+  const row = () => within(screen.getByRole('table', { name: 'User directory of Local (embedded)' })).getAllByRole('row')[1]!;
+  expect(within(row()).getAllByRole('cell').slice(0, 4).map((c) => c.textContent)).toEqual(['ana', '—', '+15551234567', 'https://hooks.slack.com/…']);
+  expect(table.textContent).not.toContain('ANA');
+
+  // An email added later keeps the Slack webhook nobody typed again.
+  fireEvent.click(within(row()).getByRole('button', { name: 'Edit user ana' }));
+  dialog = await screen.findByRole('dialog', { name: 'Edit ana on Local (embedded)' });
+  expect((within(dialog).getByRole('textbox', { name: 'User (as jobs name them)' }) as HTMLInputElement).disabled).toBe(true);
+  fireEvent.change(within(dialog).getByRole('textbox', { name: 'Email (optional)' }), { target: { value: 'ana@example.com' } });
+  await act(async () => fireEvent.click(within(dialog).getByRole('button', { name: 'Save user' })));
+  await waitFor(() => expect(fake.alerts.users.get('local')).toEqual([{ user: 'ana', email: 'ana@example.com', phone: '+15551234567', slackWebhookUrl: 'https://hooks.slack.com/services/T0/B0/ANA' }]));
+  expect(fake.calls.filter((c) => c.method === 'putAlertUser').at(-1)!.args[2]).toEqual({ email: 'ana@example.com', phone: '+15551234567' });
+
+  await act(async () => fireEvent.click(within(row()).getByRole('button', { name: 'Remove user ana' })));
+  await act(async () => fireEvent.click(within(await screen.findByRole('dialog')).getByRole('button', { name: 'Remove user' })));
+  expect(await screen.findByText('Nobody in the directory yet.')).toBeTruthy();
+  expect(fake.alerts.users.get('local')).toEqual([]);
+});
