@@ -55,6 +55,8 @@ it('delays a pending job until a local time, refusing an empty or past time in w
   const panel = screen.getByRole('tabpanel');
   expect(await within(panel).findByText('Runs at')).toBeTruthy();
   expect(within(panel).getByText(/delayed, in (2|3) h/)).toBeTruthy();
+  // Not in line before its time: no place in the queue.
+  expect(within(panel).queryByText(/position \d+ in queue/)).toBeNull();
   await waitFor(() => expect(within(bar).getByRole('button', { name: `Run now job ${job.id}` }).getAttribute('aria-disabled')).toBeNull());
   await act(async () => fireEvent.click(within(bar).getByRole('button', { name: `Run now job ${job.id}` })));
   await waitFor(() => expect(fake.jobs.get('local')!.find((j) => j.id === job.id)!.runAt).toBeNull());

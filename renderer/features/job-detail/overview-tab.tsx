@@ -44,7 +44,7 @@ export function OverviewTab({ job }: { job: CachedJobDetail }) {
           </Row>
           <Row label="Priority">
             <PriorityBadge priority={job.priority} />
-            {job.position ? <span className="muted"> · position {job.position} in queue</span> : null}
+            <PlaceInQueue job={job} />
           </Row>
           <Row label="User">{job.user}</Row>
           <Row label="Cluster">
@@ -135,6 +135,13 @@ export function OverviewTab({ job }: { job: CachedJobDetail }) {
 
 function openChild(job: { clusterId: string; id: string }): void {
   navigate(jobHref(job.clusterId, job.id));
+}
+
+/** A pending job's place in line; a delayed job is not in line before its time (the Runs at row says when). */
+function PlaceInQueue({ job }: { job: CachedJobDetail }) {
+  const now = useNow();
+  if (!job.position || delayedUntil(job, now) !== null) return null;
+  return <span className="muted"> · position {job.position} in queue</span>;
 }
 
 /** When a delayed job may run; once that time passed, it is in line like any other. */
