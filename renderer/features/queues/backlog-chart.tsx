@@ -39,6 +39,9 @@ export function backlogChartEmpty(history: readonly BacklogSample[], forecast: r
   return null;
 }
 
+/** Ticks every quarter hour from an hour ago to an hour ahead: the past half would get none of its own. */
+const TICK_MINUTES = [-60, -45, -30, -15, 0, 15, 30, 45, 60];
+
 const timeFmt = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 
 export function BacklogChart({ title, history, forecast, now, loading }: { title: string; history: readonly BacklogSample[]; forecast: readonly BacklogForecastPoint[] | null; now: number; loading: boolean }) {
@@ -65,7 +68,7 @@ export function BacklogChart({ title, history, forecast, now, loading }: { title
     >
       <ComposedChart data={data} margin={axisMargins(tick(now), 44)}>
         <CartesianGrid vertical={false} stroke="var(--grid)" />
-        <XAxis dataKey="t" type="number" scale="time" domain={[now - 3_600_000, now + 3_600_000]} tickFormatter={tick} {...AXIS_PROPS} minTickGap={28} />
+        <XAxis dataKey="t" type="number" scale="time" domain={[now - 3_600_000, now + 3_600_000]} ticks={TICK_MINUTES.map((m) => now + m * 60_000)} tickFormatter={tick} {...AXIS_PROPS} minTickGap={28} />
         <YAxis allowDecimals={false} {...AXIS_PROPS} width={44} />
         <Tooltip {...TOOLTIP_PROPS} labelFormatter={(v) => tick(Number(v))} />
         <ReferenceLine x={now} stroke="var(--border-strong)" strokeDasharray="2 3" label={{ value: 'now', position: 'insideTopRight', fill: 'var(--text-muted)', fontSize: 11 }} />

@@ -1,8 +1,8 @@
 /**
- * Beside a queue's concurrency field: the concurrency the cluster recommends for its p95 wait
- * target, applied in one click (admins only, as every concurrency change), and — while another
- * value is typed — what that value would do to the time to drain and the p95 wait, asked of the
- * cluster's load model.
+ * Under a queue's concurrency field: when the queue needs more, the concurrency the cluster
+ * recommends for its p95 wait target, applied in one click (admins only, as every concurrency
+ * change), and — while another value is typed — what that value would do to the time to drain and
+ * the p95 wait, asked of the cluster's load model. Short words: they wrap in a narrow column.
  */
 import type { QueueMetrics } from '../../../contract/metrics.ts';
 import { JOB_TYPE_LABELS } from '../../../contract/domain.ts';
@@ -49,7 +49,7 @@ export function ConcurrencyWhatIf({ clusterId, m, typed, role }: { clusterId: st
       {rec !== null && rec > m.concurrency ? (
         <div className="what-if-line">
           <span title={`The smallest concurrency that keeps the 95th percentile wait under ${target} once today's backlog has drained`}>
-            Recommended {rec} for p95 ≤ {target}
+            Needs {rec} for p95 ≤ {target}
           </span>{' '}
           <ActionButton
             small
@@ -63,10 +63,6 @@ export function ConcurrencyWhatIf({ clusterId, m, typed, role }: { clusterId: st
               return `${label} now runs up to ${formatCountOf(r.concurrency, 'job')} at once.`;
             }}
           />
-        </div>
-      ) : rec !== null ? (
-        <div className="what-if-line muted" title={`${rec} would be enough to keep the 95th percentile wait under ${target}`}>
-          Enough for p95 ≤ {target}
         </div>
       ) : null}
     </div>

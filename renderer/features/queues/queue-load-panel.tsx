@@ -1,7 +1,8 @@
 /**
- * One cluster's load in detail, one queue at a time: whether its backlog grows or drains and by
- * when it clears, the rates behind that, the wait a job entering now can expect, and the backlog
- * chart with the forecast for the next hour. It opens on the queue most in need of attention.
+ * One cluster's load: every queue's outlook in a table (whether its backlog grows or drains and by
+ * when it clears, the wait a job entering now can expect, utilisation, the concurrency its wait
+ * target needs), and for one queue the rates behind that and its backlog chart with the forecast
+ * for the next hour. It opens on the queue most in need of attention.
  */
 import { useState } from 'react';
 import type { ClusterView, QueueLoadView } from '../../../contract/admin-api.ts';
@@ -13,7 +14,8 @@ import { formatCount, formatDuration, formatRelative } from '../../components/fo
 import { Panel } from '../../components/panel.tsx';
 import { ErrorNote } from '../../components/states.tsx';
 import { BacklogChart } from './backlog-chart.tsx';
-import { drainWords, growthWords, trendOf, utilisationWords, waitWords } from './load-words.ts';
+import { drainWords, trendOf } from './load-words.ts';
+import { LoadTable } from './load-table.tsx';
 import './load.css';
 
 const ATTENTION: Record<string, number> = { growing: 0, draining: 1, 'insufficient-data': 2, idle: 3 };
@@ -23,16 +25,6 @@ export function queueNeedingAttention(queues: readonly QueueMetrics[]): JobType 
   const withLoad = queues.filter((q) => q.load);
   const sorted = [...withLoad].sort((a, b) => ATTENTION[a.load!.status]! - ATTENTION[b.load!.status]! || b.load!.backlog - a.load!.backlog);
   return sorted[0]?.type ?? queues[0]?.type ?? null;
-}
-
-function Figure({ label, value, hint }: { label: string; value: string; hint?: string }) {
-  return (
-    <div className="load-figure" role="group" aria-label={label}>
-      <div className="load-figure-label">{label}</div>
-      <div className="load-figure-value num">{value}</div>
-      {hint ? <div className="metric-hint">{hint}</div> : null}
-    </div>
-  );
 }
 
 /** The load panel of one cluster; its queue list is the one the queue table above keeps fresh. */
@@ -54,7 +46,6 @@ function QueueLoadDetail({ cluster, queues }: { cluster: ClusterView; queues: re
   });
   if (!type || !m) return null;
   const load = view.data?.load ?? m.load ?? null;
-  const trend = load ? trendOf(load.status) : null;
   const label = JOB_TYPE_LABELS[type];
   return (
     <Panel
@@ -76,31 +67,14 @@ function QueueLoadDetail({ cluster, queues }: { cluster: ClusterView; queues: re
     >
       {view.error && !view.data ? <ErrorNote message={view.error.message} onRetry={view.refetch} /> : null}
       {view.data?.fromCache ? <p className="metric-hint">Cluster unreachable: the load as of {formatRelative(view.data.at)}; no forecast until it reconnects.</p> : null}
-      {load && trend ? (
-        <div className="load-figures" role="group" aria-label={`Load of ${label}`}>
-          <Figure label="Backlog" value={`${trend.arrow} ${formatCount(load.backlog)}`} hint={drainWords(load, m.paused)} />
-          <Figure label="Growth" value={growthWords(load.growthPerMin)} hint={`last 15 min · ${growthWords(load.growthPerMinHour)} over 1 h`} />
-          <Figure
-            label="Arrivals / finished"
-            value={`${load.arrivalPerMin === null ? '—' : rate(load.arrivalPerMin)} / ${load.completionPerMin === null ? '—' : rate(load.completionPerMin)}`}
-            hint="jobs per minute, last 15 min"
-          />
-          <Figure label="Predicted wait" value={waitWords(load.predictedWaitMs)} hint={`p95 ${waitWords(load.predictedWaitP95Ms)} · for a job entering now`} />
-          <Figure label="Utilisation" value={utilisationWords(load.utilisation)} hint={`${load.busy} of ${load.concurrency} running`} />
-          <Figure
-            label="Run time"
-            value={load.meanRunMs === null ? '—' : formatDuration(load.meanRunMs)}
-            hint={load.runSamples < 5 ? `only ${load.runSamples} finished: not enough data` : `mean of ${formatCount(load.runSamples)} finished jobs`}
-          />
-          <Figure
-            label="Recommended concurrency"
-            value={load.recommendedConcurrency === null ? '—' : String(load.recommendedConcurrency)}
-            hint={`for p95 wait ≤ ${waitWords(load.waitTargetMs)} · now ${m.concurrency}`}
-          />
-        </div>
-      ) : (
-        <p className="muted">{label}: this cluster does not report its load.</p>
-      )}
+      <LoadTable clusterName={cluster.name} queues={queues} chosen={type} onChoose={setChosen} />
+      {load ? (
+        <p className="load-summary">
+          {label}: {formatCount(load.backlog)} ready, {drainWords(load, m.paused).toLowerCase()}; arrivals {rate(load.arrivalPerMin)}/min, finished {rate(load.completionPerMin)}/min over 15 min;{' '}
+          {load.meanRunMs === null ? `only ${load.runSamples} finished: run time not known yet` : `mean run time ${formatDuration(load.meanRunMs)} over ${formatCount(load.runSamples)} finished jobs`}
+          ; {load.busy} of {m.concurrency} running.
+        </p>
+      ) : null}
       <BacklogChart title={`${label} backlog: last hour and next hour`} history={view.data?.history ?? []} forecast={view.data?.forecast ?? null} now={view.data ? nowOf(view.data) : 0} loading={!view.data && !view.error} />
     </Panel>
   );
@@ -111,6 +85,7 @@ function nowOf(view: QueueLoadView): number {
   return Math.max(Date.parse(view.at), ...view.history.map((s) => Date.parse(s.at)));
 }
 
-function rate(perMin: number): string {
+function rate(perMin: number | null): string {
+  if (perMin === null) return '—';
   return perMin >= 10 ? String(Math.round(perMin)) : String(Math.round(perMin * 10) / 10);
 }

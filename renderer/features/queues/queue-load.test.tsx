@@ -33,7 +33,7 @@ function rowOf(table: HTMLElement, type: JobType): HTMLElement {
   return within(table).getByRole('rowheader', { name: JOB_TYPE_LABELS[type] }).closest('tr')!;
 }
 
-it('each queue says whether its backlog grows or drains: a paused queue with jobs waiting will not drain, one with nothing ready is idle', { timeout: 20_000 }, async () => {
+it('the Pending count carries the growth arrow: a paused queue with jobs waiting will not drain, an idle one has none', { timeout: 20_000 }, async () => {
   const { fake } = renderWithFake(<QueueTable cluster={new FakeProbe().local} />);
   const table = await screen.findByRole('table', { name: `Queues of ${new FakeProbe().local.name}` }, { timeout: 10_000 });
   await within(table).findByRole('rowheader', { name: JOB_TYPE_LABELS.report }, { timeout: 10_000 });
@@ -41,9 +41,10 @@ it('each queue says whether its backlog grows or drains: a paused queue with job
   // The fake's local cluster has the report queue paused; give it a job ready to run.
   const report = jobs.find((j) => j.type === 'report')!;
   fake.update('local', report.id, { state: 'pending', runAt: null, startedAt: null, finishedAt: null });
-  await waitFor(() => expect(rowOf(table, 'report').textContent).toContain('↑ Paused: will not drain'), { timeout: 10_000 });
+  const arrow = await within(rowOf(table, 'report')).findByRole('img', { name: 'Backlog growing: Paused: will not drain' }, { timeout: 10_000 });
+  expect(arrow.textContent).toBe('↑');
   const idle = (Object.keys(JOB_TYPE_LABELS) as JobType[]).find((t) => t !== 'report' && !fake.jobs.get('local')!.some((j) => j.type === t && j.state === 'pending'));
-  if (idle) expect(rowOf(table, idle).textContent).toMatch(/– Idle/);
+  if (idle) expect(within(rowOf(table, idle)).queryByRole('img')).toBeNull();
 });
 
 it('the concurrency field shows the recommended concurrency with Apply, and what a typed concurrency would do', { timeout: 30_000 }, async () => {
@@ -53,11 +54,11 @@ it('the concurrency field shows the recommended concurrency with Apply, and what
   await within(table).findByRole('rowheader', { name: JOB_TYPE_LABELS.signal }, { timeout: 10_000 });
   busySignalQueue(fake);
   const row = () => rowOf(table, 'signal');
-  await waitFor(() => expect(row().textContent).toContain('↑ Growing: will not drain'), { timeout: 10_000 });
+  await within(row()).findByRole('img', { name: 'Backlog growing: Growing: will not drain' }, { timeout: 10_000 });
   const apply = await within(row()).findByRole('button', { name: new RegExp(`^Apply concurrency \\d+ to ${JOB_TYPE_LABELS.signal}$`) }, { timeout: 10_000 });
   const recommended = Number(/Apply concurrency (\d+)/.exec(apply.getAttribute('aria-label')!)![1]);
   expect(recommended).toBeGreaterThan(1);
-  expect(row().textContent).toContain(`Recommended ${recommended} for p95 ≤ 1 min`);
+  expect(row().textContent).toContain(`Needs ${recommended} for p95 ≤ 1 min`);
 
   // Typing a concurrency asks the cluster's model what it would do.
   const input = within(row()).getByRole('spinbutton', { name: `Concurrency of ${JOB_TYPE_LABELS.signal}` });
@@ -82,7 +83,7 @@ it('Apply is off, with the reason, for a token that is not admin', { timeout: 20
   expect(apply.getAttribute('title')).toMatch(/needs the admin role; this cluster's token is operator/);
 });
 
-it('the load panel opens on the queue most in need, with its figures and the backlog chart', { timeout: 30_000 }, async () => {
+it('the load panel lists every queue’s outlook and opens the chart on the queue most in need', { timeout: 30_000 }, async () => {
   const probe = new FakeProbe();
   const { fake } = renderWithFake(
     <>
@@ -94,13 +95,23 @@ it('the load panel opens on the queue most in need, with its figures and the bac
   busySignalQueue(fake);
   const picker = await screen.findByRole('combobox', { name: `Queue whose load ${probe.local.name} shows` }, { timeout: 10_000 });
   await waitFor(() => expect((picker as HTMLSelectElement).value).toBe('signal'), { timeout: 10_000 });
-  const figures = await screen.findByRole('group', { name: `Load of ${JOB_TYPE_LABELS.signal}` }, { timeout: 10_000 });
-  expect(within(figures).getByRole('group', { name: 'Backlog' }).textContent).toMatch(/↑ \d+/);
-  expect(within(figures).getByRole('group', { name: 'Recommended concurrency' }).textContent).toContain('now 1');
+  const loads = await screen.findByRole('table', { name: `Load of the queues of ${probe.local.name}` }, { timeout: 10_000 });
+  const signal = within(loads).getByRole('button', { name: JOB_TYPE_LABELS.signal });
+  expect(signal.getAttribute('aria-pressed')).toBe('true');
+  const cells = signal.closest('tr')!.querySelectorAll('td');
+  expect(cells[1]!.textContent).toBe('↑ Growing: will not drain');
+  expect(Number(cells[6]!.textContent)).toBeGreaterThan(1);
+  expect(cells[6]!.getAttribute('title')).toBe('Now 1; target p95 ≤ 1 min');
+  // The paused report queue: will not drain either, and no wait can be predicted while paused.
+  const reportCells = within(loads).getByRole('button', { name: JOB_TYPE_LABELS.report }).closest('tr')!.querySelectorAll('td');
+  expect(reportCells[3]!.textContent).toBe('—');
   const chart = await screen.findByRole('figure', { name: `${JOB_TYPE_LABELS.signal} backlog: last hour and next hour` }, { timeout: 10_000 });
   await waitFor(() => expect(chart.textContent).toMatch(/Forecast in 60 minutes: about \d+ jobs? \(90% between \d+ and \d+\)/), { timeout: 10_000 });
   expect(chart.textContent).toContain('Forecast with 90% band');
   expect(chart.querySelector('.chart-empty')).toBeNull();
+  // Choosing another queue charts it.
+  await act(async () => fireEvent.click(within(loads).getByRole('button', { name: JOB_TYPE_LABELS.backtest })));
+  await screen.findByRole('figure', { name: `${JOB_TYPE_LABELS.backtest} backlog: last hour and next hour` }, { timeout: 10_000 });
 });
 
 it('a backlog chart with no samples and no forecast says so instead of drawing empty axes', () => {

@@ -1,9 +1,9 @@
 /**
  * One cluster's queues: paused or running with the pause/resume button next to it (first, so a
- * narrow window never hides it), counts by state (pending with how many may run now), editable
- * concurrency with the load model's recommendation and what-if beside it, the load (growing or
- * draining, by when it clears, the wait a job entering now can expect), wait time and processing
- * rate with threshold colours.
+ * narrow window never hides it), counts by state (pending with how many may run now, and whether
+ * the backlog grows or drains), editable concurrency with the load model's recommendation and
+ * what-if under it, wait time and processing rate with threshold colours. The load in full is in
+ * the load panel below (queue-load-panel.tsx): this table has no room for more columns at 1280 px.
  */
 import { useState } from 'react';
 import type { ClusterView } from '../../../contract/admin-api.ts';
@@ -19,7 +19,7 @@ import { Panel } from '../../components/panel.tsx';
 import { EmptyState, ErrorNote, LoadingRows } from '../../components/states.tsx';
 import { runWithFeedback } from '../../store/toast-store.ts';
 import { ConcurrencyWhatIf } from './concurrency-what-if.tsx';
-import { LoadCell } from './load-cell.tsx';
+import { PendingTrend } from './pending-trend.tsx';
 
 /** The queue table of one cluster. */
 export function QueueTable({ cluster }: { cluster: ClusterView }) {
@@ -48,7 +48,6 @@ export function QueueTable({ cluster }: { cluster: ClusterView }) {
                   </th>
                 ))}
                 <th scope="col">Concurrency</th>
-                <th scope="col">Load</th>
                 <th scope="col">Wait time (p95)</th>
                 <th scope="col">Processing rate</th>
               </tr>
@@ -96,15 +95,14 @@ function QueueRow({ clusterId, role, m }: { clusterId: string; role: string | un
       {JOB_STATES.map((s) => (
         <td key={s} className={`align-right num${m.counts[s] === 0 ? ' muted' : ''}`}>
           {m.counts[s].toLocaleString()}
+          {s === 'pending' ? <PendingTrend m={m} /> : null}
           {s === 'pending' && m.readyCount !== m.counts.pending ? <ReadyNote ready={m.readyCount} pending={m.counts.pending} /> : null}
         </td>
       ))}
       <td>
         <ConcurrencyEditor key={m.concurrency} clusterId={clusterId} role={role} m={m} />
       </td>
-      <td>
-        <LoadCell m={m} />
-      </td>
+
       <td>
         <span className="metric-inline">
           {formatMetric('waitTimeMs', m.waitTimeP95Ms.value)} {m.waitTimeP95Ms.value !== null ? <LevelBadge level={m.waitTimeP95Ms.level} kind="queue" /> : null}
