@@ -93,7 +93,8 @@ export function scoredWaitsOf(type: JobType, rows: readonly Started[]): ScoredWa
 export function loadInputsOf(src: LoadSources): LoadInputs {
   const short = src.now - LOAD_SHORT_MS;
   const long = src.now - LOAD_LONG_MS;
-  const finished = src.finished.filter((s) => s.type === src.type && s.base !== 'cancelled');
+  const mine = src.finished.filter((s) => s.type === src.type);
+  const finished = mine.filter((s) => s.base !== 'cancelled');
   const arrivedAt = [
     ...finished.map(readyAt),
     ...src.runningRows.filter((s) => s.type === src.type).map(readyAt),
@@ -115,6 +116,6 @@ export function loadInputsOf(src: LoadSources): LoadInputs {
     arrivals60m: arrivalsIn(long),
     completions60m: completionsIn(long),
     runTimesMs,
-    scoredWaits: scoredWaitsOf(src.type, [...src.finished, ...src.runningRows]),
+    scoredWaits: scoredWaitsOf(src.type, [...mine, ...src.runningRows]),
   };
 }
