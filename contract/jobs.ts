@@ -63,6 +63,12 @@ export const Job = z.object({
   predictedWaitMs: z.number().min(0).nullable().optional(),
   /** Last progress report time; a running job whose last progress is too old is `stuck`. */
   lastProgressAt: Instant.nullable().optional(),
+  /**
+   * What the job's process used, as of its last progress report: CPU in % of one core (mean since
+   * the job started) and the peak resident memory. Null before any report, or from workers that
+   * do not measure it.
+   */
+  usage: z.object({ cpuPercent: z.number().min(0), peakRssBytes: z.number().min(0) }).nullable().optional(),
   errorMessage: z.string().max(10_000).nullable(),
   /** Parent (a sweep) and the jobs this one waits for. */
   parentId: JobId.nullable().optional(),

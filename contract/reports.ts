@@ -282,7 +282,24 @@ export const ResourceUtilisationReport = z.object({
   kind: z.literal('resource-utilization'),
   nodes: z.array(NodeUtilisation),
   /** Compute time by job type (sum of run durations) and jobs run. */
-  byType: z.array(z.object({ type: z.string(), jobs: z.int().min(0), computeMs: z.number().min(0), meanRunMs: Ms })),
+  /**
+   * Per job type, the jobs that ended in the period: compute time (run durations), and what their
+   * processes used where measured (`measured` jobs): CPU time, mean CPU in % of one core, and peak
+   * memory (mean and largest of each job's peak).
+   */
+  byType: z.array(
+    z.object({
+      type: z.string(),
+      jobs: z.int().min(0),
+      computeMs: z.number().min(0),
+      meanRunMs: Ms,
+      measured: z.int().min(0),
+      cpuMs: z.number().min(0),
+      meanCpuPercent: z.number().min(0).nullable(),
+      meanPeakRssBytes: z.number().min(0).nullable(),
+      maxPeakRssBytes: z.number().min(0).nullable(),
+    }),
+  ),
 });
 export type ResourceUtilisationReport = z.infer<typeof ResourceUtilisationReport>;
 

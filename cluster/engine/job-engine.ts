@@ -55,6 +55,9 @@ export interface ProgressReport extends JobProgress {
   at: string;
   cpuPercent?: number;
   rssBytes?: number;
+  /** CPU % of one core since the job started, and the process's peak RSS so far. */
+  cpuMeanPercent?: number;
+  peakRssBytes?: number;
   paused?: boolean;
   /** Names of all steps, in order (for the detail view's step list); optional. */
   steps?: string[];

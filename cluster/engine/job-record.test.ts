@@ -127,3 +127,19 @@ describe('the wait predicted when it was queued', () => {
     expect(build({ data: data({ predictedWaitMs: 'soon' }) }).predictedWaitMs).toBeUndefined();
   });
 });
+
+describe("what the job's process used", () => {
+  const report = (extra: Record<string, unknown>) => ({ percent: 100, step: 'done', stepIndex: 0, stepCount: 1, message: '', at: new Date(now - 2_000).toISOString(), ...extra });
+  const build = (progress: unknown) => buildJobRow({ job: job({ progress }), type: 'backtest', bullState: 'completed', now, stuckAfterMs: 60_000 })!.record.usage;
+
+  it('comes from the last progress report: mean CPU since the start and peak memory', () => {
+    expect(build(report({ cpuPercent: 12, rssBytes: 100, cpuMeanPercent: 87.5, peakRssBytes: 512 * 1_048_576 }))).toEqual({ cpuPercent: 87.5, peakRssBytes: 512 * 1_048_576 });
+  });
+
+  it('is null from workers that do not measure it, or with nonsense in the report', () => {
+    expect(build(report({ cpuPercent: 12, rssBytes: 100 }))).toBeNull();
+    expect(build(report({ cpuMeanPercent: -1, peakRssBytes: 10 }))).toBeNull();
+    expect(build(report({ cpuMeanPercent: 'a lot', peakRssBytes: 10 }))).toBeNull();
+    expect(build(42)).toBeNull();
+  });
+});

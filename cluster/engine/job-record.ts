@@ -65,6 +65,8 @@ export function progressReportOf(progress: unknown): (ProgressReport & { steps?:
     at: typeof p.at === 'string' && !Number.isNaN(Date.parse(p.at)) ? p.at : new Date(0).toISOString(),
     cpuPercent: typeof p.cpuPercent === 'number' ? p.cpuPercent : undefined,
     rssBytes: typeof p.rssBytes === 'number' ? p.rssBytes : undefined,
+    cpuMeanPercent: typeof p.cpuMeanPercent === 'number' && p.cpuMeanPercent >= 0 ? p.cpuMeanPercent : undefined,
+    peakRssBytes: typeof p.peakRssBytes === 'number' && p.peakRssBytes >= 0 ? p.peakRssBytes : undefined,
     paused: p.paused === true,
     steps: Array.isArray(p.steps) && p.steps.every((s) => typeof s === 'string') ? (p.steps as string[]) : undefined,
   };
@@ -174,6 +176,7 @@ export function buildJobRow(input: RecordInput): JobRowInput | null {
     // not given a later start (a delay): after that its wait is no longer the one predicted.
     ...(data.predictedWaitMs !== undefined && data.runAt === undefined && attempts <= 1 ? { predictedWaitMs: data.predictedWaitMs } : {}),
     lastProgressAt: progress && progressAt !== null ? progress.at : null,
+    usage: progress?.cpuMeanPercent !== undefined && progress.peakRssBytes !== undefined ? { cpuPercent: progress.cpuMeanPercent, peakRssBytes: progress.peakRssBytes } : null,
     errorMessage: error === null ? null : error.slice(0, 10_000),
     parentId: parentIdOf(job.parentKey),
     // The node running it, and once it ended the node it ran on (BullMQ keeps processedBy on a

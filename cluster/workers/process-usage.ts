@@ -6,6 +6,10 @@
 export interface UsageReading {
   cpuPercent: number;
   rssBytes: number;
+  /** CPU % of one core from the sampler's start (the job's start) to now. */
+  cpuMeanPercent: number;
+  /** The highest resident set size any reading saw. */
+  peakRssBytes: number;
 }
 
 /** A sampler over `process.cpuUsage()`; each `read()` covers the time since the previous one. */
@@ -13,6 +17,9 @@ export class ProcessUsage {
   private lastCpu = process.cpuUsage();
   private lastAt = performance.now();
   private lastPercent = 0;
+  private readonly startCpu = process.cpuUsage();
+  private readonly startAt = performance.now();
+  private peakRss = 0;
 
   read(): UsageReading {
     const now = performance.now();
@@ -24,6 +31,11 @@ export class ProcessUsage {
       this.lastCpu = process.cpuUsage();
       this.lastAt = now;
     }
-    return { cpuPercent: Math.max(0, this.lastPercent), rssBytes: process.memoryUsage.rss() };
+    const rssBytes = process.memoryUsage.rss();
+    this.peakRss = Math.max(this.peakRss, rssBytes);
+    const total = process.cpuUsage(this.startCpu);
+    const sinceStartMs = Math.max(1, now - this.startAt);
+    const cpuMeanPercent = Math.round(((total.user + total.system) / 1000 / sinceStartMs) * 1000) / 10;
+    return { cpuPercent: Math.max(0, this.lastPercent), rssBytes, cpuMeanPercent: Math.max(0, cpuMeanPercent), peakRssBytes: this.peakRss };
   }
 }

@@ -173,7 +173,7 @@ export default async function processJob(job: SandboxedJob, _token?: string, sig
   send({ cmd: CHILD_HELLO, jobId, pid: process.pid });
   const usage = new ProcessUsage();
   const steps = handlerSteps(type);
-  const report = (p: Omit<ProgressReport, 'at' | 'cpuPercent' | 'rssBytes' | 'steps'>) =>
+  const report = (p: Omit<ProgressReport, 'at' | 'cpuPercent' | 'rssBytes' | 'cpuMeanPercent' | 'peakRssBytes' | 'steps'>) =>
     job.updateProgress({ ...p, at: new Date().toISOString(), ...usage.read(), steps } satisfies ProgressReport);
   const resolvers = resolversFor(job, type, outputsRoot);
   if (type === 'sweep' && !(await isFlowParent(job))) delete resolvers.sweepChildren;

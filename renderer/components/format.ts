@@ -62,18 +62,7 @@ export function formatFullTime(iso: string | null | undefined): string {
   return iso ? fullFmt.format(Date.parse(iso)) : '—';
 }
 
-/** "512 B", "3.4 MB". */
-export function formatBytes(bytes: number | null | undefined): string {
-  if (bytes === null || bytes === undefined) return '—';
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let v = bytes;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v < 10 && i > 0 ? v.toFixed(1) : Math.round(v)} ${units[i]}`;
-}
+export { formatBytes } from '../../contract/format.ts';
 
 /** 0.1234 → "12.3%". */
 export function formatRatio(ratio: number | null | undefined, digits = 1): string {

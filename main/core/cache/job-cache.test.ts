@@ -46,7 +46,7 @@ describe('migrations', () => {
     old.exec(MIGRATIONS[0]!);
     old.pragma('user_version = 1');
     // The row as schema 1 had it: columns added by later migrations are not there yet.
-    const { worker_lost: _added, ...v1 } = jobToRow('a', makeJob(1), '2026-11-01T00:00:00.000Z');
+    const { worker_lost: _added, cpu_percent: _cpu, peak_rss_bytes: _rss, ...v1 } = jobToRow('a', makeJob(1), '2026-11-01T00:00:00.000Z');
     old.prepare(`INSERT INTO jobs (${Object.keys(v1).join(', ')}) VALUES (${Object.keys(v1).map((c) => '@' + c).join(', ')})`).run(v1);
     old.close();
     const upgraded = JobCache.open({ file });

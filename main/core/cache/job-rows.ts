@@ -32,6 +32,9 @@ export interface JobRow {
   worker_id: string | null;
   /** 1 while the cluster says the job's worker node is lost (the job waits to be recovered). */
   worker_lost: number;
+  /** What the job's process used as of its last progress report (null when not measured). */
+  cpu_percent?: number | null;
+  peak_rss_bytes?: number | null;
   error_message: string | null;
   updated_at: string;
   /** Absent in list queries (not needed for display). */
@@ -62,6 +65,8 @@ export const JOB_ROW_COLUMNS = [
   'parent_id',
   'worker_id',
   'worker_lost',
+  'cpu_percent',
+  'peak_rss_bytes',
   'error_message',
   'updated_at',
   'cached_at',
@@ -147,6 +152,8 @@ export function jobToRow(clusterId: string, job: Job, cachedAt: string): JobRow 
     parent_id: job.parentId ?? null,
     worker_id: job.workerId ?? null,
     worker_lost: job.workerLost ? 1 : 0,
+    cpu_percent: job.usage?.cpuPercent ?? null,
+    peak_rss_bytes: job.usage?.peakRssBytes ?? null,
     error_message: job.errorMessage,
     updated_at: normaliseInstant(job.updatedAt),
     cached_at: cachedAt,
@@ -179,5 +186,6 @@ export function rowToJob(row: JobRow): CachedJob {
   };
   if (row.position !== null) job.position = row.position;
   if (row.worker_lost) job.workerLost = true;
+  if (row.cpu_percent != null && row.peak_rss_bytes != null) job.usage = { cpuPercent: row.cpu_percent, peakRssBytes: row.peak_rss_bytes };
   return job;
 }

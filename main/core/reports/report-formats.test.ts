@@ -84,7 +84,7 @@ describe('PDF', { timeout: 120_000 }, () => {
     const cases: [Report, RegExp[], string][] = [
       [userUsage(scope()), [/User usage/, /Compute time by user/, /Per user/], '#2563eb'],
       [performanceTrends(scope()), [/Performance trends/, /Run time p95 per day/, /This period against the one before/, /Capacity/, /Hours waiting/, /waited longer than 1 min \(the cluster's wait threshold\)/], '#2563eb'],
-      [resourceUtilisation(scope()), [/Resource utilisation/, /Per node/, /hourly means/, /Compute time by job type/], '#dc2626'],
+      [resourceUtilisation(scope()), [/Resource utilisation/, /Per node/, /hourly means/, /Compute time, CPU and memory by job type/], '#dc2626'],
     ];
     for (const [report, headings, ink] of cases) {
       const rendered = pages(await reportPdf(report), report.kind);

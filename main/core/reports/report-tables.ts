@@ -121,9 +121,9 @@ function bodyTables(report: Report): ReportTable[] {
         },
         {
           name: 'compute_by_type',
-          heading: 'Compute time by job type',
-          columns: ['type', 'jobs', 'compute_ms', 'mean_run_ms'],
-          rows: report.byType.map((t) => [t.type, t.jobs, t.computeMs, t.meanRunMs]),
+          heading: 'Compute time, CPU and memory by job type',
+          columns: ['type', 'jobs', 'compute_ms', 'mean_run_ms', 'measured_jobs', 'cpu_ms', 'mean_cpu_percent', 'mean_peak_rss_bytes', 'max_peak_rss_bytes'],
+          rows: report.byType.map((t) => [t.type, t.jobs, t.computeMs, t.meanRunMs, t.measured, t.cpuMs, t.meanCpuPercent, t.meanPeakRssBytes, t.maxPeakRssBytes]),
         },
       ];
     case 'failure-analysis':

@@ -214,7 +214,31 @@ describe('resource utilisation', () => {
     expect(node.cpu.minutesWarning).toBe(1 + 1 + 5 + 1);
     expect(node.cpu.minutesCritical).toBe(1 + 1 + 1);
     expect(node.hourly.length).toBe(2);
-    expect(report.byType.find((t) => t.type === 'training')).toMatchObject({ jobs: 2, computeMs: 600_000 });
+    expect(report.byType.find((t) => t.type === 'training')).toMatchObject({ jobs: 2, computeMs: 600_000, measured: 0, meanCpuPercent: null });
+  });
+
+  it("gives the jobs' CPU and peak memory by type where their processes were measured", () => {
+    const mb = 1_048_576;
+    const measured = [
+      { ...job({ at: local(31, 12), state: 'completed', user: 'ivy', type: 'matrix-build', waitS: 0, runS: 600 }), usage: { cpuPercent: 150, peakRssBytes: 2000 * mb } },
+      { ...job({ at: local(31, 13), state: 'failed', user: 'ivy', type: 'matrix-build', waitS: 0, runS: 300 }), usage: { cpuPercent: 50, peakRssBytes: 4000 * mb } },
+      job({ at: local(31, 14), state: 'completed', user: 'ivy', type: 'matrix-build', waitS: 0, runS: 100 }),
+    ];
+    cache.applyBatch('east', { jobs: measured, removed: [] });
+    const report = resourceUtilisation(resolveScope(cache.db, { ...request, clusters: ['east'] }, NOW));
+    expect(Report.parse(report)).toBeTruthy();
+    expect(report.byType.find((t) => t.type === 'matrix-build')).toEqual({
+      type: 'matrix-build',
+      jobs: 3,
+      computeMs: 1_000_000,
+      meanRunMs: 333_333,
+      measured: 2,
+      // 1.5 cores for 10 min and 0.5 for 5 min.
+      cpuMs: 1.5 * 600_000 + 0.5 * 300_000,
+      meanCpuPercent: 100,
+      meanPeakRssBytes: 3000 * mb,
+      maxPeakRssBytes: 4000 * mb,
+    });
   });
 });
 

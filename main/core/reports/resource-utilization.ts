@@ -2,7 +2,8 @@
  * Resource utilisation: per node, CPU, memory, disk I/O and network over the period (mean, 95th
  * percentile, maximum, and minutes at or above the warning and critical thresholds), hourly means
  * for the charts, and compute time by job type. A sample stands for the time until the next one,
- * at most the gap limit, so a stretch without samples adds no minutes above a threshold.
+ * at most the gap limit, so a stretch without samples adds no minutes above a threshold. Per job
+ * type: compute time, and the CPU and peak memory of the jobs' processes where they were measured.
  */
 import { REPORT_TITLES, RESOURCE_KEYS, type NodeUtilisation, type ResourceKey, type ResourceStats, type ResourceUtilisationReport } from '../../../contract/reports.ts';
 import { DEFAULT_THRESHOLDS, type MetricName, type Thresholds } from '../../../contract/thresholds.ts';
@@ -77,12 +78,35 @@ export function resourceUtilisation(scope: ReportScope, thresholds: Thresholds =
   const byType = (
     db
       .prepare(
-        `SELECT type, count(*) AS jobs, sum(ifnull(duration_ms, 0)) AS compute, avg(duration_ms) AS mean FROM jobs
+        `SELECT type, count(*) AS jobs, sum(ifnull(duration_ms, 0)) AS compute, avg(duration_ms) AS mean,
+                count(cpu_percent) AS measured, sum(cpu_percent / 100.0 * ifnull(duration_ms, 0)) AS cpu_ms, avg(cpu_percent) AS cpu,
+                avg(peak_rss_bytes) AS rss, max(peak_rss_bytes) AS rss_max
+         FROM jobs
          WHERE state IN ('completed', 'failed', 'cancelled') AND finished_at >= ? AND finished_at < ? AND ${cf.sql}
          GROUP BY type ORDER BY compute DESC`,
       )
-      .all(period.from, period.to, ...cf.params) as { type: string; jobs: number; compute: number; mean: number | null }[]
-  ).map((r) => ({ type: r.type, jobs: r.jobs, computeMs: r.compute, meanRunMs: r.mean === null ? null : Math.round(r.mean) }));
+      .all(period.from, period.to, ...cf.params) as {
+      type: string;
+      jobs: number;
+      compute: number;
+      mean: number | null;
+      measured: number;
+      cpu_ms: number | null;
+      cpu: number | null;
+      rss: number | null;
+      rss_max: number | null;
+    }[]
+  ).map((r) => ({
+    type: r.type,
+    jobs: r.jobs,
+    computeMs: r.compute,
+    meanRunMs: r.mean === null ? null : Math.round(r.mean),
+    measured: r.measured,
+    cpuMs: Math.round(r.cpu_ms ?? 0),
+    meanCpuPercent: r.cpu === null ? null : Math.round(r.cpu * 10) / 10,
+    meanPeakRssBytes: r.rss === null ? null : Math.round(r.rss),
+    maxPeakRssBytes: r.rss_max,
+  }));
   return {
     kind: 'resource-utilization',
     title: REPORT_TITLES['resource-utilization'],

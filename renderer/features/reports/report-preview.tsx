@@ -6,7 +6,7 @@ import { Bar, BarChart, CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } 
 import { describeStuckOutcome, STUCK_OUTCOME_WORDS, STUCK_OUTCOMES, type Report } from '../../../contract/reports.ts';
 import { FAILURE_CAUSE_LABELS } from '../../../contract/failures.ts';
 import { AXIS_PROPS, ChartFrame, LegendItem, TOOLTIP_PROPS } from '../../components/chart-frame.tsx';
-import { formatCount, formatDuration, formatFullTime, formatRatio } from '../../components/format.ts';
+import { formatBytes, formatCount, formatDuration, formatFullTime, formatRatio } from '../../components/format.ts';
 import { showDirectionControls } from '../../components/display-text.ts';
 
 // Six job types, six hues that stay apart in both themes (the accent is close to chart-1).
@@ -171,7 +171,19 @@ function Body({ report }: { report: Report }) {
             columns={['Node', 'Samples', 'CPU mean', 'CPU p95', 'CPU high', 'Memory mean', 'Memory p95', 'Disk p95', 'Network p95']}
             rows={report.nodes.map((n) => [`${n.host} (${n.clusterId})`, n.samples, pct(n.cpu.mean), pct(n.cpu.p95), `${Math.round(n.cpu.minutesWarning)} min`, pct(n.memory.mean), pct(n.memory.p95), pct(n.diskIo.p95), pct(n.network.p95)])}
           />
-          <Table label="Compute by job type" columns={['Type', 'Jobs', 'Compute', 'Mean run']} rows={report.byType.map((t) => [t.type, t.jobs, formatDuration(t.computeMs), formatDuration(t.meanRunMs)])} />
+          <Table
+            label="Compute, CPU and memory by job type"
+            columns={['Type', 'Jobs', 'Compute', 'Mean run', 'CPU time', 'Mean CPU', 'Peak memory (mean / max)']}
+            rows={report.byType.map((t) => [
+              t.type,
+              t.jobs,
+              formatDuration(t.computeMs),
+              formatDuration(t.meanRunMs),
+              t.measured > 0 ? formatDuration(t.cpuMs) : '—',
+              t.meanCpuPercent === null ? '—' : `${t.meanCpuPercent.toFixed(0)}%`,
+              t.meanPeakRssBytes === null ? '—' : `${formatBytes(t.meanPeakRssBytes)} / ${formatBytes(t.maxPeakRssBytes)}`,
+            ])}
+          />
         </>
       );
     case 'failure-analysis':

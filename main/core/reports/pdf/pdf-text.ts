@@ -53,3 +53,5 @@ export function formatInstant(iso: string | null): string {
   if (iso === null) return '—';
   return new Date(iso).toLocaleString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
 }
+
+export { formatBytes } from '../../../../contract/format.ts';

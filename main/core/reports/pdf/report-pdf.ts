@@ -7,7 +7,7 @@ import { describeStuckOutcome, STUCK_OUTCOME_WORDS, STUCK_OUTCOMES, type DailySu
 import type { CapacitySignals, FailureTrendSignal, QueueCapacity } from '../../../../contract/capacity.ts';
 import { FAILURE_CAUSE_LABELS } from '../../../../contract/failures.ts';
 import { barChart, lineChart } from './pdf-charts.ts';
-import { formatChange, formatCount, formatDurationMs, formatInstant, formatPercent } from './pdf-text.ts';
+import { formatBytes, formatChange, formatCount, formatDurationMs, formatInstant, formatPercent } from './pdf-text.ts';
 import { MUTED, PdfWriter, type PaperSize } from './pdf-writer.ts';
 
 function titlePage(w: PdfWriter, report: Report): void {
@@ -246,13 +246,16 @@ function resourcePdf(w: PdfWriter, r: ResourceUtilisationReport): void {
       empty: 'no samples.',
     });
   }
-  w.heading('Compute time by job type');
+  w.heading('Compute time, CPU and memory by job type');
   w.table(
     [
-      { header: 'Type', width: 1.5, cell: (t) => t.type },
-      { header: 'Jobs', width: 1, align: 'right', cell: (t) => formatCount(t.jobs) },
-      { header: 'Compute', width: 1.5, align: 'right', cell: (t) => formatDurationMs(t.computeMs) },
-      { header: 'Mean run', width: 1.5, align: 'right', cell: (t) => formatDurationMs(t.meanRunMs) },
+      { header: 'Type', width: 1.2, cell: (t) => t.type },
+      { header: 'Jobs', width: 0.8, align: 'right', cell: (t) => formatCount(t.jobs) },
+      { header: 'Compute', width: 1.2, align: 'right', cell: (t) => formatDurationMs(t.computeMs) },
+      { header: 'Mean run', width: 1.2, align: 'right', cell: (t) => formatDurationMs(t.meanRunMs) },
+      { header: 'CPU time', width: 1.2, align: 'right', cell: (t) => (t.measured > 0 ? formatDurationMs(t.cpuMs) : '—') },
+      { header: 'Mean CPU', width: 1, align: 'right', cell: (t) => (t.meanCpuPercent === null ? '—' : `${t.meanCpuPercent.toFixed(0)}%`) },
+      { header: 'Peak memory (mean / max)', width: 2, align: 'right', cell: (t) => (t.meanPeakRssBytes === null ? '—' : `${formatBytes(t.meanPeakRssBytes)} / ${formatBytes(t.maxPeakRssBytes)}`) },
     ],
     r.byType,
     { empty: 'No job finished in this period.' },

@@ -11,6 +11,8 @@ import type { JobCache } from '../../cache/job-cache.ts';
 
 const USERS = ['ana.silva', 'ben.liu', 'chen.wei', 'dara.okafor', 'eli.novak', 'fatima.r', 'gus.meyer', 'hana.sato'];
 const RUN_MS: Record<JobType, number> = { backtest: 90_000, training: 900_000, sweep: 1_800_000, 'matrix-build': 240_000, signal: 15_000, report: 45_000 };
+/** What a job of each type's process uses: CPU in % of one core and peak memory in MB. */
+const USAGE: Record<JobType, [cpu: number, rssMb: number]> = { backtest: [95, 600], training: [180, 3000], sweep: [20, 300], 'matrix-build': [140, 2400], signal: [60, 200], report: [35, 350] };
 const ERRORS = [
   'data not available for symbol ZXQ{n}: no file /data/bars/ZXQ{n}.parquet',
   'invalid parameters: lookback {n} exceeds the available history',
@@ -76,6 +78,8 @@ export function fillReportCache(cache: JobCache, o: FixtureOptions): { jobs: num
       attempts: started === null ? 0 : 1,
       maxAttempts: 3,
       progress: started === null ? null : { percent: finished ? 100 : 50, step: 'run', stepIndex: 0, stepCount: 1, message: '' },
+      // Spread without drawing from the generator, so the rest of the history stays as it was.
+      usage: started === null ? null : { cpuPercent: USAGE[type][0] * (0.7 + (i % 7) / 10), peakRssBytes: Math.round(USAGE[type][1] * (0.8 + (i % 5) / 10) * 1_048_576) },
       errorMessage: state === 'failed' ? ERRORS[Math.floor(rng.next() * ERRORS.length)]!.replaceAll('{n}', String(Math.floor(rng.next() * 900) + 100)) : null,
       updatedAt: new Date(finished ?? started ?? created).toISOString(),
     });
