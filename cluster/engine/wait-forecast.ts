@@ -27,8 +27,11 @@ interface QueueStats {
 }
 
 interface StatsCache {
+  /** When the statistics in use were read, and they (null until the first read has answered). */
   at: number;
-  stats: Promise<Map<JobType, QueueStats>>;
+  stats: Map<JobType, QueueStats> | null;
+  /** The read under way, if any. */
+  reading: Promise<Map<JobType, QueueStats>> | null;
 }
 
 const caches = new WeakMap<EngineContext, StatsCache>();
@@ -44,14 +47,30 @@ async function readStats(ctx: EngineContext, now: number): Promise<Map<JobType, 
   );
 }
 
-function statsOf(ctx: EngineContext, now: number): Promise<Map<JobType, QueueStats>> {
-  const cached = caches.get(ctx);
-  if (cached && now - cached.at < STATS_MAX_AGE_MS) return cached.stats;
-  const stats = readStats(ctx, now);
-  caches.set(ctx, { at: now, stats });
-  // A failed read is not kept: the next submit tries again.
-  stats.catch(() => caches.delete(ctx));
-  return stats;
+/**
+ * The statistics: the ones read last while a newer read is under way, so only an engine's first
+ * prediction waits for the read of the finished jobs, never a submit after it.
+ */
+async function statsOf(ctx: EngineContext, now: number): Promise<Map<JobType, QueueStats>> {
+  let cache = caches.get(ctx);
+  if (!cache) caches.set(ctx, (cache = { at: 0, stats: null, reading: null }));
+  if (now - cache.at >= STATS_MAX_AGE_MS && !cache.reading) {
+    const entry = cache;
+    entry.reading = readStats(ctx, now).then(
+      (stats) => {
+        Object.assign(entry, { at: now, stats, reading: null });
+        return stats;
+      },
+      (error: unknown) => {
+        // A failed read is not kept: the next submit tries again.
+        entry.reading = null;
+        throw error;
+      },
+    );
+    // Answered by the next prediction when this one does not wait for it.
+    entry.reading.catch(() => undefined);
+  }
+  return cache.stats ?? (await cache.reading!);
 }
 
 async function predict(ctx: EngineContext, type: JobType, priority: Priority): Promise<number | null> {
