@@ -7,7 +7,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { ClusterInfo } from '../../../contract/api.ts';
+import type { ActionResult, ClusterInfo } from '../../../contract/api.ts';
 import { matchApiRoute, type AnyApiRoute } from '../../../contract/api-route.ts';
 import { ALL_API_ROUTES, API_ROUTES } from '../../../contract/api-routes.ts';
 import type { ClusterEvent, HistoryPage } from '../../../contract/events.ts';
@@ -46,6 +46,8 @@ export class FakeCluster {
   url = '';
   /** Every request, as `METHOD /path` (the path as sent, parameters encoded). */
   requests: string[] = [];
+  /** The body of every job action, single or bulk, as received. */
+  readonly actionBodies: unknown[] = [];
   /** The table route of every request that matched one. */
   private readonly routeCalls: AnyApiRoute[] = [];
 
@@ -167,6 +169,10 @@ export class FakeCluster {
       }
       case API_ROUTES.events:
         return this.stream(req, res);
+      case API_ROUTES.jobAction:
+      case API_ROUTES.bulkAction:
+        void this.act(req, res, match!.params as { id?: string; action?: string });
+        return;
       case API_ROUTES.jobFile: {
         const content = this.files.get(`${match!.params.id}/${match!.params.name}`);
         if (!content) break;
@@ -176,6 +182,31 @@ export class FakeCluster {
       }
     }
     this.send(res, 404, { error: { code: 'not_found', message: `no route ${url.pathname}` } });
+  }
+
+  /**
+   * Delay and run-now, as a cluster answers them: each job's record with its new runAt. No event
+   * is published (as if it were still on its way), so whatever the desktop shows comes from the answer.
+   */
+  private async act(req: IncomingMessage, res: ServerResponse, params: { id?: string; action?: string }): Promise<void> {
+    let text = '';
+    for await (const chunk of req) text += String(chunk);
+    const body = JSON.parse(text || '{}') as { action?: string; ids?: string[]; until?: string; seconds?: number; dryRun?: boolean };
+    this.actionBodies.push(body);
+    const action = params.action ?? body.action ?? '';
+    const one = (id: string): ActionResult => {
+      const entry = this.jobs.get(id);
+      if (!entry || (action !== 'delay' && action !== 'run-now')) return { id, outcome: 'failed', message: `the fake cluster does not ${action} job '${id}'` };
+      const runAt = action === 'delay' ? (body.until ?? new Date(Date.now() + (body.seconds ?? 0) * 1000).toISOString()) : null;
+      entry.job = { ...entry.job, runAt, updatedAt: new Date(Math.max(Date.now(), Date.parse(entry.job.updatedAt) + 1)).toISOString() };
+      return { id, outcome: 'ok', job: entry.job };
+    };
+    if (params.id) return this.send(res, 200, one(params.id));
+    const ids = body.ids ?? [];
+    if (body.dryRun) return this.send(res, 200, { action, dryRun: true, matched: ids.length, ok: 0, skipped: 0, failed: 0, results: [] });
+    const results = ids.map(one);
+    const ok = results.filter((r) => r.outcome === 'ok').length;
+    this.send(res, 200, { action, dryRun: false, matched: ids.length, ok, skipped: 0, failed: results.length - ok, results });
   }
 
   private history(after: string | null, limit: number): HistoryPage {
