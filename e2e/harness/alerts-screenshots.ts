@@ -24,6 +24,7 @@ const SCREENS: { name: string; hash: string; click?: string; eval?: boolean }[] 
   { name: 'silence', hash: '#/alerts', click: 'Silence' },
   { name: 'silences', hash: '#/alerts/silences' },
   { name: 'channel-edit', hash: '#/alerts/channels', click: 'Edit channel On-call email' },
+  { name: 'user-edit', hash: '#/alerts/channels', click: 'Edit user ana' },
   // A running job's force stop, with its note for the job's owner.
   { name: 'job-note', hash: `#/jobs/local/\${window.__fake.jobs.get('local').find((j) => j.state === 'running').id}`, click: 'Force stop job', eval: true },
   { name: 'settings', hash: '#/settings' },
@@ -72,6 +73,11 @@ const SEED = `(() => {
       at: iso(now - i * 4 * 60000) });
   }
   fake.alerts.deliveries.set('local', log);
+  fake.alerts.users.set('local', [
+    { user: 'ana', email: 'ana@example.com', phone: '+15551234567', slackWebhookUrl: 'https://hooks.slack.com/services/T0/B0/ANA' },
+    { user: 'bartholomew.quantitative-research', email: 'bartholomew.quantitative-research@research.example.com' },
+    { user: 'erin', slackWebhookUrl: 'https://hooks.slack.com/services/T0/B0/ERIN' },
+  ]);
   fake.alerts.silences.set('local', [
     { id: 'silence-1', ruleId: 'queue-length', queue: 'training', until: iso(now + 3600000), createdBy: 'desktop-dana', createdAt: iso(now - 600000), comment: 'Retraining all models tonight; the queue is expected to back up until the run finishes' },
     { id: 'silence-2', ruleId: 'failure-rate', until: iso(now + 26 * 3600000), createdBy: 'ops-token', createdAt: iso(now - 7200000) },

@@ -350,11 +350,12 @@ function ChannelDialog({ cluster, channel, onClose, onSaved }: { cluster: Cluste
                 type={secret ? 'password' : 'text'}
                 autoComplete="off"
                 value={form[key] ?? ''}
-                placeholder={kept ? (kept === 'set' ? 'stored — leave empty to keep' : `${kept} stored — leave empty to keep`) : placeholder}
+                placeholder={kept ? 'stored — leave empty to keep' : placeholder}
                 disabled={gone}
                 aria-invalid={Boolean(err(key))}
                 onChange={(e) => setForm({ ...form, [key]: e.target.value })}
               />
+              {kept && kept !== 'set' && !gone ? <span className="field-hint">Stored: {kept}</span> : null}
               {kept && secrets.get(key)?.removable ? (
                 <label className="check">
                   <input type="checkbox" checked={gone} onChange={(e) => (setRemoved(toggled(removed, key, e.target.checked)), setForm({ ...form, [key]: '' }))} />

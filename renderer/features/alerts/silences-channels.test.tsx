@@ -100,7 +100,8 @@ it('a bad edit is refused in the dialog with the reason, and nothing is sent', {
   const table = await screen.findByRole('table', { name: 'Alert channels of Local (embedded)' });
   fireEvent.click(within(table).getByRole('button', { name: 'Edit channel Ops hook' }));
   const dialog = await screen.findByRole('dialog');
-  expect((within(dialog).getByRole('textbox', { name: 'URL' }) as HTMLInputElement).placeholder).toBe('https://ops.example.com/… stored — leave empty to keep');
+  expect((within(dialog).getByRole('textbox', { name: 'URL' }) as HTMLInputElement).placeholder).toBe('stored — leave empty to keep');
+  expect(within(dialog).getByText('Stored: https://ops.example.com/…')).toBeTruthy();
   fireEvent.change(within(dialog).getByRole('textbox', { name: 'URL' }), { target: { value: 'http://ops.example.com/new' } });
   await act(async () => fireEvent.click(within(dialog).getByRole('button', { name: 'Save channel' })));
   expect(within(dialog).getByText(/use https for ops.example.com/)).toBeTruthy();

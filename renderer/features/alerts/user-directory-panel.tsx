@@ -174,9 +174,10 @@ function UserDialog({ cluster, entry, onClose, onSaved }: { cluster: ClusterView
             'Slack incoming webhook (optional, write-only)',
             slack,
             setSlack,
-            entry?.slackWebhookUrlHint ? `${entry.slackWebhookUrlHint} stored — leave empty to keep` : 'https://hooks.slack.com/services/T000/B000/XXXX',
+            entry?.slackWebhookUrlHint ? 'stored — leave empty to keep' : 'https://hooks.slack.com/services/T000/B000/XXXX',
             { disabled: removeSlack, type: 'password' },
           )}
+          {entry?.slackWebhookUrlHint && !removeSlack ? <span className="field-hint">Stored: {entry.slackWebhookUrlHint}</span> : null}
           {entry?.slackWebhookUrlHint ? (
             <label className="check">
               <input type="checkbox" checked={removeSlack} onChange={(e) => (setRemoveSlack(e.target.checked), setSlack(''))} />
