@@ -130,6 +130,13 @@ try {
     return v;
   };
   cache.optimize();
+  // Baseline: the page's counts straight from the jobs table (what the kept group stats replace).
+  const since7d = new Date(Math.floor((Date.now() - 7 * 86_400_000) / 3_600_000) * 3_600_000).toISOString();
+  const scan = cache.db.prepare(
+    `SELECT failure_group_id, count(*) AS n, max(finished_at) AS last FROM jobs
+     WHERE state = 'failed' AND failure_group_id IS NOT NULL AND finished_at >= ? GROUP BY failure_group_id ORDER BY n DESC, last DESC LIMIT 100`,
+  );
+  p95('baseline: the same counts by GROUP BY over the jobs table', () => scan.all(since7d), 20);
   const page = p95('groups page, 7 days, all clusters (target p95 < 10 ms)', () => cache.failures.list({ period: '7d', limit: 100 }));
   p95('groups page, 24 h, one type', () => cache.failures.list({ period: '24h', limit: 100, types: ['training'] }));
   p95('groups page, 30 days, two users', () => cache.failures.list({ period: '30d', limit: 100, users: ['user3', 'user10'] }));
