@@ -64,34 +64,63 @@ function queuesOf(db: SqliteDatabase, clusterId: string, from: string, to: strin
     .all(clusterId, clusterId, from, to) as string[];
 }
 
+/** A type's waits in the period: each job's [ready, left) in ms, and its started jobs' waits. */
+interface TypeWaits {
+  ready: number[];
+  left: number[];
+  started: number;
+  over: number;
+}
+
 /**
- * Per type, ms of each whole hour in [startMs, endMs) during which at least one job was ready and
- * not started. Waits of a type are merged into stretches first, so overlapping waits count once.
+ * One pass over the jobs whose wait overlaps [fromMs, toMs): each job waits from when it could
+ * run until it starts (one that ended without starting, until it ended; one still pending, until
+ * the end). Instants come as ms from SQLite's own date parser, and the rows unsorted: sorting in
+ * SQL and parsing in JavaScript cost more than the read itself.
  */
-function waitingCoverage(db: SqliteDatabase, clusterId: string, startMs: number, endMs: number): Map<string, Float64Array> {
-  const hours = Math.max(0, Math.round((endMs - startMs) / HOUR));
-  const out = new Map<string, Float64Array>();
-  if (hours === 0) return out;
+function scanWaits(db: SqliteDatabase, clusterId: string, fromMs: number, toMs: number, thresholdMs: number): Map<string, TypeWaits> {
   const readySql = `max(created_at, ifnull(run_at, ''))`;
-  // A job waits until it starts; one that ended without starting (cancelled) until it ended.
   const leftSql = `coalesce(started_at, CASE WHEN state IN ('completed', 'failed', 'cancelled') THEN finished_at END)`;
+  const ms = (column: string) => `(julianday(${column}) - 2440587.5) * 86400000.0`;
   const rows = db
     .prepare(
-      `SELECT type, ready, left FROM (
-         SELECT type, ${readySql} AS ready, ${leftSql} AS left FROM jobs
+      `SELECT type, ${ms('ready')}, ${ms('left')}, started FROM (
+         SELECT type, ${readySql} AS ready, ${leftSql} AS left, started_at IS NOT NULL AS started FROM jobs
          WHERE cluster_id = ? AND created_at >= ? AND created_at < ?
          UNION ALL
-         SELECT type, ${readySql}, ${leftSql} FROM jobs
+         SELECT type, ${readySql}, ${leftSql}, 0 FROM jobs
          WHERE state = 'pending' AND created_at < ? AND cluster_id = ?
        )
-       WHERE ready < ? AND (left IS NULL OR left > ?)
-       ORDER BY type, ready`,
+       WHERE ready < ? AND (left IS NULL OR left > ?)`,
     )
     .raw()
-    .iterate(clusterId, iso(startMs - LOOKBACK_MS), iso(endMs), iso(startMs - LOOKBACK_MS), clusterId, iso(endMs), iso(startMs)) as IterableIterator<
-    [string, string, string | null]
+    .iterate(clusterId, iso(fromMs - LOOKBACK_MS), iso(toMs), iso(fromMs - LOOKBACK_MS), clusterId, iso(toMs), iso(fromMs)) as IterableIterator<
+    [string, number, number | null, number]
   >;
-  const add = (cover: Float64Array, a: number, b: number) => {
+  const out = new Map<string, TypeWaits>();
+  for (const [type, ready, leftOrNull, started] of rows) {
+    let t = out.get(type);
+    if (!t) out.set(type, (t = { ready: [], left: [], started: 0, over: 0 }));
+    const left = leftOrNull ?? toMs;
+    t.ready.push(ready);
+    t.left.push(left);
+    if (started === 1 && left >= fromMs && left < toMs) {
+      t.started++;
+      if (left - ready > thresholdMs) t.over++;
+    }
+  }
+  return out;
+}
+
+/**
+ * Ms of each whole hour in [startMs, endMs) during which at least one job of a type was ready
+ * and not started. Its waits are merged into stretches first, so overlapping waits count once.
+ */
+function waitingCoverage(w: TypeWaits | undefined, startMs: number, endMs: number): Float64Array {
+  const hours = Math.max(0, Math.round((endMs - startMs) / HOUR));
+  const cover = new Float64Array(hours);
+  if (!w || hours === 0) return cover;
+  const add = (a: number, b: number) => {
     const from = Math.max(a, startMs);
     const to = Math.min(b, endMs);
     for (let h = Math.floor((from - startMs) / HOUR); h < hours && startMs + h * HOUR < to; h++) {
@@ -99,35 +128,22 @@ function waitingCoverage(db: SqliteDatabase, clusterId: string, startMs: number,
       cover[h]! += Math.max(0, Math.min(to, hs + HOUR) - Math.max(from, hs));
     }
   };
-  let type: string | null = null;
-  let cover: Float64Array | null = null;
+  const order = Array.from(w.ready.keys()).sort((i, j) => w.ready[i]! - w.ready[j]!);
   let a = 0;
-  let b = 0;
-  const close = () => {
-    if (cover && b > a) add(cover, a, b);
-  };
-  for (const [t, ready, left] of rows) {
-    const r = Date.parse(ready);
-    const l = left === null ? endMs : Date.parse(left);
+  let b = -Infinity;
+  for (const i of order) {
+    const r = w.ready[i]!;
+    const l = w.left[i]!;
     if (l <= r) continue;
-    if (t !== type) {
-      close();
-      type = t;
-      cover = new Float64Array(hours);
-      out.set(t, cover);
-      a = r;
-      b = l;
-      continue;
-    }
     if (r <= b) b = Math.max(b, l);
     else {
-      close();
+      if (b > a) add(a, b);
       a = r;
       b = l;
     }
   }
-  close();
-  return out;
+  if (b > a) add(a, b);
+  return cover;
 }
 
 /** Hour indexes (from startMs) in which a queue sample saw the queue paused, per type. */
@@ -148,35 +164,21 @@ function pausedHours(db: SqliteDatabase, clusterId: string, startMs: number, end
   return out;
 }
 
-function waitingSignal(type: string, cover: Float64Array | undefined, paused: Set<number> | undefined, hours: number, days: number): QueueWaitingSignal {
+function waitingSignal(type: string, cover: Float64Array, paused: Set<number> | undefined, days: number): QueueWaitingSignal {
   let hoursWaiting = 0;
   let hoursCovered = 0;
   let hoursPaused = 0;
-  for (let h = 0; h < hours; h++) {
+  for (let h = 0; h < cover.length; h++) {
     if (paused?.has(h)) {
       hoursPaused++;
       continue;
     }
     hoursCovered++;
-    if ((cover?.[h] ?? 0) >= CAPACITY_RULES.waitingHourCoverage * HOUR) hoursWaiting++;
+    if (cover[h]! >= CAPACITY_RULES.waitingHourCoverage * HOUR) hoursWaiting++;
   }
   const value = hoursCovered >= CAPACITY_RULES.minHours ? hoursWaiting / hoursCovered : null;
   const s = { value, hoursWaiting, hoursCovered, hoursPaused };
   return { ...s, moreCapacityNeeded: value !== null && value >= CAPACITY_RULES.waitingHoursShare, sentence: waitingSentence(type, s, days) };
-}
-
-/** Per type: jobs that started in the period and those that waited longer than `thresholdMs`. */
-function waitsOver(db: SqliteDatabase, clusterId: string, fromMs: number, toMs: number, thresholdMs: number): Map<string, { started: number; over: number }> {
-  const rows = db
-    .prepare(
-      `SELECT type, count(*), sum((julianday(started_at) - julianday(max(created_at, ifnull(run_at, '')))) * 86400000.0 > ?)
-       FROM jobs
-       WHERE cluster_id = ? AND created_at >= ? AND created_at < ? AND started_at >= ? AND started_at < ?
-       GROUP BY type`,
-    )
-    .raw()
-    .all(thresholdMs, clusterId, iso(fromMs - LOOKBACK_MS), iso(toMs), iso(fromMs), iso(toMs)) as [string, number, number][];
-  return new Map(rows.map(([type, started, over]) => [type, { started, over }]));
 }
 
 function waitsSignal(type: string, counts: { started: number; over: number } | undefined, thresholdMs: number, days: number): WaitsOverThresholdSignal {
@@ -273,17 +275,15 @@ export function capacitySignals(scope: CapacityScope): CapacitySignals {
     // Whole hours the period and the cluster's cached history both cover.
     const startMs = Math.ceil(Math.max(fromMs, historyFromMs ?? toMs) / HOUR) * HOUR;
     const endMs = Math.max(startMs, Math.floor(toMs / HOUR) * HOUR);
-    const hours = Math.round((endMs - startMs) / HOUR);
-    const cover = waitingCoverage(db, clusterId, startMs, endMs);
+    const waits = scanWaits(db, clusterId, fromMs, toMs, threshold.waitThresholdMs);
     const paused = pausedHours(db, clusterId, startMs, endMs);
-    const waits = waitsOver(db, clusterId, fromMs, toMs, threshold.waitThresholdMs);
     const failures = capacityFailures(db, clusterId, fromMs, toMs);
     const trend = { fromMs, toMs, historyFromMs, days };
     for (const type of types) {
       const q = {
         clusterId,
         type,
-        waiting: waitingSignal(type, cover.get(type), paused.get(type), hours, days),
+        waiting: waitingSignal(type, waitingCoverage(waits.get(type), startMs, endMs), paused.get(type), days),
         waitsOverThreshold: waitsSignal(type, waits.get(type), threshold.waitThresholdMs, days),
         timeouts: trendSignal(type, 'timeout', failures.get(`${type}\u0000timeout`) ?? [], trend),
         limitExceeded: trendSignal(type, 'limit-exceeded', failures.get(`${type}\u0000limit-exceeded`) ?? [], trend),
