@@ -8,6 +8,7 @@ import { FAILURE_CAUSE_LABELS } from '../../../contract/failures.ts';
 import { AXIS_PROPS, ChartFrame, LegendItem, TOOLTIP_PROPS } from '../../components/chart-frame.tsx';
 import { formatBytes, formatCount, formatDuration, formatFullTime, formatRatio } from '../../components/format.ts';
 import { showDirectionControls } from '../../components/display-text.ts';
+import { CapacityPreview } from './capacity-preview.tsx';
 
 // Six job types, six hues that stay apart in both themes (the accent is close to chart-1).
 const SERIES = ['var(--chart-1)', 'var(--chart-2)', 'var(--chart-3)', 'var(--chart-4)', 'var(--crit)', 'var(--good)'];
@@ -160,6 +161,7 @@ function Body({ report }: { report: Report }) {
             columns={['Type', 'Finished', 'Change', 'Run p50', 'Run p95', 'Change', 'Wait p95', 'Change', 'Failures']}
             rows={report.types.map((t) => [t.type, t.period.finished, change(t.change.throughput), formatDuration(t.period.durationP50Ms), formatDuration(t.period.durationP95Ms), change(t.change.durationP95), formatDuration(t.period.waitP95Ms), change(t.change.waitP95), formatRatio(t.period.failureRate)])}
           />
+          <CapacityPreview capacity={report.capacity} />
         </>
       );
     }
