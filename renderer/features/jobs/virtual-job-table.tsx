@@ -5,7 +5,7 @@
  * with spacer rows keeps table semantics; aria-rowcount/aria-rowindex give the true size.
  * A click on a row or Enter opens the job; the table is one tab stop (row-navigation.tsx).
  */
-import { memo, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { flexRender, useTable, type Row } from '@tanstack/react-table';
 import { observeElementRect, useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
 import type { CachedJob } from '../../../contract/admin-api.ts';
@@ -13,10 +13,15 @@ import { tableFeaturesNone, type Features, type TableColumn } from '../../compon
 import { moveBetweenRows, openableRowProps, RowActiveProvider } from '../../components/row-navigation.tsx';
 import { jobHref, navigate } from '../../app/router.ts';
 import { jobKey, useUiStore } from '../../store/ui-store.ts';
+import { PAGE_SIZE } from './job-page-loader.ts';
+import { RowSlots } from './row-slots.ts';
 import type { JobPages } from './use-job-pages.ts';
 
 export const ROW_HEIGHT = 34;
-const OVERSCAN = 12;
+// Rows drawn beyond the scroller's edges: a few, since every drawn row costs each frame of a fast
+// scroll. Pages are asked for a page ahead, so rows are loaded before they come in view.
+const OVERSCAN = 3;
+const PREFETCH_ROWS = PAGE_SIZE;
 const ASSUMED_RECT = { width: 1200, height: 700 };
 
 /**
@@ -46,7 +51,7 @@ export function VirtualJobTable({ pages, columns, label }: { pages: JobPages; co
   const { ensure } = pages;
   const [activeIndex, setActiveIndex] = useState(0);
   useEffect(() => {
-    if (count > 0) ensure(last + OVERSCAN);
+    if (count > 0) ensure(last + PREFETCH_ROWS);
   }, [last, count, ensure]);
 
   const first = items.length ? items[0]!.index : 0;
@@ -65,6 +70,11 @@ export function VirtualJobTable({ pages, columns, label }: { pages: JobPages; co
   const activeShown = activeIndex >= first && activeIndex < first + rowModel.length;
   const firstLoaded = items.find((item) => rowModel[item.index - first])?.index;
   const tabStop = activeShown ? activeIndex : firstLoaded;
+  // Rows are keyed by slot, not by job: a job keeps its row while it stays in view, and a row
+  // scrolled out hands its DOM to one scrolled in, so a fast scroll updates rows instead of
+  // removing and creating every one of them each frame (row-slots.ts).
+  const [rowSlots] = useState(() => new RowSlots());
+  const slotOf = useMemo(() => rowSlots.assign(rowModel.map((r) => r.id)), [rowSlots, rowModel]);
 
   return (
     <div className="virtual-scroll" ref={scrollRef} data-testid="jobs-scroll">
@@ -88,7 +98,7 @@ export function VirtualJobTable({ pages, columns, label }: { pages: JobPages; co
           {items.map((item) => {
             const row = rowModel[item.index - first];
             return row ? (
-              <VirtualRow key={row.id} row={row} original={row.original} index={item.index} active={item.index === tabStop} onActive={setActiveIndex} />
+              <VirtualRow key={slotOf.get(row.id)} row={row} original={row.original} index={item.index} active={item.index === tabStop} onActive={setActiveIndex} />
             ) : (
               <tr key={`loading-${item.index}`} className="placeholder-row" aria-rowindex={item.index + 2}>
                 <td colSpan={columns.length}>
@@ -120,11 +130,20 @@ function RowView({ row, index, active, onActive }: RowViewProps) {
   const job = row.original;
   const cls = job.state === 'stuck' ? 'row-stuck' : job.state === 'failed' ? 'row-failed' : undefined;
   const nav = openableRowProps(active, () => navigate(jobHref(job.clusterId, job.id)), () => onActive(index));
+  const ref = useRef<HTMLTableRowElement>(null);
+  // A recycled row now shows another job (its own scrolled out): focus inside it would point at the
+  // new job, so it is let go, as when the row was removed.
+  useLayoutEffect(() => {
+    const focused = document.activeElement;
+    if (focused instanceof HTMLElement && focused !== document.body && ref.current?.contains(focused)) focused.blur();
+  }, [row.id]);
   return (
-    <tr {...nav} className={cls ? `${nav.className} ${cls}` : nav.className} aria-rowindex={index + 2}>
+    <tr {...nav} ref={ref} className={cls ? `${nav.className} ${cls}` : nav.className} aria-rowindex={index + 2}>
       <RowActiveProvider value={active}>
         {row.getAllCells().map((cell) => (
-          <td key={cell.id} className={alignClass(cell.column.columnDef as TableColumn<CachedJob>)}>
+          // Cells are kept by column as the row is recycled; the actions are keyed by job, so an
+          // action's state (its confirmation, its spinner) never carries over to another job.
+          <td key={cell.column.id === 'actions' ? row.id : cell.column.id} className={alignClass(cell.column.columnDef as TableColumn<CachedJob>)}>
             {flexRender(cell.column.columnDef.cell, cell.getContext())}
           </td>
         ))}
