@@ -24,7 +24,6 @@ import {
   type SharedStore,
   type IdempotencyEntry,
   clampStoredId,
-  rowsByType,
   sortScore,
 } from './shared-store.ts';
 import type { BullOutcome, StreamTrimBound, RawBullJob } from './bull-jobs.ts';
@@ -102,14 +101,17 @@ export function filterSql(filter: RowFilter, stuckBefore: number, params: unknow
     params.push(v);
     return `$${params.length}`;
   };
+  // One value is an equality, not '= ANY': the planner then walks an index on (that column, sort
+  // key) in sort order and stops at the page's end, where '= ANY' has it read and sort every match.
+  const oneOf = (column: string, values: readonly unknown[]) => (values.length === 1 ? `${column} = ${p(values[0])}` : `${column} = ANY(${p(values)})`);
   const where: string[] = ['NOT removed'];
-  if (filter.types) where.push(`type = ANY(${p(filter.types)})`);
-  if (filter.users) where.push(`user_name = ANY(${p(filter.users)})`);
-  if (filter.priorities) where.push(`priority = ANY(${p(filter.priorities)})`);
+  if (filter.types) where.push(oneOf('type', filter.types));
+  if (filter.users) where.push(oneOf('user_name', filter.users));
+  if (filter.priorities) where.push(oneOf('priority', filter.priorities));
   if (filter.bases) {
     const plain = filter.bases.filter((b) => b !== 'active');
     const ors: string[] = [];
-    if (plain.length > 0) ors.push(`base = ANY(${p(plain)})`);
+    if (plain.length > 0) ors.push(oneOf('base', plain));
     if (filter.bases.includes('active')) {
       const kinds = filter.activeKinds ?? ['running', 'paused', 'stuck'];
       const seen = 'COALESCE(progress_at, started_at, created_at)';
@@ -416,23 +418,24 @@ class PgStore implements PgSharedStore {
 
   async positions(rows: JobRow[]): Promise<Map<string, number>> {
     const out = new Map<string, number>();
-    const byType = rowsByType(rows.filter((r) => r.base === 'pending'));
-    for (const [type, list] of byType) {
-      list.sort((a, b) => sortScore('position', a) - sortScore('position', b));
-      // Count the gap before each row (small when rows are adjacent in the run order).
-      let prev = -1;
-      let pos = 0;
-      for (const r of list) {
-        const s = sortScore('position', r);
-        const { rows: c } = await this.pool.query<{ n: string }>(
-          `SELECT count(*) AS n FROM ${this.t('job_index')} WHERE NOT removed AND base = 'pending' AND type = $1 AND s_position > $2 AND s_position < $3`,
-          [type, prev, s],
-        );
-        pos += Number(c[0]!.n) + 1;
-        out.set(r.id, pos);
-        prev = s;
-      }
-    }
+    const pending = rows.filter((r) => r.base === 'pending');
+    if (pending.length === 0) return out;
+    // One statement for the page: the rows in run order per type, the pending jobs counted in each
+    // gap between neighbours (an index range each), summed into places. The gaps together walk the
+    // index once up to the last row, where a count per row walked it once per row.
+    const { rows: places } = await this.pool.query<{ id: string; place: string }>(
+      `WITH r AS (
+         SELECT id, type, s, lag(s, 1, -1::bigint) OVER (PARTITION BY type ORDER BY s) AS prev
+           FROM unnest($1::text[], $2::text[], $3::bigint[]) AS r(id, type, s)
+       )
+       SELECT r.id, sum(gap.n + 1) OVER (PARTITION BY r.type ORDER BY r.s) AS place
+         FROM r CROSS JOIN LATERAL (
+           SELECT count(*) AS n FROM ${this.t('job_index')} j
+            WHERE NOT j.removed AND j.base = 'pending' AND j.type = r.type AND j.s_position > r.prev AND j.s_position < r.s
+         ) gap`,
+      [pending.map((r) => r.id), pending.map((r) => r.type), pending.map((r) => String(sortScore('position', r)))],
+    );
+    for (const p of places) out.set(p.id, Number(p.place));
     return out;
   }
 

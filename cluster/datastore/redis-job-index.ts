@@ -159,9 +159,12 @@ export class RedisJobIndex {
   async listRows(query: RowQuery): Promise<RowPage> {
     const sets = this.drivingSets(query);
     const scan = new MergeScan(this.space.redis, sets, query.desc, query.after);
+    // When the sets hold exactly the matching jobs, the page is their next limit + 1 members: reading
+    // a whole batch would load and parse rows only to drop them.
+    const step = coveredBySets(query) ? query.limit + 1 : Math.max(BATCH, query.limit + 1);
     const found: JobRow[] = [];
     for (;;) {
-      const ids = await scan.next(BATCH);
+      const ids = await scan.next(step);
       if (ids.length === 0) break;
       const rows = await this.loadRows(ids);
       for (const id of ids) {
@@ -292,6 +295,18 @@ export class RedisJobIndex {
       return row && !row.removed ? [strip(row)] : [];
     });
   }
+}
+
+/**
+ * True when the driving sets of a query (drivingSets) hold only jobs that pass its filter, so no row
+ * read is filtered out: the per-type-and-state sets for `created`, the pending sets for `position`.
+ */
+function coveredBySets(query: RowQuery): boolean {
+  const { bases, activeKinds, users, priorities, q, createdAfter, createdBefore, finishedBefore } = query.filter;
+  if (users || priorities || q !== undefined || createdAfter !== undefined || createdBefore !== undefined || finishedBefore !== undefined) return false;
+  // The pending sets hold pending jobs only, which is all a `position` list shows whatever the states asked.
+  if (query.sort === 'position') return true;
+  return query.sort === 'created' && !(bases?.includes('active') && activeKinds);
 }
 
 function strip(row: JobRow & { removed?: boolean }): JobRow {

@@ -54,7 +54,8 @@ export class MergeScan {
   async next(n: number): Promise<string[]> {
     const out: string[] = [];
     while (out.length < n) {
-      for (const buf of this.buffers) if (buf.items.length === 0 && !buf.done) await this.refill(buf, n);
+      // The sets that ran dry are read together: one round trip for all of them, not one each.
+      await Promise.all(this.buffers.filter((buf) => buf.items.length === 0 && !buf.done).map((buf) => this.refill(buf, n - out.length)));
       let best: (typeof this.buffers)[number] | null = null;
       for (const buf of this.buffers) {
         if (buf.items.length === 0) continue;
