@@ -63,3 +63,28 @@ test('concurrent recordChanges calls run one at a time, in call order, and a fai
     (pool as unknown as { query: unknown }).query = query;
   }
 });
+
+test('changes that wait behind a running append are sent together in one call, each caller answered with its own', async () => {
+  const pool = (ds.store as unknown as { pool: pg.Pool }).pool;
+  const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;
+  let appends = 0;
+  (pool as unknown as { query: unknown }).query = async (...args: unknown[]) => {
+    if (String(args[0]).includes('sq_record_batch')) appends += 1;
+    return query(...args);
+  };
+  try {
+    // Sixteen submits at once: the first goes alone, the fifteen behind it share the next call.
+    const calls = Array.from({ length: 16 }, (_, i) => ds.store.recordChanges([queueChange(`join-test:${i}`)]));
+    const results = await Promise.all(calls);
+    expect(appends).toBe(2);
+    const ids = results.map((r) => Number(r[0]!.eventId));
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    expect(new Set(ids).size).toBe(16);
+    // A repeated change (same dedup key) is answered as recorded already, in a joined call too.
+    const again = await Promise.all([ds.store.recordChanges([queueChange('join-test:x')]), ds.store.recordChanges([queueChange('join-test:0')])]);
+    expect(again[0]![0]!.eventId).not.toBeNull();
+    expect(again[1]![0]!.eventId).toBeNull();
+  } finally {
+    (pool as unknown as { query: unknown }).query = query;
+  }
+});

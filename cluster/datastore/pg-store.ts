@@ -31,6 +31,27 @@ import { pgDelayWaitingSql } from './bull-delay.ts';
 
 type Queryable = pg.Pool | pg.PoolClient;
 
+/** One row of sq_record_batch's answer: the change's place in the call (1-based), its event id and row. */
+interface AppendRow {
+  idx: string;
+  event_id: string;
+  row_json: Record<string, unknown> | null;
+}
+
+/** Changes joined into one sq_record_batch call (PgStore.joinAppend). */
+interface AppendGroup {
+  changes: unknown[];
+  cursor: { queue: string; position: string } | null;
+  wantRows: boolean;
+  done: Promise<AppendRow[]>;
+}
+
+/**
+ * Most changes one joined append carries: the append lock is held while they are applied, and the
+ * recorders' small slices (event-recorder.ts) exist to keep that wait short for everyone else.
+ */
+const MAX_JOINED_CHANGES = 32;
+
 interface IndexRecord {
   id: string;
   type: string;
@@ -176,6 +197,10 @@ class PgStore implements PgSharedStore {
    * each call's server time grows by the others' work).
    */
   private appendTail: Promise<unknown> = Promise.resolve();
+  /** The append group still taking changes (joinAppend), sent once the append before it is done. */
+  private openAppend: AppendGroup | null = null;
+  /** Append groups sent or waiting to be sent. */
+  private appendsPending = 0;
   private closed = false;
 
   constructor(
@@ -208,19 +233,50 @@ class PgStore implements PgSharedStore {
       }
     });
     if (payload.length === 0 && !options.cursor) return results;
-    const append = () =>
-      this.pool.query<{ idx: string; event_id: string; row_json: Record<string, unknown> | null }>(
-        `SELECT idx, event_id, row_json FROM ${this.t('sq_record_batch')}($1, $2, $3, $4, $5)`,
-        [JSON.stringify(payload), options.cursor?.queue ?? null, options.cursor?.position ?? null, options.returnRows ?? false, this.channel()],
-      );
-    const call = this.appendTail.then(append, append);
-    this.appendTail = call.catch(() => undefined);
-    const { rows } = await call;
+    const { rows, offset } = await this.joinAppend(payload, options.cursor ?? null, options.returnRows ?? false);
     for (const r of rows) {
-      const i = slots[Number(r.idx) - 1]!;
+      const n = Number(r.idx) - 1 - offset;
+      if (n < 0 || n >= payload.length) continue;
+      const i = slots[n]!;
       results[i] = { eventId: String(r.event_id), row: r.row_json ? toRow(jsonRecord(r.row_json)) : null };
     }
     return results;
+  }
+
+  /**
+   * Appends are group-committed: an append with none ahead of it goes at once, alone; changes that
+   * arrive while appends run wait together and go in the next call as one transaction (one commit,
+   * one WAL flush), in the order they came, up to MAX_JOINED_CHANGES. A call moves at most one
+   * recorder cursor, so a second cursor starts a new group. Returns the group's result rows and
+   * where this caller's changes start in it.
+   */
+  private joinAppend(payload: unknown[], cursor: { queue: string; position: string } | null, wantRows: boolean): Promise<{ rows: AppendRow[]; offset: number }> {
+    let group = this.openAppend;
+    if (!group || (cursor && group.cursor) || group.changes.length + payload.length > MAX_JOINED_CHANGES) {
+      const fresh: AppendGroup = { changes: [], cursor: null, wantRows: false, done: null! };
+      const send = () => {
+        if (this.openAppend === fresh) this.openAppend = null;
+        return this.pool.query<AppendRow>(`SELECT idx, event_id, row_json FROM ${this.t('sq_record_batch')}($1, $2, $3, $4, $5)`, [
+          JSON.stringify(fresh.changes),
+          fresh.cursor?.queue ?? null,
+          fresh.cursor?.position ?? null,
+          fresh.wantRows,
+          this.channel(),
+        ]);
+      };
+      const idle = this.appendsPending === 0;
+      this.appendsPending += 1;
+      fresh.done = this.appendTail.then(send, send).then((r) => r.rows);
+      this.appendTail = fresh.done.catch(() => undefined).finally(() => (this.appendsPending -= 1));
+      // Nothing to wait for: this one is not held back for others to join (nor do they share its failure).
+      this.openAppend = idle ? null : fresh;
+      group = fresh;
+    }
+    const offset = group.changes.length;
+    group.changes.push(...payload);
+    if (cursor) group.cursor = cursor;
+    if (wantRows) group.wantRows = true;
+    return group.done.then((rows) => ({ rows, offset }));
   }
 
   async recordedKeys(keys: string[]): Promise<Set<string>> {

@@ -93,13 +93,12 @@ export class RedisEventLog {
     for (let n = 0; n < slots.length; n++) {
       const [error, reply] = replies[n]!;
       if (error) throw error;
-      const [eventId, createdSeq, queueSeq, published] = reply as [string, string, string, string];
+      const [eventId, createdSeq, queueSeq, published, cancel] = reply as [string, string, string, string, string];
       if (eventId === '') continue;
       const change = changes[slots[n]!]!;
       results[slots[n]!] = { eventId, row: null };
       if (!change.job || !options.returnRows) continue;
       const id = change.job.row.id;
-      const cancel = await this.space.redis.hget(this.space.k('cancel'), id);
       const row: JobRow = {
         ...change.job.row,
         record: JSON.parse(published) as JobRow['record'],

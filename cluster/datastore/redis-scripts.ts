@@ -15,7 +15,7 @@
  *       11 base, 12 priority rank, 13 finishedAt ('' = none), 14 key prefix for index sets,
  *       15 pub/sub channel, 16 event time ms, 17 score band, 18 priority, 19 another dedup key of the
  *       same change ('' = none), 20 '1' = clear the job's cancel intent, 21 user
- * Returns { eventId or '', createdSeq, queueSeq, published record JSON }.
+ * Returns { eventId or '', createdSeq, queueSeq, published record JSON, the job's cancel intent JSON or '' }.
  */
 export const RECORD_CHANGE = `
 local function fmt(n) return string.format('%.0f', n) end
@@ -25,7 +25,7 @@ if ARGV[3] ~= '' then
 end
 local seen = redis.call('ZSCORE', KEYS[4], ARGV[1])
 if (not seen) and ARGV[19] ~= '' then seen = redis.call('ZSCORE', KEYS[4], ARGV[19]) end
-if seen then return {'', '', '', ''} end
+if seen then return {'', '', '', '', ''} end
 local mode = ARGV[5]
 local id = ARGV[6]
 local p = ARGV[14]
@@ -114,7 +114,9 @@ redis.call('ZADD', KEYS[4], eventId, ARGV[1])
 if ARGV[19] ~= '' then redis.call('ZADD', KEYS[4], eventId, ARGV[19]) end
 redis.call('XADD', KEYS[3], eventId .. '-0', 'b', body, 't', ARGV[16])
 redis.call('PUBLISH', ARGV[15], eventId)
-return {tostring(eventId), createdSeq, queueSeq, published}
+local cancel = ''
+if mode == 'job' then cancel = redis.call('HGET', p .. 'cancel', id) or '' end
+return {tostring(eventId), createdSeq, queueSeq, published, cancel}
 `;
 
 /** Moves a recorder cursor forward (never back). KEYS: 1 cursors hash. ARGV: 1 queue, 2 position. */

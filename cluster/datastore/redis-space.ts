@@ -7,7 +7,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import { ADVANCE_CURSOR, APPEND_AUDIT, RECORD_CHANGE } from './redis-scripts.ts';
 
 export interface ScriptedRedis extends Redis {
-  sqRecordChange(...args: (string | number)[]): Promise<[string, string, string, string]>;
+  sqRecordChange(...args: (string | number)[]): Promise<[string, string, string, string, string]>;
   sqAppendAudit(...args: (string | number)[]): Promise<string>;
 }
 

@@ -18,7 +18,7 @@ import { addedKey } from './event-recorder.ts';
 import { claimKey, keepAnswer } from './idempotency.ts';
 import { EngineError, type SubmitOptions } from './job-engine.ts';
 import { buildJobRow } from './job-record.ts';
-import { commitJob, type PreparedJob, prepareJob } from './job-submit.ts';
+import { commitJob, parseSubmitRequest, type PreparedJob, prepareJob } from './job-submit.ts';
 import { assertReachable, duringOutage, unavailableError } from './outage-guard.ts';
 
 const NOT_SUBMITTED = 'the job was not submitted';
@@ -34,7 +34,17 @@ export async function submitBatch(ctx: EngineContext, body: SubmitJobBatchReques
   const availability = ctx.datastore.availability;
   const checked = await duringOutage(
     availability,
-    () => Promise.all(body.jobs.map((input) => prepareJob(ctx, input).then((p): PreparedJob | EngineError => p, (e: unknown) => failure(e).error))),
+    () =>
+      Promise.all(
+        body.jobs.map((input) =>
+          Promise.resolve()
+            .then(() => prepareJob(ctx, parseSubmitRequest(input)))
+            .then(
+              (p): PreparedJob | EngineError => p,
+              (e: unknown) => failure(e).error,
+            ),
+        ),
+      ),
     'no job of the batch was submitted',
   );
   let ids = checked.map((p) => (p instanceof EngineError ? '' : newJobId(p.request.type)));

@@ -43,13 +43,17 @@ export interface PreparedJob {
   runDelay: number;
 }
 
-/** Validates a request (reads the dependencies); changes nothing. */
-export async function prepareJob(ctx: EngineContext, input: unknown): Promise<PreparedJob> {
+/** A submit request as sent (a batch's jobs are checked one by one), or a validation_failed error. */
+export function parseSubmitRequest(input: unknown): SubmitJobRequestType {
   const parsed = SubmitJobRequest.safeParse(input);
   if (!parsed.success) {
     throw new EngineError('validation_failed', describeZodError(parsed.error), fieldErrors(parsed.error));
   }
-  const request = parsed.data;
+  return parsed.data;
+}
+
+/** Validates a parsed request's config and dependencies (reads them); changes nothing. */
+export async function prepareJob(ctx: EngineContext, request: SubmitJobRequestType): Promise<PreparedJob> {
   const config = JOB_CONFIG_SCHEMAS[request.type].safeParse(request.config);
   if (!config.success) {
     throw new EngineError('validation_failed', describeZodError(config.error, 'config'), fieldErrors(config.error, 'config'));
@@ -82,11 +86,12 @@ const NOT_SUBMITTED = 'the job was not submitted';
  * answer is the job even if recording it in the index is cut short by an outage (the recorders
  * record it from BullMQ's own event when the datastore is back).
  */
-export async function submitJob(ctx: EngineContext, input: unknown, actor = 'anonymous', options: SubmitOptions = {}): Promise<Job> {
+export async function submitJob(ctx: EngineContext, request: SubmitJobRequestType, actor = 'anonymous', options: SubmitOptions = {}): Promise<Job> {
   const availability = ctx.datastore.availability;
-  const prepared = await duringOutage(availability, () => prepareJob(ctx, input), NOT_SUBMITTED);
+  // The request was parsed where it came in (the route's schema): only its config and dependencies are checked here.
+  const prepared = await duringOutage(availability, () => prepareJob(ctx, request), NOT_SUBMITTED);
   let id = newJobId(prepared.request.type);
-  const claimed = options.idempotencyKey ? await claimKey(ctx, actor, options.idempotencyKey, 'job', input, [id]) : null;
+  const claimed = options.idempotencyKey ? await claimKey(ctx, actor, options.idempotencyKey, 'job', request, [id]) : null;
   if (claimed?.entry.response) return claimed.entry.response.body as Job;
   if (claimed) id = claimed.entry.jobIds[0]!;
   const job = await commitJob(ctx, prepared, id, claimed?.earlier ?? false);
