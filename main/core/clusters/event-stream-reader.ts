@@ -6,9 +6,9 @@
  * that says which.
  */
 import { createParser } from 'eventsource-parser';
-import { describeZodError } from '../../../contract/api.ts';
-import { ClusterEvent } from '../../../contract/events.ts';
+import type { ClusterEvent } from '../../../contract/events.ts';
 import { ClusterRequestError } from './cluster-errors.ts';
+import { parseEventFrame } from './event-frame.ts';
 
 export interface ReadEventsOptions {
   /** Cut and reconnect when nothing (not even a keep-alive comment) arrived for this long. */
@@ -35,22 +35,12 @@ export async function readClusterEvents(body: ReadableStream<Uint8Array>, host: 
   const parser = createParser({
     onEvent(message) {
       if (failure) return;
-      let json: unknown;
-      try {
-        json = JSON.parse(message.data);
-      } catch {
-        failure = new ClusterRequestError('incompatible', `the event stream of ${host} carried data that is not JSON ("${message.data.slice(0, 60)}")`);
+      const frame = parseEventFrame(message.data);
+      if (!frame.ok) {
+        failure = new ClusterRequestError('incompatible', `the event stream of ${host} carried ${frame.problem}`);
         return;
       }
-      const parsed = ClusterEvent.safeParse(json);
-      if (!parsed.success) {
-        failure = new ClusterRequestError(
-          'incompatible',
-          `the event stream of ${host} carried an event that is not a Sigmatiq cluster event (${describeZodError(parsed.error).slice(0, 160)})`,
-        );
-        return;
-      }
-      queue.push(parsed.data);
+      queue.push(frame.event);
     },
   });
 
