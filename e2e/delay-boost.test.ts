@@ -4,7 +4,8 @@
  * pending with its runAt, the detail and the Jobs table say when it runs) and run now again; then
  * the Jobs list filtered to the low-priority pending report jobs of one user delays them all until
  * a chosen time with the dry-run count and per-job results; last, a selection is boosted one
- * priority step, a Critical job staying as it is. Saves screenshots at 1280 and 1440 px.
+ * priority step, a Critical job staying as it is, and Run now on it puts back in line only its
+ * delayed job. Saves screenshots at 1280 and 1440 px.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -43,6 +44,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // What the page showed last: where a failed run stopped.
+  await page?.screenshot({ path: path.join(SHOTS, 'last.png') }).catch(() => undefined);
   await browser?.close();
   await host?.stop();
 });
@@ -57,6 +60,8 @@ it('delays a pending job and runs it now from its detail view, bulk-delays a fil
     ids.push((await host.call('submitJob', 'local', { type: 'report', user: USER, priority, config: { kind: 'jobs-summary' } })).id);
   }
   const [low1, low2, normal1, normal2, critical] = ids as [string, string, string, string, string];
+  // The app has them once its cache has: the detail view and the list read from it.
+  await expect.poll(async () => (await host.call('queryJobs', { filter: { user: [USER], state: ['pending'] } })).total, { timeout: 60_000 }).toBe(5);
 
   // ---- one job, from its detail view: delay by 45 minutes, then run now
   await page.evaluate(`location.hash = '#/jobs/local/${encodeURIComponent(normal1)}'`);
@@ -160,6 +165,16 @@ it('delays a pending job and runs it now from its detail view, bulk-delays a fil
   expect((await job(critical)).priority).toBe('critical');
   // A boost keeps the delay: the job is still pending until its time.
   expect((await job(low1)).runAt).toBe(untilIso);
+  await boost.getByRole('button', { name: 'Close' }).last().click();
+
+  // ---- Run now on the same selection: only its delayed job goes back in line
+  await page.getByRole('toolbar', { name: 'Bulk actions' }).getByRole('button', { name: 'Run now 3 selected' }).click();
+  const runNow3 = page.getByRole('dialog', { name: 'Run now 3 selected' });
+  await runNow3.getByText(/2 selected jobs not delayed will be left alone/).waitFor({ timeout: 30_000 });
+  await runNow3.getByRole('button', { name: 'Run now 1 job' }).click();
+  await runNow3.getByText('1 done, 0 skipped, 0 failed of 1.').waitFor({ timeout: 60_000 });
+  expect((await job(low1)).runAt ?? null).toBeNull();
+  expect((await job(low2)).runAt).toBe(untilIso);
 
   await host.call('bulkAction', 'local', { action: 'delete', filter: { user: [USER] } });
   await host.call('queueAction', 'local', 'report', 'resume', {});

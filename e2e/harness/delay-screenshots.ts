@@ -2,7 +2,7 @@
  * Test-only: screenshots of delaying and boosting against the dev harness at 1280 and 1440 px —
  * the Jobs list's queue with delayed jobs (today and another day) next to jobs ready to run, with
  * the Cluster column of two clusters in view; the Delay dialog of a job, its error for a time
- * passed, the job detail of a delayed job; the bulk Delay and Boost dialogs and their results —
+ * passed, the job detail of a delayed job; the bulk Delay, Boost and Run now dialogs —
  * saved under a folder it prints. Run: `npx tsx e2e/harness/delay-screenshots.ts [outDir]`.
  */
 import { mkdirSync } from 'node:fs';
@@ -88,6 +88,7 @@ try {
   const table = page.getByRole('table', { name: 'Jobs' });
   await table.waitFor();
   for (const id of ids.slice(5, 9)) await table.getByRole('checkbox', { name: `Select job ${id}` }).check();
+  await shot(page, 'jobs-selection');
   await page.getByRole('toolbar', { name: 'Bulk actions' }).getByRole('button', { name: 'Boost 4 selected' }).click();
   const boost = page.getByRole('dialog', { name: 'Boost 4 selected' });
   await boost.getByRole('button', { name: 'Boost 3 jobs' }).waitFor();
@@ -95,6 +96,13 @@ try {
   await boost.getByRole('button', { name: 'Boost 3 jobs' }).click();
   await boost.getByRole('table', { name: 'Result per job' }).waitFor();
   await shot(page, 'boost-results');
+  await boost.getByRole('button', { name: 'Close' }).last().click();
+
+  // Run now on the selection: only the delayed ones among it go back in line.
+  await page.getByRole('toolbar', { name: 'Bulk actions' }).getByRole('button', { name: 'Run now 4 selected' }).click();
+  const runNow = page.getByRole('dialog', { name: 'Run now 4 selected' });
+  await runNow.getByRole('button', { name: /^Run now \d+ jobs?$/ }).waitFor();
+  await shot(page, 'bulk-run-now-dialog');
   console.log(`delay screenshots: ${out}`);
 } finally {
   await browser.close();

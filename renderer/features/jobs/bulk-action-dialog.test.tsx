@@ -101,3 +101,26 @@ it('Delay pending over a filter counts with a dry run, refuses a past time in wo
   expect(fake.jobs.get('local')!.filter((j) => ids.has(j.id)).every((j) => j.runAt === at.toISOString())).toBe(true);
   expect(fake.jobs.get('local')!.filter((j) => !ids.has(j.id) && j.runAt)).toEqual([]);
 });
+
+it('Run now on a selection sends only the jobs still delayed, and they are back in line', { timeout: 30_000 }, async () => {
+  const p = probe();
+  const local = p.clusters.find((c) => c.id === 'local')!;
+  const pending = p.jobs.get('local')!.filter((j) => j.state === 'pending').slice(0, 3);
+  const later = new Date(Date.now() + 3_600_000).toISOString();
+  const passed = new Date(Date.now() - 60_000).toISOString();
+  const selected = [
+    { ...pending[0]!, runAt: later },
+    { ...pending[1]!, runAt: later },
+    { ...pending[2]!, runAt: passed },
+  ];
+  const { fake } = renderWithFake(<BulkActionDialog kind="run-now" target={{ selected, filter: {}, clusters: [local] }} onClose={() => {}} />);
+  for (const j of selected) fake.jobs.get('local')!.find((x) => x.id === j.id)!.runAt = j.runAt;
+  const dialog = screen.getByRole('dialog', { name: 'Run now 3 selected' });
+  const confirm = await within(dialog).findByRole('button', { name: 'Run now 2 jobs' });
+  expect(within(dialog).getByText(/1 selected job not delayed will be left alone/)).toBeTruthy();
+  await act(async () => fireEvent.click(confirm));
+  await within(dialog).findByRole('table', { name: 'Result per job' });
+  const sent = fake.calls.filter((c) => c.method === 'bulkAction').map((c) => c.args[1]);
+  expect(sent.at(-1)).toEqual({ action: 'run-now', ids: [pending[0]!.id, pending[1]!.id], dryRun: false });
+  expect(fake.jobs.get('local')!.filter((j) => j.id === pending[0]!.id || j.id === pending[1]!.id).map((j) => j.runAt)).toEqual([null, null]);
+});

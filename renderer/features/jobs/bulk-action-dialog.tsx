@@ -26,6 +26,12 @@ type Phase =
 
 const SHOWN_RESULTS = 300;
 
+/** What the description adds for actions whose effect is not in their name. */
+const BULK_EXTRA_WORDS: Partial<Record<BulkKind, string>> = {
+  delay: ' They stay pending and are not started before the time chosen; Run now on a job undoes it.',
+  'run-now': ' Delayed jobs go back in line at once and run in their turn; jobs already in line keep their place.',
+};
+
 /** A delayed job's line in the results: when it runs. */
 function runsAtWords(r: ActionResult): string | undefined {
   return r.outcome === 'ok' && r.job?.runAt && r.job.state === 'pending' ? `runs at ${formatFullTime(r.job.runAt)}` : undefined;
@@ -117,7 +123,7 @@ export function BulkActionDialog({ kind, target, onClose }: { kind: BulkKind; ta
       description={
         kind === 'delete-old'
           ? 'Deletes finished jobs (completed, failed, cancelled) that finished more than N days ago, within the current filter.'
-          : `${spec.verb} ${scopeWords}. Only ${spec.states.join(' / ')} jobs are affected.${kind === 'delay' ? ' They stay pending and are not started before the time chosen; Run now on a job undoes it.' : ''}`
+          : `${spec.verb} ${scopeWords}. Only ${spec.states.join(' / ')} jobs are affected.${BULK_EXTRA_WORDS[kind] ?? ''}`
       }
       footer={
         phase.step === 'done' ? (
@@ -160,9 +166,19 @@ export function BulkActionDialog({ kind, target, onClose }: { kind: BulkKind; ta
       {phase.step === 'confirm' ? (
         <div role="status" className="bulk-count">
           <p>
-            This will {spec.verb.toLowerCase()} <strong className="num">{formatCount(total)}</strong> job{total === 1 ? '' : 's'}
+            {kind === 'run-now' && !target.selected ? (
+              // A filter cannot tell delayed jobs from the others: the cluster counts every pending one.
+              <>
+                This will put the delayed jobs among <strong className="num">{formatCount(total)}</strong> pending job{total === 1 ? '' : 's'} back in line
+              </>
+            ) : (
+              <>
+                This will {kind === 'run-now' ? 'put' : spec.verb.toLowerCase()} <strong className="num">{formatCount(total)}</strong> job{total === 1 ? '' : 's'}
+                {kind === 'run-now' ? ' back in line' : ''}
+              </>
+            )}
             {several ? ' in all' : ''}.
-            {notApplicable ? ` ${formatCountOf(notApplicable, 'selected job')} in other states will be left alone.` : ''}
+            {notApplicable ? ` ${formatCountOf(notApplicable, 'selected job')} ${kind === 'run-now' ? 'not delayed' : 'in other states'} will be left alone.` : ''}
           </p>
           {several || [...phase.counts.values()].some((c) => typeof c === 'string') ? (
             <ul className="bulk-clusters">

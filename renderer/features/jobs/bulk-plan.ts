@@ -7,15 +7,17 @@ import type { CachedJob, ClusterView } from '../../../contract/admin-api.ts';
 import type { JobFilter } from '../../../contract/api.ts';
 import { FINISHED_STATES, JOB_STATES, type JobAction, type JobState, type Priority } from '../../../contract/domain.ts';
 import type { DelayBody } from '../../api/delay-commands.ts';
+import { delayedUntil } from '../../components/delay-choice.ts';
 import { formatCount } from '../../components/format.ts';
 
-export type BulkKind = 'cancel' | 'retry' | 'set-priority' | 'delay' | 'delete-old';
+export type BulkKind = 'cancel' | 'retry' | 'set-priority' | 'delay' | 'run-now' | 'delete-old';
 
 export const BULK_LABELS: Record<BulkKind, { title: string; verb: string; action: JobAction; states: readonly JobState[] }> = {
   cancel: { title: 'Cancel all', verb: 'Cancel', action: 'cancel', states: ['pending'] },
   retry: { title: 'Retry failed', verb: 'Retry', action: 'retry', states: ['failed'] },
   'set-priority': { title: 'Change priority', verb: 'Change priority of', action: 'set-priority', states: ['pending'] },
   delay: { title: 'Delay pending', verb: 'Delay', action: 'delay', states: ['pending'] },
+  'run-now': { title: 'Run delayed now', verb: 'Run now', action: 'run-now', states: ['pending'] },
   'delete-old': { title: 'Delete old jobs', verb: 'Delete', action: 'delete', states: FINISHED_STATES },
 };
 
@@ -53,7 +55,8 @@ export function planBulk(kind: BulkKind, target: BulkTarget, opts: { days: numbe
     const skipReason = cluster.status === 'online' ? undefined : `${cluster.name} is ${cluster.status}: skipped until it reconnects.`;
     if (target.selected && kind !== 'delete-old') {
       const mine = target.selected.filter((j) => j.clusterId === cluster.id);
-      const ids = mine.filter((j) => spec.states.includes(j.state)).map((j) => j.id);
+      // Run now undoes a delay: of the selection, only the jobs still delayed.
+      const ids = mine.filter((j) => spec.states.includes(j.state) && (kind !== 'run-now' || delayedUntil(j, opts.now) !== null)).map((j) => j.id);
       const notApplicable = mine.length - ids.length;
       if (mine.length === 0) return { cluster, notApplicable: 0, skipReason: 'no selected jobs here' };
       return ids.length ? { cluster, ids, notApplicable, skipReason } : { cluster, notApplicable, skipReason: skipReason ?? 'none of the selected jobs here qualify' };

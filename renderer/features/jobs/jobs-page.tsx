@@ -167,6 +167,9 @@ export function JobsPage() {
         <button type="button" className="btn btn-small" onClick={() => setBulk('delay')}>
           {bulkTitle('delay', selectedCount)}
         </button>
+        <button type="button" className="btn btn-small" onClick={() => setBulk('run-now')}>
+          {bulkTitle('run-now', selectedCount)}
+        </button>
       </div>
       {pages.stale ? (
         <div className="banner-inline" role="status">
