@@ -90,6 +90,20 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+it('the queue list and the summary reach the screens with each queue’s load, live and from the cache', async () => {
+  expect((await core.api.getQueues('f'))[0]!.load).toEqual(LOAD);
+  await waitFor('summary with queues', async () => (await core.api.getSummary(['f'])).clusters[0]?.summary?.queues.length === 1);
+  expect((await core.api.getSummary(['f'])).clusters[0]!.summary!.queues[0]!.load).toEqual(LOAD);
+  await fake.close();
+  await waitFor('offline', async () => (await core.api.listClusters())[0]?.status === 'offline');
+  expect((await core.api.getQueues('f'))[0]!.load).toEqual(LOAD);
+  const cached = await core.api.getSummary(['f']);
+  expect(cached.clusters[0]).toMatchObject({ fromCache: true });
+  expect(cached.clusters[0]!.summary!.queues[0]!.load).toEqual(LOAD);
+  fake = new FakeCluster(); // for afterEach
+  await fake.listen();
+});
+
 it('asks the cluster for a queue’s load with the what-if, beside the backlog this app sampled', async () => {
   fake.queueLoad = REPORT;
   // The live refresh samples each queue's ready jobs into the cache.

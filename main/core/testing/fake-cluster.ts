@@ -158,6 +158,8 @@ export class FakeCluster {
         return this.send(res, 200, this.history(url.searchParams.get('after'), Number(url.searchParams.get('limit') ?? 500)));
       case API_ROUTES.summary:
         return this.send(res, 200, this.summary());
+      case API_ROUTES.listQueues:
+        return this.send(res, 200, this.queues);
       case API_ROUTES.queueLoad:
         this.loadQueries.push(url.search);
         if (!this.queueLoad) break;
