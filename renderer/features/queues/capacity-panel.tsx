@@ -6,7 +6,7 @@
  */
 import { useState } from 'react';
 import type { ClusterView } from '../../../contract/admin-api.ts';
-import type { CapacitySignals, FailureTrendSignal, QueueCapacity } from '../../../contract/capacity.ts';
+import { CAPACITY_PERIOD_DAYS, type CapacitySignals, type FailureTrendSignal, type QueueCapacity } from '../../../contract/capacity.ts';
 import { JOB_TYPE_LABELS, type JobType } from '../../../contract/domain.ts';
 import { useApiQuery } from '../../api/use-api-query.ts';
 import { Panel } from '../../components/panel.tsx';
@@ -14,11 +14,8 @@ import { Segmented } from '../../components/segmented.tsx';
 import { EmptyState, ErrorNote, LoadingRows } from '../../components/states.tsx';
 import './capacity.css';
 
-const PERIODS = [
-  { key: '7', label: '7 days' },
-  { key: '30', label: '30 days' },
-] as const;
-type PeriodKey = (typeof PERIODS)[number]['key'];
+type PeriodKey = `${(typeof CAPACITY_PERIOD_DAYS)[number]}`;
+const PERIODS = CAPACITY_PERIOD_DAYS.map((days) => ({ key: `${days}` as PeriodKey, label: `${days} days` }));
 
 const typeLabel = (type: string) => JOB_TYPE_LABELS[type as JobType] ?? type;
 const percent = (share: number) => `${Math.round(share * 100)}%`;
