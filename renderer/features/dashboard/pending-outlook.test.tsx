@@ -71,9 +71,12 @@ const clock = (ms: number) => new Intl.DateTimeFormat(undefined, { hour: '2-digi
 describe('the Pending card’s outlook over every cluster in view', () => {
   it('clears when the last queue clears: the latest clear time of all, with its clock time', () => {
     const o = pendingOutlook(dashboard({ id: 'a', queues: [queue('backtest', load('draining', 600)), queue('signal', load('idle', 0))] }, { id: 'b', queues: [queue('training', load('draining', 2100))] }))!;
-    expect(o.note).toBe(`↓ Clears in ~35 min (by ${clock(2_100_000)})`);
+    expect(o.note).toBe(`↓ Clears by ${clock(2_100_000)}`);
     expect(o.tone).toBe('good');
-    expect(o.detail).toContain(`${JOB_TYPE_LABELS.training} on b`);
+    expect(o.detail).toBe(`Draining at current rates: clears in ~35 min; the last queue to clear is ${JOB_TYPE_LABELS.training} on b.`);
+    // Within a minute, or too far off for a clock time to say which day: the span.
+    expect(pendingOutlook(dashboard({ id: 'a', queues: [queue('backtest', load('draining', 20))] }))!.note).toBe('↓ Clears in < 1 min');
+    expect(pendingOutlook(dashboard({ id: 'a', queues: [queue('backtest', load('draining', 3 * 86_400))] }))!.note).toBe('↓ Clears in ~3 days');
   });
 
   it('is growing when any queue grows, even beside draining ones on another cluster', () => {
@@ -89,7 +92,7 @@ describe('the Pending card’s outlook over every cluster in view', () => {
 
   it('a queue whose run time is not known yet makes the clear time unknown', () => {
     const o = pendingOutlook(dashboard({ id: 'a', queues: [queue('backtest', load('draining', 60)), queue('sweep', load('insufficient-data'))] }))!;
-    expect(o.note).toBe('Not enough data to say when it clears');
+    expect(o.note).toBe('Not enough data to forecast');
   });
 
   it('idle when nothing is ready anywhere; nothing to say without a live cluster reporting load', () => {
@@ -97,8 +100,8 @@ describe('the Pending card’s outlook over every cluster in view', () => {
     expect(pendingOutlook(dashboard({ id: 'a', queues: [queue('backtest', undefined)] }))).toBeNull();
     // A cached cluster's load is as old as its snapshot: it does not decide the card.
     expect(pendingOutlook(dashboard({ id: 'a', queues: [queue('backtest', load('growing'))], fromCache: true }))).toBeNull();
-    expect(pendingOutlook(dashboard({ id: 'a', queues: [queue('backtest', load('growing'))], fromCache: true }, { id: 'b', queues: [queue('signal', load('draining', 90))] }))!.note).toMatch(
-      /^↓ Clears in ~2 min/,
+    expect(pendingOutlook(dashboard({ id: 'a', queues: [queue('backtest', load('growing'))], fromCache: true }, { id: 'b', queues: [queue('signal', load('draining', 90))] }))!.note).toBe(
+      `↓ Clears by ${clock(90_000)}`,
     );
   });
 

@@ -27,6 +27,8 @@ interface Seen {
 }
 
 const timeFmt = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+/** Beyond this a clock time could be tomorrow's: the card says the span instead. */
+const CLOCK_WITHIN_S = 12 * 3600;
 
 function names(items: readonly Seen[], several: boolean): string {
   return items.map((i) => (several ? `${JOB_TYPE_LABELS[i.type]} on ${i.clusterId}` : JOB_TYPE_LABELS[i.type])).join(', ');
@@ -51,16 +53,19 @@ export function pendingOutlook(summary: DashboardSummary): PendingOutlook | null
   }
   const unknown = seen.filter((s) => s.status === 'insufficient-data');
   if (unknown.length > 0) {
-    return { note: 'Not enough data to say when it clears', detail: `Too few finished jobs to know how long one takes: ${names(unknown, several)}.`, tone: undefined };
+    return { note: 'Not enough data to forecast', detail: `Too few finished jobs to know how long one takes: ${names(unknown, several)}.`, tone: undefined };
   }
   const draining = seen.filter((s) => s.status === 'draining');
   if (draining.length === 0) return { note: 'Idle: nothing ready to run', detail: 'No queue has jobs ready and waiting.', tone: undefined };
   if (draining.some((d) => d.drainSeconds === null)) return { note: '↓ Draining', detail: `Draining: ${names(draining, several)}.`, tone: 'good' };
   const last = draining.reduce((a, b) => (b.drainSeconds! > a.drainSeconds! ? b : a));
   const at = Math.max(...live.map((c) => Date.parse(c.summary!.at)));
+  const inWords = describeLoad({ status: 'draining', drainSeconds: last.drainSeconds });
+  // The card has room for one short line: a clock time while it is today's, the span beyond that.
+  const short = last.drainSeconds! >= 60 && last.drainSeconds! < CLOCK_WITHIN_S ? `Clears by ${timeFmt.format(at + last.drainSeconds! * 1000)}` : inWords;
   return {
-    note: `↓ ${describeLoad({ status: 'draining', drainSeconds: last.drainSeconds })} (by ${timeFmt.format(at + last.drainSeconds! * 1000)})`,
-    detail: `Draining at current rates; the last queue to clear is ${names([last], several)}.`,
+    note: `↓ ${short}`,
+    detail: `Draining at current rates: ${inWords.toLowerCase()}; the last queue to clear is ${names([last], several)}.`,
     tone: 'good',
   };
 }
