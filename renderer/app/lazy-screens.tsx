@@ -9,6 +9,9 @@ import { errorMessage } from '../api/admin-api-error.ts';
 
 type Loader<P> = () => Promise<ComponentType<P>>;
 
+/** How long after start the other screens begin to be fetched. */
+const PREFETCH_AFTER_MS = 3000;
+
 const loaders: (() => Promise<unknown>)[] = [];
 
 /** A lazily loaded component whose module is also fetched by `prefetchScreens`. */
@@ -42,8 +45,9 @@ export const SettingsPage = screen(() => import('../features/settings/settings-p
 export const SubmitJobDialog = screen(() => import('../features/submit-job/submit-job-dialog.tsx').then((m) => m.SubmitJobDialog));
 
 /**
- * Fetches every screen's chunk one after another in idle time (a failed fetch is left for the
- * screen itself to retry and report when it is opened). Returns a function that stops it.
+ * Fetches every screen's chunk one after another in idle time, starting a few seconds after the
+ * app (a failed fetch is left for the screen itself to retry and report when it is opened).
+ * Returns a function that stops it.
  */
 export function prefetchScreens(): () => void {
   let stopped = false;
@@ -58,9 +62,12 @@ export function prefetchScreens(): () => void {
       );
     });
   };
-  next(0);
+  // Not before the first screen had time to load its chunk and data: idle moments come while it
+  // waits for them, and a chart library parsed then would delay its first rows.
+  const start = setTimeout(() => next(0), PREFETCH_AFTER_MS);
   return () => {
     stopped = true;
+    clearTimeout(start);
   };
 }
 

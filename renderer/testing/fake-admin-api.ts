@@ -226,8 +226,10 @@ export class FakeAdminApi {
     const sort = query.sort ?? '-created';
     if (sort !== '-created' || ids.length > 1) {
       const by: Record<string, (a: CachedJob, b: CachedJob) => number> = {
-        created: (a, b) => a.createdAt.localeCompare(b.createdAt),
-        '-created': (a, b) => b.createdAt.localeCompare(a.createdAt),
+        // ISO instants order as text; a plain comparison sorts 100,000 jobs (the UI benchmark's)
+        // several times faster than localeCompare, and the desktop's cache does this work outside the page.
+        created: (a, b) => compareText(a.createdAt, b.createdAt),
+        '-created': (a, b) => compareText(b.createdAt, a.createdAt),
         finished: (a, b) => (a.finishedAt ?? '~').localeCompare(b.finishedAt ?? '~'),
         '-finished': (a, b) => (b.finishedAt ?? '').localeCompare(a.finishedAt ?? ''),
         position: (a, b) => (a.position ?? 1e9) - (b.position ?? 1e9) || priorityRank(a.priority) - priorityRank(b.priority),
@@ -468,6 +470,10 @@ export class FakeAdminApi {
     };
     return api as AdminApi;
   }
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function iso(ms: number): string {
