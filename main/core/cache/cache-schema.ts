@@ -271,15 +271,20 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE queue_samples ADD COLUMN ready INTEGER;
   `,
   // 9: what a job's process used (CPU % of one core, mean over its run, and peak memory, from its
-  // last progress report), for the resource report's use by job type. And reports read a month of
-  // jobs at a time, by creation or by end: these two indexes hold every column those reads use, so
-  // a report walks one index instead of looking up a million wide rows (errors, configs and
-  // details make a table row several times an index entry).
+  // last progress report), for the resource report's use by job type; and its wait in ms (from when
+  // it could run, created or its run-at time if later, to its start), written with the row so
+  // reports sum and rank waits without date arithmetic per row. Reports read a month of jobs at a
+  // time, by creation or by end: these two indexes hold every column those reads use, so a report
+  // walks one index instead of looking up a million wide rows (errors, configs and details make a
+  // table row several times an index entry).
   `
   ALTER TABLE jobs ADD COLUMN cpu_percent REAL;
   ALTER TABLE jobs ADD COLUMN peak_rss_bytes INTEGER;
-  CREATE INDEX jobs_report_created  ON jobs (cluster_id, created_at, user, type, state, duration_ms, started_at, run_at, finished_at);
-  CREATE INDEX jobs_report_finished ON jobs (cluster_id, finished_at, state, type, duration_ms, created_at, started_at, run_at, cpu_percent, peak_rss_bytes);
+  ALTER TABLE jobs ADD COLUMN wait_ms INTEGER;
+  UPDATE jobs SET wait_ms = CAST(max(0, round((julianday(started_at) - julianday(max(created_at, ifnull(run_at, '')))) * 86400000.0)) AS INTEGER)
+    WHERE started_at IS NOT NULL;
+  CREATE INDEX jobs_report_created  ON jobs (cluster_id, created_at, user, type, state, duration_ms, wait_ms, started_at, run_at, finished_at);
+  CREATE INDEX jobs_report_finished ON jobs (cluster_id, finished_at, state, type, duration_ms, wait_ms, cpu_percent, peak_rss_bytes);
   `,
   // 10: each time a job got stuck, and how it left that state (what the daily summary reports as
   // "what was done about it"): the state it moved to and the job's error then (a force stop's

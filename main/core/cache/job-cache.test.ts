@@ -7,7 +7,7 @@ import { JOB_STATES } from '../../../contract/domain.ts';
 import { makeJob } from '../testing/job-fixtures.ts';
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from './cache-schema.ts';
-import { jobToRow } from './job-rows.ts';
+import { jobToRow, waitMsOf } from './job-rows.ts';
 import { CacheQueryError, JobCache } from './job-cache.ts';
 
 let dir: string;
@@ -46,7 +46,7 @@ describe('migrations', () => {
     old.exec(MIGRATIONS[0]!);
     old.pragma('user_version = 1');
     // The row as schema 1 had it: columns added by later migrations are not there yet.
-    const { worker_lost: _added, cpu_percent: _cpu, peak_rss_bytes: _rss, ...v1 } = jobToRow('a', makeJob(1), '2026-11-01T00:00:00.000Z');
+    const { worker_lost: _added, cpu_percent: _cpu, peak_rss_bytes: _rss, wait_ms: _wait, ...v1 } = jobToRow('a', makeJob(1), '2026-11-01T00:00:00.000Z');
     old.prepare(`INSERT INTO jobs (${Object.keys(v1).join(', ')}) VALUES (${Object.keys(v1).map((c) => '@' + c).join(', ')})`).run(v1);
     old.close();
     const upgraded = JobCache.open({ file });
@@ -57,6 +57,16 @@ describe('migrations', () => {
     expect(cache.countsByState().total).toBe(1);
     const indexes = (cache.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'jobs'").all() as { name: string }[]).map((r) => r.name);
     expect(indexes).toContain('jobs_user_state');
+    // Waits of rows written before the column existed are worked out by the migration.
+    expect(cache.db.prepare('SELECT wait_ms FROM jobs').pluck().get()).toBe(500);
+  });
+
+  it("keeps each job's wait: from when it could run (created, or a later run-at time) to its start", () => {
+    const created = '2026-11-01T10:00:00.000Z';
+    expect(waitMsOf({ createdAt: created, runAt: null, startedAt: '2026-11-01T10:00:30.000Z' })).toBe(30_000);
+    expect(waitMsOf({ createdAt: created, runAt: '2026-11-01T10:05:00.000Z', startedAt: '2026-11-01T10:05:02.500Z' })).toBe(2_500);
+    expect(waitMsOf({ createdAt: created, runAt: '2026-11-01T10:05:00.000Z', startedAt: '2026-11-01T10:04:00.000Z' })).toBe(0);
+    expect(waitMsOf({ createdAt: created, runAt: null, startedAt: null })).toBeNull();
   });
 
   it('is readable with the sqlite3 command-line tool (as admins use it)', () => {

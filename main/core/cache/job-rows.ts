@@ -35,6 +35,8 @@ export interface JobRow {
   /** What the job's process used as of its last progress report (null when not measured). */
   cpu_percent?: number | null;
   peak_rss_bytes?: number | null;
+  /** From when it could run (created, or its run-at time if later) to its start; null until it starts. */
+  wait_ms?: number | null;
   error_message: string | null;
   updated_at: string;
   /** Absent in list queries (not needed for display). */
@@ -67,6 +69,7 @@ export const JOB_ROW_COLUMNS = [
   'worker_lost',
   'cpu_percent',
   'peak_rss_bytes',
+  'wait_ms',
   'error_message',
   'updated_at',
   'cached_at',
@@ -127,6 +130,14 @@ function optionalInstant(value: string | null | undefined): string | null {
   return value == null ? null : normaliseInstant(value);
 }
 
+/** A job's wait: from when it could run (created, or its run-at time if later) to its start. */
+export function waitMsOf(job: Pick<Job, 'createdAt' | 'runAt' | 'startedAt'>): number | null {
+  if (!job.startedAt) return null;
+  const ready = Math.max(Date.parse(job.createdAt), job.runAt ? Date.parse(job.runAt) : 0);
+  const wait = Date.parse(job.startedAt) - ready;
+  return Number.isFinite(wait) ? Math.max(0, Math.round(wait)) : null;
+}
+
 /** A cluster job record as a cache row. */
 export function jobToRow(clusterId: string, job: Job, cachedAt: string): JobRow {
   return {
@@ -154,6 +165,7 @@ export function jobToRow(clusterId: string, job: Job, cachedAt: string): JobRow 
     worker_lost: job.workerLost ? 1 : 0,
     cpu_percent: job.usage?.cpuPercent ?? null,
     peak_rss_bytes: job.usage?.peakRssBytes ?? null,
+    wait_ms: waitMsOf(job),
     error_message: job.errorMessage,
     updated_at: normaliseInstant(job.updatedAt),
     cached_at: cachedAt,

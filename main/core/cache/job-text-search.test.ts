@@ -188,7 +188,7 @@ describe('text search', () => {
     for (const m of MIGRATIONS.slice(0, before)) old.exec(m);
     old.pragma(`user_version = ${before}`);
     // The row as that schema had it: columns added by later migrations are not there yet.
-    const { cpu_percent: _cpu, peak_rss_bytes: _rss, ...row } = jobToRow('eu', makeJob(7, { id: 'sweep-77aa', state: 'failed', errorMessage: 'quota exceeded' }), '2026-11-01T00:00:00.000Z');
+    const { cpu_percent: _cpu, peak_rss_bytes: _rss, wait_ms: _wait, ...row } = jobToRow('eu', makeJob(7, { id: 'sweep-77aa', state: 'failed', errorMessage: 'quota exceeded' }), '2026-11-01T00:00:00.000Z');
     old.prepare(`INSERT INTO jobs (${Object.keys(row).join(', ')}) VALUES (${Object.keys(row).map((c) => '@' + c).join(', ')})`).run(row);
     old.close();
     cache = JobCache.open({ file }).cache;

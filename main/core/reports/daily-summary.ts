@@ -7,7 +7,7 @@
 import { MAX_STUCK_LISTED, REPORT_TITLES, STUCK_OUTCOMES, type DailySummaryDay, type DailySummaryReport, type StuckEpisode, type StuckOutcome } from '../../../contract/reports.ts';
 import { coverageOf } from './coverage.ts';
 import { LocalBuckets } from './report-period.ts';
-import { clusterFilter, percentileOf, WAIT_MS_SQL, type ReportScope } from './report-scope.ts';
+import { clusterFilter, percentileOf, type ReportScope } from './report-scope.ts';
 
 const LONGEST_WAITS = 5;
 
@@ -63,7 +63,7 @@ export function dailySummary(scope: ReportScope): DailySummaryReport {
   // The few longest waits per day are kept by rowid and named from their rows afterwards.
   const longestRows = new Map<string, { rowid: number; waitMs: number }[]>();
   for (const [quarter, rawWait, rowid] of db
-    .prepare(`SELECT ${local.sql('created_at')}, ${WAIT_MS_SQL}, rowid FROM jobs WHERE created_at >= ? AND created_at < ? AND started_at IS NOT NULL AND ${cf.sql}`)
+    .prepare(`SELECT ${local.sql('created_at')}, wait_ms, rowid FROM jobs WHERE created_at >= ? AND created_at < ? AND wait_ms IS NOT NULL AND ${cf.sql}`)
     .raw()
     .iterate(...range, ...cf.params) as IterableIterator<[string, number, number]>) {
     const day = local.of(quarter).day;

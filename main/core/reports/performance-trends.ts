@@ -9,7 +9,7 @@ import { capacitySignals } from '../load/capacity-signals.ts';
 import { storedWaitThresholds } from '../load/wait-thresholds.ts';
 import { coverageOf } from './coverage.ts';
 import { LocalBuckets, previousPeriod, type ResolvedPeriod } from './report-period.ts';
-import { clusterFilter, percentileOf, WAIT_MS_SQL, type ReportScope } from './report-scope.ts';
+import { clusterFilter, percentileOf, type ReportScope } from './report-scope.ts';
 
 interface Bucket {
   finished: number;
@@ -61,7 +61,7 @@ export function performanceTrends(scope: ReportScope): PerformanceTrendsReport {
   const rows = db
     .prepare(
       `SELECT type, state, finished_at, ${local.sql('finished_at')}, duration_ms,
-              CASE WHEN started_at IS NOT NULL THEN ${WAIT_MS_SQL} END AS wait
+              wait_ms
        FROM jobs WHERE state IN ('completed', 'failed') AND finished_at >= ? AND finished_at < ? AND ${cf.sql}`,
     )
     .raw()

@@ -50,8 +50,3 @@ export function percentileOf(sorted: readonly number[], p: number): number | nul
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
 }
 
-/**
- * SQL for a job's wait in ms: from when it could run (created, or its run-at time if later) to
- * its start. ISO 8601 text compares as time, so max() picks the later instant.
- */
-export const WAIT_MS_SQL = `(julianday(started_at) - julianday(max(created_at, ifnull(run_at, '')))) * 86400000.0`;

@@ -5,7 +5,7 @@
  */
 import { REPORT_TITLES, type UserUsageReport, type UserUsageRow } from '../../../contract/reports.ts';
 import { coverageOf } from './coverage.ts';
-import { clusterFilter, WAIT_MS_SQL, type ReportScope } from './report-scope.ts';
+import { clusterFilter, type ReportScope } from './report-scope.ts';
 
 export function userUsage(scope: ReportScope): UserUsageReport {
   const { db, period } = scope;
@@ -23,8 +23,8 @@ export function userUsage(scope: ReportScope): UserUsageReport {
     .prepare(
       `SELECT user, type, state, count(*) AS n,
               sum(CASE WHEN state IN ('completed', 'failed', 'cancelled') THEN ifnull(duration_ms, 0) ELSE 0 END) AS compute,
-              sum(CASE WHEN started_at IS NOT NULL THEN max(0, ${WAIT_MS_SQL}) END) AS wait_sum,
-              count(started_at) AS started
+              sum(wait_ms) AS wait_sum,
+              count(wait_ms) AS started
        FROM jobs WHERE created_at >= ? AND created_at < ? AND ${cf.sql}
        GROUP BY user, type, state`,
     )
