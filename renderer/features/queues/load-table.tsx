@@ -6,7 +6,7 @@
 import { JOB_TYPE_LABELS, type JobType } from '../../../contract/domain.ts';
 import type { QueueMetrics } from '../../../contract/metrics.ts';
 import { formatCount } from '../../components/format.ts';
-import { drainWords, growthWords, trendOf, utilisationWords, waitWords } from './load-words.ts';
+import { drainWords, forecastErrorWords, growthWords, trendOf, utilisationWords, waitWords } from './load-words.ts';
 
 export function LoadTable({ clusterName, queues, chosen, onChoose }: { clusterName: string; queues: readonly QueueMetrics[]; chosen: JobType; onChoose: (type: JobType) => void }) {
   return (
@@ -71,7 +71,14 @@ function LoadRow({ m, chosen, onChoose }: { m: QueueMetrics; chosen: boolean; on
           <td className="align-right num">
             {growthWords(load.growthPerMin)} · {growthWords(load.growthPerMinHour)}
           </td>
-          <td className="align-right num">{waitWords(load.predictedWaitMs)}</td>
+          <td className="align-right num">
+            {load.forecastError?.poor ? (
+              <span className="poor-record" role="img" aria-label="Poor prediction record" title={forecastErrorWords(load.forecastError)!}>
+                ⚠{' '}
+              </span>
+            ) : null}
+            {waitWords(load.predictedWaitMs)}
+          </td>
           <td className="align-right num">{waitWords(load.predictedWaitP95Ms)}</td>
           <td className="align-right num">{utilisationWords(load.utilisation)}</td>
           <td className="align-right num" title={`Now ${m.concurrency}; target p95 ≤ ${waitWords(load.waitTargetMs)}`}>

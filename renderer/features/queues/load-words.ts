@@ -2,7 +2,7 @@
  * How a queue's load reads on screen: the growth arrow, the drain sentence and the short numbers
  * beside it. One place, so the table, the load panel and the what-if say the same thing.
  */
-import { describeLoad, type LoadStatus, type LoadWhatIf, type QueueLoad } from '../../../contract/load.ts';
+import { describeLoad, type ForecastError, type LoadStatus, type LoadWhatIf, type QueueLoad } from '../../../contract/load.ts';
 import { formatDuration } from '../../components/format.ts';
 
 export interface Trend {
@@ -58,4 +58,12 @@ export function whatIfWords(w: LoadWhatIf, paused: boolean): string {
   const drain = describeLoad(w, paused);
   if (w.predictedWaitP95Ms === null) return drain;
   return `${drain}, p95 wait ${waitWords(w.predictedWaitP95Ms)}`;
+}
+
+/** How the cluster's wait predictions fared, in words; null when it does not keep score. */
+export function forecastErrorWords(fe: ForecastError | null | undefined): string | null {
+  if (fe === undefined) return null;
+  if (fe === null) return 'wait predictions not scored yet (fewer than 5 started jobs had one)';
+  const record = `wait predictions off by ${waitWords(fe.medianMs)} (median), ${waitWords(fe.p90Ms)} (p90) over ${fe.samples} started jobs`;
+  return fe.poor ? `${record}: a poor record, read them as rough` : record;
 }

@@ -14,7 +14,7 @@ import { formatCount, formatDuration, formatRelative } from '../../components/fo
 import { Panel } from '../../components/panel.tsx';
 import { ErrorNote } from '../../components/states.tsx';
 import { BacklogChart } from './backlog-chart.tsx';
-import { drainWords, trendOf } from './load-words.ts';
+import { drainWords, forecastErrorWords, trendOf } from './load-words.ts';
 import { LoadTable } from './load-table.tsx';
 import './load.css';
 
@@ -73,6 +73,7 @@ function QueueLoadDetail({ cluster, queues }: { cluster: ClusterView; queues: re
           {label}: {formatCount(load.backlog)} ready, {drainWords(load, m.paused).toLowerCase()}; arrivals {rate(load.arrivalPerMin)}/min, finished {rate(load.completionPerMin)}/min over 15 min;{' '}
           {load.meanRunMs === null ? `only ${load.runSamples} finished: run time not known yet` : `mean run time ${formatDuration(load.meanRunMs)} over ${formatCount(load.runSamples)} finished jobs`}
           ; {load.busy} of {m.concurrency} running.
+          {forecastErrorWords(load.forecastError) ? <> Its {forecastErrorWords(load.forecastError)}.</> : null}
         </p>
       ) : null}
       <BacklogChart title={`${label} backlog: last hour and next hour`} history={view.data?.history ?? []} forecast={view.data?.forecast ?? null} now={view.data ? nowOf(view.data) : 0} loading={!view.data && !view.error} />

@@ -7,6 +7,9 @@ import { renderWithFake } from '../../testing/render-app.tsx';
 import { BacklogChart, backlogChartEmpty, backlogSeries } from './backlog-chart.tsx';
 import { QueueLoadPanel } from './queue-load-panel.tsx';
 import { QueueTable } from './queue-table.tsx';
+import { LoadTable } from './load-table.tsx';
+import { forecastErrorWords } from './load-words.ts';
+import { queueMetrics } from '../../testing/fake-metrics.ts';
 
 /**
  * Makes the signal queue busy on the local cluster: 30 jobs arrived in the last ten minutes and
@@ -147,4 +150,26 @@ it('history and forecast share one time axis: the forecast starts at now', () =>
 /** The fake's clusters, as a test reads them before rendering. */
 class FakeProbe {
   readonly local = new FakeAdminApi({ localJobs: 80, researchJobs: 10 }).clusters.find((c) => c.id === 'local')!;
+}
+
+it('a queue whose wait predictions have a poor record is flagged next to its predicted wait, with the error in words', () => {
+  const probe = new FakeAdminApi({ localJobs: 80, researchJobs: 10 });
+  const [first, second] = queueMetricsOf(probe);
+  const poor = { samples: 40, medianMs: 95_000, p90Ms: 240_000, biasMs: 60_000, medianWaitMs: 120_000, poor: true };
+  const queues = [
+    { ...first!, load: { ...first!.load!, forecastError: poor } },
+    { ...second!, load: { ...second!.load!, forecastError: { ...poor, medianMs: 4_000, p90Ms: 9_000, poor: false } } },
+  ];
+  render(<LoadTable clusterName="Local" queues={queues} chosen={first!.type} onChoose={() => undefined} />);
+  const flags = screen.getAllByRole('img', { name: 'Poor prediction record' });
+  expect(flags).toHaveLength(1);
+  expect(flags[0]!.closest('tr')!.textContent).toContain(JOB_TYPE_LABELS[first!.type]);
+  expect(flags[0]!.getAttribute('title')).toBe('wait predictions off by 1 min 35 s (median), 4 min (p90) over 40 started jobs: a poor record, read them as rough');
+  expect(forecastErrorWords(null)).toBe('wait predictions not scored yet (fewer than 5 started jobs had one)');
+  expect(forecastErrorWords(undefined)).toBeNull();
+});
+
+/** The fake's local queues with their load, as the cluster would list them. */
+function queueMetricsOf(fake: FakeAdminApi) {
+  return queueMetrics(fake.jobs.get('local')!, Date.now(), fake.paused.get('local')!, fake.concurrency.get('local')!);
 }
