@@ -11,6 +11,7 @@ import type { z } from 'zod';
 import { describeZodError } from '../../../contract/api.ts';
 import { routePath, type AnyApiRoute, type InputOptional, type RouteInput, type RouteResponse } from '../../../contract/api-route.ts';
 import { classifyHttpError, classifyNetworkError, ClusterRequestError } from './cluster-errors.ts';
+import { compiledSchema } from './compiled-schema.ts';
 
 export interface ClusterEndpoint {
   url: string;
@@ -126,7 +127,7 @@ export class ClusterHttp {
       );
     }
     if (!schema) return undefined;
-    const parsed = schema.safeParse(body);
+    const parsed = compiledSchema(schema).safeParse(body);
     if (!parsed.success) {
       throw new ClusterRequestError(
         'incompatible',
