@@ -24,7 +24,6 @@ import {
   FailuresPage,
   JobDetailPage,
   JobsPage,
-  prefetchScreens,
   QueuesPage,
   ReportsPage,
   SchedulesPage,
@@ -59,7 +58,6 @@ function Shell() {
   const setSubmitOpen = useUiStore((s) => s.setSubmitOpen);
   const hostGone = useHostLink((s) => s.link !== 'up');
   useRefreshWhenHostReturns(hostGone);
-  useEffect(() => prefetchScreens(), []);
 
   return (
     <div className="app">

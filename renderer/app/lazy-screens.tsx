@@ -1,33 +1,18 @@
 /**
  * The screens, each in its own chunk, loaded when first shown: the first screen costs only its own
  * code (the charts library comes with the screens that draw charts, not with the Jobs view or the
- * shell), and once the first screen has drawn, the rest are fetched in idle time so that opening
- * another section does not wait for the network or a parse.
+ * shell). The others are not fetched ahead: the files are local (app:// or the host on 127.0.0.1),
+ * so what a first visit waits for is the parse, and parsing the charts ahead of time in the
+ * background made the first seconds of scrolling stutter.
  */
 import { Component, lazy, Suspense, type ComponentType, type ReactNode } from 'react';
 import { errorMessage } from '../api/admin-api-error.ts';
 
 type Loader<P> = () => Promise<ComponentType<P>>;
 
-/** How long after start the other screens begin to be fetched. */
-const PREFETCH_AFTER_MS = 3000;
-
-const loaders: (() => Promise<unknown>)[] = [];
-
-/** A lazily loaded component whose module is also fetched by `prefetchScreens`. */
+/** A lazily loaded screen: its module's named component. */
 function screen<P extends object>(load: Loader<P>): ComponentType<P> {
-  let loading: Promise<{ default: ComponentType<P> }> | null = null;
-  // A failed fetch is not kept, so the screen's own load tries again.
-  const once = () =>
-    (loading ??= load().then(
-      (component) => ({ default: component }),
-      (error: unknown) => {
-        loading = null;
-        throw error;
-      },
-    ));
-  loaders.push(once);
-  return lazy(once);
+  return lazy(() => load().then((component) => ({ default: component })));
 }
 
 export const DashboardPage = screen(() => import('../features/dashboard/dashboard-page.tsx').then((m) => m.DashboardPage));
@@ -43,33 +28,6 @@ export const SchedulesPage = screen(() => import('../features/schedules/schedule
 export const ClustersPage = screen(() => import('../features/clusters/clusters-page.tsx').then((m) => m.ClustersPage));
 export const SettingsPage = screen(() => import('../features/settings/settings-page.tsx').then((m) => m.SettingsPage));
 export const SubmitJobDialog = screen(() => import('../features/submit-job/submit-job-dialog.tsx').then((m) => m.SubmitJobDialog));
-
-/**
- * Fetches every screen's chunk one after another in idle time, starting a few seconds after the
- * app (a failed fetch is left for the screen itself to retry and report when it is opened).
- * Returns a function that stops it.
- */
-export function prefetchScreens(): () => void {
-  let stopped = false;
-  const idle = (fn: () => void) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(fn, { timeout: 2000 }) : setTimeout(fn, 50));
-  const next = (i: number) => {
-    if (stopped || i >= loaders.length) return;
-    idle(() => {
-      if (stopped) return;
-      loaders[i]!().then(
-        () => next(i + 1),
-        () => next(i + 1),
-      );
-    });
-  };
-  // Not before the first screen had time to load its chunk and data: idle moments come while it
-  // waits for them, and a chart library parsed then would delay its first rows.
-  const start = setTimeout(() => next(0), PREFETCH_AFTER_MS);
-  return () => {
-    stopped = true;
-    clearTimeout(start);
-  };
-}
 
 /**
  * Where a screen is shown: an empty busy area while its chunk loads (the screen draws its own
