@@ -21,7 +21,9 @@ async function readOutcomes(datastore: Datastore, queue: Queue, ids: string[]): 
   const out = new Map<string, BullOutcome>();
   await Promise.all(
     ids.map(async (id) => {
-      const job = await queue.getJob(id);
+      // A job BullMQ cannot read (written by another tool) leaves its detail to a detail read: one
+      // such job must not hold up the whole history page.
+      const job = await queue.getJob(id).catch(() => undefined);
       if (job) out.set(id, { stacktrace: job.stacktrace ?? null, returnvalue: job.returnvalue ?? null });
     }),
   );
