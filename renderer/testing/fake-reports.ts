@@ -57,7 +57,8 @@ export class FakeReports {
     switch (request.kind) {
       case 'daily-summary': {
         const days: string[] = [];
-        for (let t = from; t < to; t += DAY) days.push(day(t));
+        // Every day the period touches, the one it ends in too (as the real reports count them).
+        for (let t = from; day(t) <= day(to); t += DAY) days.push(day(t));
         const perDay = days.map((date) => {
           const mine = jobs.filter((j) => day(Date.parse(j.createdAt)) === date);
           const completed = count(mine, 'completed');
