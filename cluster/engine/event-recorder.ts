@@ -82,7 +82,7 @@ export const PAGE = 200;
 /** How long a recorder waits for more entries after a small read (event latency vs commits per event). */
 const GATHER_MS = 25;
 /**
- * Changes per recordChanges call. A call holds the append lock (~1–2 ms per change on a busy
+ * Changes per recordChanges call on PostgreSQL. A call holds the append lock (~1–2 ms per change on a busy
  * server), and every other writer of events waits for it, so small slices keep each wait short
  * during a bulk cancel; `npm run bench bulk` shows the slowest single call against the ~50 ms target.
  */
@@ -246,10 +246,13 @@ export class EventRecorder {
     }
     // Nothing new (another recorder got there first): no write, the cursor moved with its batch.
     const results: RecordResult[] = [];
-    // Slices bound how long one call holds the append lock (and the rows it touches).
-    for (let i = 0; i < changes.length; i += RECORD_SLICE) {
-      const slice = changes.slice(i, i + RECORD_SLICE);
-      results.push(...(await store.recordChanges(slice, i + RECORD_SLICE >= changes.length ? { cursor } : {})));
+    // Slices bound how long one call holds PostgreSQL's append lock (and the rows it touches). Redis
+    // has no such lock (each change is its own script, other clients' commands run between them):
+    // there the page is one pipeline, one round trip instead of one per slice.
+    const sliceSize = store.kind === 'redis' ? Math.max(1, changes.length) : RECORD_SLICE;
+    for (let i = 0; i < changes.length; i += sliceSize) {
+      const slice = changes.slice(i, i + sliceSize);
+      results.push(...(await store.recordChanges(slice, i + sliceSize >= changes.length ? { cursor } : {})));
     }
     const touched = new Set<string>();
     for (const e of relevant) {
