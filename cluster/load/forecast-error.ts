@@ -6,6 +6,7 @@
  * model reads anyway, so keeping score costs no read of its own.
  */
 import type { ForecastError } from '../../contract/load.ts';
+import { latest } from './latest.ts';
 
 /** Fewer scored jobs than this and the record says nothing (the figures would be one job's luck). */
 export const MIN_FORECAST_SAMPLES = 5;
@@ -32,7 +33,7 @@ function quantile(sorted: readonly number[], q: number): number {
 }
 
 export function forecastErrorOf(scored: readonly ScoredWait[]): ForecastError | null {
-  const recent = [...scored].sort((a, b) => b.startedAt - a.startedAt).slice(0, MAX_FORECAST_SAMPLES);
+  const recent = latest(scored, (s) => s.startedAt, MAX_FORECAST_SAMPLES);
   if (recent.length < MIN_FORECAST_SAMPLES) return null;
   const ascending = (values: number[]) => values.sort((a, b) => a - b);
   const errors = ascending(recent.map((s) => Math.abs(s.actualMs - s.predictedMs)));

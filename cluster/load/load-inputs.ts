@@ -24,6 +24,7 @@ import type { JobType } from '../../contract/domain.ts';
 import type { WorkerNode } from '../../contract/metrics.ts';
 import type { FinishedSample } from '../datastore/shared-store.ts';
 import type { ScoredWait } from './forecast-error.ts';
+import { latest } from './latest.ts';
 import type { LoadInputs } from './load-model.ts';
 
 export const LOAD_SHORT_MS = 15 * 60_000;
@@ -70,13 +71,10 @@ function readyAt(s: Pick<FinishedSample, 'createdAt' | 'runAt'>): number {
   return Math.max(s.createdAt, s.runAt ?? 0);
 }
 
-/** Run times of the type's latest jobs that started and finished (not cancelled) since a time, newest first. */
+/** Run times of the type's latest jobs that started and finished (not cancelled) since a time. */
 export function recentRunTimes(finished: readonly FinishedSample[], type: JobType, since: number): number[] {
-  return finished
-    .filter((s) => s.type === type && s.base !== 'cancelled' && s.startedAt !== null && s.finishedAt >= since)
-    .sort((a, b) => b.finishedAt - a.finishedAt)
-    .slice(0, MAX_RUN_SAMPLES)
-    .map((s) => Math.max(0, s.finishedAt - s.startedAt!));
+  const ran = finished.filter((s) => s.type === type && s.base !== 'cancelled' && s.startedAt !== null && s.finishedAt >= since);
+  return latest(ran, (s) => s.finishedAt, MAX_RUN_SAMPLES).map((s) => Math.max(0, s.finishedAt - s.startedAt!));
 }
 
 /** Started jobs of the type with a prediction made when they were queued, against the wait they had. */
