@@ -24,6 +24,7 @@ import {
   type SharedStore,
   type IdempotencyEntry,
   clampStoredId,
+  rowsByType,
   sortScore,
 } from './shared-store.ts';
 import type { BullOutcome, StreamTrimBound, RawBullJob } from './bull-jobs.ts';
@@ -474,24 +475,40 @@ class PgStore implements PgSharedStore {
 
   async positions(rows: JobRow[]): Promise<Map<string, number>> {
     const out = new Map<string, number>();
-    const pending = rows.filter((r) => r.base === 'pending');
-    if (pending.length === 0) return out;
-    // One statement for the page: the rows in run order per type, the pending jobs counted in each
-    // gap between neighbours (an index range each), summed into places. The gaps together walk the
-    // index once up to the last row, where a count per row walked it once per row.
-    const { rows: places } = await this.pool.query<{ id: string; place: string }>(
-      `WITH r AS (
-         SELECT id, type, s, lag(s, 1, -1::bigint) OVER (PARTITION BY type ORDER BY s) AS prev
-           FROM unnest($1::text[], $2::text[], $3::bigint[]) AS r(id, type, s)
-       )
-       SELECT r.id, sum(gap.n + 1) OVER (PARTITION BY r.type ORDER BY r.s) AS place
-         FROM r CROSS JOIN LATERAL (
-           SELECT count(*) AS n FROM ${this.t('job_index')} j
-            WHERE NOT j.removed AND j.base = 'pending' AND j.type = r.type AND j.s_position > r.prev AND j.s_position < r.s
-         ) gap`,
-      [pending.map((r) => r.id), pending.map((r) => r.type), pending.map((r) => String(sortScore('position', r)))],
-    );
-    for (const p of places) out.set(p.id, Number(p.place));
+    // Each pending row's place is the pending jobs of its type before it: the rows in run order per
+    // type, the jobs in each gap between neighbours counted (an index range each) and summed. All
+    // the gaps of a page are counted in one statement, a scalar count each with its own bounds, so
+    // each is planned as the index range it is even on tables whose statistics lag behind a burst
+    // of submits (a join of the page with the index was planned as a scan per row there).
+    const gaps: { row: JobRow; type: string; after: number; before: number }[] = [];
+    for (const [type, list] of rowsByType(rows.filter((r) => r.base === 'pending'))) {
+      list.sort((a, b) => sortScore('position', a) - sortScore('position', b));
+      let prev = -1;
+      for (const row of list) {
+        const s = sortScore('position', row);
+        gaps.push({ row, type, after: prev, before: s });
+        prev = s;
+      }
+    }
+    if (gaps.length === 0) return out;
+    const params: unknown[] = [];
+    const counts = gaps.map((g) => {
+      params.push(g.type, g.after, g.before);
+      const n = params.length;
+      return `(SELECT count(*) FROM ${this.t('job_index')} WHERE NOT removed AND base = 'pending' AND type = $${n - 2} AND s_position > $${n - 1} AND s_position < $${n})`;
+    });
+    const { rows: answer } = await this.pool.query<{ gaps: string[] }>(`SELECT ARRAY[${counts.join(', ')}]::text[] AS gaps`, params);
+    const inGap = answer[0]!.gaps;
+    let type = '';
+    let place = 0;
+    gaps.forEach((g, i) => {
+      if (g.type !== type) {
+        type = g.type;
+        place = 0;
+      }
+      place += Number(inGap[i]) + 1;
+      out.set(g.row.id, place);
+    });
     return out;
   }
 
