@@ -107,7 +107,7 @@ it('retry of a failed job takes effect on the cluster', async () => {
   await page.getByRole('region', { name: 'Error' }).waitFor();
   await shot('job-detail-progress-failed');
   const before = await host.call('getJob', 'local', failed.id);
-  await page.getByRole('button', { name: `Retry job ${failed.id}` }).click();
+  await page.getByRole('button', { name: `Retry job ${failed.id}`, exact: true }).click();
   const toast = page.getByRole('region', { name: 'Action feedback' });
   await toast.getByText(`Job ${failed.id} queued for retry.`).or(toast.getByRole('alert')).first().waitFor({ timeout: 60_000 });
   expect(await toast.getByRole('alert').count(), await toast.textContent() ?? '').toBe(0);
