@@ -8,7 +8,7 @@ import { UnrecoverableError, type Job as BullJob } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ListJobsQuery, SubmitJobRequest } from '../../contract/api.ts';
 import { JOB_TYPES, type JobType, PRIORITIES, type Priority, priorityRank } from '../../contract/domain.ts';
-import { ClusterEvent, HistoryPage } from '../../contract/events.ts';
+import { ClusterEvent, HistoryPage, type FinishedJobDetail } from '../../contract/events.ts';
 import type { SweepConfig } from '../../contract/job-configs.ts';
 import { Job, JobDetail } from '../../contract/jobs.ts';
 import { Summary } from '../../contract/metrics.ts';
@@ -717,6 +717,44 @@ export function engineSuite(kind: TestKind): void {
     expect(again.items).toHaveLength(0);
     expect(again.cursor).toBe(cursor);
     expect((await engineError(a.history('abc', 10))).code).toBe('bad_request');
+  });
+
+  test('history pages carry the config, stack and result of their finished jobs, as the job detail has them', async () => {
+    const type: JobType = 'report';
+    const w = worker(
+      type,
+      async (job) => {
+        if ((job.data as { user: string }).user === 'olga-fails') throw new Error('no file /data/olga/bars.csv');
+        return { outputs: [], metrics: { rows: 7 }, nextSteps: [] };
+      },
+      2,
+    );
+    try {
+      await a.settle();
+      const from = await a.lastEventId();
+      const fails = await submit(a, { type, user: 'olga-fails', config: { kind: 'jobs-summary', sinceHours: 3 } });
+      const works = await submit(a, { type, user: 'olga', config: { kind: 'jobs-summary', sinceHours: 5 } });
+      await eventually(async () => (await a.getJob(fails.id)).state === 'failed' && (await a.getJob(works.id)).state === 'completed', 30_000, 'finished');
+      await a.settle();
+      const items = new Map<string, Job>();
+      const details = new Map<string, FinishedJobDetail>();
+      let cursor: string | undefined = from;
+      for (;;) {
+        const page = HistoryPage.parse(await a.history(cursor, 300));
+        for (const j of page.items) items.set(j.id, j);
+        for (const d of page.details ?? []) details.set(d.id, d);
+        cursor = page.cursor;
+        if (!page.hasMore) break;
+      }
+      for (const id of [fails.id, works.id]) {
+        const d = await a.getJob(id);
+        expect(details.get(id)).toEqual({ id, updatedAt: items.get(id)!.updatedAt, config: d.config, errorStack: d.errorStack, result: d.result });
+      }
+      expect(details.get(fails.id)).toMatchObject({ config: { kind: 'jobs-summary', sinceHours: 3 }, errorStack: expect.stringContaining('no file /data/olga/bars.csv'), result: null });
+      expect(details.get(works.id)?.result?.metrics).toEqual({ rows: 7 });
+    } finally {
+      await w.close();
+    }
   });
 
   test('events: reading after an id older than the retained ones gives reset', async () => {
