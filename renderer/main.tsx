@@ -1,4 +1,3 @@
-import './api/zod-without-eval.ts';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { errorMessage } from './api/admin-api-error.ts';
