@@ -101,6 +101,7 @@ it('delays a pending job and runs it now from its detail view, bulk-delays a fil
   await page.evaluate(`location.hash = '#/jobs'`);
   await page.getByRole('radio', { name: 'Queue' }).click();
   await page.getByLabel('Users, comma-separated').fill(USER);
+  await expect.poll(() => page.getByRole('search', { name: 'Filter jobs' }).getAttribute('aria-busy'), { timeout: 30_000 }).toBeNull();
   await page.locator('summary', { hasText: 'Type' }).click();
   await page.getByRole('group', { name: 'Type' }).getByLabel('Report Generation').check();
   await page.locator('summary', { hasText: 'Priority' }).click();
@@ -143,6 +144,8 @@ it('delays a pending job and runs it now from its detail view, bulk-delays a fil
   await page.getByRole('button', { name: 'Clear filters' }).click();
   await page.getByRole('radio', { name: 'Queue' }).click();
   await page.getByLabel('Users, comma-separated').fill(USER);
+  // The typed user applies after a pause and clears any selection then: select only once it has.
+  await expect.poll(() => page.getByRole('search', { name: 'Filter jobs' }).getAttribute('aria-busy'), { timeout: 30_000 }).toBeNull();
   await expect.poll(() => table.locator('tbody tr[aria-rowindex]').count(), { timeout: 30_000 }).toBe(5);
   await expect.poll(() => table.locator('.badge.state-pending').count(), { timeout: 30_000 }).toBe(3);
   await shot('jobs-table-delayed');

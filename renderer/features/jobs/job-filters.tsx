@@ -23,7 +23,7 @@ function useDebounced(value: string, apply: (v: string) => void, ms = 250) {
     const t = setTimeout(() => apply(text), ms);
     return () => clearTimeout(t);
   }, [text, value, apply, ms]);
-  return [text, setText] as const;
+  return [text, setText, text !== value] as const;
 }
 
 /** Filters of the Jobs view (stored in the UI store). */
@@ -31,10 +31,12 @@ export function JobFilters() {
   const f = useUiStore((s) => s.jobFilter);
   const set = useUiStore((s) => s.setJobFilter);
   const reset = useUiStore((s) => s.resetJobFilter);
-  const [q, setQ] = useDebounced(f.q, (v) => set({ q: v }));
-  const [users, setUsers] = useDebounced(f.users, (v) => set({ users: v }));
+  const [q, setQ, typingQ] = useDebounced(f.q, (v) => set({ q: v }));
+  const [users, setUsers, typingUsers] = useDebounced(f.users, (v) => set({ users: v }));
+  // Busy while typed text waits to apply: the rows shown (and a selection made now, which a filter
+  // change clears) are still those of the previous filter.
   return (
-    <div className="filters" role="search" aria-label="Filter jobs">
+    <div className="filters" role="search" aria-label="Filter jobs" aria-busy={typingQ || typingUsers || undefined}>
       <input
         className="input search"
         type="search"

@@ -75,3 +75,14 @@ it('says "1 job matches the filter" for one match', { timeout: 30_000 }, async (
   act(() => useUiStore.getState().setJobFilter({ states: ['stuck'] }));
   expect(await screen.findByText(/^1 job matches the filter/)).toBeTruthy();
 });
+
+it('says the filter bar is busy while typed text waits to apply, and not once it has', async () => {
+  renderWithFake(<JobsPage />);
+  await screen.findByRole('table', { name: 'Jobs' });
+  const bar = screen.getByRole('search', { name: 'Filter jobs' });
+  expect(bar.getAttribute('aria-busy')).toBeNull();
+  fireEvent.change(screen.getByLabelText('Users, comma-separated'), { target: { value: 'dmitri' } });
+  expect(bar.getAttribute('aria-busy')).toBe('true');
+  await waitFor(() => expect(useUiStore.getState().jobFilter.users).toBe('dmitri'));
+  await waitFor(() => expect(bar.getAttribute('aria-busy')).toBeNull());
+});
