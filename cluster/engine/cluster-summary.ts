@@ -82,7 +82,11 @@ async function queueSnapshot(ctx: EngineContext): Promise<QueueSnapshot> {
   const queues = await Promise.all(
     JOB_TYPES.map(async (type) => {
       const own = await queueReads(ctx, type);
-      const { paused, concurrency, ready, measured, waiting } = own;
+      const { paused, ready, measured, waiting } = own;
+      // What runs at once: the concurrency an admin set, or without one what the live nodes serving
+      // the queue run (`serve --workers N`), so the screen shows the number the load model uses.
+      const servers = serversOf(type, own.setConcurrency, shared.workers);
+      const concurrency = own.setConcurrency ?? (servers > 0 ? servers : own.concurrency);
       const started = measured ? [...finished, ...running].filter((s) => s.type === type) : [];
       const mine = waitsOf({ now, waitingSince: waiting.since, waitingUnread: waiting.unread, started, recentMs: Math.min(RECENT_START_MS, settings.metricsWindowMs) });
       waits.push(...mine.waits);
