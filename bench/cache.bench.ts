@@ -10,11 +10,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import { JOB_TYPES, PRIORITIES, type JobState } from '../contract/domain.ts';
 import { ClusterEvent } from '../contract/events.ts';
-import type { Job } from '../contract/jobs.ts';
 import type { JobFilter, JobSort } from '../contract/api.ts';
 import { JobCache } from '../main/core/cache/job-cache.ts';
+import { benchJob, benchState } from './job-corpus.ts';
+import type { Job } from '../contract/jobs.ts';
 import { jobToRow, UPSERT_JOB_SQL, type JobRow } from '../main/core/cache/job-rows.ts';
 import type { ClusterHttp } from '../main/core/clusters/cluster-http.ts';
 import { parseEventFrame } from '../main/core/clusters/event-frame.ts';
@@ -24,42 +24,6 @@ const QUERY_JOBS = Number(process.env.BENCH_JOBS ?? 1_000_000);
 const INGEST_JOBS = Number(process.env.BENCH_INGEST_JOBS ?? 50_000);
 const BATCH = 500;
 const dir = mkdtempSync(path.join(tmpdir(), 'sigmatiq-cache-bench-'));
-const USERS = Array.from({ length: 40 }, (_, i) => `user${i}`);
-
-function job(n: number, state: JobState, base = Date.UTC(2026, 8, 1)): Job {
-  const created = base + n * 997;
-  const finished = state === 'completed' || state === 'failed' || state === 'cancelled';
-  const started = state !== 'pending';
-  return {
-    id: `${JOB_TYPES[n % 6]}-${n.toString(36)}`,
-    type: JOB_TYPES[n % 6]!,
-    state,
-    priority: PRIORITIES[(n >> 2) % 4]!,
-    user: USERS[(n * 7) % USERS.length]!,
-    createdAt: new Date(created).toISOString(),
-    startedAt: started ? new Date(created + 5_000).toISOString() : null,
-    finishedAt: finished ? new Date(created + 65_000).toISOString() : null,
-    durationMs: finished ? 60_000 : null,
-    attempts: started ? 1 : 0,
-    maxAttempts: 3,
-    progress: started ? { percent: finished ? 100 : 50, step: 'compute', stepIndex: 1, stepCount: 3, message: '' } : null,
-    ...(state === 'pending' ? { position: (n % 300) + 1 } : {}),
-    errorMessage: state === 'failed' ? `data not available for window ${n % 97}` : null,
-    updatedAt: new Date(created + (finished ? 65_000 : 5_000)).toISOString(),
-  };
-}
-
-/** A realistic state mix: mostly finished, some active and pending. */
-function stateOf(n: number): JobState {
-  const r = (n * 2654435761) % 100;
-  if (r < 70) return 'completed';
-  if (r < 80) return 'failed';
-  if (r < 85) return 'cancelled';
-  if (r < 93) return 'pending';
-  if (r < 98) return 'running';
-  return r < 99 ? 'paused' : 'stuck';
-}
-
 let opened = 0;
 function fresh(name: string): JobCache {
   return JobCache.open({ file: path.join(dir, `${name}-${++opened}.db`) }).cache;
@@ -73,8 +37,8 @@ function rate(rows: number, ms: number): string {
 
 /** Two passes over the same jobs: created (inserts), then finished (updates). */
 function ingestJobs(): Job[][] {
-  const created = Array.from({ length: INGEST_JOBS }, (_, n) => job(n, 'pending'));
-  const finished = Array.from({ length: INGEST_JOBS }, (_, n) => job(n, stateOf(n) === 'pending' ? 'completed' : stateOf(n)));
+  const created = Array.from({ length: INGEST_JOBS }, (_, n) => benchJob(n, 'pending'));
+  const finished = Array.from({ length: INGEST_JOBS }, (_, n) => benchJob(n, benchState(n) === 'pending' ? 'completed' : benchState(n)));
   return [created, finished];
 }
 
@@ -162,7 +126,7 @@ function fillQueryCache(): JobCache {
   const at = new Date().toISOString();
   for (let start = 0; start < QUERY_JOBS; start += 5_000) {
     const rows: JobRow[] = [];
-    for (let n = start; n < Math.min(QUERY_JOBS, start + 5_000); n++) rows.push(jobToRow(n % 3 === 0 ? 'prod-eu' : 'prod-us', job(n, stateOf(n)), at));
+    for (let n = start; n < Math.min(QUERY_JOBS, start + 5_000); n++) rows.push(jobToRow(n % 3 === 0 ? 'prod-eu' : 'prod-us', benchJob(n, benchState(n)), at));
     write(rows);
   }
   // One job in ten has its configuration cached (as after a detail view), naming one of 40 symbols.
@@ -229,7 +193,7 @@ function benchQueries(cache: JobCache): void {
 
 /** The Jobs view's search box: what an admin types, from one job's id to a word in many errors. */
 function textSearches(): { name: string; clusterIds?: string[]; filter: JobFilter }[] {
-  const id = job(424_242, 'completed').id;
+  const id = benchJob(424_242, 'completed').id;
   return [
     { name: `a whole job id (${id})`, filter: { q: id } },
     { name: `part of a job id (${id.slice(2, -1)})`, filter: { q: id.slice(2, -1) } },
@@ -262,7 +226,7 @@ function benchTextSearch(cache: JobCache): void {
     worst = Math.max(worst, t.p95);
     console.log(`  ${s.name.padEnd(44)} ${total.toLocaleString('en-US').padStart(7)} found  ${fmt(t)}`);
   }
-  for (const q of [job(424_242, 'completed').id, 'window 42', 'user17']) {
+  for (const q of [benchJob(424_242, 'completed').id, 'window 42', 'user17']) {
     console.log(`  baseline: LIKE scan, page + COUNT(*) (${q})`.padEnd(62) + fmt(time(10, () => likeScan(cache, q))));
   }
   console.log(`  => worst p95 ${worst.toFixed(2)} ms (target < 20 ms): ${worst < 20 ? 'MET' : 'NOT MET'}`);
