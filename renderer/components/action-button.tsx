@@ -13,6 +13,8 @@ export interface ConfirmSpec {
   title: string;
   body: ReactNode;
   confirmLabel: string;
+  /** The confirming button's tone: red for what cannot be undone (the default), primary for what can. */
+  tone?: 'danger' | 'primary';
 }
 
 /** An optional note the question offers a field for; what is typed is handed to `run`. */
@@ -93,7 +95,7 @@ export function ActionButton(props: ActionButtonProps) {
           title={confirm.title}
           size="small"
           onClose={() => setConfirming(false)}
-          footer={<DialogActions closeLabel="Keep it" onClose={() => setConfirming(false)} actionLabel={confirm.confirmLabel} variant="danger" onAction={() => void go()} />}
+          footer={<DialogActions closeLabel="Keep it" onClose={() => setConfirming(false)} actionLabel={confirm.confirmLabel} variant={confirm.tone ?? 'danger'} onAction={() => void go()} />}
         >
           {confirm.body}
           {note ? (

@@ -71,7 +71,7 @@ export function RetryWithNoteButton({ job }: { job: JobRef }) {
       ariaLabel={`Retry job ${job.id} with a note for its owner`}
       feedbackTitle={`Retrying job ${job.id}`}
       disabledReason={offline ?? actionDisabledReason('retry', job.state)}
-      confirm={{ title: `Retry job ${job.id}?`, body: 'The job goes back to the queue with its configuration and runs again.', confirmLabel: 'Retry job' }}
+      confirm={{ title: `Retry job ${job.id}?`, body: 'The job goes back to the queue with its configuration and runs again.', confirmLabel: 'Retry job', tone: 'primary' }}
       note={ownerNoteOf('retry', job) ?? undefined}
       run={(typed) => runJobAction(api, job.clusterId, job.id, 'retry', typed ? { note: typed } : {})}
     />

@@ -78,11 +78,14 @@ it('retry runs at once, and "Retry with a note…" asks first with the field; de
   fireEvent.click(within(bar).getByRole('button', { name: `Delete job ${job.id}` }));
   const ask = await screen.findByRole('dialog', { name: `Delete job ${job.id}?` });
   expect(within(ask).queryByRole('textbox')).toBeNull();
+  // Only what cannot be undone asks with a red button.
+  expect(within(ask).getByRole('button', { name: 'Delete job' }).className).toContain('btn-danger');
   fireEvent.click(within(ask).getByRole('button', { name: 'Keep it' }));
   await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
 
   fireEvent.click(within(bar).getByRole('button', { name: `Retry job ${job.id} with a note for its owner` }));
   const dialog = await screen.findByRole('dialog', { name: `Retry job ${job.id}?` });
+  expect(within(dialog).getByRole('button', { name: 'Retry job' }).className).toContain('btn-primary');
   fireEvent.change(within(dialog).getByRole('textbox', { name: `Note for ${job.user} (optional)` }), { target: { value: 'Fixed the config, retrying for you' } });
   await act(async () => fireEvent.click(within(dialog).getByRole('button', { name: 'Retry job' })));
   await waitFor(() => expect(actionCalls(r.fake)).toEqual([['local', job.id, 'retry', { note: 'Fixed the config, retrying for you' }]]));
