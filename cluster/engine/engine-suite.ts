@@ -522,6 +522,7 @@ export function engineSuite(kind: TestKind): void {
     const user = 'dora';
     await a.queueAction(type, 'pause', {}, ADMIN);
     const ran: string[] = [];
+    let w: ReturnType<typeof worker> | undefined;
     try {
       const first = await submit(a, { type, user });
       const held = await submit(a, { type, user, dependsOn: [first.id] });
@@ -530,7 +531,7 @@ export function engineSuite(kind: TestKind): void {
       expect((await a.jobAction(held.id, 'delay', { until }, ADMIN)).job).toMatchObject({ state: 'pending', runAt: until });
       expect((await a.jobAction(held.id, 'run-now', {}, ADMIN)).job).toMatchObject({ state: 'pending', runAt: null });
       await a.queueAction(type, 'resume', {}, ADMIN);
-      const w = worker(type, async (job) => {
+      w = worker(type, async (job) => {
         if ((job.data as { user: string }).user === user) ran.push(job.id!);
         return null;
       });
@@ -538,10 +539,12 @@ export function engineSuite(kind: TestKind): void {
       await new Promise((r) => setTimeout(r, 1500));
       expect(ran).toEqual([]);
       await a.jobAction(first.id, 'run-now', {}, ADMIN);
-      await eventually(async () => ran.length === 2, 30_000, 'both ran');
+      const states = async () => `first ${(await a.getJob(first.id)).state}, held ${(await a.getJob(held.id)).state}, ran ${ran.length}`;
+      if (!(await eventually(async () => ran.length === 2, 30_000).catch(() => false))) throw new Error(`both should have run: ${await states()}`);
       expect(ran).toEqual([first.id, held.id]);
-      await w.close();
     } finally {
+      // Closed here too: a worker of this type left running would take the next tests' jobs.
+      await w?.close();
       await a.queueAction(type, 'resume', {}, ADMIN);
       await a.bulkAction({ action: 'delete', filter: { user: [user] }, dryRun: false }, ADMIN);
     }
