@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCountOf, formatDuration, formatElapsed } from './format.ts';
+import { formatCountOf, formatDuration, formatElapsed, formatRelative } from './format.ts';
 import { spanOf, tickFormatter } from './time-ranges.ts';
 
 describe('formatCountOf', () => {
@@ -18,6 +18,21 @@ describe('formatDuration', () => {
     expect(formatDuration(125_000)).toBe('2 min 5 s');
     expect(formatDuration(3 * 3600_000)).toBe('3 h');
     expect(formatDuration(26 * 3600_000)).toBe('1 d 2 h');
+  });
+});
+
+describe('formatRelative', () => {
+  const now = Date.parse('2026-12-02T12:00:00Z');
+  const at = (ms: number) => new Date(now + ms).toISOString();
+  it('never truncates a time near two of its unit to one', () => {
+    expect(formatRelative(at(47 * 3600_000), now)).toBe('in 1 d 23 h');
+    expect(formatRelative(at(-(119 * 60_000)), now)).toBe('1 h 59 min ago');
+    expect(formatRelative(at(3 * 86_400_000 + 20 * 3600_000), now)).toBe('in 4 d');
+    expect(formatRelative(at(5 * 60_000 + 20_000), now)).toBe('in 5 min');
+    expect(formatRelative(at(90_000), now)).toBe('in 1 min 30 s');
+    expect(formatRelative(at(3600_000 + 59 * 60_000 + 45_000), now)).toBe('in 2 h');
+    expect(formatRelative(at(42_000), now)).toBe('in 42 s');
+    expect(formatRelative(at(-2000), now)).toBe('just now');
   });
 });
 

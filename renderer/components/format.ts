@@ -22,13 +22,33 @@ export function formatElapsed(ms: number): string {
   return `+${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
 }
 
-/** "just now", "5 min ago", "in 3 min". */
+const RELATIVE_UNITS = [
+  ['d', 86_400_000],
+  ['h', 3_600_000],
+  ['min', 60_000],
+  ['s', 1000],
+] as const;
+
+/**
+ * "just now", "5 min ago", "in 3 min", "in 1 d 23 h". Rounded to its largest unit, which reads
+ * best, except below three of that unit, where rounding would be off by up to a half ("in 1 d" for
+ * 47 hours): there the next unit stays.
+ */
 export function formatRelative(iso: string | null | undefined, now = Date.now()): string {
   if (!iso) return '—';
   const diff = Date.parse(iso) - now;
   const abs = Math.abs(diff);
   if (abs < 5000) return 'just now';
-  const text = formatDuration(abs).replace(/ \d+ (s|min|h)$/, '');
+  const i = RELATIVE_UNITS.findIndex(([, ms]) => abs >= ms);
+  const [unit, ms] = RELATIVE_UNITS[i]!;
+  const next = RELATIVE_UNITS[i + 1];
+  let text = `${Math.round(abs / ms)} ${unit}`;
+  if (abs < 3 * ms && next) {
+    const rest = Math.round((abs % ms) / next[1]);
+    const whole = Math.floor(abs / ms) + (rest * next[1] >= ms ? 1 : 0);
+    const part = rest * next[1] >= ms ? 0 : rest;
+    text = part ? `${whole} ${unit} ${part} ${next[0]}` : `${whole} ${unit}`;
+  }
   return diff < 0 ? `${text} ago` : `in ${text}`;
 }
 
