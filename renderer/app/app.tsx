@@ -12,6 +12,7 @@ import { useClusters } from '../components/use-clusters.ts';
 import { useScope } from '../components/use-scope.ts';
 import { AlertShell } from '../features/alerts/alert-banner.tsx';
 import { CacheHealthBanner } from '../features/cache/cache-health.tsx';
+import { JobsPage } from '../features/jobs/jobs-page.tsx';
 import { useHostLink } from '../store/host-link-store.ts';
 import { useUiStore } from '../store/ui-store.ts';
 import { ClusterBar } from './cluster-bar.tsx';
@@ -23,7 +24,6 @@ import {
   FailureGroupPage,
   FailuresPage,
   JobDetailPage,
-  JobsPage,
   QueuesPage,
   ReportsPage,
   SchedulesPage,

@@ -4,7 +4,7 @@
  * destructive, and when disabled says why (tooltip and accessible description). An action that
  * can carry a note for someone (a job's owner) offers the note's field in its question.
  */
-import { useId, useState, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { runWithFeedback } from '../store/toast-store.ts';
 import { Dialog, DialogActions } from './dialog.tsx';
 import { useRowTabIndex } from './row-navigation.tsx';
@@ -42,14 +42,31 @@ export interface ActionButtonProps {
   /** Accessible name when `label` alone is ambiguous (e.g. "Cancel job 42"). */
   ariaLabel?: string;
   onDone?: (ok: boolean) => void;
+  /**
+   * What the button acts on (e.g. a job's key). A button reused for another target (a table row
+   * recycled for another job while scrolling) drops its question, typed note and pending mark:
+   * they belong to the target they were started for.
+   */
+  target?: string;
 }
 
 /** A button for one action, with pending/success/failure feedback and an optional confirmation. */
 export function ActionButton(props: ActionButtonProps) {
-  const { label, feedbackTitle, run, confirm, note, disabledReason, variant = 'default', small, ariaLabel, onDone } = props;
+  const { label, feedbackTitle, run, confirm, note, disabledReason, variant = 'default', small, ariaLabel, onDone, target } = props;
   const [pending, setPending] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const [noteText, setNoteText] = useState('');
+  const [stateTarget, setStateTarget] = useState(target);
+  if (stateTarget !== target) {
+    setStateTarget(target);
+    setPending(false);
+    setConfirming(false);
+    setNoteText('');
+  }
+  const targetRef = useRef(target);
+  useEffect(() => {
+    targetRef.current = target;
+  });
   const reasonId = useId();
   const noteId = useId();
   const tabIndex = useRowTabIndex();
@@ -59,8 +76,10 @@ export function ActionButton(props: ActionButtonProps) {
     const typed = note ? noteText.trim() : '';
     setNoteText('');
     setPending(true);
+    const startedFor = target;
     const ok = await runWithFeedback(feedbackTitle, () => run(typed === '' ? undefined : typed));
-    setPending(false);
+    // A button that meanwhile shows another target keeps that target's own mark.
+    if (targetRef.current === startedFor) setPending(false);
     onDone?.(ok);
   }
 

@@ -54,6 +54,7 @@ export function JobActionButton({ job, action, inRow = false, onDone }: { job: J
       note={note ?? undefined}
       run={(typed) => runJobAction(api, job.clusterId, job.id, action, typed ? { note: typed } : {})}
       onDone={(ok) => ok && onDone?.()}
+      target={`${job.clusterId}/${job.id}/${action}`}
     />
   );
 }

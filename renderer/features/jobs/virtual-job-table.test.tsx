@@ -16,6 +16,8 @@ it('a jump through the list reuses the rows it has for the jobs it reaches', { t
   await waitFor(() => expect(jobRows(table).length).toBeGreaterThan(10));
   const before = jobRows(table);
   const idsBefore = before.map(idOf);
+  const actionsOf = (rows: HTMLElement[]) => rows.map((row) => row.querySelector('td:last-child button')!);
+  const buttonsBefore = actionsOf(before);
   const scroller = screen.getByTestId('jobs-scroll');
   // Within the loaded pages (rows still loading show as placeholders).
   scroller.scrollTop = 300 * ROW_HEIGHT;
@@ -27,6 +29,10 @@ it('a jump through the list reuses the rows it has for the jobs it reaches', { t
   // Other jobs, in the same <tr> elements.
   expect(after.map(idOf).filter((id) => idsBefore.includes(id))).toEqual([]);
   expect(before.filter((row) => after.includes(row))).toEqual(before);
+  // Their actions too: the same buttons, now named for the jobs the rows show.
+  const buttonsAfter = actionsOf(after);
+  expect(buttonsBefore.filter((b) => buttonsAfter.includes(b))).toEqual(buttonsBefore);
+  for (const row of after) expect(within(row).getAllByRole('button')[0]!.getAttribute('aria-label')).toContain(idOf(row)!);
 });
 
 it('a new job arriving on top moves the rows: focus and an open confirmation stay with their job', { timeout: 30_000 }, async () => {

@@ -141,9 +141,10 @@ function RowView({ row, index, active, onActive }: RowViewProps) {
     <tr {...nav} ref={ref} className={cls ? `${nav.className} ${cls}` : nav.className} aria-rowindex={index + 2}>
       <RowActiveProvider value={active}>
         {row.getAllCells().map((cell) => (
-          // Cells are kept by column as the row is recycled; the actions are keyed by job, so an
-          // action's state (its confirmation, its spinner) never carries over to another job.
-          <td key={cell.column.id === 'actions' ? row.id : cell.column.id} className={alignClass(cell.column.columnDef as TableColumn<CachedJob>)}>
+          // Cells are kept by column as the row is recycled, the actions too: their buttons drop an
+          // action's state (its question, its spinner) when they are given another job
+          // (ActionButton's target), so it never carries over to another job.
+          <td key={cell.column.id} className={alignClass(cell.column.columnDef as TableColumn<CachedJob>)}>
             {flexRender(cell.column.columnDef.cell, cell.getContext())}
           </td>
         ))}
