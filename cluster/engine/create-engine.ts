@@ -72,6 +72,7 @@ export function createEngine(options: CreateEngineOptions): BullJobEngine {
         onCompleted: (ids) => releaseDependentsOf(ctx, ids),
         onProgress: (id, report) => keepJobSample(ctx, id, report),
         onError,
+        takeSubmitted: (id) => ctx.takeSubmitted(id),
       }),
     );
   }

@@ -33,6 +33,12 @@ export class EngineContext {
   /** Median running time of recent completed jobs per type (typical-durations.ts), for ETAs. */
   readonly typicalDurations = new Map<JobType, number>();
   private readonly applied = new EventEmitter();
+  /**
+   * Jobs this node added and is recording as `added` itself, with their creation times, until their
+   * queue's recorder meets their `added` event (which then needs no read of the job). Bounded: a job
+   * evicted unseen is read and deduplicated by the recorder as any other node's would be.
+   */
+  private readonly submitted = new Map<string, number>();
 
   constructor(
     readonly datastore: Datastore,
@@ -65,6 +71,17 @@ export class EngineContext {
     const row = await this.store.getRow(id);
     if (row) return row.type;
     return typeFromId(id);
+  }
+
+  noteSubmitted(jobId: string, createdAt: number): void {
+    if (this.submitted.size >= STREAM_MAX_EVENTS) this.submitted.delete(this.submitted.keys().next().value!);
+    this.submitted.set(jobId, createdAt);
+  }
+
+  takeSubmitted(jobId: string): number | undefined {
+    const at = this.submitted.get(jobId);
+    if (at !== undefined) this.submitted.delete(jobId);
+    return at;
   }
 
   notifyApplied(jobId: string | null): void {

@@ -655,20 +655,30 @@ export function engineSuite(kind: TestKind): void {
     const heidi = fromA.filter((e) => e.kind === 'job' && e.job.id === job.id);
     expect(heidi.filter((e) => e.kind === 'job' && e.change === 'added')).toHaveLength(1);
     expect(heidi.at(-1)).toMatchObject({ job: { state: 'cancelled' } });
-    // Wake-ups reach the other engine.
+    // Wake-ups reach the other engine. Its first listener opens the wake-up connection, which may
+    // not listen yet when the first submit is recorded: each recorded change sends one.
     let woke = false;
     const stop = b.onEventsAvailable(() => (woke = true));
-    await submit(a, { type, user: 'heidi' });
-    await eventually(async () => woke, 60_000, 'wake-up on b');
+    await eventually(
+      async () => {
+        if (!woke) await submit(a, { type, user: 'heidi' });
+        return woke;
+      },
+      60_000,
+      'wake-up on b',
+    );
     stop();
   });
 
   test('reconciliation: the index and the event stream converge to BullMQ after a missed change and a removal by another tool', async () => {
     const type: JobType = 'signal';
+    const passed = await ds.store.recorderCursor(type);
     const gone = await submit(a, { type, user: 'ivan' });
     const wrong = await submit(a, { type, user: 'ivan' });
-    // Let the recorders record the jobs' own events first (the row's src becomes a stream position).
-    await eventually(async () => (await ds.store.getRow(wrong.id))?.src && (await ds.store.getRow(gone.id))?.src, 60_000, 'recorded');
+    // Let the recorders go past the jobs' own events first, so none of them is recorded after the changes below.
+    await eventually(async () => ((await ds.store.recorderCursor(type)) ?? '') > (passed ?? ''), 60_000, 'recorded');
+    await a.settle();
+    await b.settle();
     const start = await a.lastEventId();
     // A removal by another tool, straight through BullMQ (PostgreSQL does not announce it).
     const { Queue } = ds.bullmq.classes;

@@ -75,6 +75,11 @@ export interface RecorderContext {
   /** A progress report was recorded: keep its resource sample. */
   onProgress(jobId: string, report: NonNullable<ReturnType<typeof progressReportOf>>): Promise<void>;
   onError(error: unknown): void;
+  /**
+   * The creation time of a job this node added and recorded as `added` itself (submit), taken once:
+   * the recorder then checks that change's dedup key instead of reading the job back from BullMQ.
+   */
+  takeSubmitted?(jobId: string): number | undefined;
 }
 
 /** Stream entries recorded per datastore call. */
@@ -187,14 +192,23 @@ export class EventRecorder {
   async processPage(page: Entry[]): Promise<void> {
     const { type, datastore } = this.ctx;
     const store = datastore.store;
-    const relevant = page.filter((e) => !IGNORED.has(e.name) && !e.name.includes(':')).flatMap(perJob);
+    const relevant = page.filter((e) => !IGNORED.has(e.name) && !e.name.includes(':') && !isAddedWaiting(e)).flatMap(perJob);
     const cursor = { queue: type, position: page.at(-1)!.src };
     const keyOf = (e: Entry) => `bull:${type}:${e.streamId}${e.part === undefined ? '' : `:${e.part}`}`;
-    const recorded = await store.recordedKeys(relevant.map(keyOf));
     const jobIdOf = (e: Entry) => (typeof e.args.jobId === 'string' ? e.args.jobId : null);
+    // Jobs this node submitted: their `added` was recorded under the submit's key, which is checked
+    // here with the rest, so neither the job nor a write is needed for it.
+    const submitted = new Map<Entry, string>();
+    for (const e of relevant) {
+      const jobId = e.name === 'added' ? jobIdOf(e) : null;
+      const at = jobId === null ? undefined : this.ctx.takeSubmitted?.(jobId);
+      if (at !== undefined) submitted.set(e, addedKey(type, jobId!, at));
+    }
+    const recorded = await store.recordedKeys([...relevant.map(keyOf), ...submitted.values()]);
     const isQueueEvent = (e: Entry) => e.name === 'paused' || e.name === 'resumed' || e.name === CUSTOM_EVENTS.queueChanged;
     const isRemoval = (e: Entry) => e.name === 'removed' || e.name === CUSTOM_EVENTS.jobRemoved;
-    const todo = relevant.filter((e) => !recorded.has(keyOf(e)) && (isQueueEvent(e) || jobIdOf(e) !== null));
+    const recordedBySubmit = (e: Entry) => recorded.has(submitted.get(e) ?? '');
+    const todo = relevant.filter((e) => !recorded.has(keyOf(e)) && !recordedBySubmit(e) && (isQueueEvent(e) || jobIdOf(e) !== null));
     const jobIds = [...new Set(todo.filter((e) => !isQueueEvent(e)).map((e) => jobIdOf(e)!))];
     const removedIds = [...new Set(todo.filter(isRemoval).map((e) => jobIdOf(e)!))];
     const [jobs, indexed] = await Promise.all([
@@ -254,6 +268,8 @@ export class EventRecorder {
       const slice = changes.slice(i, i + sliceSize);
       results.push(...(await store.recordChanges(slice, i + sliceSize >= changes.length ? { cursor } : {})));
     }
+    // Only submits of this node's were new: the cursor moves past them as it would with a write.
+    if (changes.length === 0 && relevant.some(recordedBySubmit)) await store.recordChanges([], { cursor });
     const touched = new Set<string>();
     for (const e of relevant) {
       const jobId = jobIdOf(e);
@@ -289,6 +305,16 @@ export function removalChange(
     return { ...base, clearCancelIntent: true, job: { row: cancelled, change: 'cancelled' } };
   }
   return { ...base, removed: { id: row.id, type } };
+}
+
+/**
+ * BullMQ announces a job it adds as `added` and, in the same atomic step, `waiting` without `prev`
+ * (Redis's add scripts, PostgreSQL's add_job and add_jobs_bulk): the `added` change records the job
+ * as pending already, so that `waiting` would only repeat it. Every other move to waiting names
+ * where the job came from (`prev`).
+ */
+function isAddedWaiting(e: Entry): boolean {
+  return e.name === 'waiting' && e.args.prev === undefined;
 }
 
 /** An entry naming several jobs (`jobIds`) as one entry per job; others as they are. */

@@ -108,6 +108,7 @@ async function addPlain(ctx: EngineContext, type: JobType, items: { prepared: Pr
     if (!(await availability.probe()).reachable) throw unavailableError(availability, NOT_SUBMITTED);
     throw error;
   }
+  for (const job of added) ctx.noteSubmitted(job.id!, job.timestamp);
   const now = Date.now();
   const rows = added.map((job, n) => buildJobRow({ job, type, bullState: items[n]!.prepared.runDelay > 0 ? 'delayed' : 'prioritized', now, stuckAfterMs: ctx.settings.stuckAfterMs })!);
   const local = (row: JobRowInput): JobRow => ({ ...row, createdSeq: 0, queueSeq: 0, changeSeq: 0, src: '', cancelIntent: null });

@@ -143,6 +143,7 @@ export async function commitJob(ctx: EngineContext, prepared: PreparedJob, id: s
       throw error;
     }
     bullState = waiting.length > 0 || runDelay > 0 ? 'delayed' : 'prioritized';
+    ctx.noteSubmitted(id, job.timestamp);
   }
   const row = buildJobRow({ job, type: request.type, bullState, now: Date.now(), stuckAfterMs: ctx.settings.stuckAfterMs })!;
   const local = (): Job => ctx.present({ ...row, createdSeq: 0, queueSeq: 0, changeSeq: 0, src: '', cancelIntent: null });

@@ -5,7 +5,7 @@
  * the job has started (QueueLoad.forecastError).
  *
  * Cost per submit: three small reads of BullMQ's own counts (place in line, busy workers, paused),
- * made together. The run time statistics and the worker nodes change slowly and are read once per
+ * made together and shared by the submits of the same queue that arrive while they are under way. The run time statistics and the worker nodes change slowly and are read once per
  * STATS_MAX_AGE_MS per engine, not per job. Predicting never fails or delays a submit by more than
  * PREDICT_TIMEOUT_MS: without an answer the job simply carries none.
  */
@@ -73,19 +73,40 @@ async function statsOf(ctx: EngineContext, now: number): Promise<Map<JobType, Qu
   return cache.stats ?? (await cache.reading!);
 }
 
-async function predict(ctx: EngineContext, type: JobType, priority: Priority): Promise<number | null> {
+interface LineCounts {
+  paused: boolean;
+  counts: Record<string, number>;
+  /** Ready jobs per BullMQ priority number. */
+  perPriority: Record<string, number>;
+}
+
+const lineReads = new WeakMap<EngineContext, Map<JobType, Promise<LineCounts>>>();
+
+/**
+ * The queue's counts behind a prediction, every priority at once. Submits arriving while a read is
+ * under way share it: a burst of submits costs a set of reads per round trip, not per job, and a
+ * job sharing a read started a moment before it came is placed as concurrent submits are anyway.
+ */
+function lineCountsOf(ctx: EngineContext, type: JobType): Promise<LineCounts> {
+  let reads = lineReads.get(ctx);
+  if (!reads) lineReads.set(ctx, (reads = new Map()));
+  const underWay = reads.get(type);
+  if (underWay) return underWay;
   const queue = ctx.queue(type);
+  const read = Promise.all([queue.isPaused(), queue.getJobCounts('wait', 'active'), queue.getCountsPerPriority(PRIORITIES.map((p) => BULLMQ_PRIORITY[p]))])
+    .then(([paused, counts, perPriority]) => ({ paused, counts, perPriority }))
+    .finally(() => reads.delete(type));
+  reads.set(type, read);
+  return read;
+}
+
+async function predict(ctx: EngineContext, type: JobType, priority: Priority): Promise<number | null> {
   const rank = BULLMQ_PRIORITY[priority];
-  const [stats, paused, counts, perPriority] = await Promise.all([
-    statsOf(ctx, Date.now()),
-    queue.isPaused(),
-    queue.getJobCounts('wait', 'active'),
-    queue.getCountsPerPriority(PRIORITIES.map((p) => BULLMQ_PRIORITY[p]).filter((n) => n <= rank)),
-  ]);
+  const [stats, { paused, counts, perPriority }] = await Promise.all([statsOf(ctx, Date.now()), lineCountsOf(ctx, type)]);
   const { run, servers } = stats.get(type)!;
   // Paused or without workers, a job waits for an admin, not for the queue: no prediction to score.
   if (paused || servers === 0 || !run) return null;
-  const ahead = (counts.wait ?? 0) + Object.values(perPriority).reduce((n, c) => n + c, 0);
+  const ahead = (counts.wait ?? 0) + Object.entries(perPriority).reduce((n, [p, c]) => (Number(p) <= rank ? n + c : n), 0);
   const free = Math.max(0, servers - (counts.active ?? 0));
   return waitBehind(ahead, free, servers, run).mean;
 }
