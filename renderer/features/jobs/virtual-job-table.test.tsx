@@ -1,9 +1,11 @@
-import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { beforeEach, expect, it } from 'vitest';
+import { jobColumns } from '../../components/job-columns.tsx';
 import { renderWithFake } from '../../testing/render-app.tsx';
 import { EMPTY_FILTER, useUiStore } from '../../store/ui-store.ts';
 import { JobsPage } from './jobs-page.tsx';
-import { ROW_HEIGHT } from './virtual-job-table.tsx';
+import type { JobPages } from './use-job-pages.ts';
+import { ROW_HEIGHT, VirtualJobTable } from './virtual-job-table.tsx';
 
 beforeEach(() => useUiStore.setState({ clusterScope: 'local', jobFilter: EMPTY_FILTER, jobSort: '-created', selected: {} }));
 
@@ -56,4 +58,45 @@ it('a new job arriving on top moves the rows: focus and an open confirmation sta
   // The confirmation still asks about the job it was opened for, in that job's row.
   const dialog = screen.getByRole('dialog');
   expect(idOf(dialog.closest('tr')!)).toBe(pendingId);
+});
+
+it('a million jobs fit in a table a browser can lay out, and the end of the scroll range shows the last job', () => {
+  const count = 1_000_000;
+  const pages: JobPages = { total: count, rows: [], loading: true, error: null, syncedAt: null, stale: false, ensure: () => {}, reload: () => {} };
+  render(<VirtualJobTable pages={pages} columns={jobColumns('all', false, true)} label="Jobs" />);
+  const table = screen.getByRole('table', { name: 'Jobs' });
+  const body = table.querySelector('tbody')!;
+  const laidOut = () => Array.from(body.querySelectorAll<HTMLElement>('tr')).reduce((sum, tr) => sum + (tr.classList.contains('spacer') ? parseFloat(tr.style.height) : ROW_HEIGHT), 0);
+  // Chromium cannot lay out an element taller than about 33.5 million px.
+  expect(laidOut()).toBeLessThan(33_000_000);
+  const scroller = screen.getByTestId('jobs-scroll');
+  act(() => {
+    scroller.scrollTop = laidOut() - 700;
+    fireEvent.scroll(scroller);
+  });
+  const rows = Array.from(body.querySelectorAll('tr[aria-rowindex]'));
+  expect(rows.at(-1)!.getAttribute('aria-rowindex')).toBe(String(count + 1));
+  expect(table.getAttribute('aria-rowcount')).toBe(String(count + 1));
+});
+
+it('a fling keeps the rows drawn until it slows, then draws the rows in view', { timeout: 30_000 }, async () => {
+  renderWithFake(<JobsPage />, { localJobs: 3000 });
+  const table = await screen.findByRole('table', { name: 'Jobs' });
+  await waitFor(() => expect(jobRows(table).length).toBeGreaterThan(10));
+  const scroller = screen.getByTestId('jobs-scroll');
+  const firstShown = () => Number(table.querySelector('tbody tr[aria-rowindex]')!.getAttribute('aria-rowindex'));
+  const jumpTo = (row: number) =>
+    act(() => {
+      scroller.scrollTop = row * ROW_HEIGHT;
+      fireEvent.scroll(scroller);
+    });
+  // One jump is drawn at once (a click in the scrollbar, End).
+  jumpTo(100);
+  expect(firstShown()).toBeGreaterThan(90);
+  // Jump after jump is a fling: what is drawn stays.
+  jumpTo(200);
+  jumpTo(300);
+  expect(firstShown()).toBeLessThan(110);
+  // Once no scroll comes, the rows in view are drawn.
+  await waitFor(() => expect(firstShown()).toBeGreaterThan(290));
 });

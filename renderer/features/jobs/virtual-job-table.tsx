@@ -1,19 +1,21 @@
 /**
- * The Jobs view's table: TanStack Virtual windows the rows (only what is on screen is in the DOM,
- * so 100,000 jobs scroll like 100), TanStack Table renders the window with the shared column
- * definitions. Rows not loaded yet show as placeholders while their page loads. A real <table>
- * with spacer rows keeps table semantics; aria-rowcount/aria-rowindex give the true size.
- * A click on a row or Enter opens the job; the table is one tab stop (row-navigation.tsx).
+ * The Jobs view's table: only the rows in view are in the DOM (row-window.ts works out which, and
+ * keeps a list of a million jobs within the height a browser can lay out), so 100,000 jobs scroll
+ * like 100; TanStack Table renders them with the shared column definitions. Rows not loaded yet
+ * show as placeholders while their page loads. A real <table> with spacer rows keeps table
+ * semantics; aria-rowcount/aria-rowindex give the true size. A click on a row or Enter opens the
+ * job; the table is one tab stop (row-navigation.tsx).
  */
-import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState, type RefObject } from 'react';
+import { flushSync } from 'react-dom';
 import { flexRender, useTable, type Row } from '@tanstack/react-table';
-import { observeElementRect, useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
 import type { CachedJob } from '../../../contract/admin-api.ts';
 import { tableFeaturesNone, type Features, type TableColumn } from '../../components/data-table.tsx';
 import { moveBetweenRows, openableRowProps, RowActiveProvider } from '../../components/row-navigation.tsx';
 import { jobHref, navigate } from '../../app/router.ts';
 import { jobKey, useUiStore } from '../../store/ui-store.ts';
 import { PAGE_SIZE } from './job-page-loader.ts';
+import { rowWindow } from './row-window.ts';
 import { RowSlots } from './row-slots.ts';
 import type { JobPages } from './use-job-pages.ts';
 
@@ -22,39 +24,91 @@ export const ROW_HEIGHT = 34;
 // scroll. Pages are asked for a page ahead, so rows are loaded before they come in view.
 const OVERSCAN = 3;
 const PREFETCH_ROWS = PAGE_SIZE;
-const ASSUMED_RECT = { width: 1200, height: 700 };
+// A typical view's height while the scroller has no layout (before the first layout, in a hidden
+// container, in tests), so a window of rows still renders instead of none.
+const ASSUMED_VIEW_HEIGHT = 700;
+
+// A fling: the view moves by more than its own height per scroll, again and again (jumps this close
+// together). No row can be read at that speed, and drawing a whole new window of rows every frame
+// (React, layout and paint of ~30 rows) cost more than a frame on a loaded machine: the rows drawn
+// stay while the space passing by reads as rows loading, and the rows in view are drawn once the
+// fling slows to less than a view per scroll, or when no scroll came for SETTLE_MS.
+const FLING_GAP_MS = 500;
+const SETTLE_MS = 150;
+
+interface ScrollView {
+  /** Where the view is, and the height its rows are seen in (less the sticky header), px. */
+  scrollTop: number;
+  viewport: number;
+  /** The offset the drawn rows are for: `scrollTop`, except during a fling. */
+  drawnTop: number;
+}
 
 /**
- * The scroller's size, but a typical viewport while it has no layout (0×0: before the first
- * layout, in a hidden container, in tests) so a window of rows still renders instead of none.
+ * The scroller's offset and view height, following scrolls and resizes. A scroll renders at once
+ * (flushSync), before the frame is painted, so rows never lag behind the scrollbar — except in a
+ * fling, where the rows drawn stay until it slows.
  */
-function observeRectWithFallback(instance: Virtualizer<HTMLDivElement, Element>, cb: (rect: { width: number; height: number }) => void) {
-  return observeElementRect(instance, (rect) => cb(rect.width === 0 && rect.height === 0 ? ASSUMED_RECT : rect));
+function useScrollView(scrollRef: RefObject<HTMLDivElement | null>, headRef: RefObject<HTMLTableSectionElement | null>): ScrollView {
+  const [view, setView] = useState<ScrollView>({ scrollTop: 0, viewport: ASSUMED_VIEW_HEIGHT, drawnTop: 0 });
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    let viewport = ASSUMED_VIEW_HEIGHT;
+    let lastTop = el.scrollTop;
+    let lastJumpAt = -Infinity;
+    let settle: ReturnType<typeof setTimeout> | null = null;
+    const draw = () => {
+      const scrollTop = el.scrollTop;
+      setView((v) => (v.scrollTop === scrollTop && v.viewport === viewport && v.drawnTop === scrollTop ? v : { scrollTop, viewport, drawnTop: scrollTop }));
+    };
+    const measure = () => {
+      viewport = el.clientHeight > 0 ? Math.max(el.clientHeight - (headRef.current?.offsetHeight ?? 0), ROW_HEIGHT) : ASSUMED_VIEW_HEIGHT;
+      draw();
+    };
+    const onScroll = (e: Event) => {
+      const scrollTop = el.scrollTop;
+      const jump = Math.abs(scrollTop - lastTop) > viewport;
+      const flinging = jump && e.timeStamp - lastJumpAt < FLING_GAP_MS;
+      lastTop = scrollTop;
+      if (jump) lastJumpAt = e.timeStamp;
+      if (settle) clearTimeout(settle);
+      settle = null;
+      if (flinging) {
+        setView((v) => ({ ...v, scrollTop }));
+        settle = setTimeout(draw, SETTLE_MS);
+      } else flushSync(draw);
+    };
+    measure();
+    el.addEventListener('scroll', onScroll, { passive: true });
+    const resizes = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(measure);
+    resizes?.observe(el);
+    if (headRef.current) resizes?.observe(headRef.current);
+    return () => {
+      el.removeEventListener('scroll', onScroll);
+      resizes?.disconnect();
+      if (settle) clearTimeout(settle);
+    };
+  }, [scrollRef, headRef]);
+  return view;
 }
 
 /** The virtualised job table. */
 export function VirtualJobTable({ pages, columns, label }: { pages: JobPages; columns: TableColumn<CachedJob>[]; label: string }) {
   const scrollRef = useRef<HTMLDivElement>(null);
+  const headRef = useRef<HTMLTableSectionElement>(null);
   const count = pages.total ?? 0;
-  // The virtualizer's functions are not memoisable; this component re-renders on scroll anyway.
-  // eslint-disable-next-line react-hooks/incompatible-library
-  const virtualizer = useVirtualizer({
-    count,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: OVERSCAN,
-    initialRect: ASSUMED_RECT,
-    observeElementRect: observeRectWithFallback,
-  });
-  const items = virtualizer.getVirtualItems();
-  const last = items.length ? items[items.length - 1]!.index : 0;
+  const { scrollTop, viewport, drawnTop } = useScrollView(scrollRef, headRef);
+  const { first, last, before, after } = rowWindow({ scrollTop: drawnTop, viewport, count, rowHeight: ROW_HEIGHT, overscan: OVERSCAN });
+  const indexes = useMemo(() => Array.from({ length: Math.max(0, last - first + 1) }, (_, i) => first + i), [first, last]);
+  // Pages load for where the view is, during a fling too, so rows are there when it stops.
+  const inView = rowWindow({ scrollTop, viewport, count, rowHeight: ROW_HEIGHT, overscan: OVERSCAN }).last;
   const { ensure } = pages;
   const [activeIndex, setActiveIndex] = useState(0);
   useEffect(() => {
-    if (count > 0) ensure(last + PREFETCH_ROWS);
-  }, [last, count, ensure]);
+    if (count > 0) ensure(inView + PREFETCH_ROWS);
+  }, [inView, count, ensure]);
 
-  const first = items.length ? items[0]!.index : 0;
   const windowRows = useMemo(() => pages.rows.slice(first, last + 1), [pages.rows, first, last]);
   const table = useTable({
     features: tableFeaturesNone,
@@ -63,12 +117,10 @@ export function VirtualJobTable({ pages, columns, label }: { pages: JobPages; co
     getRowId: (j: CachedJob) => jobKey(j.clusterId, j.id),
   });
   const rowModel = table.getRowModel().rows;
-  const before = items.length ? items[0]!.start : 0;
-  const after = items.length ? virtualizer.getTotalSize() - items[items.length - 1]!.end : 0;
   // The active row is the one tab stop; when it scrolled out of the window, the first loaded row
   // shown takes its place so the table stays reachable.
   const activeShown = activeIndex >= first && activeIndex < first + rowModel.length;
-  const firstLoaded = items.find((item) => rowModel[item.index - first])?.index;
+  const firstLoaded = indexes.find((index) => rowModel[index - first]);
   const tabStop = activeShown ? activeIndex : firstLoaded;
   // Rows are keyed by slot, not by job: a job keeps its row while it stays in view, and a row
   // scrolled out hands its DOM to one scrolled in, so a fast scroll updates rows instead of
@@ -84,7 +136,7 @@ export function VirtualJobTable({ pages, columns, label }: { pages: JobPages; co
             <col key={c.id ?? i} style={c.layout?.width ? { width: c.layout.width } : undefined} />
           ))}
         </colgroup>
-        <thead>
+        <thead ref={headRef}>
           <tr aria-rowindex={1}>
             {table.getHeaderGroups()[0]!.headers.map((header) => (
               <th key={header.id} scope="col" className={alignClass(header.column.columnDef as TableColumn<CachedJob>)}>
@@ -94,23 +146,32 @@ export function VirtualJobTable({ pages, columns, label }: { pages: JobPages; co
           </tr>
         </thead>
         <tbody onKeyDown={moveBetweenRows}>
-          {before > 0 ? <tr className="spacer" style={{ height: before }} aria-hidden="true" /> : null}
-          {items.map((item) => {
-            const row = rowModel[item.index - first];
+          {before > 0 ? <Spacer height={before} columns={columns.length} /> : null}
+          {indexes.map((index) => {
+            const row = rowModel[index - first];
             return row ? (
-              <VirtualRow key={slotOf.get(row.id)} row={row} original={row.original} index={item.index} active={item.index === tabStop} onActive={setActiveIndex} />
+              <VirtualRow key={slotOf.get(row.id)} row={row} original={row.original} index={index} active={index === tabStop} onActive={setActiveIndex} />
             ) : (
-              <tr key={`loading-${item.index}`} className="placeholder-row" aria-rowindex={item.index + 2}>
+              <tr key={`loading-${index}`} className="placeholder-row" aria-rowindex={index + 2}>
                 <td colSpan={columns.length}>
                   <div className="skeleton-row" />
                 </td>
               </tr>
             );
           })}
-          {after > 0 ? <tr className="spacer" style={{ height: after }} aria-hidden="true" /> : null}
+          {after > 0 ? <Spacer height={after} columns={columns.length} /> : null}
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** The space of the rows not drawn; what passes by in a fling, drawn as rows loading (CSS). */
+function Spacer({ height, columns }: { height: number; columns: number }) {
+  return (
+    <tr className="spacer" style={{ height }} aria-hidden="true">
+      <td colSpan={columns} />
+    </tr>
   );
 }
 
