@@ -4,6 +4,7 @@
  * 8601 text (`2026-11-28T15:04:05.000Z`, which sorts as time) and JSON columns end in `_json`.
  * Never edit a shipped migration: append a new one.
  */
+import { ROLLUP_MIGRATION } from './job-rollups.ts';
 
 /** Position used in sort keys when a job has none (not pending): after every real position. */
 export const NO_POSITION = 2147483647;
@@ -324,4 +325,7 @@ export const MIGRATIONS: readonly string[] = [
   INSERT INTO stuck_episodes (cluster_id, job_id, stuck_at, type, user)
     SELECT cluster_id, job_id, updated_at, type, user FROM jobs WHERE state = 'stuck';
   `,
+  // 11: per-hour roll-ups of the jobs (counts, sums, and histograms for percentiles) kept by
+  // triggers, so reports over a month read thousands of rows instead of every job (job-rollups.ts).
+  ROLLUP_MIGRATION,
 ];

@@ -285,6 +285,8 @@ export class JobCache {
     this.stmt('DELETE FROM resource_samples WHERE at < ?').run(cutoff);
     this.stmt('DELETE FROM stuck_episodes WHERE ended_at < ?').run(cutoff);
     this.stmt('DELETE FROM job_counts WHERE n <= 0').run();
+    // The roll-ups' triggers leave a row at zero when its last job moves or goes.
+    for (const table of ['job_hours_created', 'job_hours_finished', 'job_hour_histograms']) this.stmt(`DELETE FROM ${table} WHERE n <= 0`).run();
     this.failures.afterRetention(cutoff);
     return total;
   }

@@ -3,11 +3,15 @@
  * cancelled by the day they ended), the success rate of what finished, the busiest hour, the 95th
  * percentile and longest waits of the day's submissions, jobs that got stuck and what became of
  * each (recovered, force-stopped, …), jobs lost with their worker, and alerts that started firing.
+ * Counts and waits of whole hours come from the hourly roll-ups (report-rollups.ts); the 95th
+ * percentile wait is read from their histograms, within PERCENTILE_RELATIVE_ERROR of the exact one.
  */
 import { MAX_STUCK_LISTED, REPORT_TITLES, STUCK_OUTCOMES, type DailySummaryDay, type DailySummaryReport, type StuckEpisode, type StuckOutcome } from '../../../contract/reports.ts';
 import { coverageOf } from './coverage.ts';
+import { bucketSql } from '../cache/job-rollups.ts';
 import { LocalBuckets } from './report-period.ts';
-import { clusterFilter, percentileOf, type ReportScope } from './report-scope.ts';
+import { BucketCounts, bucketEnd, readPlan } from './report-rollups.ts';
+import { clusterFilter, type ReportScope } from './report-scope.ts';
 
 const LONGEST_WAITS = 5;
 
@@ -37,46 +41,99 @@ export function dailySummary(scope: ReportScope): DailySummaryReport {
   const local = new LocalBuckets(period);
   const dayOf = (bucket: string) => days.get(local.of(bucket).day);
 
-  for (const [quarter, n] of db
-    .prepare(`SELECT ${local.sql('created_at')} AS q, count(*) FROM jobs WHERE created_at >= ? AND created_at < ? AND ${cf.sql} GROUP BY q`)
-    .raw()
-    .iterate(...range, ...cf.params) as IterableIterator<[string, number]>) {
-    const d = dayOf(quarter);
-    if (!d) continue;
+  const plan = readPlan(period.fromMs, period.toMs, local);
+  // A bucket is a UTC hour from the roll-ups, or a UTC hour or quarter from the jobs (LocalBuckets).
+  const addSubmitted = (bucket: string, n: number) => {
+    const d = dayOf(bucket);
+    if (!d) return;
     d.submitted += n;
-    d.submittedByHour[local.of(quarter).hour]! += n;
-  }
-
-  for (const [quarter, state, n] of db
-    .prepare(
-      `SELECT ${local.sql('finished_at')} AS q, state, count(*) FROM jobs
-       WHERE state IN ('completed', 'failed', 'cancelled') AND finished_at >= ? AND finished_at < ? AND ${cf.sql}
-       GROUP BY q, state`,
-    )
-    .raw()
-    .iterate(...range, ...cf.params) as IterableIterator<[string, 'completed' | 'failed' | 'cancelled', number]>) {
-    const d = dayOf(quarter);
+    d.submittedByHour[local.of(bucket).hour]! += n;
+  };
+  const addFinished = (bucket: string, state: 'completed' | 'failed' | 'cancelled', n: number) => {
+    const d = dayOf(bucket);
     if (d) d[state] += n;
-  }
-
-  const waitsByDay = new Map<string, number[]>();
+  };
+  const waitsByDay = new Map<string, BucketCounts>();
+  const waitsOf = (day: string) => {
+    let w = waitsByDay.get(day);
+    if (!w) waitsByDay.set(day, (w = new BucketCounts()));
+    return w;
+  };
   // The few longest waits per day are kept by rowid and named from their rows afterwards.
   const longestRows = new Map<string, { rowid: number; waitMs: number }[]>();
-  for (const [quarter, rawWait, rowid] of db
-    .prepare(`SELECT ${local.sql('created_at')}, wait_ms, rowid FROM jobs WHERE created_at >= ? AND created_at < ? AND wait_ms IS NOT NULL AND ${cf.sql}`)
-    .raw()
-    .iterate(...range, ...cf.params) as IterableIterator<[string, number, number]>) {
-    const day = local.of(quarter).day;
-    const wait = Math.max(0, rawWait);
-    let list = waitsByDay.get(day);
-    if (!list) waitsByDay.set(day, (list = []));
-    list.push(wait);
+  const offerWait = (day: string, rowid: number, wait: number) => {
     let top = longestRows.get(day);
     if (!top) longestRows.set(day, (top = []));
     if (top.length < LONGEST_WAITS || wait > top[top.length - 1]!.waitMs) {
       top.push({ rowid, waitMs: Math.round(wait) });
       top.sort((a, b) => b.waitMs - a.waitMs);
       if (top.length > LONGEST_WAITS) top.pop();
+    }
+  };
+
+  if (plan.hours) {
+    for (const [hour, n] of db
+      .prepare(`SELECT hour, sum(n) FROM job_hours_created WHERE ${cf.sql} AND hour >= ? AND hour < ? GROUP BY hour`)
+      .raw()
+      .iterate(...cf.params, ...plan.hours) as IterableIterator<[string, number]>)
+      addSubmitted(hour, n);
+    for (const [hour, state, n] of db
+      .prepare(`SELECT hour, state, sum(n) FROM job_hours_finished WHERE ${cf.sql} AND hour >= ? AND hour < ? GROUP BY hour, state`)
+      .raw()
+      .iterate(...cf.params, ...plan.hours) as IterableIterator<[string, 'completed' | 'failed' | 'cancelled', number]>)
+      addFinished(hour, state, n);
+    // Each hour's histogram of waits gives the day's 95th percentile, and its largest bucket says
+    // whether the hour can hold one of the day's longest waits: those hours are read, longest first.
+    const candidates = new Map<string, { clusterId: string; hour: string; upTo: number }[]>();
+    for (const [clusterId, hour, bucket, n, total] of db
+      .prepare(`SELECT cluster_id, hour, bucket, n, total FROM job_hour_histograms WHERE ${cf.sql} AND metric = 'wait_submitted' AND hour >= ? AND hour < ? AND n > 0 ORDER BY cluster_id, hour`)
+      .raw()
+      .iterate(...cf.params, ...plan.hours) as IterableIterator<[string, string, number, number, number]>) {
+      const day = local.of(hour).day;
+      waitsOf(day).add(bucket, n, total);
+      let list = candidates.get(day);
+      if (!list) candidates.set(day, (list = []));
+      const last = list[list.length - 1];
+      if (last && last.clusterId === clusterId && last.hour === hour) last.upTo = Math.max(last.upTo, bucketEnd(bucket));
+      else list.push({ clusterId, hour, upTo: bucketEnd(bucket) });
+    }
+    // The planner would take the narrower index by creation and read each row for its wait.
+    const longestOfHour = db.prepare(
+      `SELECT rowid, wait_ms FROM jobs INDEXED BY jobs_report_created WHERE cluster_id = ? AND created_at >= ? AND created_at < ? AND wait_ms IS NOT NULL ORDER BY wait_ms DESC LIMIT ${LONGEST_WAITS}`,
+    );
+    for (const [day, list] of candidates) {
+      list.sort((a, b) => b.upTo - a.upTo);
+      for (const c of list) {
+        const top = longestRows.get(day);
+        if (top && top.length >= LONGEST_WAITS && c.upTo <= top[top.length - 1]!.waitMs) break;
+        for (const [rowid, wait] of longestOfHour.raw().iterate(c.clusterId, c.hour, `${c.hour};`) as IterableIterator<[number, number]>) offerWait(day, rowid, Math.max(0, wait));
+      }
+    }
+  }
+  const waitBucket = bucketSql('max(0, wait_ms)');
+  for (const range of plan.raw) {
+    for (const [quarter, n] of db
+      .prepare(`SELECT ${local.sql('created_at')} AS q, count(*) FROM jobs WHERE created_at >= ? AND created_at < ? AND ${cf.sql} GROUP BY q`)
+      .raw()
+      .iterate(...range, ...cf.params) as IterableIterator<[string, number]>)
+      addSubmitted(quarter, n);
+    for (const [quarter, state, n] of db
+      .prepare(
+        `SELECT ${local.sql('finished_at')} AS q, state, count(*) FROM jobs
+         WHERE state IN ('completed', 'failed', 'cancelled') AND finished_at >= ? AND finished_at < ? AND ${cf.sql}
+         GROUP BY q, state`,
+      )
+      .raw()
+      .iterate(...range, ...cf.params) as IterableIterator<[string, 'completed' | 'failed' | 'cancelled', number]>)
+      addFinished(quarter, state, n);
+    for (const [quarter, rawWait, bucket, rowid] of db
+      .prepare(`SELECT ${local.sql('created_at')}, wait_ms, ${waitBucket}, rowid FROM jobs WHERE created_at >= ? AND created_at < ? AND wait_ms IS NOT NULL AND ${cf.sql}`)
+      .raw()
+      .iterate(...range, ...cf.params) as IterableIterator<[string, number, number, number]>) {
+      const day = local.of(quarter).day;
+      const wait = Math.max(0, rawWait);
+      waitsOf(day).add(bucket, 1, wait);
+      offerWait(day, rowid, wait);
     }
   }
   const byRowid = db.prepare('SELECT cluster_id, job_id, type, user FROM jobs WHERE rowid = ?');
@@ -120,8 +177,7 @@ export function dailySummary(scope: ReportScope): DailySummaryReport {
     d.successRate = finished > 0 ? d.completed / finished : null;
     const max = Math.max(...d.submittedByHour);
     d.busiestHour = max > 0 ? d.submittedByHour.indexOf(max) : null;
-    const waits = (waitsByDay.get(d.date) ?? []).sort((a, b) => a - b);
-    const p95 = percentileOf(waits, 95);
+    const p95 = waitsByDay.get(d.date)?.percentile(95) ?? null;
     d.waitP95Ms = p95 === null ? null : Math.round(p95);
     d.longestWaits = longest.get(d.date) ?? [];
   }

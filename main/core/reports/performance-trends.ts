@@ -1,38 +1,43 @@
 /**
  * Performance trends: per job type, over the period and per day — finished jobs, failure rate,
  * p50/p95 run duration and wait — with the change against the period of the same length before.
- * Jobs count on the day they finished. Its Capacity section has the capacity signals of each queue
+ * Jobs count on the day they finished. Whole hours come from the hourly roll-ups and their
+ * histograms (report-rollups.ts): percentiles are within PERCENTILE_RELATIVE_ERROR of the exact
+ * ones (exact where a bucket holds a single value). Its Capacity section has the capacity signals of each queue
  * over the period, against each cluster's wait threshold as last heard from it.
  */
 import { REPORT_TITLES, type PerformanceTrendsReport, type PerformanceTypeTrend, type TrendStats } from '../../../contract/reports.ts';
 import { capacitySignals } from '../load/capacity-signals.ts';
 import { storedWaitThresholds } from '../load/wait-thresholds.ts';
 import { coverageOf } from './coverage.ts';
+import { bucketSql } from '../cache/job-rollups.ts';
 import { LocalBuckets, previousPeriod, type ResolvedPeriod } from './report-period.ts';
-import { clusterFilter, percentileOf, type ReportScope } from './report-scope.ts';
+import { BucketCounts, dayOfHourSql, dayStarts, readPlan } from './report-rollups.ts';
+import { clusterFilter, type ReportScope } from './report-scope.ts';
 
 interface Bucket {
   finished: number;
   failed: number;
-  durations: number[];
-  waits: number[];
+  durations: BucketCounts;
+  waits: BucketCounts;
 }
 
-const bucket = (): Bucket => ({ finished: 0, failed: 0, durations: [], waits: [] });
+const bucket = (): Bucket => ({ finished: 0, failed: 0, durations: new BucketCounts(), waits: new BucketCounts() });
+
+/** The label of rows of the previous period (days are YYYY-MM-DD). */
+const BEFORE = 'before';
 
 function statsOf(b: Bucket, days: number): TrendStats {
-  b.durations.sort((x, y) => x - y);
-  b.waits.sort((x, y) => x - y);
   const ended = b.finished;
   const rate = (n: number | null) => (n === null ? null : Math.round(n));
   return {
     finished: ended,
     failed: b.failed,
     failureRate: ended > 0 ? b.failed / ended : null,
-    durationP50Ms: rate(percentileOf(b.durations, 50)),
-    durationP95Ms: rate(percentileOf(b.durations, 95)),
-    waitP50Ms: rate(percentileOf(b.waits, 50)),
-    waitP95Ms: rate(percentileOf(b.waits, 95)),
+    durationP50Ms: rate(b.durations.percentile(50)),
+    durationP95Ms: rate(b.durations.percentile(95)),
+    waitP50Ms: rate(b.waits.percentile(50)),
+    waitP95Ms: rate(b.waits.percentile(95)),
     throughputPerDay: days > 0 ? ended / days : 0,
   };
 }
@@ -58,24 +63,57 @@ export function performanceTrends(scope: ReportScope): PerformanceTrendsReport {
     return t;
   };
   const local = new LocalBuckets({ fromMs: before.fromMs, toMs: period.toMs });
-  const rows = db
-    .prepare(
-      `SELECT type, state, finished_at, ${local.sql('finished_at')}, duration_ms,
-              wait_ms
-       FROM jobs WHERE state IN ('completed', 'failed') AND finished_at >= ? AND finished_at < ? AND ${cf.sql}`,
-    )
-    .raw()
-    .iterate(before.from, period.to, ...cf.params) as IterableIterator<[string, string, string, string, number | null, number | null]>;
-  for (const [type, state, finishedAt, quarter, duration, wait] of rows) {
-    const day = local.of(quarter).day;
+  const targetsOf = (type: string, label: string): Bucket[] => {
     const t = typeOf(type);
-    const inPeriod = finishedAt >= period.from;
-    const targets = inPeriod ? [t.now, t.days.get(day)].filter((b): b is Bucket => b !== undefined) : [t.before];
-    for (const b of targets) {
-      b.finished += 1;
-      if (state === 'failed') b.failed += 1;
-      if (duration !== null) b.durations.push(duration);
-      if (wait !== null) b.waits.push(Math.max(0, wait));
+    return label === BEFORE ? [t.before] : [t.now, t.days.get(label)].filter((b): b is Bucket => b !== undefined);
+  };
+  const addCount = (label: string, type: string, state: string, n: number) => {
+    for (const b of targetsOf(type, label)) {
+      b.finished += n;
+      if (state === 'failed') b.failed += n;
+    }
+  };
+  const addValues = (label: string, type: string, metric: 'run' | 'wait', bucketOf: number, n: number, total: number) => {
+    for (const b of targetsOf(type, label)) (metric === 'run' ? b.durations : b.waits).add(bucketOf, n, total);
+  };
+  for (const [p, isBefore] of [
+    [before, true],
+    [period, false],
+  ] as const) {
+    const plan = readPlan(p.fromMs, p.toMs, local);
+    if (plan.hours) {
+      // Hours are named by their local day in SQL, so a month of histogram rows is summed there.
+      const label = isBefore ? `'${BEFORE}'` : dayOfHourSql('hour', dayStarts(plan.hours, local), BEFORE);
+      for (const [day, type, state, n] of db
+        .prepare(
+          `SELECT ${label} AS d, type, state, sum(n) FROM job_hours_finished
+           WHERE ${cf.sql} AND state IN ('completed', 'failed') AND hour >= ? AND hour < ? GROUP BY d, type, state`,
+        )
+        .raw()
+        .iterate(...cf.params, ...plan.hours) as IterableIterator<[string, string, string, number]>)
+        addCount(day, type, state, n);
+      for (const [day, type, metric, bucketOf, n, total] of db
+        .prepare(
+          `SELECT ${label} AS d, type, metric, bucket, sum(n), sum(total) FROM job_hour_histograms
+           WHERE ${cf.sql} AND metric IN ('run', 'wait') AND hour >= ? AND hour < ? AND n > 0 GROUP BY d, type, metric, bucket`,
+        )
+        .raw()
+        .iterate(...cf.params, ...plan.hours) as IterableIterator<[string, string, 'run' | 'wait', number, number, number]>)
+        addValues(day, type, metric, bucketOf, n, total);
+    }
+    for (const range of plan.raw) {
+      for (const [type, state, quarter, duration, wait, runBucket, waitBucket] of db
+        .prepare(
+          `SELECT type, state, ${local.sql('finished_at')}, max(0, duration_ms), max(0, wait_ms), ${bucketSql('max(0, duration_ms)')}, ${bucketSql('max(0, wait_ms)')}
+           FROM jobs WHERE state IN ('completed', 'failed') AND finished_at >= ? AND finished_at < ? AND ${cf.sql}`,
+        )
+        .raw()
+        .iterate(...range, ...cf.params) as IterableIterator<[string, string, string, number | null, number | null, number | null, number | null]>) {
+        const label = isBefore ? BEFORE : local.of(quarter).day;
+        addCount(label, type, state, 1);
+        if (duration !== null) addValues(label, type, 'run', runBucket!, 1, duration);
+        if (wait !== null) addValues(label, type, 'wait', waitBucket!, 1, wait);
+      }
     }
   }
   const types: PerformanceTypeTrend[] = [...whole.entries()]

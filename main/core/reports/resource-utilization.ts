@@ -3,11 +3,14 @@
  * percentile, maximum, and minutes at or above the warning and critical thresholds), hourly means
  * for the charts, and compute time by job type. A sample stands for the time until the next one,
  * at most the gap limit, so a stretch without samples adds no minutes above a threshold. Per job
- * type: compute time, and the CPU and peak memory of the jobs' processes where they were measured.
+ * type: compute time, and the CPU and peak memory of the jobs' processes where they were measured,
+ * summed from the hourly roll-ups for whole hours (report-rollups.ts).
  */
 import { REPORT_TITLES, RESOURCE_KEYS, type NodeUtilisation, type ResourceKey, type ResourceStats, type ResourceUtilisationReport } from '../../../contract/reports.ts';
 import { DEFAULT_THRESHOLDS, type MetricName, type Thresholds } from '../../../contract/thresholds.ts';
 import { coverageOf, GAP_MS } from './coverage.ts';
+import { LocalBuckets } from './report-period.ts';
+import { readPlan } from './report-rollups.ts';
 import { clusterFilter, percentileOf, type ReportScope } from './report-scope.ts';
 
 const METRIC_OF: Record<ResourceKey, MetricName> = { cpu: 'cpuPercent', memory: 'memoryPercent', diskIo: 'diskIoPercent', network: 'networkPercent' };
@@ -75,38 +78,6 @@ export function resourceUtilisation(scope: ReportScope, thresholds: Thresholds =
       hourly: [...hours.entries()].map(([hour, h]) => [new Date(hour).toISOString(), ...h.sums.map((v) => v / h.n)] as [string, number, number, number, number]),
     };
   });
-  const byType = (
-    db
-      .prepare(
-        `SELECT type, count(*) AS jobs, sum(ifnull(duration_ms, 0)) AS compute, avg(duration_ms) AS mean,
-                count(cpu_percent) AS measured, sum(cpu_percent / 100.0 * ifnull(duration_ms, 0)) AS cpu_ms, avg(cpu_percent) AS cpu,
-                avg(peak_rss_bytes) AS rss, max(peak_rss_bytes) AS rss_max
-         FROM jobs
-         WHERE state IN ('completed', 'failed', 'cancelled') AND finished_at >= ? AND finished_at < ? AND ${cf.sql}
-         GROUP BY type ORDER BY compute DESC`,
-      )
-      .all(period.from, period.to, ...cf.params) as {
-      type: string;
-      jobs: number;
-      compute: number;
-      mean: number | null;
-      measured: number;
-      cpu_ms: number | null;
-      cpu: number | null;
-      rss: number | null;
-      rss_max: number | null;
-    }[]
-  ).map((r) => ({
-    type: r.type,
-    jobs: r.jobs,
-    computeMs: r.compute,
-    meanRunMs: r.mean === null ? null : Math.round(r.mean),
-    measured: r.measured,
-    cpuMs: Math.round(r.cpu_ms ?? 0),
-    meanCpuPercent: r.cpu === null ? null : Math.round(r.cpu * 10) / 10,
-    meanPeakRssBytes: r.rss === null ? null : Math.round(r.rss),
-    maxPeakRssBytes: r.rss_max,
-  }));
   return {
     kind: 'resource-utilization',
     title: REPORT_TITLES['resource-utilization'],
@@ -115,6 +86,63 @@ export function resourceUtilisation(scope: ReportScope, thresholds: Thresholds =
     clusters: scope.clusters,
     coverage: coverageOf(scope),
     nodes: list,
-    byType,
+    byType: usageByType(scope),
   };
+}
+
+/** What one type's finished jobs used, as sums: from the hourly roll-ups or from the jobs at the period's ends. */
+type TypeUsage = [type: string, jobs: number, compute: number, timed: number, measured: number, cpuMs: number, cpuSum: number, rssN: number, rssSum: number, rssMax: number | null];
+
+/** Per job type, over the jobs that ended in the period: compute time, and the CPU and peak memory of those measured. */
+function usageByType(scope: ReportScope): ResourceUtilisationReport['byType'] {
+  const { db, period } = scope;
+  const cf = clusterFilter(scope);
+  const types = new Map<string, TypeUsage>();
+  const add = (r: TypeUsage) => {
+    const t = types.get(r[0]);
+    if (!t) {
+      types.set(r[0], [...r]);
+      return;
+    }
+    for (let i = 1; i < 9; i++) (t[i] as number) += r[i] as number;
+    if (r[9] !== null && (t[9] === null || r[9] > t[9])) t[9] = r[9];
+  };
+  const plan = readPlan(period.fromMs, period.toMs, new LocalBuckets(period));
+  if (plan.hours) {
+    for (const r of db
+      .prepare(
+        `SELECT type, sum(n), sum(run_ms), sum(dur_n), sum(cpu_n), sum(cpu_ms), sum(cpu_sum), sum(rss_n), sum(rss_sum), max(rss_max)
+         FROM job_hours_finished WHERE ${cf.sql} AND hour >= ? AND hour < ? GROUP BY type`,
+      )
+      .raw()
+      .iterate(...cf.params, ...plan.hours) as IterableIterator<TypeUsage>)
+      add(r);
+  }
+  for (const range of plan.raw) {
+    for (const r of db
+      .prepare(
+        `SELECT type, count(*), sum(ifnull(duration_ms, 0)), count(duration_ms), count(cpu_percent), ifnull(sum(cpu_percent / 100.0 * ifnull(duration_ms, 0)), 0),
+                ifnull(sum(cpu_percent), 0), count(peak_rss_bytes), ifnull(sum(peak_rss_bytes), 0), max(peak_rss_bytes)
+         FROM jobs
+         WHERE state IN ('completed', 'failed', 'cancelled') AND finished_at >= ? AND finished_at < ? AND ${cf.sql}
+         GROUP BY type`,
+      )
+      .raw()
+      .iterate(...range, ...cf.params) as IterableIterator<TypeUsage>)
+      add(r);
+  }
+  return [...types.values()]
+    .filter((t) => t[1] > 0)
+    .sort((a, b) => b[2] - a[2] || a[0].localeCompare(b[0]))
+    .map(([type, jobs, compute, timed, measured, cpuMs, cpuSum, rssN, rssSum, rssMax]) => ({
+      type,
+      jobs,
+      computeMs: compute,
+      meanRunMs: timed > 0 ? Math.round(compute / timed) : null,
+      measured,
+      cpuMs: Math.round(cpuMs),
+      meanCpuPercent: measured > 0 ? Math.round((cpuSum / measured) * 10) / 10 : null,
+      meanPeakRssBytes: rssN > 0 ? Math.round(rssSum / rssN) : null,
+      maxPeakRssBytes: rssMax,
+    }));
 }

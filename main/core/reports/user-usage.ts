@@ -1,11 +1,25 @@
 /**
  * User usage: per user, the jobs submitted in the period by type and state, the compute time they
  * used (sum of run durations of their finished jobs), their share of all compute time, their
- * average wait and failure rate. Busiest users first.
+ * average wait and failure rate. Busiest users first. Whole hours of the period come from the
+ * hourly roll-ups, part hours at its ends from the jobs (report-rollups.ts).
  */
 import { REPORT_TITLES, type UserUsageReport, type UserUsageRow } from '../../../contract/reports.ts';
 import { coverageOf } from './coverage.ts';
+import { LocalBuckets } from './report-period.ts';
+import { readPlan } from './report-rollups.ts';
 import { clusterFilter, type ReportScope } from './report-scope.ts';
+
+/** Jobs of one user, type and state: from the hourly roll-ups, or from the jobs at the period's ends. */
+interface UserTypeState {
+  user: string;
+  type: string;
+  state: string;
+  n: number;
+  compute: number;
+  wait_sum: number | null;
+  started: number;
+}
 
 export function userUsage(scope: ReportScope): UserUsageReport {
   const { db, period } = scope;
@@ -19,16 +33,7 @@ export function userUsage(scope: ReportScope): UserUsageReport {
     }
     return row;
   };
-  for (const r of db
-    .prepare(
-      `SELECT user, type, state, count(*) AS n,
-              sum(CASE WHEN state IN ('completed', 'failed', 'cancelled') THEN ifnull(duration_ms, 0) ELSE 0 END) AS compute,
-              sum(wait_ms) AS wait_sum,
-              count(wait_ms) AS started
-       FROM jobs WHERE created_at >= ? AND created_at < ? AND ${cf.sql}
-       GROUP BY user, type, state`,
-    )
-    .all(period.from, period.to, ...cf.params) as { user: string; type: string; state: string; n: number; compute: number; wait_sum: number | null; started: number }[]) {
+  const add = (r: UserTypeState) => {
     const row = rowOf(r.user);
     row.jobs += r.n;
     if (r.state === 'completed' || r.state === 'failed' || r.state === 'cancelled') row[r.state] += r.n;
@@ -37,6 +42,29 @@ export function userUsage(scope: ReportScope): UserUsageReport {
     row.computeMs += r.compute;
     row.waitSum += r.wait_sum ?? 0;
     row.waitCount += r.started;
+  };
+  const plan = readPlan(period.fromMs, period.toMs, new LocalBuckets(period));
+  if (plan.hours) {
+    for (const r of db
+      .prepare(
+        `SELECT user, type, state, sum(n) AS n, sum(run_ms) AS compute, sum(wait_sum) AS wait_sum, sum(wait_n) AS started
+         FROM job_hours_created WHERE ${cf.sql} AND hour >= ? AND hour < ? GROUP BY user, type, state`,
+      )
+      .all(...cf.params, ...plan.hours) as UserTypeState[])
+      add(r);
+  }
+  for (const range of plan.raw) {
+    for (const r of db
+      .prepare(
+        `SELECT user, type, state, count(*) AS n,
+                sum(CASE WHEN state IN ('completed', 'failed', 'cancelled') THEN ifnull(duration_ms, 0) ELSE 0 END) AS compute,
+                sum(wait_ms) AS wait_sum,
+                count(wait_ms) AS started
+         FROM jobs WHERE created_at >= ? AND created_at < ? AND ${cf.sql}
+         GROUP BY user, type, state`,
+      )
+      .all(...range, ...cf.params) as UserTypeState[])
+      add(r);
   }
   const totalCompute = [...users.values()].reduce((s, u) => s + u.computeMs, 0);
   const list: UserUsageRow[] = [...users.values()]

@@ -1,0 +1,94 @@
+/**
+ * Where a report reads its jobs from: the per-hour roll-ups (job-rollups.ts) for every whole UTC
+ * hour of the period, and the jobs themselves for what is left — a part hour at either end, or the
+ * whole period where the time zone is not a whole number of hours off UTC (its local days and
+ * hours split UTC hours, so there the reports group the jobs by quarter hour as before).
+ */
+import { BUCKETS_PER_DOUBLING } from '../cache/job-rollups.ts';
+import type { LocalBuckets } from './report-period.ts';
+
+const HOUR_MS = 3_600_000;
+
+export interface ReadPlan {
+  /** Whole UTC hours read from the roll-ups, [first, end) as `YYYY-MM-DDTHH`; null for none. */
+  hours: [string, string] | null;
+  /** Instant ranges [from, to) read from the jobs. */
+  raw: [string, string][];
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function readPlan(fromMs: number, toMs: number, local: Pick<LocalBuckets, 'quarters'>): ReadPlan {
+  const first = Math.ceil(fromMs / HOUR_MS) * HOUR_MS;
+  const end = Math.floor(toMs / HOUR_MS) * HOUR_MS;
+  if (local.quarters || first >= end) return { hours: null, raw: toMs > fromMs ? [[iso(fromMs), iso(toMs)]] : [] };
+  const raw: [string, string][] = [];
+  if (fromMs < first) raw.push([iso(fromMs), iso(first)]);
+  if (end < toMs) raw.push([iso(end), iso(toMs)]);
+  return { hours: [iso(first).slice(0, 13), iso(end).slice(0, 13)], raw };
+}
+
+/** Largest value a histogram bucket can hold (exclusive), in ms. */
+export function bucketEnd(bucket: number): number {
+  return bucket === 0 ? 1 : 2 ** (bucket / BUCKETS_PER_DOUBLING);
+}
+
+/**
+ * Values counted per logarithmic bucket with their sum. A percentile is the mean of the bucket its
+ * nearest rank falls in: exact where that bucket holds one distinct value, else within the bucket's
+ * width (PERCENTILE_RELATIVE_ERROR).
+ */
+export class BucketCounts {
+  private readonly buckets = new Map<number, [n: number, total: number]>();
+  count = 0;
+
+  add(bucket: number, n: number, total: number): void {
+    if (n <= 0) return;
+    const b = this.buckets.get(bucket);
+    if (b) {
+      b[0] += n;
+      b[1] += total;
+    } else this.buckets.set(bucket, [n, total]);
+    this.count += n;
+  }
+
+  addAll(other: BucketCounts): void {
+    for (const [bucket, [n, total]] of other.buckets) this.add(bucket, n, total);
+  }
+
+  /** Nearest-rank percentile (as percentileOf), from the buckets; null without values. */
+  percentile(p: number): number | null {
+    if (this.count === 0) return null;
+    const rank = Math.min(this.count, Math.max(1, Math.ceil((p / 100) * this.count)));
+    let seen = 0;
+    for (const bucket of [...this.buckets.keys()].sort((a, b) => a - b)) {
+      const [n, total] = this.buckets.get(bucket)!;
+      seen += n;
+      if (seen >= rank) return total / n;
+    }
+    return null;
+  }
+}
+
+/**
+ * SQL that names the local day of a roll-up hour column: a CASE over the hours where local days
+ * begin (ascending `YYYY-MM-DDTHH` keys paired with the day they start), `before` for earlier hours.
+ */
+export function dayOfHourSql(column: string, starts: readonly [hour: string, day: string][], before: string): string {
+  if (starts.length === 0) return `'${before}'`;
+  const arms = starts.map(([, day], i) => (i + 1 < starts.length ? `WHEN ${column} < '${starts[i + 1]![0]}' THEN '${day}'` : `ELSE '${day}'`));
+  return `CASE WHEN ${column} < '${starts[0]![0]}' THEN '${before}' ${arms.join(' ')} END`;
+}
+
+/** The hours in [first, end) where a local day begins, with that day (whole-hour zones only). */
+export function dayStarts(hours: [string, string], local: LocalBuckets): [string, string][] {
+  const starts: [string, string][] = [];
+  let previous: string | null = null;
+  for (let ms = Date.parse(`${hours[0]}:00:00.000Z`), end = Date.parse(`${hours[1]}:00:00.000Z`); ms < end; ms += HOUR_MS) {
+    const key = iso(ms).slice(0, 13);
+    const { day } = local.of(key);
+    if (day !== previous) starts.push([key, day]);
+    previous = day;
+  }
+  return starts;
+}
