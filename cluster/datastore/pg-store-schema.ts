@@ -27,6 +27,7 @@ CREATE TABLE IF NOT EXISTS ${s}.job_index (
   user_name text NOT NULL,
   base text NOT NULL,
   paused boolean NOT NULL DEFAULT false,
+  ready boolean NOT NULL DEFAULT true,
   created_at bigint NOT NULL,
   started_at bigint,
   finished_at bigint,
@@ -44,6 +45,10 @@ CREATE TABLE IF NOT EXISTS ${s}.job_index (
   cancel_intent jsonb,
   removed boolean NOT NULL DEFAULT false
 );
+-- Tables made before the column counted every pending job in line: so do their rows until their next
+-- change or reconciliation, which compares it with BullMQ (adding a column with a constant default
+-- rewrites nothing).
+ALTER TABLE ${s}.job_index ADD COLUMN IF NOT EXISTS ready boolean NOT NULL DEFAULT true;
 CREATE INDEX IF NOT EXISTS job_index_created_idx ON ${s}.job_index (created_seq) WHERE NOT removed;
 CREATE INDEX IF NOT EXISTS job_index_base_created_idx ON ${s}.job_index (base, created_seq) WHERE NOT removed;
 CREATE INDEX IF NOT EXISTS job_index_finished_idx ON ${s}.job_index (finished_at, id) WHERE NOT removed AND finished_at IS NOT NULL;
@@ -80,7 +85,7 @@ LANGUAGE plpgsql SET search_path FROM CURRENT AS $fn$
 DECLARE
   v_c jsonb; v_i bigint; v_keys text[]; v_src text; v_mode text; v_row jsonb; v_clear boolean;
   v_id bigint; v_old ${s}.job_index%ROWTYPE; v_found boolean; v_live boolean; v_cs bigint; v_qs bigint;
-  v_entering boolean; v_rank bigint; v_record jsonb; v_event jsonb; v_job_id text; v_seen bigint;
+  v_entering boolean; v_ready boolean; v_rank bigint; v_line bigint; v_record jsonb; v_event jsonb; v_job_id text; v_seen bigint;
   v_event_counter bigint; v_job_counter bigint; v_event_start bigint; v_job_start bigint;
 BEGIN
   -- One lock for the whole batch: ids are assigned and committed in order, never N+1 before N.
@@ -115,22 +120,29 @@ BEGIN
         v_live := v_found AND NOT v_old.removed;
         IF v_live THEN v_cs := v_old.created_seq;
         ELSE v_job_counter := v_job_counter + 1; v_cs := v_job_counter; END IF;
-        v_entering := (v_row->>'base') = 'pending' AND (NOT v_live OR v_old.base <> 'pending' OR v_old.priority <> (v_row->>'priority'));
+        -- A row without the flag comes from a node that counted every pending job in line.
+        v_ready := COALESCE((v_row->>'ready')::boolean, true);
+        -- Joining the line (a delay ended, run-now) puts a job at the back of it, as BullMQ does.
+        v_entering := (v_row->>'base') = 'pending' AND (NOT v_live OR v_old.base <> 'pending' OR v_old.priority <> (v_row->>'priority')
+          OR (v_ready AND NOT v_old.ready));
         IF v_entering AND v_live THEN v_job_counter := v_job_counter + 1; v_qs := v_job_counter;
         ELSIF v_live THEN v_qs := v_old.queue_seq;
         ELSE v_qs := v_cs; END IF;
         v_rank := (v_row->>'rank')::bigint;
+        -- Jobs out of line sort after every job in line (sortScore), so a count of the range ahead
+        -- of a ready job counts only ready jobs.
+        v_line := v_rank + CASE WHEN v_ready THEN 0 ELSE ${OUT_OF_LINE_RANK} END;
         v_record := v_row->'record';
-        INSERT INTO ${s}.job_index AS j (id, type, priority, user_name, base, paused, created_at, started_at, finished_at,
+        INSERT INTO ${s}.job_index AS j (id, type, priority, user_name, base, paused, ready, created_at, started_at, finished_at,
           progress_at, created_seq, queue_seq, change_seq, src, s_position, s_priority, search, record, payload, detached,
           cancel_intent, removed)
-        VALUES (v_job_id, v_row->>'type', v_row->>'priority', v_row->>'user', v_row->>'base', (v_row->>'paused')::boolean,
+        VALUES (v_job_id, v_row->>'type', v_row->>'priority', v_row->>'user', v_row->>'base', (v_row->>'paused')::boolean, v_ready,
           (v_row->>'createdAt')::bigint, (v_row->>'startedAt')::bigint, (v_row->>'finishedAt')::bigint,
-          (v_row->>'progressAt')::bigint, v_cs, v_qs, v_id, v_src, v_rank * ${SCORE_BAND_SQL} + v_qs, v_rank * ${SCORE_BAND_SQL} + v_cs,
+          (v_row->>'progressAt')::bigint, v_cs, v_qs, v_id, v_src, v_line * ${SCORE_BAND_SQL} + v_qs, v_rank * ${SCORE_BAND_SQL} + v_cs,
           v_row->>'search', v_record, CASE WHEN jsonb_typeof(v_row->'payload') = 'null' THEN NULL ELSE v_row->'payload' END,
           (v_row->>'detached')::boolean, NULL, false)
         ON CONFLICT (id) DO UPDATE SET type = EXCLUDED.type, priority = EXCLUDED.priority, user_name = EXCLUDED.user_name,
-          base = EXCLUDED.base, paused = EXCLUDED.paused, created_at = EXCLUDED.created_at, started_at = EXCLUDED.started_at,
+          base = EXCLUDED.base, paused = EXCLUDED.paused, ready = EXCLUDED.ready, created_at = EXCLUDED.created_at, started_at = EXCLUDED.started_at,
           finished_at = EXCLUDED.finished_at, progress_at = EXCLUDED.progress_at, created_seq = EXCLUDED.created_seq,
           queue_seq = EXCLUDED.queue_seq, change_seq = EXCLUDED.change_seq, src = EXCLUDED.src, s_position = EXCLUDED.s_position,
           s_priority = EXCLUDED.s_priority, search = EXCLUDED.search, record = EXCLUDED.record, payload = EXCLUDED.payload,
@@ -160,5 +172,6 @@ $fn$;
 `;
 }
 
-/** SCORE_BAND of shared-store.ts as an SQL literal. */
+/** SCORE_BAND and OUT_OF_LINE_RANK of shared-store.ts as SQL literals. */
 const SCORE_BAND_SQL = '1000000000000000';
+const OUT_OF_LINE_RANK = 4;

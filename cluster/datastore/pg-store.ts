@@ -60,6 +60,7 @@ interface IndexRecord {
   user_name: string;
   base: string;
   paused: boolean;
+  ready: boolean;
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
@@ -101,6 +102,7 @@ function toRow(r: IndexRecord): JobRow {
     user: r.user_name,
     base: r.base as JobRow['base'],
     paused: r.paused,
+    ready: r.ready,
     createdAt: Number(r.created_at),
     startedAt: num(r.started_at),
     finishedAt: num(r.finished_at),
@@ -475,13 +477,15 @@ class PgStore implements PgSharedStore {
 
   async positions(rows: JobRow[]): Promise<Map<string, number>> {
     const out = new Map<string, number>();
-    // Each pending row's place is the pending jobs of its type before it: the rows in run order per
-    // type, the jobs in each gap between neighbours counted (an index range each) and summed. All
-    // the gaps of a page are counted in one statement, a scalar count each with its own bounds, so
-    // each is planned as the index range it is even on tables whose statistics lag behind a burst
-    // of submits (a join of the page with the index was planned as a scan per row there).
+    // Each ready row's place is the pending jobs of its type before it in the position order, which
+    // puts jobs out of line after every job in line (sortScore), so only ready jobs are counted: the
+    // rows in run order per type, the jobs in each gap between neighbours counted (an index range
+    // each) and summed. All the gaps of a page are counted in one statement, a scalar count each
+    // with its own bounds, so each is planned as the index range it is even on tables whose
+    // statistics lag behind a burst of submits (a join of the page with the index was planned as a
+    // scan per row there).
     const gaps: { row: JobRow; type: string; after: number; before: number }[] = [];
-    for (const [type, list] of rowsByType(rows.filter((r) => r.base === 'pending'))) {
+    for (const [type, list] of rowsByType(rows.filter((r) => r.base === 'pending' && r.ready))) {
       list.sort((a, b) => sortScore('position', a) - sortScore('position', b));
       let prev = -1;
       for (const row of list) {

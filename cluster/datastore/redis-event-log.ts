@@ -35,6 +35,7 @@ export class RedisEventLog {
     let finished = '';
     let priority = '';
     let user = '';
+    let ready = '';
     if (change.job) {
       const { record, ...rest } = change.job.row;
       mode = 'job';
@@ -47,6 +48,7 @@ export class RedisEventLog {
       rank = PRIORITIES.indexOf(rest.priority);
       priority = rest.priority;
       user = rest.user;
+      ready = rest.ready ? '1' : '';
       finished = rest.finishedAt === null ? '' : String(rest.finishedAt);
     } else if (change.removed) {
       mode = 'removed';
@@ -67,7 +69,7 @@ export class RedisEventLog {
       this.space.k('rows'), this.space.k('rec'), this.space.k('meta'), this.space.k('z:change'),
       change.dedupKey, change.src, change.cursor?.queue ?? '', change.cursor?.position ?? '', mode, id, type, rowJson,
       recordJson, headJson, base, rank, finished, this.space.prefix, this.space.k('events'), Date.parse(change.at), SCORE_BAND, priority,
-      also[0] ?? '', change.clearCancelIntent ? '1' : '', user,
+      also[0] ?? '', change.clearCancelIntent ? '1' : '', user, ready,
     ];
   }
 

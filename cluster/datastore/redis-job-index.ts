@@ -102,6 +102,8 @@ export class RedisJobIndex {
       const input = JSON.parse(rowJson) as Omit<JobRowInput, 'record'>;
       out.set(id, {
         ...input,
+        // Rows written before the flag existed were all counted in line (reconciliation corrects them).
+        ready: input.ready !== false,
         record: recs[i] ? JSON.parse(recs[i]!) : null,
         createdSeq: Number(cs),
         queueSeq: Number(qs),
@@ -180,7 +182,8 @@ export class RedisJobIndex {
   }
 
   async positions(rows: JobRow[]): Promise<Map<string, number>> {
-    const pending = rows.filter((r) => r.base === 'pending');
+    // Jobs out of line score after every job in line (sortScore), so a ready job's rank counts only ready jobs.
+    const pending = rows.filter((r) => r.base === 'pending' && r.ready);
     if (pending.length === 0) return new Map();
     const pipe = this.space.redis.pipeline();
     for (const r of pending) pipe.zrank(this.space.k(`z:pending:${r.type}`), r.id);

@@ -14,7 +14,8 @@
  *       6 job id, 7 type, 8 row JSON (without record), 9 record JSON, 10 event head JSON fields,
  *       11 base, 12 priority rank, 13 finishedAt ('' = none), 14 key prefix for index sets,
  *       15 pub/sub channel, 16 event time ms, 17 score band, 18 priority, 19 another dedup key of the
- *       same change ('' = none), 20 '1' = clear the job's cancel intent, 21 user
+ *       same change ('' = none), 20 '1' = clear the job's cancel intent, 21 user,
+ *       22 '1' = in line to run (JobRowInput.ready)
  * Returns { eventId or '', createdSeq, queueSeq, published record JSON, the job's cancel intent JSON or '' }.
  */
 export const RECORD_CHANGE = `
@@ -66,7 +67,10 @@ if mode == 'job' then
     local cs
     if revived then cs = redis.call('INCR', KEYS[2]) else cs = oldMeta.createdSeq end
     local qs
-    local entering = ARGV[11] == 'pending' and (revived or old.base ~= 'pending' or old.priority ~= ARGV[18])
+    local ready = ARGV[22] == '1'
+    -- Rows written before the ready flag existed were all counted in line.
+    local wasReady = (not revived) and old.ready ~= false
+    local entering = ARGV[11] == 'pending' and (revived or old.base ~= 'pending' or old.priority ~= ARGV[18] or (ready and not wasReady))
     if revived then
       qs = cs
     elseif entering then
@@ -81,8 +85,11 @@ if mode == 'job' then
     redis.call('ZADD', p .. 'z:tb:' .. ARGV[7] .. ':' .. ARGV[11], fmt(cs), id)
     redis.call('ZADD', p .. 'z:priority', fmt(rank * band + cs), id)
     if ARGV[11] == 'pending' then
-      redis.call('ZADD', p .. 'z:pending', fmt(rank * band + qs), id)
-      redis.call('ZADD', p .. 'z:pending:' .. ARGV[7], fmt(rank * band + qs), id)
+      -- Jobs out of line (OUT_OF_LINE_RANK bands on) rank after all in line: zrank counts only those.
+      local line = rank
+      if not ready then line = rank + 4 end
+      redis.call('ZADD', p .. 'z:pending', fmt(line * band + qs), id)
+      redis.call('ZADD', p .. 'z:pending:' .. ARGV[7], fmt(line * band + qs), id)
     end
     if ARGV[13] ~= '' then redis.call('ZADD', p .. 'z:finished', ARGV[13], id) end
     redis.call('HSET', KEYS[6], id, ARGV[8])

@@ -43,6 +43,12 @@ export interface JobRowInput {
   base: BaseState;
   /** Active and the worker reported `paused: true`. */
   paused: boolean;
+  /**
+   * Pending and in line to run: waiting (in a paused queue too) or prioritized in BullMQ. A pending
+   * job delayed to a later time, held for its dependencies or waiting for its child jobs is not:
+   * it is ahead of no one, has no place in line, and takes the back of its line once it joins.
+   */
+  ready: boolean;
   createdAt: number;
   startedAt: number | null;
   finishedAt: number | null;
@@ -63,7 +69,8 @@ export interface JobRow extends JobRowInput {
   createdSeq: number;
   /**
    * FIFO order within (type, priority) among pending jobs: taken from the creation sequence when a
-   * job enters pending or changes priority (BullMQ puts it at the back of its priority group then).
+   * job enters pending, joins the line (a delay ended, run-now) or changes priority (BullMQ puts it
+   * at the back of its priority group then).
    */
   queueSeq: number;
   /** Event id of the last change (history cursor). */
@@ -228,7 +235,7 @@ export interface SharedStore {
   /** Marks (or, with null, clears) the cancel intent of pending rows, in one call. */
   setCancelIntents(ids: string[], intent: { reason: string; at: string } | null): Promise<void>;
   listRows(query: RowQuery): Promise<RowPage>;
-  /** Place in line (1 = next) of each pending row among pending jobs of its type. */
+  /** Place in line (1 = next) of each ready row among the ready jobs of its type; none for other rows. */
   positions(rows: JobRow[]): Promise<Map<string, number>>;
   counts(stuckBefore: number): Promise<CountsByType[]>;
   finishedSince(since: number, maxRows: number): Promise<FinishedSample[]>;
@@ -277,7 +284,7 @@ export interface IdempotencyEntry {
 }
 
 /** The sort score of a row in one order; identical for every store so cursors are portable. */
-export function sortScore(sort: IndexSort, row: Pick<JobRow, 'createdSeq' | 'finishedAt' | 'queueSeq' | 'priority'>): number {
+export function sortScore(sort: IndexSort, row: Pick<JobRow, 'createdSeq' | 'finishedAt' | 'queueSeq' | 'priority' | 'ready'>): number {
   const rank = PRIORITY_RANK[row.priority];
   switch (sort) {
     case 'created':
@@ -285,14 +292,18 @@ export function sortScore(sort: IndexSort, row: Pick<JobRow, 'createdSeq' | 'fin
     case 'finished':
       return row.finishedAt ?? 0;
     case 'position':
-      return rank * SCORE_BAND + row.queueSeq;
+      // Jobs out of line come after every job in line, so the jobs ahead of a ready job in this
+      // order are exactly the ready jobs ahead of it in BullMQ's (a count or rank of the range).
+      return ((row.ready ? 0 : OUT_OF_LINE_RANK) + rank) * SCORE_BAND + row.queueSeq;
     case 'priority':
       return rank * SCORE_BAND + row.createdSeq;
   }
 }
 
-/** Priority bands in composite scores; sequences stay below it (2^53 / 4 ≈ 2.2e15 is the limit). */
+/** Priority bands in composite scores; sequences stay below it (2^53 / 8 ≈ 1.1e15 is the limit). */
 export const SCORE_BAND = 1e15;
+/** Bands a job out of line is moved by in the position order: past the four priorities of those in line. */
+export const OUT_OF_LINE_RANK = 4;
 const PRIORITY_RANK: Record<Priority, number> = { critical: 0, high: 1, normal: 2, low: 3 };
 
 /** Rows grouped by job type, in their order (Map.groupBy is Node 21+). */

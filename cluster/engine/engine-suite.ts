@@ -550,6 +550,68 @@ export function engineSuite(kind: TestKind): void {
     }
   });
 
+  test('places in line count only jobs ready to run: a delayed job has none, and run-now gives it the place BullMQ runs it in', async () => {
+    const type: JobType = 'report';
+    const user = 'placido';
+    await a.queueAction(type, 'pause', {}, ADMIN);
+    const ran: string[] = [];
+    try {
+      const first = await submit(a, { type, user });
+      const later = await submit(a, { type, user });
+      const second = await submit(a, { type, user });
+      const third = await submit(a, { type, user });
+      const delayed = (await a.jobAction(later.id, 'delay', { seconds: 3600 }, ADMIN)).job;
+      expect(delayed?.state).toBe('pending');
+      expect(delayed?.position).toBeUndefined();
+      const inLine = async () => (await listAll(a, { type: [type], user: [user], sort: 'position' })).map((j) => [j.id, j.position ?? null]);
+      // The delayed job is ahead of no one, and is listed after the jobs in line.
+      expect(await inLine()).toEqual([
+        [first.id, 1],
+        [second.id, 2],
+        [third.id, 3],
+        [later.id, null],
+      ]);
+      expect((await a.getJob(second.id)).position).toBe(2);
+      expect((await a.getJob(later.id)).position).toBeUndefined();
+      const created = await list(a, { type: [type], user: [user], state: ['pending'] });
+      expect(created.items.map((j) => [j.id, j.position ?? null])).toEqual([
+        [third.id, 3],
+        [second.id, 2],
+        [later.id, null],
+        [first.id, 1],
+      ]);
+      // An index row that has the delayed job in line (written before the index told them apart, or
+      // after a missed event) is corrected by reconciliation, which compares it with BullMQ.
+      await misindex(type, later.id, (row) => ({ ...row, ready: true }));
+      expect((await a.getJob(later.id)).position).toBe(4);
+      await eventually(
+        async () => {
+          await a.reconcile();
+          return (await a.getJob(later.id)).position === undefined;
+        },
+        60_000,
+        'the delayed job out of line again',
+      );
+      expect((await a.getJob(third.id)).position).toBe(3);
+
+      // Run-now puts it at the back of its line, where BullMQ runs it.
+      expect((await a.jobAction(later.id, 'run-now', {}, ADMIN)).job).toMatchObject({ state: 'pending', position: 4 });
+      const order = [first.id, second.id, third.id, later.id];
+      expect(await inLine()).toEqual(order.map((id, i) => [id, i + 1]));
+      const w = worker(type, async (job) => {
+        if ((job.data as { user: string }).user === user) ran.push(job.id!);
+        return null;
+      });
+      await a.queueAction(type, 'resume', {}, ADMIN);
+      await eventually(async () => ran.length === 4, 30_000, 'all four ran');
+      expect(ran).toEqual(order);
+      await w.close();
+    } finally {
+      await a.queueAction(type, 'resume', {}, ADMIN);
+      await a.bulkAction({ action: 'delete', filter: { user: [user] }, dryRun: false }, ADMIN);
+    }
+  });
+
   test('load: run times and arrivals from finished jobs; without a live worker node arrivals will not drain, with one the queue is idle', async () => {
     const type: JobType = 'signal';
     const w = worker(type, async () => {

@@ -52,6 +52,12 @@ describe('state mapping', () => {
     expect(cancelReasonOf('boom')).toBeNull();
   });
 
+  it('only pending jobs waiting to run are in line: not delayed ones, held ones or parents waiting for their children', () => {
+    const inLine = (bullState: string) => buildJobRow({ job: job({ processedOn: null, finishedOn: null, attemptsMade: 0 }), type: 'backtest', bullState, now, stuckAfterMs: 60_000 })!.ready;
+    for (const s of ['waiting', 'prioritized', 'paused']) expect(inLine(s)).toBe(true);
+    for (const s of ['delayed', 'waiting-children', 'active', 'completed']) expect(inLine(s)).toBe(false);
+  });
+
   it('active jobs are running, paused, or stuck after stuckAfterMs without progress', () => {
     const base = { paused: false, progressAt: 1_000, startedAt: 500, createdAt: 0 };
     expect(deriveState('active', base, 1_500, 1_000)).toBe('running');

@@ -41,6 +41,14 @@ export function baseStateOf(bullState: string, failedReason: string | null | und
   }
 }
 
+/**
+ * In line to run: waiting (a paused queue's too) or prioritized. A pending job delayed to a later
+ * time, held for its dependencies (delayed far out) or waiting for its child jobs is not in line.
+ */
+export function isInLine(bullState: string): boolean {
+  return bullState === 'waiting' || bullState === 'wait' || bullState === 'paused' || bullState === 'prioritized';
+}
+
 /** Our state for a stored base state, now. */
 export function deriveState(
   base: BaseState,
@@ -192,6 +200,7 @@ export function buildJobRow(input: RecordInput): JobRowInput | null {
     user: data.user,
     base,
     paused,
+    ready: base === 'pending' && isInLine(input.bullState),
     createdAt: job.timestamp,
     startedAt,
     finishedAt,
@@ -276,6 +285,7 @@ export function cancelledRow(row: JobRowInput, reason: string, now: number): Job
     ...row,
     base: 'cancelled',
     paused: false,
+    ready: false,
     finishedAt: now,
     progressAt: null,
     detached: true,

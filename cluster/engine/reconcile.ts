@@ -60,7 +60,9 @@ export async function reconcilePass(ctx: EngineContext, state: ReconcileState, l
         change = removalChange(row, false, type, base);
       } else {
         const actual = buildJobRow({ job: raw.job, type, bullState: raw.state, now, stuckAfterMs: ctx.settings.stuckAfterMs });
-        if (actual && (actual.base !== row.base || actual.paused !== row.paused || actual.priority !== row.priority)) {
+        // Whether it is in line too: a delay that ended or a run-now whose event was missed would
+        // otherwise keep a job out of line, or a delayed one ahead of others.
+        if (actual && (actual.base !== row.base || actual.paused !== row.paused || actual.priority !== row.priority || actual.ready !== row.ready)) {
           change = { ...base, job: { row: actual, change: 'reconciled' } };
         }
       }
