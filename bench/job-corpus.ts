@@ -69,6 +69,7 @@ export function fillJobCache(cache: JobCache, clusterIds: readonly string[], cou
   }
   for (const s of schema.filter((x) => x.type === 'index')) cache.db.exec(s.sql);
   cache.db.exec("INSERT INTO jobs_search (jobs_search) VALUES ('rebuild')");
+  cache.db.exec('DELETE FROM job_users; INSERT INTO job_users (user, n) SELECT user, count(*) FROM jobs GROUP BY user');
   cache.db.exec(
     'DELETE FROM job_counts; INSERT INTO job_counts (cluster_id, state, type, priority, n) SELECT cluster_id, state, type, priority, count(*) FROM jobs GROUP BY 1, 2, 3, 4',
   );

@@ -328,4 +328,63 @@ export const MIGRATIONS: readonly string[] = [
   // 11: per-hour roll-ups of the jobs (counts, sums, and histograms for percentiles) kept by
   // triggers, so reports over a month read thousands of rows instead of every job (job-rollups.ts).
   ROLLUP_MIGRATION,
+  // 11: users are searched on their own (job-text-search.ts): a few hundred user names repeated
+  // over every job would put their trigrams in nearly every row of jobs_search, and any text
+  // sharing one (a user's name, "ser") would read the whole index. Each name is kept once in
+  // job_users with the number of cached jobs that have it (kept by triggers; a name goes with its
+  // last job), under its own trigram index; jobs_search is rebuilt over id, error and configuration.
+  `
+  DROP TRIGGER jobs_search_insert;
+  DROP TRIGGER jobs_search_delete;
+  DROP TRIGGER jobs_search_update;
+  DROP TABLE jobs_search;
+  CREATE VIRTUAL TABLE jobs_search USING fts5(
+    job_id, error_message, config_json,
+    content = 'jobs', content_rowid = 'rowid', tokenize = 'trigram case_sensitive 0'
+  );
+  INSERT INTO jobs_search (jobs_search) VALUES ('rebuild');
+  CREATE TRIGGER jobs_search_insert AFTER INSERT ON jobs BEGIN
+    INSERT INTO jobs_search (rowid, job_id, error_message, config_json)
+      VALUES (new.rowid, new.job_id, new.error_message, new.config_json);
+  END;
+  CREATE TRIGGER jobs_search_delete AFTER DELETE ON jobs BEGIN
+    INSERT INTO jobs_search (jobs_search, rowid, job_id, error_message, config_json)
+      VALUES ('delete', old.rowid, old.job_id, old.error_message, old.config_json);
+  END;
+  CREATE TRIGGER jobs_search_update AFTER UPDATE OF job_id, error_message, config_json ON jobs
+    WHEN old.job_id IS NOT new.job_id OR old.error_message IS NOT new.error_message OR old.config_json IS NOT new.config_json
+  BEGIN
+    INSERT INTO jobs_search (jobs_search, rowid, job_id, error_message, config_json)
+      VALUES ('delete', old.rowid, old.job_id, old.error_message, old.config_json);
+    INSERT INTO jobs_search (rowid, job_id, error_message, config_json)
+      VALUES (new.rowid, new.job_id, new.error_message, new.config_json);
+  END;
+
+  CREATE TABLE job_users (
+    user TEXT    NOT NULL UNIQUE,
+    n    INTEGER NOT NULL              -- cached jobs of this user
+  );
+  CREATE VIRTUAL TABLE job_users_search USING fts5(
+    user, content = 'job_users', content_rowid = 'rowid', tokenize = 'trigram case_sensitive 0'
+  );
+  CREATE TRIGGER job_users_search_insert AFTER INSERT ON job_users BEGIN
+    INSERT INTO job_users_search (rowid, user) VALUES (new.rowid, new.user);
+  END;
+  CREATE TRIGGER job_users_search_delete AFTER DELETE ON job_users BEGIN
+    INSERT INTO job_users_search (job_users_search, rowid, user) VALUES ('delete', old.rowid, old.user);
+  END;
+  INSERT INTO job_users (user, n) SELECT user, count(*) FROM jobs GROUP BY user;
+  CREATE TRIGGER jobs_user_insert AFTER INSERT ON jobs BEGIN
+    INSERT INTO job_users (user, n) VALUES (new.user, 1) ON CONFLICT (user) DO UPDATE SET n = n + 1;
+  END;
+  CREATE TRIGGER jobs_user_delete AFTER DELETE ON jobs BEGIN
+    UPDATE job_users SET n = n - 1 WHERE user = old.user;
+    DELETE FROM job_users WHERE user = old.user AND n <= 0;
+  END;
+  CREATE TRIGGER jobs_user_update AFTER UPDATE OF user ON jobs WHEN old.user IS NOT new.user BEGIN
+    UPDATE job_users SET n = n - 1 WHERE user = old.user;
+    DELETE FROM job_users WHERE user = old.user AND n <= 0;
+    INSERT INTO job_users (user, n) VALUES (new.user, 1) ON CONFLICT (user) DO UPDATE SET n = n + 1;
+  END;
+  `,
 ];

@@ -8,7 +8,7 @@
 import type { JobFilter, JobSort } from '../../../contract/api.ts';
 import { NO_POSITION } from './cache-schema.ts';
 import { JOB_ROW_COLUMNS } from './job-rows.ts';
-import { NO_TEXT_SEARCH, textSearchCondition, type TextSearch } from './job-text-search.ts';
+import { NO_TEXT_SEARCH, textCondition, textSearchCondition, type TextSearch } from './job-text-search.ts';
 
 /** The columns a table row needs: never the detail blobs (config, result, stack, detail JSON). */
 const LIST_COLUMNS = JOB_ROW_COLUMNS.filter((c) => c !== 'cached_at').join(', ');
@@ -53,12 +53,14 @@ export interface WhereOptions {
   search?: TextSearch;
   /** The conditions serve a sorted page (see textSearchCondition). */
   forPage?: boolean;
+  /** Leave out the filter's text (the caller adds its own conditions for it). */
+  withoutText?: boolean;
 }
 
 /** WHERE conditions of a filter. */
 export function filterWhere(clusterIds: readonly string[] | undefined, filter: JobFilter, options: WhereOptions = {}): WhereClause {
-  const { withoutState = false, search = NO_TEXT_SEARCH, forPage = false } = options;
-  if (search.kind === 'none' && filter.q !== undefined && filter.q.trim() !== '') {
+  const { withoutState = false, search = NO_TEXT_SEARCH, forPage = false, withoutText = false } = options;
+  if (!withoutText && search.kind === 'none' && filter.q !== undefined && filter.q.trim() !== '') {
     throw new Error('a filter with text needs its text search planned first (planTextSearch)');
   }
   const parts: string[] = [];
@@ -68,7 +70,7 @@ export function filterWhere(clusterIds: readonly string[] | undefined, filter: J
   if (filter.type) parts.push(inList('type', filter.type, params));
   if (filter.user) parts.push(inList('user', filter.user, params));
   if (filter.priority) parts.push(inList('priority', filter.priority, params));
-  const text = textSearchCondition(search, params, forPage);
+  const text = withoutText ? null : textSearchCondition(search, params, forPage);
   if (text !== null) parts.push(text);
   if (filter.createdAfter) {
     parts.push('created_at >= ?');
@@ -115,6 +117,8 @@ export function pageSelect(
   after: SqlValue[] | null,
   limit: number,
   search: TextSearch = NO_TEXT_SEARCH,
+  /** The search narrowed to each of the filter's states (searchInState), where it differs. */
+  searchByState: ReadonlyMap<string, TextSearch> = new Map(),
 ): JobSelect {
   const { keys, desc } = SORT_KEYS[sort];
   const dir = desc ? 'DESC' : 'ASC';
@@ -124,7 +128,9 @@ export function pageSelect(
   const fetch = limit + 1;
 
   const member = (stateValue: string | null): { sql: string; params: SqlValue[] } => {
-    const where = filterWhere(clusterIds, filter, { withoutState: stateValue !== null, search, forPage: true });
+    const onlyState = stateValue ?? (filter.state?.length === 1 ? filter.state[0]! : null);
+    const memberSearch = (onlyState !== null ? searchByState.get(onlyState) : undefined) ?? search;
+    const where = filterWhere(clusterIds, filter, { withoutState: stateValue !== null, search: memberSearch, forPage: true });
     const parts = [where.sql];
     const params = [...where.params];
     if (stateValue !== null) {
@@ -154,8 +160,9 @@ export function pageSelect(
 
 /**
  * The total for a filter: from the trigger-kept `job_counts` table when the filter only names
- * clusters, states, types and priorities (instant at any size), the text search's own count when
- * the filter is nothing but indexed text, otherwise a COUNT.
+ * clusters, states, types and priorities (instant at any size); for text, what its search already
+ * knows (the few matches it read, the matching users' job counts, the index's own count) when the
+ * filter is nothing but text; otherwise a COUNT.
  */
 export function totalSelect(clusterIds: readonly string[] | undefined, filter: JobFilter, search: TextSearch = NO_TEXT_SEARCH): WhereClause {
   const noRowFilter =
@@ -163,12 +170,49 @@ export function totalSelect(clusterIds: readonly string[] | undefined, filter: J
     filter.createdAfter === undefined &&
     filter.createdBefore === undefined &&
     filter.finishedBefore === undefined;
-  const where = filterWhere(clusterIds, filter, { search });
-  if (search.kind === 'none' && noRowFilter) return { sql: `SELECT ifnull(sum(n), 0) AS total FROM job_counts WHERE ${where.sql}`, params: where.params };
+  if (search.kind === 'none' && noRowFilter) {
+    const where = filterWhere(clusterIds, filter);
+    return { sql: `SELECT ifnull(sum(n), 0) AS total FROM job_counts WHERE ${where.sql}`, params: where.params };
+  }
+  if (search.kind !== 'index') {
+    const where = filterWhere(clusterIds, filter, { search });
+    return { sql: `SELECT count(*) AS total FROM jobs WHERE ${where.sql}`, params: where.params };
+  }
   const onlyText = noRowFilter && (clusterIds === undefined || clusterIds.length === 0) && !filter.state && !filter.type && !filter.priority;
-  if (search.kind === 'index' && onlyText) return { sql: 'SELECT ? AS total', params: [search.matches] };
   // With indexed text, count by reading the matching rows: SQLite would rather scan an index of
   // every job in the filter's states and test each against the matches, which is far more work.
-  const from = search.kind === 'index' ? 'jobs NOT INDEXED' : 'jobs';
-  return { sql: `SELECT count(*) AS total FROM ${from} WHERE ${where.sql}`, params: where.params };
+  if (search.rowids !== null) {
+    if (onlyText) return { sql: 'SELECT ? AS total', params: [search.rowids.length] };
+    const where = filterWhere(clusterIds, filter, { search });
+    return { sql: `SELECT count(*) AS total FROM jobs NOT INDEXED WHERE ${where.sql}`, params: where.params };
+  }
+  // Many matches: the matching users' jobs (their job counts, or a count on the user index), plus
+  // the jobs whose id, error or configuration contain the text and whose user is not one of them.
+  const parts: string[] = [];
+  const params: SqlValue[] = [];
+  const users = search.users.length > 0 ? JSON.stringify(search.users) : null;
+  const base = filterWhere(clusterIds, filter, { withoutText: true });
+  if (users !== null) {
+    if (onlyText) {
+      parts.push('?');
+      params.push(search.userJobs);
+    } else {
+      parts.push(`(SELECT count(*) FROM jobs WHERE ${base.sql} AND user IN (SELECT value FROM json_each(?)))`);
+      params.push(...base.params, users);
+    }
+  }
+  const textParams: SqlValue[] = [];
+  const text = textCondition(search, textParams);
+  if (text !== null) {
+    if (onlyText && users === null && search.textRowids === null) {
+      parts.push('(SELECT count(*) FROM jobs_search WHERE jobs_search MATCH ?)');
+      params.push(search.phrase);
+    } else {
+      parts.push(
+        `(SELECT count(*) FROM jobs NOT INDEXED WHERE ${base.sql} AND ${text}${users !== null ? ' AND user NOT IN (SELECT value FROM json_each(?))' : ''})`,
+      );
+      params.push(...base.params, ...textParams, ...(users !== null ? [users] : []));
+    }
+  }
+  return { sql: `SELECT ${parts.length > 0 ? parts.join(' + ') : '0'} AS total`, params };
 }

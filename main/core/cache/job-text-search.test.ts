@@ -1,7 +1,8 @@
 /**
  * The Jobs view's text search on the FTS5 index finds exactly what a substring scan of id, user,
  * error and configuration finds (ASCII case-insensitive, as SQLite's LIKE did), on both of its
- * plans, and the index stays in step with every write to the jobs table.
+ * plans, whether the text is in a job's own columns, its user's name or both, and the indexes
+ * (jobs and user names) stay in step with every write to the jobs table.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,8 +15,8 @@ import { SeededRandom } from '../../../contract/seeded-random.ts';
 import { makeDetail, makeJob } from '../testing/job-fixtures.ts';
 import { MIGRATIONS } from './cache-schema.ts';
 import { JobCache } from './job-cache.ts';
-import { jobToRow } from './job-rows.ts';
-import { READ_MATCHES_UP_TO } from './job-text-search.ts';
+import { jobToRow, type JobRow } from './job-rows.ts';
+import { planTextSearch, READ_MATCHES_UP_TO } from './job-text-search.ts';
 
 let dir: string;
 let cache: JobCache;
@@ -41,14 +42,19 @@ const ERRORS = [
   '100% of 5_000 rows rejected',
 ];
 
-/** 3,000 jobs over two clusters (every id has '-run-', so some texts match most of them): ids, users, errors and configurations with punctuation, wildcards, quotes and non-ASCII. */
+/**
+ * 3,000 jobs over two clusters (every id has '-run-', so some texts match most of them): ids, users, errors and
+ * configurations with punctuation, wildcards, quotes and non-ASCII. Most jobs belong to 'data-team', so a text in
+ * that name matches more jobs than a page reads directly, and 'data' is in errors too.
+ */
 function fill(): void {
   const random = new SeededRandom(17);
   const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(random.next() * xs.length)]!;
   for (const cluster of ['eu', 'us']) {
     const jobs = Array.from({ length: 1_500 }, (_, i) => {
       const n = cluster === 'eu' ? i : 1_500 + i;
-      const job = makeJob(n, { id: `${pick(['backtest', 'sweep', 'Report', 'x_y', 'a%b'])}-run-${(n * 7919).toString(36)}`, user: pick(USERS) });
+      const user = random.next() < 0.7 ? 'data-team' : pick(USERS);
+      const job = makeJob(n, { id: `${pick(['backtest', 'sweep', 'Report', 'x_y', 'a%b'])}-run-${(n * 7919).toString(36)}`, user });
       return job.state === 'failed' ? { ...job, errorMessage: pick(ERRORS) } : job;
     });
     cache.applyBatch(cluster, { jobs, removed: [] });
@@ -105,7 +111,7 @@ function queries(rows: ReturnType<typeof searchable>): string[] {
     const recased = [...piece].map((c) => (/[a-z]/i.test(c) && random.next() < 0.5 ? (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase()) : c)).join('');
     texts.add(recased);
   }
-  for (const t of ['a', 'Zo', '%', '_', '"', "'", '\\', '*', 'AND', 'OR c', 'NEAR(', '^e', 'd*', '100%', '5_0', 'x_y', 'a%b', '"x"', ' window 42 ', 'backtest-', '-RUN-', 'un-', 'not-there', '≤ 100', 'ë', 'chén', 'SWEEP', 'zzz']) texts.add(t);
+  for (const t of ['a', 'Zo', '%', '_', '"', "'", '\\', '*', 'AND', 'OR c', 'NEAR(', '^e', 'd*', '100%', '5_0', 'x_y', 'a%b', '"x"', ' window 42 ', 'backtest-', '-RUN-', 'un-', 'not-there', 'data', 'DATA-T', 'team', 'ata n', 'a-t', '≤ 100', 'ë', 'chén', 'SWEEP', 'zzz']) texts.add(t);
   return [...texts];
 }
 
@@ -133,8 +139,15 @@ describe('text search', () => {
       if ([...rows.values()].filter((r) => likeMatches(r, text)).length > READ_MATCHES_UP_TO && text.trim().length >= 3) walked++;
     }
     expect(compared).toBeGreaterThan(250);
-    // Some texts match more jobs than a page reads directly, so the sort-order walk is compared too.
+    // Some texts match more jobs than a page reads directly, so the sort-order walk is compared too,
+    // on the jobs' own index, on the users' and on both.
     expect(walked).toBeGreaterThan(0);
+    const plan = (text: string) => planTextSearch((sql) => cache.db.prepare(sql), text);
+    expect(plan('-run-')).toMatchObject({ users: [], textRowids: null, rowids: null });
+    expect(plan('a-tea')).toMatchObject({ users: ['data-team'], textRowids: [], rowids: null });
+    const both = plan('data');
+    expect(both).toMatchObject({ users: ['data-team'], rowids: null });
+    expect(both.kind === 'index' && both.textRowids!.length).toBeGreaterThan(0);
   }, 120_000);
 
   it('folds the case of every letter, not just ASCII ones', () => {
@@ -179,6 +192,34 @@ describe('text search', () => {
     expect(() => cache.db.prepare("INSERT INTO jobs_search (jobs_search, rank) VALUES ('integrity-check', 1)").run()).not.toThrow();
   });
 
+  it('keeps the user names and their job counts in step with inserts, user changes, deletes, retention and forgotten clusters', () => {
+    const q = (text: string) => cache.queryJobs({ filter: { q: text }, sort: 'created', limit: 10 });
+    const names = () => cache.db.prepare('SELECT user, n FROM job_users ORDER BY user').all();
+    const counted = () => cache.db.prepare('SELECT user, count(*) AS n FROM jobs GROUP BY user ORDER BY user').all();
+    cache.applyBatch('eu', { jobs: [1, 2, 3].map((n) => makeJob(n, { id: `sweep-${n}`, user: 'Grace Hopper', updatedAt: '2026-11-01T00:00:01.000Z' })), removed: [] });
+    cache.applyBatch('us', { jobs: [makeJob(4, { id: 'sweep-4', user: 'ada' })], removed: [] });
+    expect(names()).toEqual([{ user: 'Grace Hopper', n: 3 }, { user: 'ada', n: 1 }]);
+    expect(q('ce hop').total).toBe(3);
+    // A job handed to another user: counted there, and found by its new user's name only.
+    cache.applyBatch('eu', { jobs: [makeJob(1, { id: 'sweep-1', user: 'ada', updatedAt: '2026-11-01T00:00:02.000Z' })], removed: [] });
+    expect(names()).toEqual(counted());
+    expect(q('ce hop').items.map(key)).toEqual(['eu/sweep-2', 'eu/sweep-3']);
+    expect(q('ADA').items.map(key)).toEqual(['eu/sweep-1', 'us/sweep-4']);
+    // A name goes with its last job.
+    cache.applyBatch('eu', { jobs: [], removed: ['sweep-2', 'sweep-3'] });
+    expect(names()).toEqual([{ user: 'ada', n: 2 }]);
+    expect(q('hopper').total).toBe(0);
+    cache.forgetCluster('us');
+    expect(names()).toEqual([{ user: 'ada', n: 1 }]);
+    cache.applyBatch('eu', { jobs: [makeJob(5, { id: 'old-one', user: 'linus', state: 'completed', finishedAt: '2020-01-01T00:00:00.000Z' })], removed: [] });
+    expect(cache.applyRetention(30, Date.UTC(2026, 10, 15))).toBe(1);
+    expect(names()).toEqual(counted());
+    expect(q('linus').total).toBe(0);
+    cache.dropClusterJobs('eu');
+    expect(names()).toEqual([]);
+    expect(() => cache.db.prepare("INSERT INTO job_users_search (job_users_search, rank) VALUES ('integrity-check', 1)").run()).not.toThrow();
+  });
+
   it('is built for the jobs of a cache written before the index existed', () => {
     cache.close();
     const file = path.join(dir, 'before-search.db');
@@ -194,5 +235,32 @@ describe('text search', () => {
     cache = JobCache.open({ file }).cache;
     expect(cache.queryJobs({ filter: { q: 'QUOTA EXC' }, sort: 'created', limit: 10 }).items.map(key)).toEqual(['eu/sweep-77aa']);
     expect(cache.queryJobs({ filter: { q: '77a' }, sort: 'created', limit: 10 }).total).toBe(1);
+  });
+
+  it('moves the users of a cache searched before user names had their own index to it', () => {
+    cache.close();
+    const file = path.join(dir, 'users-in-jobs-index.db');
+    const old = new Database(file);
+    const before = MIGRATIONS.findIndex((m) => m.includes('CREATE TABLE job_users'));
+    expect(before).toBeGreaterThan(MIGRATIONS.findIndex((m) => m.includes('jobs_search')));
+    for (const m of MIGRATIONS.slice(0, before)) old.exec(m);
+    old.pragma(`user_version = ${before}`);
+    const insert = (row: JobRow) =>
+      old.prepare(`INSERT INTO jobs (${Object.keys(row).join(', ')}) VALUES (${Object.keys(row).map((c) => '@' + c).join(', ')})`).run(row);
+    insert(jobToRow('eu', makeJob(1, { id: 'sweep-1', user: 'Grace Hopper', state: 'failed', errorMessage: 'quota exceeded' }), '2026-11-01T00:00:00.000Z'));
+    insert(jobToRow('eu', makeJob(2, { id: 'sweep-2', user: 'Grace Hopper' }), '2026-11-01T00:00:00.000Z'));
+    insert(jobToRow('us', makeJob(3, { id: 'sweep-3', user: 'ada' }), '2026-11-01T00:00:00.000Z'));
+    // That index held the users' names.
+    expect(old.prepare("SELECT count(*) FROM jobs_search WHERE jobs_search MATCH '\"hopper\"'").pluck().get()).toBe(2);
+    old.close();
+    cache = JobCache.open({ file }).cache;
+    expect(cache.db.prepare('SELECT user, n FROM job_users ORDER BY user').all()).toEqual([{ user: 'Grace Hopper', n: 2 }, { user: 'ada', n: 1 }]);
+    expect(cache.db.prepare("SELECT count(*) FROM jobs_search WHERE jobs_search MATCH '\"hopper\"'").pluck().get()).toBe(0);
+    expect(cache.queryJobs({ filter: { q: 'HOPPER' }, sort: 'created', limit: 10 }).items.map(key)).toEqual(['eu/sweep-1', 'eu/sweep-2']);
+    expect(cache.queryJobs({ filter: { q: 'quota' }, sort: 'created', limit: 10 }).items.map(key)).toEqual(['eu/sweep-1']);
+    expect(cache.queryJobs({ filter: { q: 'eep-3' }, sort: 'created', limit: 10 }).total).toBe(1);
+    for (const index of ['jobs_search', 'job_users_search']) {
+      expect(() => cache.db.prepare(`INSERT INTO ${index} (${index}, rank) VALUES ('integrity-check', 1)`).run()).not.toThrow();
+    }
   });
 });

@@ -3,14 +3,19 @@
  * on a job's id, user, error message and configuration — what a search box over ids like
  * `backtest-12345`, user names and error words is expected to do.
  *
- * It runs on `jobs_search`, an FTS5 index with the trigram tokenizer kept in step with `jobs` by
- * triggers (cache-schema.ts): a quoted FTS5 phrase of the text matches exactly the column values
- * that contain it, case folded. Text of fewer than three characters has no trigram to look up and
- * runs as a LIKE scan of the same four columns.
+ * Ids, errors and configurations are searched in `jobs_search`, an FTS5 index with the trigram
+ * tokenizer kept in step with `jobs` by triggers (cache-schema.ts): a quoted FTS5 phrase of the
+ * text matches exactly the column values that contain it, case folded. Users are searched in
+ * `job_users_search`, the same kind of index over each user name once (`job_users`, with the
+ * number of cached jobs of each): a few hundred names repeated over a million jobs would put
+ * their trigrams in nearly every row of the jobs' index, and any text sharing one would read all
+ * of those rows. A job matches when its id, error or configuration contains the text or its user
+ * is one of the users whose name does. Text of fewer than three characters has no trigram to look
+ * up and runs as a LIKE scan of the same four columns.
  *
- * Where the matches are few, the index is searched once for their rowids and the page reads just
- * those rows; where they are many, the page walks the sort order and keeps the rows that match,
- * which finds a page long before it has looked at every match. A search without matches ends there.
+ * Where the matches are few, their rowids are read once and the page reads just those rows; where
+ * they are many, the page walks the sort order and keeps the rows that match, which finds a page
+ * long before it has looked at every match. A search without matches ends there.
  */
 import type { Statement } from 'better-sqlite3';
 
@@ -26,11 +31,13 @@ export type TextSearch =
   /** Text too short for the index: a LIKE scan of id, user, error and configuration. */
   | { kind: 'scan'; pattern: string }
   /**
-   * On the index: `phrase` is the FTS5 query, `matches` how many jobs of the cache contain the text,
-   * and, when they are few enough to read directly, their rowids (so the page and its total do not
-   * search the index again).
+   * On the indexes: `phrase` is the FTS5 query; `users` the user names that contain the text and
+   * `userJobs` how many cached jobs they have; `textRowids` the jobs whose id, error or
+   * configuration contain it, or null when there are more than READ_MATCHES_UP_TO; `rowids` every
+   * matching job (both kinds) when they are few enough to read directly, so the page and its
+   * total do not search again.
    */
-  | { kind: 'index'; phrase: string; matches: number; rowids: number[] | null };
+  | { kind: 'index'; phrase: string; users: string[]; userJobs: number; textRowids: number[] | null; rowids: number[] | null };
 
 export const NO_TEXT_SEARCH: TextSearch = { kind: 'none' };
 
@@ -44,22 +51,57 @@ function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
 }
 
-/** Decide how a filter's text runs; for the index, counts its matches (`prepare`: the cache's statement cache). */
+/** Decide how a filter's text runs; for the indexes, finds the matching users and the few matching rows (`prepare`: the cache's statement cache). */
 export function planTextSearch(prepare: (sql: string) => Statement, q: string | undefined): TextSearch {
   const text = q?.trim() ?? '';
   if (text === '') return NO_TEXT_SEARCH;
   if ([...text].length < MIN_INDEXED_TEXT) return { kind: 'scan', pattern: likePattern(text) };
   const phrase = ftsPhrase(text);
+  const named = prepare(
+    'SELECT u.user, u.n FROM job_users_search s JOIN job_users u ON u.rowid = s.rowid WHERE job_users_search MATCH ? AND u.n > 0',
+  ).all(phrase) as { user: string; n: number }[];
+  const users = named.map((u) => u.user);
+  const userJobs = named.reduce((sum, u) => sum + u.n, 0);
   const few = prepare(`SELECT rowid FROM jobs_search WHERE jobs_search MATCH ? LIMIT ${READ_MATCHES_UP_TO + 1}`).pluck().all(phrase) as number[];
-  if (few.length <= READ_MATCHES_UP_TO) return { kind: 'index', phrase, matches: few.length, rowids: few };
-  const n = prepare('SELECT count(*) FROM jobs_search WHERE jobs_search MATCH ?').pluck().get(phrase) as number;
-  return { kind: 'index', phrase, matches: n, rowids: null };
+  const textRowids = few.length <= READ_MATCHES_UP_TO ? few : null;
+  let rowids: number[] | null = null;
+  if (textRowids !== null && userJobs + textRowids.length <= READ_MATCHES_UP_TO) {
+    if (users.length === 0) rowids = textRowids;
+    else {
+      const ofUsers = prepare('SELECT rowid FROM jobs WHERE user IN (SELECT value FROM json_each(?))').pluck().all(JSON.stringify(users)) as number[];
+      rowids = [...new Set([...textRowids, ...ofUsers])];
+    }
+  }
+  return { kind: 'index', phrase, users, userJobs, textRowids, rowids };
+}
+
+/**
+ * The search narrowed to the jobs of one state, for one member of a page over several states:
+ * when the matching users have few jobs in that state, the member reads its matches directly
+ * instead of walking the whole state (a user with no cancelled jobs would have it walk every
+ * cancelled job). Their count is an index count on (user, state), capped at what a read takes.
+ */
+export function searchInState(prepare: (sql: string) => Statement, search: TextSearch, state: string): TextSearch {
+  if (search.kind !== 'index' || search.rowids !== null || search.textRowids === null || search.users.length === 0) return search;
+  const users = JSON.stringify(search.users);
+  const limit = READ_MATCHES_UP_TO - search.textRowids.length;
+  const ofUsers = prepare(`SELECT rowid FROM jobs WHERE user IN (SELECT value FROM json_each(?)) AND state = ? LIMIT ${limit + 1}`)
+    .pluck()
+    .all(users, state) as number[];
+  if (ofUsers.length > limit) return search;
+  return { ...search, rowids: [...new Set([...search.textRowids, ...ofUsers])] };
+}
+
+/** True when the search is known to match no job at all. */
+export function matchesNothing(search: TextSearch): boolean {
+  return search.kind === 'index' && search.rowids !== null && search.rowids.length === 0;
 }
 
 /**
  * The WHERE condition of a text search over `jobs` (pushing its parameters), or null for none.
  * `forPage`: the condition serves a sorted page, where many matches are better found by walking
- * the sort order (the unary `+` keeps SQLite from reading the matches by rowid first).
+ * the sort order (the unary `+` keeps SQLite from reading the matches through their own index
+ * first; every sort index holds the user, so a row is tested without reading it).
  */
 export function textSearchCondition(search: TextSearch, params: (string | number | null)[], forPage: boolean): string | null {
   if (search.kind === 'none') return null;
@@ -71,6 +113,24 @@ export function textSearchCondition(search: TextSearch, params: (string | number
     params.push(JSON.stringify(search.rowids));
     return 'rowid IN (SELECT value FROM json_each(?))';
   }
-  params.push(search.phrase);
-  return `${forPage ? '+' : ''}rowid IN (SELECT rowid FROM jobs_search WHERE jobs_search MATCH ?)`;
+  const plus = forPage ? '+' : '';
+  const parts: string[] = [];
+  const text = textCondition(search, params, plus);
+  if (text !== null) parts.push(text);
+  if (search.users.length > 0) {
+    params.push(JSON.stringify(search.users));
+    parts.push(`${plus}user IN (SELECT value FROM json_each(?))`);
+  }
+  return parts.length === 1 ? parts[0]! : `(${parts.join(' OR ')})`;
+}
+
+/** The condition for jobs whose id, error or configuration contain the text, or null when none do. */
+export function textCondition(search: Extract<TextSearch, { kind: 'index' }>, params: (string | number | null)[], plus = ''): string | null {
+  if (search.textRowids === null) {
+    params.push(search.phrase);
+    return `${plus}rowid IN (SELECT rowid FROM jobs_search WHERE jobs_search MATCH ?)`;
+  }
+  if (search.textRowids.length === 0) return null;
+  params.push(JSON.stringify(search.textRowids));
+  return `${plus}rowid IN (SELECT value FROM json_each(?))`;
 }
