@@ -328,7 +328,7 @@ export const MIGRATIONS: readonly string[] = [
   // 11: per-hour roll-ups of the jobs (counts, sums, and histograms for percentiles) kept by
   // triggers, so reports over a month read thousands of rows instead of every job (job-rollups.ts).
   ROLLUP_MIGRATION,
-  // 11: users are searched on their own (job-text-search.ts): a few hundred user names repeated
+  // 12: users are searched on their own (job-text-search.ts): a few hundred user names repeated
   // over every job would put their trigrams in nearly every row of jobs_search, and any text
   // sharing one (a user's name, "ser") would read the whole index. Each name is kept once in
   // job_users with the number of cached jobs that have it (kept by triggers; a name goes with its
