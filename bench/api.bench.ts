@@ -3,6 +3,10 @@
  * loopback, auth, validation, audit, the engine's job index) versus raw BullMQ calls
  * (`queue.add`, `queue.getJobs`) on the same datastore, in the same run — on embedded PostgreSQL
  * and on Redis (a redis-server started here the way the integration tests start it).
+ * Every path has the same number of calls in flight (--concurrency; batches: BATCHES_IN_FLIGHT),
+ * each job its own call. The HTTP client runs in this process next to the server, so the API rows
+ * pay for both ends of every call; the HTTP floor row (an empty route, same client and body) shows
+ * what that alone allows.
  *
  *   node --import tsx bench/api.bench.ts [--jobs N] [--lists N] [--concurrency N]
  */
@@ -11,6 +15,7 @@ import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Queue } from 'bullmq';
+import Fastify from 'fastify';
 import { Agent, request } from 'undici';
 import { JobPage, ListJobsQuery, SubmitJobRequest } from '../contract/api.ts';
 import { BULLMQ_PRIORITY, PRIORITIES } from '../contract/domain.ts';
@@ -76,7 +81,7 @@ interface Row {
   what: string;
   /** Through HTTP: auth, validation, audit, JSON, the engine. */
   api: number;
-  /** The engine called in-process (what the API adds is the difference to `api`). */
+  /** The engine called in-process (what the API adds is the difference to `api`); NaN for the HTTP floor. */
   engine: number;
   /** Raw BullMQ calls, the baseline. */
   raw: number;
@@ -97,6 +102,11 @@ async function measure(label: string, datastore: Datastore): Promise<Row[]> {
     const res = await request(`${url}${p}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), dispatcher: agent });
     return { status: res.statusCode, text: await res.body.text() };
   };
+  // The HTTP floor: an empty fastify route answering the same body from the same client. The client
+  // runs in this process as the server does, so every API figure pays for both ends of each call.
+  const floor = Fastify();
+  floor.post('/floor', async (req, reply) => reply.code(201).send({ user: (req.body as { user: string }).user }));
+  const floorUrl = await floor.listen({ host: '127.0.0.1', port: 0 });
   const { Queue: BoundQueue } = datastore.bullmq.classes;
   const raw = new BoundQueue('bench-raw', { ...datastore.bullmq.options() }) as Queue;
   await raw.waitUntilReady();
@@ -106,6 +116,7 @@ async function measure(label: string, datastore: Datastore): Promise<Row[]> {
       await http('POST', '/api/v1/jobs', { type: 'signal', user: 'warm', config: {} });
       await raw.add('signal', { user: 'warm' }, { priority: 3 });
     }
+    for (let i = 0; i < 20; i++) await request(`${floorUrl}/floor`, { method: 'POST', headers, body: JSON.stringify({ user: 'warm' }), dispatcher: agent }).then((r) => r.body.text());
     await raw.getJobs(['prioritized', 'waiting'], 0, PAGE - 1);
     await engine.listJobs(ListJobsQuery.parse({ state: 'pending', limit: PAGE }));
     await quiesce(datastore);
@@ -124,6 +135,11 @@ async function measure(label: string, datastore: Datastore): Promise<Row[]> {
     const rawSubmit = await rate(JOBS, async (i) => {
       const priority = PRIORITIES[i % 4]!;
       await raw.add('signal', { user: `bench${i % 7}`, priority, config: {} }, { priority: BULLMQ_PRIORITY[priority] });
+    });
+    const httpFloor = await rate(JOBS, async (i) => {
+      const res = await request(`${floorUrl}/floor`, { method: 'POST', headers, body: JSON.stringify({ type: 'signal', user: `bench${i % 7}`, priority: PRIORITIES[i % 4], config: {} }), dispatcher: agent });
+      if (res.statusCode !== 201) throw new Error(`the empty route answered ${res.statusCode}`);
+      await res.body.text();
     });
     const batches = Math.max(1, Math.round(JOBS / BATCH));
     const batchOf = (b: number) =>
@@ -201,12 +217,14 @@ async function measure(label: string, datastore: Datastore): Promise<Row[]> {
     if (Math.min(listed, engineListed, rawListed) < 3 * perRound * PAGE) throw new Error(`pages were short: api ${listed}, engine ${engineListed}, raw ${rawListed}`);
     return [
       { datastore: label, what: `submit (jobs/s, ${CONCURRENCY} in flight)`, api: apiSubmit, engine: engineSubmit, raw: rawSubmit },
+      { datastore: label, what: `HTTP floor: empty POST route, same client (calls/s)`, api: httpFloor, engine: NaN, raw: rawSubmit },
       { datastore: label, what: `batch submit of ${BATCH} (jobs/s, ${BATCHES_IN_FLIGHT} in flight) vs addBulk`, api: apiBatch, engine: engineBatch, raw: rawBatch },
       { datastore: label, what: `list ${PAGE} pending (pages/s)`, api: apiList, engine: engineList, raw: rawList },
     ];
   } finally {
     await agent.close();
     await api.close();
+    await floor.close();
     await raw.obliterate({ force: true }).catch(() => undefined);
     await raw.close();
     await engine.close();
@@ -216,7 +234,11 @@ async function measure(label: string, datastore: Datastore): Promise<Row[]> {
 function table(rows: Row[]): string {
   const head = ['datastore', 'operation', 'API (HTTP)', 'engine', 'raw BullMQ', 'API / raw', 'API / engine'];
   const pct = (a: number, b: number) => `${((a / b) * 100).toFixed(0)}%`;
-  const body = rows.map((r) => [r.datastore, r.what, r.api.toFixed(0), r.engine.toFixed(0), r.raw.toFixed(0), pct(r.api, r.raw), pct(r.api, r.engine)]);
+  const body = rows.map((r) =>
+    Number.isNaN(r.engine)
+      ? [r.datastore, r.what, r.api.toFixed(0), '-', r.raw.toFixed(0), pct(r.api, r.raw), '-']
+      : [r.datastore, r.what, r.api.toFixed(0), r.engine.toFixed(0), r.raw.toFixed(0), pct(r.api, r.raw), pct(r.api, r.engine)],
+  );
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i >= 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ');
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');

@@ -88,3 +88,39 @@ test('changes that wait behind a running append are sent together in one call, e
     (pool as unknown as { query: unknown }).query = query;
   }
 });
+
+test('audit records that wait behind a running insert are written together, in the order they came, each answered with its own id', async () => {
+  const pool = (ds.store as unknown as { pool: pg.Pool }).pool;
+  const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;
+  let inserts = 0;
+  let failNext = false;
+  (pool as unknown as { query: unknown }).query = async (...args: unknown[]) => {
+    if (/INSERT INTO \S*audit\b/.test(String(args[0]))) {
+      inserts += 1;
+      if (failNext) {
+        failNext = false;
+        throw new Error('connection lost (test)');
+      }
+    }
+    return query(...args);
+  };
+  const record = (n: number) => ({ at: new Date().toISOString(), actor: 'ann', role: 'operator' as const, action: 'job.submit', target: `audit-join-${n}`, sourceAddress: '127.0.0.1', status: 201, result: 'ok' });
+  try {
+    // Sixteen API calls answered at once: the first record goes alone, the fifteen behind it share the next insert.
+    const written = await Promise.all(Array.from({ length: 16 }, (_, n) => ds.store.appendAudit(record(n))));
+    expect(inserts).toBe(2);
+    const ids = written.map((r) => BigInt(r.id));
+    expect(ids).toEqual([...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    expect(new Set(ids).size).toBe(16);
+    const listed = await ds.store.listAudit(undefined, 16);
+    expect(listed.map((r) => [r.id, r.target])).toEqual(written.map((r) => [r.id, r.target]).reverse());
+    // A failed insert fails its own records only.
+    failNext = true;
+    const failed = ds.store.appendAudit(record(100));
+    const after = ds.store.appendAudit(record(101));
+    await expect(failed).rejects.toThrow(/connection lost/);
+    expect((await after).target).toBe('audit-join-101');
+  } finally {
+    (pool as unknown as { query: unknown }).query = query;
+  }
+});

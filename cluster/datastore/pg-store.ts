@@ -52,6 +52,8 @@ interface AppendGroup {
  * recorders' small slices (event-recorder.ts) exist to keep that wait short for everyone else.
  */
 const MAX_JOINED_CHANGES = 32;
+/** Audit records per insert at most (appendAudit). */
+const MAX_JOINED_AUDITS = 200;
 
 interface IndexRecord {
   id: string;
@@ -204,6 +206,9 @@ class PgStore implements PgSharedStore {
   private openAppend: AppendGroup | null = null;
   /** Append groups sent or waiting to be sent. */
   private appendsPending = 0;
+  /** Audit records waiting for the insert under way to finish (appendAudit). */
+  private readonly auditWaiting: { record: Omit<AuditRecord, 'id'>; resolve: (id: string) => void; reject: (error: unknown) => void }[] = [];
+  private auditRunning = false;
   private closed = false;
 
   constructor(
@@ -591,9 +596,39 @@ class PgStore implements PgSharedStore {
     return rows.map(toRow);
   }
 
+  /**
+   * Audit records are group-committed as appends are: one with no insert under way goes at once;
+   * records that arrive while an insert runs (concurrent API calls) go together in the next one,
+   * one statement and one commit, in the order they came.
+   */
   async appendAudit(record: Omit<AuditRecord, 'id'>): Promise<AuditRecord> {
-    const { rows } = await this.pool.query<{ id: string }>(`INSERT INTO ${this.t('audit')} (body) VALUES ($1) RETURNING id`, [record]);
-    return { ...record, id: rows[0]!.id };
+    const id = await new Promise<string>((resolve, reject) => {
+      this.auditWaiting.push({ record, resolve, reject });
+      if (!this.auditRunning) void this.insertAudits();
+    });
+    return { ...record, id };
+  }
+
+  private async insertAudits(): Promise<void> {
+    this.auditRunning = true;
+    try {
+      while (this.auditWaiting.length > 0) {
+        const group = this.auditWaiting.splice(0, MAX_JOINED_AUDITS);
+        try {
+          // Ids come from the sequence in the order the rows are inserted, which is the input order.
+          const { rows } = await this.pool.query<{ id: string }>(
+            `INSERT INTO ${this.t('audit')} (body) SELECT body FROM unnest($1::jsonb[]) WITH ORDINALITY AS r(body, n) ORDER BY n RETURNING id`,
+            [group.map((g) => JSON.stringify(g.record))],
+          );
+          const ids = rows.map((r) => BigInt(r.id)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+          group.forEach((g, i) => g.resolve(String(ids[i])));
+        } catch (error) {
+          for (const g of group) g.reject(error);
+        }
+      }
+    } finally {
+      this.auditRunning = false;
+    }
   }
 
   async listAudit(beforeId: string | undefined, limit: number): Promise<AuditRecord[]> {
