@@ -3,6 +3,9 @@
 import type pg from 'pg';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { testDatastore, type TestDatastore } from '../engine/engine-test-support.ts';
+import { PRIORITIES } from '../../contract/domain.ts';
+import { createEngine } from '../engine/create-engine.ts';
+import { eventually } from '../engine/engine-test-support.ts';
 import type { Datastore } from './open-datastore.ts';
 import type { RecordChange } from './shared-store.ts';
 
@@ -122,5 +125,34 @@ test('audit records that wait behind a running insert are written together, in t
     expect((await after).target).toBe('audit-join-101');
   } finally {
     (pool as unknown as { query: unknown }).query = query;
+  }
+});
+
+test('a burst of submits has the job index analysed as it grows, without waiting for the next autovacuum round', async () => {
+  const pool = (ds.store as unknown as { pool: pg.Pool }).pool;
+  const table = (ds.store as unknown as { t: (name: string) => string }).t('job_index');
+  const statistics = async () =>
+    (
+      await pool.query<{ rows: number; analysed: boolean }>(
+        'SELECT c.reltuples AS rows, s.last_analyze IS NOT NULL AS analysed FROM pg_class c JOIN pg_stat_user_tables s ON s.relid = c.oid WHERE c.oid = $1::regclass',
+        [table],
+      )
+    ).rows[0]!;
+  const engine = createEngine({ datastore: ds });
+  const actor = { name: 'tester', role: 'operator' as const, sourceAddress: '127.0.0.1' };
+  try {
+    for (let b = 0; b < 6; b++) {
+      const jobs = Array.from({ length: 200 }, (_, n) => ({ type: 'report' as const, user: 'burst', priority: PRIORITIES[n % 4]!, config: {} }));
+      expect((await engine.submitBatch({ jobs }, actor)).submitted).toBe(200);
+      // The server counts a connection's changes in its statistics about once a second.
+      await new Promise((r) => setTimeout(r, 1_100));
+    }
+    const analysed = await eventually(async () => {
+      const s = await statistics();
+      return s.analysed && s.rows >= 1_000 ? s : null;
+    }, 10_000, 'the job index analysed');
+    expect(analysed.rows).toBeGreaterThanOrEqual(1_000);
+  } finally {
+    await engine.close();
   }
 });

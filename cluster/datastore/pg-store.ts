@@ -52,6 +52,8 @@ interface AppendGroup {
  * recorders' small slices (event-recorder.ts) exist to keep that wait short for everyone else.
  */
 const MAX_JOINED_CHANGES = 32;
+/** Changes recorded between two checks of the job index's statistics (noteIndexWrites). */
+const STATS_CHECK_WRITES = 500;
 /** Audit records per insert at most (appendAudit). */
 const MAX_JOINED_AUDITS = 200;
 
@@ -206,6 +208,9 @@ class PgStore implements PgSharedStore {
   private openAppend: AppendGroup | null = null;
   /** Append groups sent or waiting to be sent. */
   private appendsPending = 0;
+  /** Changes recorded by this process since the job index's statistics were last checked. */
+  private writesSinceStatsCheck = 0;
+  private statsCheck: Promise<void> | null = null;
   /** Audit records waiting for the insert under way to finish (appendAudit). */
   private readonly auditWaiting: { record: Omit<AuditRecord, 'id'>; resolve: (id: string) => void; reject: (error: unknown) => void }[] = [];
   private auditRunning = false;
@@ -242,6 +247,7 @@ class PgStore implements PgSharedStore {
     });
     if (payload.length === 0 && !options.cursor) return results;
     const { rows, offset } = await this.joinAppend(payload, options.cursor ?? null, options.returnRows ?? false);
+    this.noteIndexWrites(payload.length);
     for (const r of rows) {
       const n = Number(r.idx) - 1 - offset;
       if (n < 0 || n >= payload.length) continue;
@@ -249,6 +255,36 @@ class PgStore implements PgSharedStore {
       results[i] = { eventId: String(r.event_id), row: r.row_json ? toRow(jsonRecord(r.row_json)) : null };
     }
     return results;
+  }
+
+  /**
+   * Keeps the planner's statistics of the job index current through a burst of submits. Autovacuum
+   * analyses a table once a tenth of it has changed, but only at its next round (a minute apart by
+   * default); until then a table that grew from nearly nothing is planned as nearly empty: a list of
+   * 50 pending jobs read and sorted every pending row, and places in line walked the rows of a type
+   * for each count (3,000 pending jobs: a list 125 ms instead of 30 ms, the place counts 219 ms
+   * instead of 2.5 ms). Every STATS_CHECK_WRITES changes the server's count of changes since the
+   * last analysis is read, and the table analysed then when autovacuum would at its next round.
+   */
+  private noteIndexWrites(changes: number): void {
+    this.writesSinceStatsCheck += changes;
+    if (this.writesSinceStatsCheck < STATS_CHECK_WRITES || this.statsCheck || this.closed) return;
+    this.writesSinceStatsCheck = 0;
+    this.statsCheck = this.analyzeIndexIfStale()
+      .catch(() => undefined) // autovacuum still analyses it in its own time
+      .finally(() => (this.statsCheck = null));
+  }
+
+  private async analyzeIndexIfStale(): Promise<void> {
+    const table = this.t('job_index');
+    const { rows } = await this.pool.query<{ live: string; changed: string }>(
+      'SELECT n_live_tup AS live, n_mod_since_analyze AS changed FROM pg_stat_user_tables WHERE relid = $1::regclass',
+      [table],
+    );
+    const stats = rows[0];
+    // Autovacuum's own rule with its default settings: 50 rows plus a tenth of the table.
+    if (!stats || Number(stats.changed) < 50 + 0.1 * Number(stats.live)) return;
+    await this.pool.query(`ANALYZE ${table}`);
   }
 
   /**
