@@ -141,6 +141,12 @@ export function pageSelect(
       parts.push(keyset);
       params.push(...after);
     }
+    if (memberSearch.kind === 'index' && memberSearch.rowids !== null) {
+      // The matches are read by rowid and sorted: sort just their keys, then read the page's rows,
+      // so the sort does not carry every match's whole row.
+      const sql = `SELECT ${LIST_COLUMNS}, ${keyCols} FROM jobs WHERE rowid IN (SELECT rowid FROM jobs WHERE ${parts.join(' AND ')} ORDER BY ${order} LIMIT ${fetch}) ORDER BY ${order}`;
+      return { sql, params };
+    }
     return { sql: `SELECT ${LIST_COLUMNS}, ${keyCols} FROM jobs WHERE ${parts.join(' AND ')} ORDER BY ${order} LIMIT ${fetch}`, params };
   };
 

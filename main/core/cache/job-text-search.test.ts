@@ -157,6 +157,21 @@ describe('text search', () => {
     expect(cache.queryJobs({ filter: { q: 'CHÉN' }, sort: 'created', limit: 10 }).total).toBe(1);
   });
 
+  it('folds ASCII text as the index does when it tests the jobs of rare trigrams itself', () => {
+    // The long s and the Kelvin sign fold to ASCII letters; a dotted capital I folds to no ASCII letter.
+    const texts = ['ſome ſeries', 'Kelvin scale', 'İstanbul desk', 'Kilo ſeries'];
+    cache.applyBatch('eu', { jobs: texts.map((errorMessage, n) => makeJob(n, { id: `job-${n}`, state: 'failed', errorMessage })), removed: [] });
+    const found = (q: string) => cache.queryJobs({ filter: { q }, sort: 'created', limit: 10 }).items.map((j) => j.id);
+    const phrase = (q: string) =>
+      (cache.db.prepare('SELECT jobs.job_id FROM jobs_search JOIN jobs ON jobs.rowid = jobs_search.rowid WHERE jobs_search MATCH ? ORDER BY jobs.created_at').pluck().all(`"${q}"`) as string[]);
+    for (const q of ['some series', 'SERIES', 'kelvin', 'KELVIN SC', 'istanbul', 'stanbul', 'ilo s', 'o se']) {
+      expect(found(q), q).toEqual(phrase(q));
+    }
+    expect(found('some series')).toEqual(['job-0']);
+    expect(found('kelvin')).toEqual(['job-1']);
+    expect(found('istanbul')).toEqual([]);
+  });
+
   it('keeps the index in step with inserts, updates, details, deletes, retention and forgotten clusters', () => {
     const q = (text: string) => cache.queryJobs({ filter: { q: text }, sort: 'created', limit: 10 }).items.map(key);
     const running = makeJob(1, { id: 'backtest-12345', state: 'running', user: 'alice', errorMessage: null, updatedAt: '2026-11-01T00:00:01.000Z' });

@@ -13,6 +13,13 @@
  * is one of the users whose name does. Text of fewer than three characters has no trigram to look
  * up and runs as a LIKE scan of the same four columns.
  *
+ * A phrase is matched by reading the index entries of each of its trigrams, and trigrams shared by
+ * most values (JSON keys of every configuration, the words of a common error, a type's id prefix)
+ * have entries for a hundred thousand jobs. So ASCII text of four characters or more is matched
+ * differently: each trigram is counted up to READ_MATCHES_UP_TO, the jobs holding every rare one
+ * are read, and their id, error and configuration are tested for the text, folded as the index
+ * folds it. Only when no trigram is rare is the phrase looked up (its matches are many then).
+ *
  * Where the matches are few, their rowids are read once and the page reads just those rows; where
  * they are many, the page walks the sort order and keeps the rows that match, which finds a page
  * long before it has looked at every match. A search without matches ends there.
@@ -24,6 +31,9 @@ export const MIN_INDEXED_TEXT = 3;
 
 /** Up to this many matching jobs, a page reads the matches and sorts them; beyond, it walks the sort order. */
 export const READ_MATCHES_UP_TO = 2_000;
+
+/** A trigram in at most this many jobs is rare enough to find candidates with on its own. */
+const RARE_FIRST = 64;
 
 /** How one query's text search runs. */
 export type TextSearch =
@@ -51,6 +61,55 @@ function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
 }
 
+/**
+ * The characters the trigram index folds to ASCII letters (Unicode simple case folding): A–Z, the
+ * long s and the Kelvin sign. Every other character folds to a character that is not ASCII, so
+ * it can never equal a character of ASCII text, whatever it folds to.
+ */
+const FOLDS_TO_ASCII = /[A-Z\u017f\u212a]/g;
+
+function foldForAscii(value: string): string {
+  return value.replace(FOLDS_TO_ASCII, (c) => (c === '\u017f' ? 's' : c === '\u212a' ? 'k' : c.toLowerCase()));
+}
+
+/**
+ * The jobs whose id, error or configuration contain `text`, when at most READ_MATCHES_UP_TO do
+ * (null when more do): by their rare trigrams and a test of the candidates when the text allows
+ * (see the module comment), otherwise by the phrase.
+ */
+function textMatches(prepare: (sql: string) => Statement, text: string, phrase: string): number[] | null {
+  const chars = [...text];
+  // eslint-disable-next-line no-control-regex
+  if (chars.length > MIN_INDEXED_TEXT && /^[\x00-\x7f]*$/.test(text)) {
+    const trigrams = [...new Set(chars.slice(0, -2).map((_, i) => chars.slice(i, i + 3).join('')))].map(ftsPhrase);
+    // Counting a trigram's first entries costs little more than finding it; very rare trigrams
+    // (an id's own characters) are found with short counts, the rest with counts up to a read.
+    for (const upTo of [RARE_FIRST, READ_MATCHES_UP_TO]) {
+      const probe = prepare(`SELECT count(*) FROM (SELECT 1 FROM jobs_search WHERE jobs_search MATCH ? LIMIT ${upTo + 1})`).pluck();
+      const rare: string[] = [];
+      for (const trigram of trigrams) {
+        const n = probe.get(trigram) as number;
+        if (n === 0) return [];
+        if (n <= upTo) rare.push(trigram);
+      }
+      if (rare.length > 0) return containing(prepare, text, rare);
+    }
+  }
+  const few = prepare(`SELECT rowid FROM jobs_search WHERE jobs_search MATCH ? LIMIT ${READ_MATCHES_UP_TO + 1}`).pluck().all(phrase) as number[];
+  return few.length <= READ_MATCHES_UP_TO ? few : null;
+}
+
+/** The jobs of every one of `trigrams` (at most READ_MATCHES_UP_TO) whose id, error or configuration contain ASCII `text`. */
+function containing(prepare: (sql: string) => Statement, text: string, trigrams: string[]): number[] {
+  const candidates = prepare('SELECT rowid FROM jobs_search WHERE jobs_search MATCH ?').pluck().all(trigrams.join(' AND ')) as number[];
+  if (candidates.length === 0) return [];
+  const needle = text.toLowerCase();
+  const rows = prepare('SELECT rowid, job_id, error_message, config_json FROM jobs WHERE rowid IN (SELECT value FROM json_each(?))')
+    .raw()
+    .all(JSON.stringify(candidates)) as [number, string, string | null, string | null][];
+  return rows.filter(([, ...values]) => values.some((v) => v !== null && foldForAscii(v).includes(needle))).map(([rowid]) => rowid);
+}
+
 /** Decide how a filter's text runs; for the indexes, finds the matching users and the few matching rows (`prepare`: the cache's statement cache). */
 export function planTextSearch(prepare: (sql: string) => Statement, q: string | undefined): TextSearch {
   const text = q?.trim() ?? '';
@@ -62,8 +121,7 @@ export function planTextSearch(prepare: (sql: string) => Statement, q: string | 
   ).all(phrase) as { user: string; n: number }[];
   const users = named.map((u) => u.user);
   const userJobs = named.reduce((sum, u) => sum + u.n, 0);
-  const few = prepare(`SELECT rowid FROM jobs_search WHERE jobs_search MATCH ? LIMIT ${READ_MATCHES_UP_TO + 1}`).pluck().all(phrase) as number[];
-  const textRowids = few.length <= READ_MATCHES_UP_TO ? few : null;
+  const textRowids = textMatches(prepare, text, phrase);
   let rowids: number[] | null = null;
   if (textRowids !== null && userJobs + textRowids.length <= READ_MATCHES_UP_TO) {
     if (users.length === 0) rowids = textRowids;
