@@ -192,7 +192,13 @@ export class FakeAdminApi {
 
   private renumber(jobs: CachedJob[]): void {
     const pos = new Map<JobType, number>();
-    const pending = jobs.filter((j) => j.state === 'pending').sort((a, b) => priorityRank(a.priority) - priorityRank(b.priority) || a.createdAt.localeCompare(b.createdAt));
+    // As on a cluster, a job delayed to a later time is ahead of no one and has no place in line.
+    const now = this.now();
+    const delayed = (j: CachedJob) => j.state === 'pending' && !!j.runAt && Date.parse(j.runAt) > now;
+    jobs.forEach((j, i) => {
+      if (delayed(j) && j.position !== undefined) jobs[i] = { ...j, position: undefined };
+    });
+    const pending = jobs.filter((j) => j.state === 'pending' && !delayed(j)).sort((a, b) => priorityRank(a.priority) - priorityRank(b.priority) || a.createdAt.localeCompare(b.createdAt));
     for (const j of pending) {
       const p = (pos.get(j.type) ?? 0) + 1;
       pos.set(j.type, p);
