@@ -6,6 +6,7 @@
  * the cluster's history and have no such gaps, as long as the cluster still kept them.
  */
 import type { ClusterCoverage, CoverageGap } from '../../../contract/reports.ts';
+import { readPlan } from './report-rollups.ts';
 import type { ReportScope } from './report-scope.ts';
 
 /** Samples further apart than this leave a gap (the sync samples every minute). */
@@ -43,7 +44,12 @@ function noteOf(c: Omit<ClusterCoverage, 'note'>, gapCount: number, period: { fr
 export function coverageOf(scope: ReportScope): ClusterCoverage[] {
   const { db, period } = scope;
   const end = Math.min(period.toMs, scope.now);
-  const jobsIn = db.prepare('SELECT count(*) FROM jobs WHERE cluster_id = ? AND created_at >= ? AND created_at < ?').pluck();
+  // Jobs created in the period: whole hours from the hourly roll-up, the part hours from the jobs.
+  const plan = readPlan(period.fromMs, period.toMs, { quarters: false });
+  const jobsInHours = db.prepare('SELECT ifnull(sum(n), 0) FROM job_hours_created WHERE cluster_id = ? AND hour >= ? AND hour < ?').pluck();
+  const jobsInRange = db.prepare('SELECT count(*) FROM jobs WHERE cluster_id = ? AND created_at >= ? AND created_at < ?').pluck();
+  const jobsIn = (clusterId: string) =>
+    (plan.hours ? (jobsInHours.get(clusterId, ...plan.hours) as number) : 0) + plan.raw.reduce((n, range) => n + (jobsInRange.get(clusterId, ...range) as number), 0);
   const first = db.prepare('SELECT min(created_at) FROM jobs WHERE cluster_id = ?').pluck();
   const last = db.prepare('SELECT max(created_at) FROM jobs WHERE cluster_id = ?').pluck();
   const sync = db.prepare('SELECT last_sync_at, history_complete FROM sync_state WHERE cluster_id = ?');
@@ -54,7 +60,7 @@ export function coverageOf(scope: ReportScope): ClusterCoverage[] {
     const allGaps = sampleGaps(times, period.fromMs, end);
     const base = {
       clusterId,
-      jobs: jobsIn.get(clusterId, period.from, period.to) as number,
+      jobs: jobsIn(clusterId),
       cachedFrom: (first.get(clusterId) as string | null) ?? null,
       cachedTo: (last.get(clusterId) as string | null) ?? null,
       lastSyncAt: state?.last_sync_at ?? null,

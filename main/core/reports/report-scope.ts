@@ -44,7 +44,7 @@ export function clusterFilter(scope: ReportScope, column = 'cluster_id'): { sql:
 }
 
 /** Nearest-rank percentile of ascending numbers; null for none. */
-export function percentileOf(sorted: readonly number[], p: number): number | null {
+export function percentileOf(sorted: ArrayLike<number>, p: number): number | null {
   if (sorted.length === 0) return null;
   const rank = Math.ceil((p / 100) * sorted.length);
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;

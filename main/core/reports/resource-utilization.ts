@@ -16,23 +16,32 @@ import { clusterFilter, percentileOf, type ReportScope } from './report-scope.ts
 const METRIC_OF: Record<ResourceKey, MetricName> = { cpu: 'cpuPercent', memory: 'memoryPercent', diskIo: 'diskIoPercent', network: 'networkPercent' };
 const HOUR_MS = 3_600_000;
 
-type Sample = [at: number, cpu: number, memory: number, diskIo: number, network: number];
+/** A node's samples as columns (times in ms, then the four metrics), kept as plain number arrays. */
+interface NodeSamples {
+  clusterId: string;
+  nodeId: string;
+  host: string;
+  at: number[];
+  values: [cpu: number[], memory: number[], diskIo: number[], network: number[]];
+}
 
-function statsOf(samples: readonly Sample[], index: number, key: ResourceKey, thresholds: Thresholds): ResourceStats {
-  if (samples.length === 0) return { mean: null, p95: null, max: null, minutesWarning: 0, minutesCritical: 0 };
+function statsOf(at: readonly number[], values: readonly number[], key: ResourceKey, thresholds: Thresholds): ResourceStats {
+  if (values.length === 0) return { mean: null, p95: null, max: null, minutesWarning: 0, minutesCritical: 0 };
   const t = thresholds[METRIC_OF[key]];
-  const values = samples.map((s) => s[index]!);
   let warnMs = 0;
   let critMs = 0;
-  samples.forEach((s, i) => {
-    const next = samples[i + 1]?.[0];
-    const span = next === undefined ? 60_000 : Math.min(next - s[0], GAP_MS);
-    if (s[index]! >= t.warning) warnMs += span;
-    if (s[index]! >= t.critical) critMs += span;
-  });
-  const sorted = [...values].sort((a, b) => a - b);
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    const span = i + 1 < at.length ? Math.min(at[i + 1]! - at[i]!, GAP_MS) : 60_000;
+    if (v >= t.warning) warnMs += span;
+    if (v >= t.critical) critMs += span;
+    sum += v;
+  }
+  // A typed array sorts numbers natively, without a comparator call per comparison.
+  const sorted = Float64Array.from(values).sort();
   return {
-    mean: values.reduce((a, b) => a + b, 0) / values.length,
+    mean: sum / values.length,
     p95: percentileOf(sorted, 95),
     max: sorted[sorted.length - 1]!,
     minutesWarning: warnMs / 60_000,
@@ -42,38 +51,46 @@ function statsOf(samples: readonly Sample[], index: number, key: ResourceKey, th
 
 export function resourceUtilisation(scope: ReportScope, thresholds: Thresholds = DEFAULT_THRESHOLDS): ResourceUtilisationReport {
   const { db, period } = scope;
-  const cf = clusterFilter(scope);
-  const nodes = new Map<string, { clusterId: string; nodeId: string; host: string; samples: Sample[] }>();
-  for (const [clusterId, nodeId, host, at, cpu, memory, disk, network] of db
-    .prepare(
-      `SELECT cluster_id, node_id, host, at, cpu_percent, memory_percent, disk_io_percent, network_percent
-       FROM resource_samples WHERE at >= ? AND at < ? AND ${cf.sql} ORDER BY cluster_id, node_id, at`,
-    )
-    .raw()
-    .iterate(period.from, period.to, ...cf.params) as IterableIterator<[string, string, string, string, number, number, number, number]>) {
-    const key = `${clusterId}\u0000${nodeId}`;
-    let node = nodes.get(key);
-    if (!node) nodes.set(key, (node = { clusterId, nodeId, host, samples: [] }));
-    node.host = host;
-    node.samples.push([Date.parse(at), cpu, memory, disk, network]);
+  const nodes: NodeSamples[] = [];
+  // Each node's samples are read along the table's own key (cluster, node, time): the index by time
+  // would look up every sample's row and sort them by node afterwards.
+  const nextNode = db.prepare('SELECT min(node_id) FROM resource_samples WHERE cluster_id = ? AND node_id > ?').pluck();
+  const samplesOf = db.prepare(
+    `SELECT host, at, cpu_percent, memory_percent, disk_io_percent, network_percent
+     FROM resource_samples WHERE cluster_id = ? AND node_id = ? AND at >= ? AND at < ? ORDER BY at`,
+  );
+  for (const clusterId of [...scope.clusters].sort()) {
+    for (let nodeId = nextNode.get(clusterId, '') as string | null; nodeId !== null; nodeId = nextNode.get(clusterId, nodeId) as string | null) {
+      let node: NodeSamples | undefined;
+      for (const [host, at, cpu, memory, disk, network] of samplesOf.raw().iterate(clusterId, nodeId, period.from, period.to) as IterableIterator<[string, string, number, number, number, number]>) {
+        if (!node) nodes.push((node = { clusterId, nodeId, host, at: [], values: [[], [], [], []] }));
+        node.host = host;
+        node.at.push(Date.parse(at));
+        node.values[0].push(cpu);
+        node.values[1].push(memory);
+        node.values[2].push(disk);
+        node.values[3].push(network);
+      }
+    }
   }
-  const list: NodeUtilisation[] = [...nodes.values()].map((n) => {
+  const list: NodeUtilisation[] = nodes.map((n) => {
     const hours = new Map<number, { n: number; sums: [number, number, number, number] }>();
-    for (const s of n.samples) {
-      const hour = Math.floor(s[0] / HOUR_MS) * HOUR_MS;
+    for (let i = 0; i < n.at.length; i++) {
+      const hour = Math.floor(n.at[i]! / HOUR_MS) * HOUR_MS;
       let h = hours.get(hour);
       if (!h) hours.set(hour, (h = { n: 0, sums: [0, 0, 0, 0] }));
       h.n += 1;
-      for (let i = 0; i < 4; i++) h.sums[i] = h.sums[i]! + s[i + 1]!;
+      for (let k = 0; k < 4; k++) h.sums[k] = h.sums[k]! + n.values[k]![i]!;
     }
-    const stats = Object.fromEntries(RESOURCE_KEYS.map((k, i) => [k, statsOf(n.samples, i + 1, k, thresholds)])) as Record<ResourceKey, ResourceStats>;
+    const stats = Object.fromEntries(RESOURCE_KEYS.map((k, i) => [k, statsOf(n.at, n.values[i]!, k, thresholds)])) as Record<ResourceKey, ResourceStats>;
+    const count = n.at.length;
     return {
       clusterId: n.clusterId,
       nodeId: n.nodeId,
       host: n.host,
-      samples: n.samples.length,
-      firstAt: n.samples.length > 0 ? new Date(n.samples[0]![0]).toISOString() : null,
-      lastAt: n.samples.length > 0 ? new Date(n.samples[n.samples.length - 1]![0]).toISOString() : null,
+      samples: count,
+      firstAt: count > 0 ? new Date(n.at[0]!).toISOString() : null,
+      lastAt: count > 0 ? new Date(n.at[count - 1]!).toISOString() : null,
       ...stats,
       hourly: [...hours.entries()].map(([hour, h]) => [new Date(hour).toISOString(), ...h.sums.map((v) => v / h.n)] as [string, number, number, number, number]),
     };

@@ -9,6 +9,7 @@ import { FAILURE_CAUSE_LABELS } from '../../../../contract/failures.ts';
 import { barChart, lineChart } from './pdf-charts.ts';
 import { formatBytes, formatChange, formatCount, formatDurationMs, formatInstant, formatPercent } from './pdf-text.ts';
 import { MUTED, PdfWriter, type PaperSize } from './pdf-writer.ts';
+import { PERCENTILE_NOTE } from '../report-rollups.ts';
 
 function titlePage(w: PdfWriter, report: Report): void {
   w.title(report.title, report.period.label);
@@ -75,6 +76,7 @@ function dailySummaryPdf(w: PdfWriter, r: DailySummaryReport): void {
     ],
     r.days,
   );
+  w.paragraph(PERCENTILE_NOTE, { size: 8.5, color: MUTED });
   w.heading('Longest waits');
   w.table(
     [
@@ -170,6 +172,7 @@ function performancePdf(w: PdfWriter, r: PerformanceTrendsReport): void {
     r.types,
     { empty: 'No job finished in this period.' },
   );
+  w.paragraph(PERCENTILE_NOTE, { size: 8.5, color: MUTED });
   capacityPdf(w, r.capacity);
 }
 
