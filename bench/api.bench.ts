@@ -6,7 +6,8 @@
  * Every path has the same number of calls in flight (--concurrency; batches: BATCHES_IN_FLIGHT),
  * each job its own call. The HTTP client runs in this process next to the server, so the API rows
  * pay for both ends of every call; the HTTP floor row (an empty route, same client and body) shows
- * what that alone allows.
+ * what that alone allows. Each row alternates its paths over three rounds and keeps each path's
+ * best, so a ratio compares paths that had the same chances on a machine whose load moves.
  *
  *   node --import tsx bench/api.bench.ts [--jobs N] [--lists N] [--concurrency N]
  */
@@ -47,6 +48,8 @@ const jobPage = compiledSchema(JobPage);
 const BATCH = Number(values.batch);
 /** Batches in flight at once: a platform sending its batches one after another, with some overlap. */
 const BATCHES_IN_FLIGHT = 2;
+/** Rounds over which each row alternates its paths (--jobs and --lists are split over them). */
+const ROUNDS = 3;
 
 /** Run `count` calls of `fn` with at most `inFlight` in flight; calls per second. */
 async function rate(count: number, fn: (i: number) => Promise<void>, inFlight = CONCURRENCY): Promise<number> {
@@ -119,64 +122,98 @@ async function measure(label: string, datastore: Datastore): Promise<Row[]> {
     for (let i = 0; i < 20; i++) await request(`${floorUrl}/floor`, { method: 'POST', headers, body: JSON.stringify({ user: 'warm' }), dispatcher: agent }).then((r) => r.body.text());
     await raw.getJobs(['prioritized', 'waiting'], 0, PAGE - 1);
     await engine.listJobs(ListJobsQuery.parse({ state: 'pending', limit: PAGE }));
-    await quiesce(datastore);
-    const apiSubmit = await rate(JOBS, async (i) => {
-      const priority = PRIORITIES[i % 4];
-      const res = await http('POST', '/api/v1/jobs', { type: 'signal', user: `bench${i % 7}`, priority, config: {} });
-      if (res.status !== 201) throw new Error(`submit answered ${res.status}: ${res.text}`);
-    });
     const actor = { name: 'bench', role: 'operator' as const, sourceAddress: '127.0.0.1' };
-    await quiesce(datastore);
-    const engineSubmit = await rate(JOBS, async (i) => {
-      const priority = PRIORITIES[i % 4]!;
-      await engine.submit(SubmitJobRequest.parse({ type: 'signal', user: `bench${i % 7}`, priority, config: {} }), actor);
-    });
-    await quiesce(datastore);
-    const rawSubmit = await rate(JOBS, async (i) => {
-      const priority = PRIORITIES[i % 4]!;
-      await raw.add('signal', { user: `bench${i % 7}`, priority, config: {} }, { priority: BULLMQ_PRIORITY[priority] });
-    });
-    const httpFloor = await rate(JOBS, async (i) => {
-      const res = await request(`${floorUrl}/floor`, { method: 'POST', headers, body: JSON.stringify({ type: 'signal', user: `bench${i % 7}`, priority: PRIORITIES[i % 4], config: {} }), dispatcher: agent });
-      if (res.statusCode !== 201) throw new Error(`the empty route answered ${res.statusCode}`);
-      await res.body.text();
-    });
-    const batches = Math.max(1, Math.round(JOBS / BATCH));
+    // The submit and batch rows alternate their paths over ROUNDS rounds too, each keeping its best:
+    // on a shared machine the load moves between one phase and the next, and a row compares paths
+    // measured under the same conditions only when each had the same chances.
+    const jobsPerRound = Math.ceil(JOBS / ROUNDS);
+    let apiSubmit = 0;
+    let engineSubmit = 0;
+    let rawSubmit = 0;
+    let httpFloor = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      await quiesce(datastore);
+      apiSubmit = Math.max(
+        apiSubmit,
+        await rate(jobsPerRound, async (i) => {
+          const priority = PRIORITIES[i % 4];
+          const res = await http('POST', '/api/v1/jobs', { type: 'signal', user: `bench${i % 7}`, priority, config: {} });
+          if (res.status !== 201) throw new Error(`submit answered ${res.status}: ${res.text}`);
+        }),
+      );
+      await quiesce(datastore);
+      engineSubmit = Math.max(
+        engineSubmit,
+        await rate(jobsPerRound, async (i) => {
+          const priority = PRIORITIES[i % 4]!;
+          await engine.submit(SubmitJobRequest.parse({ type: 'signal', user: `bench${i % 7}`, priority, config: {} }), actor);
+        }),
+      );
+      await quiesce(datastore);
+      rawSubmit = Math.max(
+        rawSubmit,
+        await rate(jobsPerRound, async (i) => {
+          const priority = PRIORITIES[i % 4]!;
+          await raw.add('signal', { user: `bench${i % 7}`, priority, config: {} }, { priority: BULLMQ_PRIORITY[priority] });
+        }),
+      );
+      httpFloor = Math.max(
+        httpFloor,
+        await rate(jobsPerRound, async (i) => {
+          const body = JSON.stringify({ type: 'signal', user: `bench${i % 7}`, priority: PRIORITIES[i % 4], config: {} });
+          const res = await request(`${floorUrl}/floor`, { method: 'POST', headers, body, dispatcher: agent });
+          if (res.statusCode !== 201) throw new Error(`the empty route answered ${res.statusCode}`);
+          await res.body.text();
+        }),
+      );
+    }
+    const batchesPerRound = Math.max(BATCHES_IN_FLIGHT, Math.ceil(JOBS / BATCH / ROUNDS));
     const batchOf = (b: number) =>
       Array.from({ length: BATCH }, (_, n) => ({ type: 'signal' as const, user: `bench${(b + n) % 7}`, priority: PRIORITIES[(b + n) % 4]!, config: {} }));
-    await quiesce(datastore);
-    const apiBatch =
-      BATCH *
-      (await rate(
-        batches,
-        async (b) => {
-          const res = await http('POST', '/api/v1/jobs/batch', { jobs: batchOf(b) });
-          const answer = res.status === 200 ? (JSON.parse(res.text) as { submitted: number }) : null;
-          if (answer?.submitted !== BATCH) throw new Error(`batch submit answered ${res.status}: ${res.text.slice(0, 300)}`);
-        },
-        BATCHES_IN_FLIGHT,
-      ));
-    await quiesce(datastore);
-    const engineBatch =
-      BATCH *
-      (await rate(
-        batches,
-        async (b) => {
-          const answer = await engine.submitBatch({ jobs: batchOf(b) }, actor);
-          if (answer.submitted !== BATCH) throw new Error(`engine batch submitted ${answer.submitted} of ${BATCH}`);
-        },
-        BATCHES_IN_FLIGHT,
-      ));
-    await quiesce(datastore);
-    const rawBatch =
-      BATCH *
-      (await rate(
-        batches,
-        async (b) => {
-          await raw.addBulk(batchOf(b).map((j) => ({ name: j.type, data: { user: j.user, priority: j.priority, config: j.config }, opts: { priority: BULLMQ_PRIORITY[j.priority] } })));
-        },
-        BATCHES_IN_FLIGHT,
-      ));
+    let apiBatch = 0;
+    let engineBatch = 0;
+    let rawBatch = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      await quiesce(datastore);
+      apiBatch = Math.max(
+        apiBatch,
+        BATCH *
+          (await rate(
+            batchesPerRound,
+            async (b) => {
+              const res = await http('POST', '/api/v1/jobs/batch', { jobs: batchOf(b) });
+              const answer = res.status === 200 ? (JSON.parse(res.text) as { submitted: number }) : null;
+              if (answer?.submitted !== BATCH) throw new Error(`batch submit answered ${res.status}: ${res.text.slice(0, 300)}`);
+            },
+            BATCHES_IN_FLIGHT,
+          )),
+      );
+      await quiesce(datastore);
+      engineBatch = Math.max(
+        engineBatch,
+        BATCH *
+          (await rate(
+            batchesPerRound,
+            async (b) => {
+              const answer = await engine.submitBatch({ jobs: batchOf(b) }, actor);
+              if (answer.submitted !== BATCH) throw new Error(`engine batch submitted ${answer.submitted} of ${BATCH}`);
+            },
+            BATCHES_IN_FLIGHT,
+          )),
+      );
+      await quiesce(datastore);
+      rawBatch = Math.max(
+        rawBatch,
+        BATCH *
+          (await rate(
+            batchesPerRound,
+            async (b) => {
+              await raw.addBulk(batchOf(b).map((j) => ({ name: j.type, data: { user: j.user, priority: j.priority, config: j.config }, opts: { priority: BULLMQ_PRIORITY[j.priority] } })));
+            },
+            BATCHES_IN_FLIGHT,
+          )),
+      );
+    }
     // Three rounds alternating the three paths, each keeping its best: what runs in the background
     // (recorders catching up, PostgreSQL analysing the tables the submits grew) hits them alike.
     let listed = 0;
@@ -185,8 +222,8 @@ async function measure(label: string, datastore: Datastore): Promise<Row[]> {
     let apiList = 0;
     let engineList = 0;
     let rawList = 0;
-    const perRound = Math.ceil(LISTS / 3);
-    for (let round = 0; round < 3; round++) {
+    const perRound = Math.ceil(LISTS / ROUNDS);
+    for (let round = 0; round < ROUNDS; round++) {
       await quiesce(datastore);
       apiList = Math.max(
         apiList,
@@ -214,7 +251,7 @@ async function measure(label: string, datastore: Datastore): Promise<Row[]> {
         }),
       );
     }
-    if (Math.min(listed, engineListed, rawListed) < 3 * perRound * PAGE) throw new Error(`pages were short: api ${listed}, engine ${engineListed}, raw ${rawListed}`);
+    if (Math.min(listed, engineListed, rawListed) < ROUNDS * perRound * PAGE) throw new Error(`pages were short: api ${listed}, engine ${engineListed}, raw ${rawListed}`);
     return [
       { datastore: label, what: `submit (jobs/s, ${CONCURRENCY} in flight)`, api: apiSubmit, engine: engineSubmit, raw: rawSubmit },
       { datastore: label, what: `HTTP floor: empty POST route, same client (calls/s)`, api: httpFloor, engine: NaN, raw: rawSubmit },
