@@ -141,9 +141,10 @@ export function pageSelect(
       parts.push(keyset);
       params.push(...after);
     }
-    if (memberSearch.kind === 'index' && memberSearch.rowids !== null) {
-      // The matches are read by rowid and sorted: sort just their keys, then read the page's rows,
-      // so the sort does not carry every match's whole row.
+    if (memberSearch.kind === 'index') {
+      // The page's rowids first, then its rows: matches read by rowid are sorted on their keys
+      // alone instead of their whole rows, and a walk of the sort order tests each job on the sort
+      // index (which holds the user and the rowid) instead of reading its row.
       const sql = `SELECT ${LIST_COLUMNS}, ${keyCols} FROM jobs WHERE rowid IN (SELECT rowid FROM jobs WHERE ${parts.join(' AND ')} ORDER BY ${order} LIMIT ${fetch}) ORDER BY ${order}`;
       return { sql, params };
     }
