@@ -45,8 +45,9 @@ export function rowWindow({ scrollTop, viewport, count, rowHeight, overscan, max
   const rowOffset = Math.min(fullRange, Math.max(0, range > 0 && full > height ? scrollTop * (fullRange / range) : scrollTop));
   const first = Math.max(0, Math.floor(rowOffset / rowHeight) - overscan);
   const last = Math.min(count - 1, Math.ceil((rowOffset + viewport) / rowHeight) - 1 + overscan);
-  // Row i is drawn at scrollTop + (i × rowHeight − rowOffset): where the view shows it.
-  const before = Math.min(Math.max(0, scrollTop + first * rowHeight - rowOffset), Math.max(0, height - (last - first + 1) * rowHeight));
+  // Row i is drawn at scrollTop + (i × rowHeight − rowOffset): where the view shows it, on a whole
+  // pixel (table rows at a fraction of one are laid out a pixel taller or shorter, unevenly).
+  const before = Math.min(Math.max(0, Math.round(scrollTop + first * rowHeight - rowOffset)), Math.max(0, height - (last - first + 1) * rowHeight));
   const after = Math.max(0, height - before - (last - first + 1) * rowHeight);
   return { first, last, before, after, height, rowOffset };
 }
