@@ -137,7 +137,7 @@ async function openPostgres(url: string, kind: 'embedded' | 'postgres', options:
   } finally {
     await client.end().catch(() => undefined);
   }
-  const store = await openPgStore({ connectionString: url, schema: options.schema, kind });
+  const store = await openPgStore({ connectionString: url, schema: options.schema, kind, bullmqSchema });
   let alerts: AlertStore;
   try {
     alerts = await openPgAlertStore({ connectionString: url, schema: options.schema });

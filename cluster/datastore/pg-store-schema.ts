@@ -10,7 +10,7 @@ export const LOCK_MIGRATE = 1;
 /** Serializes event appends: ids are assigned and committed in order, so readers never see N+1 before N. */
 export const LOCK_APPEND = 2;
 
-export function schemaSql(schema: string): string {
+export function schemaSql(schema: string, bullmqSchema: string): string {
   const s = `"${schema}"`;
   return `
 CREATE SCHEMA IF NOT EXISTS ${s};
@@ -28,6 +28,7 @@ CREATE TABLE IF NOT EXISTS ${s}.job_index (
   base text NOT NULL,
   paused boolean NOT NULL DEFAULT false,
   ready boolean NOT NULL DEFAULT true,
+  bull_seq bigint,
   created_at bigint NOT NULL,
   started_at bigint,
   finished_at bigint,
@@ -45,10 +46,11 @@ CREATE TABLE IF NOT EXISTS ${s}.job_index (
   cancel_intent jsonb,
   removed boolean NOT NULL DEFAULT false
 );
--- Tables made before the column counted every pending job in line: so do their rows until their next
--- change or reconciliation, which compares it with BullMQ (adding a column with a constant default
--- rewrites nothing).
+-- Tables made before these columns counted every pending job in line: so do their rows until their
+-- next change or reconciliation, which compares it with BullMQ; a row without BullMQ's seq that joins
+-- the line goes to its back (adding a column with a constant default rewrites nothing).
 ALTER TABLE ${s}.job_index ADD COLUMN IF NOT EXISTS ready boolean NOT NULL DEFAULT true;
+ALTER TABLE ${s}.job_index ADD COLUMN IF NOT EXISTS bull_seq bigint;
 CREATE INDEX IF NOT EXISTS job_index_created_idx ON ${s}.job_index (created_seq) WHERE NOT removed;
 CREATE INDEX IF NOT EXISTS job_index_base_created_idx ON ${s}.job_index (base, created_seq) WHERE NOT removed;
 CREATE INDEX IF NOT EXISTS job_index_finished_idx ON ${s}.job_index (finished_at, id) WHERE NOT removed AND finished_at IS NOT NULL;
@@ -64,7 +66,7 @@ CREATE TABLE IF NOT EXISTS ${s}.settings (key text PRIMARY KEY, value jsonb NOT 
 CREATE TABLE IF NOT EXISTS ${s}.resource_sample (id bigserial PRIMARY KEY, node_id text NOT NULL, at_ms bigint NOT NULL, body jsonb NOT NULL);
 CREATE INDEX IF NOT EXISTS resource_sample_at_idx ON ${s}.resource_sample (at_ms);
 CREATE TABLE IF NOT EXISTS ${s}.idempotency_key (key text PRIMARY KEY, entry jsonb NOT NULL, expires_at_ms bigint NOT NULL);
-${recordChangeFunction(schema)}
+${recordChangeFunction(schema, bullmqSchema)}
 `;
 }
 
@@ -74,8 +76,9 @@ ${recordChangeFunction(schema)}
  * transaction under the append lock, so a recorder pays one round trip and one commit per page of
  * BullMQ events instead of several per event. p_row carries the JobRowInput plus `rank`.
  */
-function recordChangeFunction(schema: string): string {
+function recordChangeFunction(schema: string, bullmqSchema: string): string {
   const s = `"${schema}"`;
+  const bull = `"${bullmqSchema}"`;
   return `
 DROP FUNCTION IF EXISTS ${s}.sq_apply_change(text[], text, text, bigint, jsonb, jsonb, text, boolean, boolean);
 CREATE OR REPLACE FUNCTION ${s}.sq_record_batch(p_changes jsonb, p_cursor_queue text, p_cursor_pos text, p_want_rows boolean,
@@ -85,7 +88,7 @@ LANGUAGE plpgsql SET search_path FROM CURRENT AS $fn$
 DECLARE
   v_c jsonb; v_i bigint; v_keys text[]; v_src text; v_mode text; v_row jsonb; v_clear boolean;
   v_id bigint; v_old ${s}.job_index%ROWTYPE; v_found boolean; v_live boolean; v_cs bigint; v_qs bigint;
-  v_entering boolean; v_ready boolean; v_rank bigint; v_line bigint; v_record jsonb; v_event jsonb; v_job_id text; v_seen bigint;
+  v_entering boolean; v_ready boolean; v_bull_seq bigint; v_rank bigint; v_line bigint; v_record jsonb; v_event jsonb; v_job_id text; v_seen bigint;
   v_event_counter bigint; v_job_counter bigint; v_event_start bigint; v_job_start bigint;
 BEGIN
   -- One lock for the whole batch: ids are assigned and committed in order, never N+1 before N.
@@ -122,9 +125,15 @@ BEGIN
         ELSE v_job_counter := v_job_counter + 1; v_cs := v_job_counter; END IF;
         -- A row without the flag comes from a node that counted every pending job in line.
         v_ready := COALESCE((v_row->>'ready')::boolean, true);
-        -- Joining the line (a delay ended, run-now) puts a job at the back of it, as BullMQ does.
+        -- BullMQ's place of the job in its line (its seq, claimed in (priority, seq) order).
+        v_bull_seq := NULL;
+        IF (v_row->>'base') = 'pending' THEN
+          SELECT b.seq INTO v_bull_seq FROM ${bull}.job b WHERE b.queue = v_row->>'type' AND b.id = v_job_id;
+        END IF;
+        -- A job joining the line goes to the back of it when BullMQ gave it a new place (run-now's
+        -- promote); one whose delay ran out keeps the place it had (BullMQ promotes it with its seq).
         v_entering := (v_row->>'base') = 'pending' AND (NOT v_live OR v_old.base <> 'pending' OR v_old.priority <> (v_row->>'priority')
-          OR (v_ready AND NOT v_old.ready));
+          OR (v_ready AND NOT v_old.ready AND v_bull_seq IS DISTINCT FROM v_old.bull_seq));
         IF v_entering AND v_live THEN v_job_counter := v_job_counter + 1; v_qs := v_job_counter;
         ELSIF v_live THEN v_qs := v_old.queue_seq;
         ELSE v_qs := v_cs; END IF;
@@ -133,16 +142,16 @@ BEGIN
         -- of a ready job counts only ready jobs.
         v_line := v_rank + CASE WHEN v_ready THEN 0 ELSE ${OUT_OF_LINE_RANK} END;
         v_record := v_row->'record';
-        INSERT INTO ${s}.job_index AS j (id, type, priority, user_name, base, paused, ready, created_at, started_at, finished_at,
+        INSERT INTO ${s}.job_index AS j (id, type, priority, user_name, base, paused, ready, bull_seq, created_at, started_at, finished_at,
           progress_at, created_seq, queue_seq, change_seq, src, s_position, s_priority, search, record, payload, detached,
           cancel_intent, removed)
-        VALUES (v_job_id, v_row->>'type', v_row->>'priority', v_row->>'user', v_row->>'base', (v_row->>'paused')::boolean, v_ready,
+        VALUES (v_job_id, v_row->>'type', v_row->>'priority', v_row->>'user', v_row->>'base', (v_row->>'paused')::boolean, v_ready, v_bull_seq,
           (v_row->>'createdAt')::bigint, (v_row->>'startedAt')::bigint, (v_row->>'finishedAt')::bigint,
           (v_row->>'progressAt')::bigint, v_cs, v_qs, v_id, v_src, v_line * ${SCORE_BAND_SQL} + v_qs, v_rank * ${SCORE_BAND_SQL} + v_cs,
           v_row->>'search', v_record, CASE WHEN jsonb_typeof(v_row->'payload') = 'null' THEN NULL ELSE v_row->'payload' END,
           (v_row->>'detached')::boolean, NULL, false)
         ON CONFLICT (id) DO UPDATE SET type = EXCLUDED.type, priority = EXCLUDED.priority, user_name = EXCLUDED.user_name,
-          base = EXCLUDED.base, paused = EXCLUDED.paused, ready = EXCLUDED.ready, created_at = EXCLUDED.created_at, started_at = EXCLUDED.started_at,
+          base = EXCLUDED.base, paused = EXCLUDED.paused, ready = EXCLUDED.ready, bull_seq = EXCLUDED.bull_seq, created_at = EXCLUDED.created_at, started_at = EXCLUDED.started_at,
           finished_at = EXCLUDED.finished_at, progress_at = EXCLUDED.progress_at, created_seq = EXCLUDED.created_seq,
           queue_seq = EXCLUDED.queue_seq, change_seq = EXCLUDED.change_seq, src = EXCLUDED.src, s_position = EXCLUDED.s_position,
           s_priority = EXCLUDED.s_priority, search = EXCLUDED.search, record = EXCLUDED.record, payload = EXCLUDED.payload,

@@ -161,7 +161,7 @@ const SORT_COLUMN = { created: 'created_seq', finished: 'finished_at', position:
 
 /** Opens the store on a pool (which it owns) and creates its tables when missing. */
 export async function openPgStore(
-  options: { connectionString: string; schema?: string; poolSize?: number; kind: 'embedded' | 'postgres' },
+  options: { connectionString: string; schema?: string; poolSize?: number; kind: 'embedded' | 'postgres'; bullmqSchema: string },
 ): Promise<PgSharedStore> {
   const schema = options.schema ?? 'sigmatiq';
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`schema '${schema}': use lower-case letters, digits and _ only`);
@@ -172,7 +172,7 @@ export async function openPgStore(
   try {
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_CLASS, LOCK_MIGRATE]);
-    await client.query(schemaSql(schema));
+    await client.query(schemaSql(schema, options.bullmqSchema));
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);

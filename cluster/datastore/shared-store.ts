@@ -46,7 +46,7 @@ export interface JobRowInput {
   /**
    * Pending and in line to run: waiting (in a paused queue too) or prioritized in BullMQ. A pending
    * job delayed to a later time, held for its dependencies or waiting for its child jobs is not:
-   * it is ahead of no one, has no place in line, and takes the back of its line once it joins.
+   * it is ahead of no one and has no place in line until it joins (see queueSeq for where).
    */
   ready: boolean;
   createdAt: number;
@@ -69,8 +69,10 @@ export interface JobRow extends JobRowInput {
   createdSeq: number;
   /**
    * FIFO order within (type, priority) among pending jobs: taken from the creation sequence when a
-   * job enters pending, joins the line (a delay ended, run-now) or changes priority (BullMQ puts it
-   * at the back of its priority group then).
+   * job enters pending, changes priority or joins the line (BullMQ puts it at the back of its
+   * priority group then). Except on PostgreSQL, where BullMQ promotes a job whose delay ran out
+   * with the place it had: there a job joining the line keeps its order unless BullMQ gave it a
+   * new place (run-now), which the store sees in BullMQ's own sequence of the job.
    */
   queueSeq: number;
   /** Event id of the last change (history cursor). */
