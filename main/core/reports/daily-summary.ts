@@ -10,7 +10,7 @@ import { MAX_STUCK_LISTED, REPORT_TITLES, STUCK_OUTCOMES, type DailySummaryDay, 
 import { coverageOf } from './coverage.ts';
 import { bucketSql } from '../cache/job-rollups.ts';
 import { LocalBuckets } from './report-period.ts';
-import { BucketCounts, bucketEnd, readPlan } from './report-rollups.ts';
+import { BucketCounts, bucketEnd, dayOfHourSql, dayStarts, readPlan } from './report-rollups.ts';
 import { clusterFilter, type ReportScope } from './report-scope.ts';
 
 const LONGEST_WAITS = 5;
@@ -82,20 +82,30 @@ export function dailySummary(scope: ReportScope): DailySummaryReport {
       .raw()
       .iterate(...cf.params, ...plan.hours) as IterableIterator<[string, 'completed' | 'failed' | 'cancelled', number]>)
       addFinished(hour, state, n);
-    // Each hour's histogram of waits gives the day's 95th percentile, and its largest bucket says
-    // whether the hour can hold one of the day's longest waits: those hours are read, longest first.
-    const candidates = new Map<string, { clusterId: string; hour: string; upTo: number }[]>();
-    for (const [clusterId, hour, bucket, n, total] of db
-      .prepare(`SELECT cluster_id, hour, bucket, n, total FROM job_hour_histograms WHERE ${cf.sql} AND metric = 'wait_submitted' AND hour >= ? AND hour < ? AND n > 0 ORDER BY cluster_id, hour`)
+    // The hours' histograms of waits, summed per local day in SQL, give each day's 95th percentile;
+    // each hour's largest bucket says whether it can hold one of the day's longest waits: those
+    // hours are read, longest first, until no other hour can.
+    const dayOfHour = dayOfHourSql('hour', dayStarts(plan.hours, local), '');
+    for (const [day, bucket, n, total] of db
+      .prepare(
+        `SELECT ${dayOfHour} AS d, bucket, sum(n), sum(total) FROM job_hour_histograms
+         WHERE ${cf.sql} AND metric = 'wait_submitted' AND hour >= ? AND hour < ? GROUP BY d, bucket`,
+      )
       .raw()
-      .iterate(...cf.params, ...plan.hours) as IterableIterator<[string, string, number, number, number]>) {
-      const day = local.of(hour).day;
+      .iterate(...cf.params, ...plan.hours) as IterableIterator<[string, number, number, number]>)
       waitsOf(day).add(bucket, n, total);
+    const candidates = new Map<string, { clusterId: string; hour: string; upTo: number }[]>();
+    for (const [clusterId, hour, top] of db
+      .prepare(
+        `SELECT cluster_id, hour, max(bucket) FROM job_hour_histograms
+         WHERE ${cf.sql} AND metric = 'wait_submitted' AND hour >= ? AND hour < ? AND n > 0 GROUP BY cluster_id, hour`,
+      )
+      .raw()
+      .iterate(...cf.params, ...plan.hours) as IterableIterator<[string, string, number]>) {
+      const day = local.of(hour).day;
       let list = candidates.get(day);
       if (!list) candidates.set(day, (list = []));
-      const last = list[list.length - 1];
-      if (last && last.clusterId === clusterId && last.hour === hour) last.upTo = Math.max(last.upTo, bucketEnd(bucket));
-      else list.push({ clusterId, hour, upTo: bucketEnd(bucket) });
+      list.push({ clusterId, hour, upTo: bucketEnd(top) });
     }
     // The planner would take the narrower index by creation and read each row for its wait.
     const longestOfHour = db.prepare(
@@ -160,8 +170,11 @@ export function dailySummary(scope: ReportScope): DailySummaryReport {
   );
   const jcf = clusterFilter(scope, 'j.cluster_id');
   countByQuarter(
-    `SELECT ${local.sql('j.finished_at')} AS q, count(*) FROM jobs j JOIN failure_groups g ON g.group_id = j.failure_group_id
-     WHERE j.state = 'failed' AND g.category = 'worker-lost' AND j.finished_at >= ? AND j.finished_at < ? AND ${jcf.sql}
+    // From the few worker-lost patterns to their jobs: the other way round read every failed job's
+    // row of the period for its pattern.
+    `SELECT ${local.sql('j.finished_at')} AS q, count(*) FROM failure_groups g CROSS JOIN jobs j INDEXED BY jobs_failure_group
+       ON j.failure_group_id = g.group_id AND j.state = 'failed' AND j.finished_at >= ? AND j.finished_at < ?
+     WHERE g.category = 'worker-lost' AND ${jcf.sql}
      GROUP BY q`,
     [...range, ...jcf.params],
     (d, n) => (d.workerLost += n),

@@ -4,6 +4,7 @@
 // over the cache, and percentiles within the histogram's stated error of the exact ones.
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { JobCache } from '../cache/job-cache.ts';
+import { makeJob } from '../testing/job-fixtures.ts';
 import { PERCENTILE_RELATIVE_ERROR } from '../cache/job-rollups.ts';
 import { dailySummary } from './daily-summary.ts';
 import { performanceTrends } from './performance-trends.ts';
@@ -79,6 +80,34 @@ describe.each(['America/New_York', 'Asia/Kathmandu', 'Asia/Kolkata'])('reports i
     const hourEnd = new Date(start);
     hourEnd.setHours(start.getHours() + 1);
     expect(busiest.submittedByHour[busiest.busiestHour!]).toBe(count('SELECT count(*) FROM jobs WHERE created_at >= ? AND created_at < ?', iso(Math.max(start.getTime(), scope.period.fromMs)), iso(hourEnd.getTime())));
+  });
+
+  it('daily summary: jobs lost with their worker, counted per local day from their failure pattern', () => {
+    const lost = Array.from({ length: 40 }, (_, i) => {
+      const finished = END - 3 * 86_400_000 + i * 5_400_000;
+      return makeJob(900_000 + i, {
+        state: 'failed',
+        createdAt: iso(finished - 60_000),
+        startedAt: iso(finished - 30_000),
+        finishedAt: iso(finished),
+        durationMs: 30_000,
+        errorMessage: 'worker node was lost: Unexpected exit code 137',
+        updatedAt: iso(finished),
+      });
+    });
+    cache.applyBatch('local', { jobs: lost, removed: [] }, iso(END));
+    cache.failures.record(lost.map((job) => ({ clusterId: 'local', job, errorStack: null })), iso(END));
+    const scope = scopeOf();
+    const report = dailySummary(scope);
+    const sql = (from: string, to: string) =>
+      count(
+        `SELECT count(*) FROM jobs j JOIN failure_groups g ON g.group_id = j.failure_group_id
+         WHERE j.state = 'failed' AND g.category = 'worker-lost' AND j.finished_at >= ? AND j.finished_at < ?`,
+        from,
+        to,
+      );
+    for (const d of report.days) expect(d.workerLost).toBe(sql(...dayRanges(scope.period).get(d.date)!));
+    expect(report.days.reduce((n, d) => n + d.workerLost, 0)).toBe(40);
   });
 
   it('user usage and resource use by type: the sums of SQL over the jobs of the period', () => {
