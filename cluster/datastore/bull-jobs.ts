@@ -41,6 +41,18 @@ export interface StreamTrimBound {
   chunk: number;
 }
 
+/**
+ * Events of one queue's BullMQ stream in (after, upTo] other than `seen`, oldest first, as BullMQ's
+ * read returns them (`[id, [field, value, …]]`), with the transaction snapshot they were read in:
+ * `xmin`, the oldest transaction still running then, and `xmax`, the next one to start.
+ */
+export type BullEventRecheck = (
+  queue: string,
+  after: string,
+  upTo: string,
+  seen: string[],
+) => Promise<{ entries: [string, string[]][]; xmin: bigint; xmax: bigint }>;
+
 /** Reads the jobs of one queue by id in one call; ids that no longer exist are absent. */
 export type BullJobReader = (queue: string, ids: string[]) => Promise<Map<string, RawBullJob>>;
 

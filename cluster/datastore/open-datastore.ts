@@ -23,7 +23,7 @@ import type { SharedStore } from './shared-store.ts';
 import type { AlertStore } from '../alerts/alert-store.ts';
 import { openPgAlertStore } from './pg-alert-store.ts';
 import { openRedisAlertStore } from './redis-alert-store.ts';
-import type { BullJobReader, BullOutcomeReader, StreamTrimBound } from './bull-jobs.ts';
+import type { BullEventRecheck, BullJobReader, BullOutcomeReader, StreamTrimBound } from './bull-jobs.ts';
 import { redisDelayWaiting } from './bull-delay.ts';
 import { BULLMQ_SCHEMA, guardedPostgresBackend } from './bullmq-pg-backend.ts';
 
@@ -57,6 +57,11 @@ export interface BullmqAccess {
    * the whole backlog in the call of whoever publishes next). Redis trims as it appends.
    */
   readonly trimEvents?: (queue: string, bound: StreamTrimBound) => Promise<number>;
+  /**
+   * Re-reads events behind a recorder's position that it has not seen, where a stream's ids can
+   * commit out of order (PostgreSQL: ids come from a sequence; event-recorder.ts).
+   */
+  readonly recheckEvents?: BullEventRecheck;
   /** Event stream length BullMQ itself keeps per queue (our Queues set it), when not its default. */
   readonly streamMaxLen?: number;
 }
@@ -162,6 +167,7 @@ async function openPostgres(url: string, kind: 'embedded' | 'postgres', options:
       readOutcomes: (queue, ids) => store.readBullOutcomes(bullmqSchema, queue, ids),
       delayWaiting: (queue, id, runAtMs, delayMs) => store.delayWaitingBullJob(bullmqSchema, queue.name, id, runAtMs, delayMs),
       trimEvents: (queue, bound) => store.trimBullEvents(bullmqSchema, queue, bound),
+      recheckEvents: (...args) => store.recheckBullEvents(bullmqSchema, ...args),
       // BullMQ's trim stays a backstop far behind the engine's stepwise one (stream-trim.ts).
       streamMaxLen: 100_000,
     },

@@ -27,7 +27,7 @@ import {
   rowsByType,
   sortScore,
 } from './shared-store.ts';
-import type { BullOutcome, StreamTrimBound, RawBullJob } from './bull-jobs.ts';
+import type { BullEventRecheck, BullOutcome, StreamTrimBound, RawBullJob } from './bull-jobs.ts';
 import { pgDelayWaitingSql } from './bull-delay.ts';
 
 type Queryable = pg.Pool | pg.PoolClient;
@@ -188,6 +188,7 @@ export interface PgSharedStore extends SharedStore {
   readBullJobs(bullmqSchema: string, queue: string, ids: string[]): Promise<Map<string, RawBullJob>>;
   readBullOutcomes(bullmqSchema: string, queue: string, ids: string[]): Promise<Map<string, BullOutcome>>;
   trimBullEvents(bullmqSchema: string, queue: string, bound: StreamTrimBound): Promise<number>;
+  recheckBullEvents(bullmqSchema: string, ...args: Parameters<BullEventRecheck>): ReturnType<BullEventRecheck>;
   /** Moves a waiting BullMQ job to delayed until `runAtMs` in one statement; false when it was not waiting (bull-delay.ts). */
   delayWaitingBullJob(bullmqSchema: string, queue: string, id: string, runAtMs: number, delayMs: number): Promise<boolean>;
 }
@@ -380,6 +381,21 @@ class PgStore implements PgSharedStore {
       [queue, bound.keep, bound.upTo, bound.chunk],
     );
     return rowCount ?? 0;
+  }
+
+  async recheckBullEvents(bullmqSchema: string, ...[queue, after, upTo, seen]: Parameters<BullEventRecheck>): ReturnType<BullEventRecheck> {
+    // One statement, so the snapshot returned is the one the rows were read in.
+    const { rows } = await this.pool.query<{ id: string | null; event: string | null; data: Record<string, unknown> | null; xmin: string; xmax: string }>(
+      `SELECT e.id, e.event, e.data, pg_snapshot_xmin(s.snap)::text AS xmin, pg_snapshot_xmax(s.snap)::text AS xmax
+         FROM (SELECT pg_current_snapshot() AS snap) s
+         LEFT JOIN "${bullmqSchema}".event e ON e.queue = $1 AND e.id > $2::bigint AND e.id <= $3::bigint AND e.id <> ALL($4::bigint[])
+        ORDER BY e.id`,
+      [queue, after, upTo, seen],
+    );
+    const entries = rows
+      .filter((r) => r.id !== null)
+      .map((r): [string, string[]] => [String(r.id), ['event', r.event!, ...Object.entries(r.data ?? {}).flatMap(([k, v]) => [k, typeof v === 'string' ? v : String(v)])]]);
+    return { entries, xmin: BigInt(rows[0]!.xmin), xmax: BigInt(rows[0]!.xmax) };
   }
 
   async hasRecorded(dedupKey: string): Promise<boolean> {

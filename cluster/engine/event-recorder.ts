@@ -16,9 +16,10 @@
  * requests) are published into the same BullMQ stream as custom events (`sigmatiq.*`), so they
  * are ordered with everything else and reach every node, workers included.
  *
- * What the stream can miss (on PostgreSQL a reader can pass an event id whose transaction commits
- * late; removals by other tools are not announced there) is corrected by reconciliation
- * (reconcile.ts).
+ * On PostgreSQL a reader can pass an event id whose transaction commits late: the recorder re-reads
+ * behind its position until no transaction that could hold such an id is running (late-events.ts).
+ * What the stream still misses (removals by other tools are not announced on PostgreSQL; events
+ * of a range given up on) is corrected by reconciliation (reconcile.ts).
  */
 import type { IQueueBackend, Queue, QueueEvents } from 'bullmq';
 import { JOB_TYPES, type JobType } from '../../contract/domain.ts';
@@ -26,6 +27,7 @@ import type { Datastore } from '../datastore/open-datastore.ts';
 import { padSeq, type JobRow, type JobRowInput, type RecordChange, type RecordResult } from '../datastore/shared-store.ts';
 import { fetchBullJobs } from './bull-job-fetch.ts';
 import { buildJobRow, cancelledRow, CANCELLED_PREFIX, progressReportOf } from './job-record.ts';
+import { LateEventWatch } from './late-events.ts';
 import { lostNodeIds } from './worker-nodes.ts';
 
 /** Custom event names we publish into BullMQ's per-queue event streams. */
@@ -92,6 +94,8 @@ const GATHER_MS = 25;
  * during a bulk cancel; `npm run bench bulk` shows the slowest single call against the ~50 ms target.
  */
 const RECORD_SLICE = 10;
+/** How often at most a recorder re-reads behind its position while part of it may still gain events (PostgreSQL). */
+const RECHECK_MS = 250;
 
 interface Entry {
   name: string;
@@ -108,6 +112,9 @@ export class EventRecorder {
   private current: Promise<void> = Promise.resolve();
   private loop: Promise<void> = Promise.resolve();
   private closed = false;
+  /** Where the stream can gain events behind the position (PostgreSQL only). */
+  private readonly late = new LateEventWatch();
+  private lastRecheck = 0;
 
   constructor(private readonly ctx: RecorderContext) {}
 
@@ -138,9 +145,11 @@ export class EventRecorder {
   private async run(from: string): Promise<void> {
     let id = from;
     while (!this.closed) {
+      await this.recheckBehind();
       let entries: [string, string[]][];
       try {
-        const data = (await this.events!.backend.readEvents(id, 5_000)) as [string, [string, string[]][]][] | null | undefined;
+        // While a range behind may still gain events, come back to it soon even if nothing new arrives.
+        const data = (await this.events!.backend.readEvents(id, this.late.open ? RECHECK_MS : 5_000)) as [string, [string, string[]][]][] | null | undefined;
         entries = data?.[0]?.[1] ?? [];
       } catch (error) {
         if (this.closed) return;
@@ -159,6 +168,13 @@ export class EventRecorder {
           // the next read retries
         }
       }
+      if (this.ctx.datastore.bullmq.recheckEvents) {
+        this.late.noteRead(
+          id,
+          entries.map(([streamId]) => streamId),
+          Date.now(),
+        );
+      }
       let done!: () => void;
       this.current = new Promise<void>((r) => (done = r));
       try {
@@ -171,6 +187,36 @@ export class EventRecorder {
         done();
       }
     }
+  }
+
+  /** Records events that committed behind the position after it moved past their ids. */
+  private async recheckBehind(): Promise<void> {
+    const recheck = this.ctx.datastore.bullmq.recheckEvents;
+    const range = this.late.pending();
+    if (!recheck || !range || Date.now() - this.lastRecheck < RECHECK_MS) return;
+    this.lastRecheck = Date.now();
+    let found: Awaited<ReturnType<typeof recheck>>;
+    try {
+      found = await recheck(this.ctx.type, range.after, range.upTo, range.seen);
+    } catch (error) {
+      if (!this.closed) this.ctx.onError(error);
+      return;
+    }
+    let done!: () => void;
+    this.current = new Promise<void>((r) => (done = r));
+    try {
+      // Recorded after later events: each change's dedup key records it once, the row guard keeps
+      // a job's newer record, and the job is read from BullMQ as it is now.
+      for (let i = 0; i < found.entries.length && !this.closed; i += PAGE) await this.processWithRetry(found.entries.slice(i, i + PAGE).map(parseEntry));
+    } finally {
+      done();
+    }
+    this.late.reread(
+      found.entries.map(([streamId]) => streamId),
+      found.xmin,
+      found.xmax,
+      Date.now(),
+    );
   }
 
   /** A failed page is tried again (the datastore may be restarting); after that, reconciliation corrects it. */

@@ -1,0 +1,53 @@
+// On PostgreSQL, BullMQ's event ids come from a sequence: a transaction can take an id and commit
+// after later ids were committed and read. The recorder still records what such an event announces.
+import type { Queue } from 'bullmq';
+import pg from 'pg';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { Datastore } from '../datastore/open-datastore.ts';
+import type { BullJobEngine } from './bull-job-engine.ts';
+import { createEngine } from './create-engine.ts';
+import { eventually, testDatastore, type TestDatastore } from './engine-test-support.ts';
+
+let t: TestDatastore;
+let ds: Datastore;
+let engine: BullJobEngine;
+let late: pg.Client;
+let raw: Queue;
+
+const DATA = { user: 'late', priority: 'normal', config: {} };
+
+beforeAll(async () => {
+  t = await testDatastore('postgres');
+  ds = await t.open();
+  // No reconciliation: what is recorded here is the recorders' own doing.
+  engine = createEngine({ datastore: ds, reconcileEveryMs: 0 });
+  await engine.start();
+  late = new pg.Client({ connectionString: t.spec });
+  await late.connect();
+  raw = new ds.bullmq.classes.Queue('report', { ...ds.bullmq.options(), skipMetasUpdate: true }) as Queue;
+});
+
+afterAll(async () => {
+  await late?.query('ROLLBACK').catch(() => undefined);
+  await late?.end();
+  await raw?.close();
+  await engine?.close();
+  await ds?.close();
+  await t?.cleanup();
+});
+
+test('an event whose transaction commits after later events were recorded is recorded too', async () => {
+  // A job added in a transaction that stays open: its `added` takes an event id now…
+  await late.query('BEGIN');
+  await late.query(`SELECT bullmq.add_job('report', 'report-late', 'report', $1::jsonb, '{}'::jsonb, 0, 0, $2, 1, NULL, NULL, NULL, NULL, NULL, false)`, [
+    JSON.stringify(DATA),
+    Date.now(),
+  ]);
+  // …while a job added after it commits at once, and the recorder reads past the open one's id.
+  await raw.add('report', DATA, { jobId: 'report-early' });
+  await eventually(async () => (await ds.store.getRow('report-early'))?.base === 'pending', 15_000, 'the later job is recorded');
+  await engine.settle();
+  await late.query('COMMIT');
+  const row = await eventually(async () => ds.store.getRow('report-late'), 10_000, 'the late job is recorded');
+  expect(row.base).toBe('pending');
+});
