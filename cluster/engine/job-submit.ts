@@ -176,6 +176,20 @@ export async function releaseDependentsOf(ctx: EngineContext, completedIds: stri
   for (const id of completedIds) if (awaited.has(id)) await releaseDependents(ctx, id);
 }
 
+/**
+ * Jobs held for dependencies that all completed: released. The recorder releases them when it
+ * records a completion; reconciliation runs this for a completion it never recorded (corrected
+ * there instead). One settings read, and one index read when jobs are held.
+ */
+export async function releaseCompletedHolds(ctx: EngineContext): Promise<void> {
+  const waits = await ctx.store.listSettings<{ jobId: string; type: JobType }>('dep:');
+  if (waits.length === 0) return;
+  const rows = await ctx.store.getRows([...new Set(waits.map((w) => w.key.split(':')[1]!))]);
+  const ready = new Map<string, JobType>();
+  for (const { key, value } of waits) if (rows.get(key.split(':')[1]!)?.base === 'completed') ready.set(value.jobId, value.type);
+  for (const [jobId, type] of ready) await releaseIfReady(ctx, jobId, type);
+}
+
 /** A dependency completed: release the jobs that waited only for completed jobs. */
 async function releaseDependents(ctx: EngineContext, completedId: string): Promise<void> {
   const waiters = await ctx.store.listSettings<{ jobId: string; type: JobType }>(`dep:${completedId}:`);

@@ -3,10 +3,11 @@
 import type { Queue } from 'bullmq';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { SubmitJobRequest } from '../../contract/api.ts';
 import type { Datastore } from '../datastore/open-datastore.ts';
 import type { BullJobEngine } from './bull-job-engine.ts';
 import { createEngine } from './create-engine.ts';
-import { eventually, testDatastore, type TestDatastore } from './engine-test-support.ts';
+import { ADMIN, eventually, testDatastore, type TestDatastore } from './engine-test-support.ts';
 
 let t: TestDatastore;
 let ds: Datastore;
@@ -50,4 +51,31 @@ test('an event whose transaction commits after later events were recorded is rec
   await late.query('COMMIT');
   const row = await eventually(async () => ds.store.getRow('report-late'), 10_000, 'the late job is recorded');
   expect(row.base).toBe('pending');
+});
+
+test('a completion the stream lost releases the jobs held for it at the next reconciliation', async () => {
+  const submit = (r: Partial<SubmitJobRequest>) => engine.submit({ type: 'report', user: 'holds', priority: 'normal', config: {}, ...r } as SubmitJobRequest, ADMIN);
+  const first = await submit({});
+  const held = await submit({ dependsOn: [first.id] });
+  await engine.settle();
+  await engine.close();
+  // No engine runs while a worker completes the first job, and its events are gone from the
+  // stream before one reads them (as in a range the recorder gave up on).
+  const worker = new ds.bullmq.classes.Worker('report', async () => null, ds.bullmq.options());
+  worker.on('error', () => undefined);
+  try {
+    await eventually(async () => (await raw.getJob(first.id))?.finishedOn, 30_000, 'the first job completed in BullMQ');
+  } finally {
+    await worker.close();
+  }
+  await late.query(`DELETE FROM bullmq.event WHERE queue = 'report' AND data->>'jobId' = $1 AND event IN ('active', 'completed')`, [first.id]);
+  engine = createEngine({ datastore: ds, reconcileEveryMs: 0 });
+  await engine.start();
+  await engine.settle();
+  expect((await ds.store.getRow(first.id))?.base).toBe('pending');
+  expect(await (await raw.getJob(held.id))!.getState()).toBe('delayed');
+
+  await engine.reconcile({ confirmed: false });
+  expect((await ds.store.getRow(first.id))?.base).toBe('completed');
+  expect(await (await raw.getJob(held.id))!.getState()).not.toBe('delayed');
 });

@@ -13,6 +13,9 @@
  * earlier. The change's dedup key is the row version, so engines on several nodes that correct the
  * same row record it once; its `src` is the queue's recorder position read before BullMQ, so a
  * newer recorded event always wins over the correction.
+ *
+ * Each pass also releases jobs held for dependencies that all completed: only a recorded
+ * completion releases them, and a completion the stream lost is only corrected here.
  */
 import { JOB_TYPES } from '../../contract/domain.ts';
 import { type RecordChange, rowsByType } from '../datastore/shared-store.ts';
@@ -20,6 +23,7 @@ import { fetchBullJobs } from './bull-job-fetch.ts';
 import type { EngineContext } from './engine-context.ts';
 import { removalChange } from './event-recorder.ts';
 import { buildJobRow } from './job-record.ts';
+import { releaseCompletedHolds } from './job-submit.ts';
 
 export interface ReconcileState {
   /** Creation sequence after which the next pass starts (0 = from the beginning). */
@@ -82,5 +86,6 @@ export async function reconcilePass(ctx: EngineContext, state: ReconcileState, l
   if (state.suspects.size > 10_000) state.suspects.clear();
   const results = changes.length > 0 ? await store.recordChanges(changes) : [];
   for (const c of changes) ctx.notifyApplied(c.job?.row.id ?? c.removed?.id ?? null);
+  await releaseCompletedHolds(ctx);
   return { checked: rows.length, corrected: results.filter((r) => r.eventId !== null).length };
 }
