@@ -211,9 +211,14 @@ export function totalSelect(clusterIds: readonly string[] | undefined, filter: J
   const textParams: SqlValue[] = [];
   const text = textCondition(search, textParams);
   if (text !== null) {
-    if (onlyText && users === null && search.textRowids === null) {
-      parts.push('(SELECT count(*) FROM jobs_search WHERE jobs_search MATCH ?)');
-      params.push(search.phrase);
+    if (onlyText && users === null) {
+      if (search.textRowids === null) {
+        parts.push('(SELECT count(*) FROM jobs_search WHERE jobs_search MATCH ?)');
+        params.push(search.phrase);
+      } else {
+        parts.push('?');
+        params.push(search.textRowids.length);
+      }
     } else {
       parts.push(
         `(SELECT count(*) FROM jobs NOT INDEXED WHERE ${base.sql} AND ${text}${users !== null ? ' AND user NOT IN (SELECT value FROM json_each(?))' : ''})`,

@@ -15,6 +15,7 @@ import { SeededRandom } from '../../../contract/seeded-random.ts';
 import { makeDetail, makeJob } from '../testing/job-fixtures.ts';
 import { MIGRATIONS } from './cache-schema.ts';
 import { JobCache } from './job-cache.ts';
+import { pageSelect, totalSelect } from './job-query-sql.ts';
 import { jobToRow, type JobRow } from './job-rows.ts';
 import { planTextSearch, READ_MATCHES_UP_TO } from './job-text-search.ts';
 
@@ -143,11 +144,28 @@ describe('text search', () => {
     // on the jobs' own index, on the users' and on both.
     expect(walked).toBeGreaterThan(0);
     const plan = (text: string) => planTextSearch((sql) => cache.db.prepare(sql), text);
-    expect(plan('-run-')).toMatchObject({ users: [], textRowids: null, rowids: null });
+    const everyJob = plan('-run-');
+    expect(everyJob).toMatchObject({ users: [], rowids: null });
+    expect(everyJob.kind === 'index' && everyJob.textRowids!.length).toBe(3_000);
     expect(plan('a-tea')).toMatchObject({ users: ['data-team'], textRowids: [], rowids: null });
     const both = plan('data');
     expect(both).toMatchObject({ users: ['data-team'], rowids: null });
     expect(both.kind === 'index' && both.textRowids!.length).toBeGreaterThan(0);
+    // Beyond the rowids a search keeps, the page walks with the phrase itself and the total counts it.
+    for (const text of ['-run-', 'data', 'UN-1']) {
+      const planned = plan(text);
+      if (planned.kind !== 'index') throw new Error(`'${text}' should run on the index`);
+      const search = { ...planned, textRowids: null, rowids: null };
+      for (const [i, f] of filters.entries()) {
+        const filter = { ...f.filter, q: text };
+        const expected = unfiltered[i]!.filter((k) => likeMatches(rows.get(k)!, text));
+        const select = pageSelect(f.clusterIds, filter, f.sort, null, 293, search);
+        const page = cache.db.prepare(select.sql).all(...select.params) as { cluster_id: string; job_id: string }[];
+        expect(page.slice(0, 293).map((r) => `${r.cluster_id}/${r.job_id}`), `'${text}' ${JSON.stringify(f)}`).toEqual(expected.slice(0, 293));
+        const total = totalSelect(f.clusterIds, filter, search);
+        expect((cache.db.prepare(total.sql).get(...total.params) as { total: number }).total, `'${text}' ${JSON.stringify(f)}`).toBe(expected.length);
+      }
+    }
   }, 120_000);
 
   it('folds the case of every letter, not just ASCII ones', () => {

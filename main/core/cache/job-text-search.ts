@@ -32,6 +32,12 @@ export const MIN_INDEXED_TEXT = 3;
 /** Up to this many matching jobs, a page reads the matches and sorts them; beyond, it walks the sort order. */
 export const READ_MATCHES_UP_TO = 2_000;
 
+/**
+ * Up to this many jobs matching by their own text, their rowids are kept from the one index lookup
+ * and serve the page's walk and the total, instead of looking the phrase up again for each.
+ */
+const KEEP_ROWIDS_UP_TO = 20_000;
+
 /** A trigram in at most this many jobs is rare enough to find candidates with on its own. */
 const RARE_FIRST = 64;
 
@@ -43,7 +49,7 @@ export type TextSearch =
   /**
    * On the indexes: `phrase` is the FTS5 query; `users` the user names that contain the text and
    * `userJobs` how many cached jobs they have; `textRowids` the jobs whose id, error or
-   * configuration contain it, or null when there are more than READ_MATCHES_UP_TO; `rowids` every
+   * configuration contain it, or null when there are more than KEEP_ROWIDS_UP_TO; `rowids` every
    * matching job (both kinds) when they are few enough to read directly, so the page and its
    * total do not search again.
    */
@@ -62,18 +68,19 @@ function likePattern(text: string): string {
 }
 
 /**
- * The characters the trigram index folds to ASCII letters (Unicode simple case folding): A–Z, the
- * long s and the Kelvin sign. Every other character folds to a character that is not ASCII, so
- * it can never equal a character of ASCII text, whatever it folds to.
+ * A column folded as the trigram index folds the characters that become ASCII letters (Unicode
+ * simple case folding): A–Z (SQLite's lower() folds just these), the long s and the Kelvin sign.
+ * Every other character folds to one that is not ASCII, so it can never equal a character of
+ * ASCII text, whatever it folds to.
  */
-const FOLDS_TO_ASCII = /[A-Z\u017f\u212a]/g;
-
-function foldForAscii(value: string): string {
-  return value.replace(FOLDS_TO_ASCII, (c) => (c === '\u017f' ? 's' : c === '\u212a' ? 'k' : c.toLowerCase()));
+function foldedForAscii(column: string): string {
+  return `lower(replace(replace(${column}, '\u017f', 's'), '\u212a', 'k'))`;
 }
 
+const CONTAINS_ASCII = ['job_id', 'error_message', 'config_json'].map((c) => `instr(${foldedForAscii(c)}, ?) > 0`).join(' OR ');
+
 /**
- * The jobs whose id, error or configuration contain `text`, when at most READ_MATCHES_UP_TO do
+ * The jobs whose id, error or configuration contain `text`, when at most KEEP_ROWIDS_UP_TO do
  * (null when more do): by their rare trigrams and a test of the candidates when the text allows
  * (see the module comment), otherwise by the phrase.
  */
@@ -95,8 +102,8 @@ function textMatches(prepare: (sql: string) => Statement, text: string, phrase: 
       if (rare.length > 0) return containing(prepare, text, rare);
     }
   }
-  const few = prepare(`SELECT rowid FROM jobs_search WHERE jobs_search MATCH ? LIMIT ${READ_MATCHES_UP_TO + 1}`).pluck().all(phrase) as number[];
-  return few.length <= READ_MATCHES_UP_TO ? few : null;
+  const found = prepare(`SELECT rowid FROM jobs_search WHERE jobs_search MATCH ? LIMIT ${KEEP_ROWIDS_UP_TO + 1}`).pluck().all(phrase) as number[];
+  return found.length <= KEEP_ROWIDS_UP_TO ? found : null;
 }
 
 /** The jobs of every one of `trigrams` (at most READ_MATCHES_UP_TO) whose id, error or configuration contain ASCII `text`. */
@@ -104,10 +111,9 @@ function containing(prepare: (sql: string) => Statement, text: string, trigrams:
   const candidates = prepare('SELECT rowid FROM jobs_search WHERE jobs_search MATCH ?').pluck().all(trigrams.join(' AND ')) as number[];
   if (candidates.length === 0) return [];
   const needle = text.toLowerCase();
-  const rows = prepare('SELECT rowid, job_id, error_message, config_json FROM jobs WHERE rowid IN (SELECT value FROM json_each(?))')
-    .raw()
-    .all(JSON.stringify(candidates)) as [number, string, string | null, string | null][];
-  return rows.filter(([, ...values]) => values.some((v) => v !== null && foldForAscii(v).includes(needle))).map(([rowid]) => rowid);
+  return prepare(`SELECT rowid FROM jobs WHERE rowid IN (SELECT value FROM json_each(?)) AND (${CONTAINS_ASCII})`)
+    .pluck()
+    .all(JSON.stringify(candidates), needle, needle, needle) as number[];
 }
 
 /** Decide how a filter's text runs; for the indexes, finds the matching users and the few matching rows (`prepare`: the cache's statement cache). */
@@ -141,6 +147,7 @@ export function planTextSearch(prepare: (sql: string) => Statement, q: string | 
  */
 export function searchInState(prepare: (sql: string) => Statement, search: TextSearch, state: string): TextSearch {
   if (search.kind !== 'index' || search.rowids !== null || search.textRowids === null || search.users.length === 0) return search;
+  if (search.textRowids.length >= READ_MATCHES_UP_TO) return search;
   const users = JSON.stringify(search.users);
   const limit = READ_MATCHES_UP_TO - search.textRowids.length;
   const ofUsers = prepare(`SELECT rowid FROM jobs WHERE user IN (SELECT value FROM json_each(?)) AND state = ? LIMIT ${limit + 1}`)
