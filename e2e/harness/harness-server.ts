@@ -17,6 +17,17 @@ export interface HarnessServer {
   close(): Promise<void>;
 }
 
+function buildHarness(outDir: string) {
+  return build({
+    configFile: false,
+    root: repo,
+    logLevel: 'warn',
+    plugins: [react()],
+    base: './',
+    build: { outDir, emptyOutDir: true, target: 'chrome130', rollupOptions: { input: path.join(repo, PAGE) } },
+  });
+}
+
 /** Starts the harness. `production` builds it first (minified React, as users run it). */
 export async function startHarness({ production = false } = {}): Promise<HarnessServer> {
   if (!production) {
@@ -33,14 +44,16 @@ export async function startHarness({ production = false } = {}): Promise<Harness
     return { url: `http://127.0.0.1:${address.port}/${PAGE}`, close: () => server.close() };
   }
   const outDir = mkdtempSync(path.join(tmpdir(), 'sigmatiq-harness-'));
-  await build({
-    configFile: false,
-    root: repo,
-    logLevel: 'warn',
-    plugins: [react()],
-    base: './',
-    build: { outDir, emptyOutDir: true, target: 'chrome130', rollupOptions: { input: path.join(repo, PAGE) } },
-  });
+  // Vite and the React plugin build for NODE_ENV, which vitest sets to 'test': React's development
+  // build, many times slower than what users run. The production build is built as production.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await buildHarness(outDir);
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
   const server = await preview({ configFile: false, root: repo, logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port: 0 } });
   const address = server.httpServer.address();
   if (!address || typeof address === 'string') throw new Error('preview server has no port');
