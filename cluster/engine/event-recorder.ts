@@ -127,6 +127,7 @@ export class EventRecorder {
     events.on('error', (e: unknown) => this.ctx.onError(e));
     this.events = events;
     await events.waitUntilReady();
+    if (cursor !== null && datastore.bullmq.recheckEvents) this.late.noteResume(rawPosition(cursor), Date.now());
     // No cursor yet: record what the stream still holds (jobs added while no engine ran).
     this.loop = this.run(cursor === null ? '0' : rawPosition(cursor));
   }

@@ -79,3 +79,21 @@ test('a completion the stream lost releases the jobs held for it at the next rec
   expect((await ds.store.getRow(first.id))?.base).toBe('completed');
   expect(await (await raw.getJob(held.id))!.getState()).not.toBe('delayed');
 });
+
+test('an event that commits late while no recorder runs is recorded by the recorder that resumes', async () => {
+  await late.query('BEGIN');
+  await late.query(`SELECT bullmq.add_job('report', 'report-resumed-late', 'report', $1::jsonb, '{}'::jsonb, 0, 0, $2, 1, NULL, NULL, NULL, NULL, NULL, false)`, [
+    JSON.stringify(DATA),
+    Date.now(),
+  ]);
+  await raw.add('report', DATA, { jobId: 'report-resumed-early' });
+  await eventually(async () => ds.store.getRow('report-resumed-early'), 15_000, 'the later job is recorded');
+  await engine.settle();
+  // The recorder that read past the open transaction's id stops before it commits.
+  await engine.close();
+  await late.query('COMMIT');
+  engine = createEngine({ datastore: ds, reconcileEveryMs: 0 });
+  await engine.start();
+  const row = await eventually(async () => ds.store.getRow('report-resumed-late'), 10_000, 'the late job is recorded');
+  expect(row.base).toBe('pending');
+});

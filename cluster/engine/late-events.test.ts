@@ -1,6 +1,6 @@
 // Which part of a PostgreSQL event stream a recorder re-reads behind its position, and for how long.
 import { expect, test } from 'vitest';
-import { GIVE_UP_MS, LateEventWatch, MAX_SEEN, SETTLE_MS } from './late-events.ts';
+import { GIVE_UP_MS, LateEventWatch, MAX_SEEN, RESUME_IDS, SETTLE_MS } from './late-events.ts';
 
 test('a range read stays open until a re-read’s snapshot has no older transaction running, and at least SETTLE_MS', () => {
   const watch = new LateEventWatch();
@@ -31,4 +31,14 @@ test('a range is given up after GIVE_UP_MS, and the oldest ranges first when too
   watch.noteRead('2', burst, 0);
   expect(watch.pending()!.after).toBe('2');
   expect(watch.pending()!.seen).toHaveLength(MAX_SEEN);
+});
+
+test('a recorder that resumes re-reads the ids just behind its position, none of them seen', () => {
+  const watch = new LateEventWatch();
+  watch.noteResume(String(RESUME_IDS + 500n), 0);
+  expect(watch.pending()).toEqual({ after: '500', upTo: String(RESUME_IDS + 500n), seen: [] });
+  watch.reread([], 9n, 9n, SETTLE_MS);
+  expect(watch.open).toBe(false);
+  watch.noteResume('30', 0);
+  expect(watch.pending()).toEqual({ after: '0', upTo: '30', seen: [] });
 });

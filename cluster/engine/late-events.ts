@@ -25,6 +25,12 @@ export const GIVE_UP_MS = 60_000;
  * through a burst, the oldest ranges are given up first.
  */
 export const MAX_SEEN = 10_000;
+/**
+ * Ids behind its position a recorder re-reads when it starts: the ranges the recorder before it
+ * may have left open (a second or two of events in ordinary operation; ids are shared by all
+ * queues). Events found there that were recorded already are skipped by their dedup keys.
+ */
+export const RESUME_IDS = 2_000n;
 
 interface OpenRange {
   /** Exclusive lower bound (the cursor before the read). */
@@ -49,6 +55,13 @@ export class LateEventWatch {
       this.ranges.shift();
       this.forgetBelowRanges();
     }
+  }
+
+  /** A recorder resumes at `position`: what it did not see just behind may have committed since. */
+  noteResume(position: string, now: number): void {
+    const upTo = BigInt(position);
+    if (upTo <= 0n) return;
+    this.ranges.push({ after: upTo > RESUME_IDS ? upTo - RESUME_IDS : 0n, upTo, readAt: now, xmax: null });
   }
 
   /** What to re-read: events in (after, upTo] except `seen`; null when nothing is open. */
