@@ -10,7 +10,7 @@ import { MAX_STUCK_LISTED, REPORT_TITLES, STUCK_OUTCOMES, type DailySummaryDay, 
 import { coverageOf } from './coverage.ts';
 import { bucketSql } from '../cache/job-rollups.ts';
 import { LocalBuckets } from './report-period.ts';
-import { BucketCounts, bucketEnd, dayOfHourSql, dayStarts, readPlan } from './report-rollups.ts';
+import { BucketCounts, bucketEnd, localDayHours, readPlan } from './report-rollups.ts';
 import { clusterFilter, type ReportScope } from './report-scope.ts';
 
 const LONGEST_WAITS = 5;
@@ -85,15 +85,14 @@ export function dailySummary(scope: ReportScope): DailySummaryReport {
     // The hours' histograms of waits, summed per local day in SQL, give each day's 95th percentile;
     // each hour's largest bucket says whether it can hold one of the day's longest waits: those
     // hours are read, longest first, until no other hour can.
-    const dayOfHour = dayOfHourSql('hour', dayStarts(plan.hours, local), '');
-    for (const [day, bucket, n, total] of db
-      .prepare(
-        `SELECT ${dayOfHour} AS d, bucket, sum(n), sum(total) FROM job_hour_histograms
-         WHERE ${cf.sql} AND metric = 'wait_submitted' AND hour >= ? AND hour < ? GROUP BY d, bucket`,
-      )
-      .raw()
-      .iterate(...cf.params, ...plan.hours) as IterableIterator<[string, number, number, number]>)
-      waitsOf(day).add(bucket, n, total);
+    const waitBuckets = db.prepare(
+      `SELECT bucket, sum(n), sum(total) FROM job_hour_histograms
+       WHERE ${cf.sql} AND metric = 'wait_submitted' AND hour >= ? AND hour < ? GROUP BY bucket`,
+    );
+    for (const [from, to, day] of localDayHours(plan.hours, local)) {
+      const waits = waitsOf(day);
+      for (const [bucket, n, total] of waitBuckets.raw().iterate(...cf.params, from, to) as IterableIterator<[number, number, number]>) waits.add(bucket, n, total);
+    }
     const candidates = new Map<string, { clusterId: string; hour: string; upTo: number }[]>();
     for (const [clusterId, hour, top] of db
       .prepare(

@@ -12,7 +12,7 @@ import { storedWaitThresholds } from '../load/wait-thresholds.ts';
 import { coverageOf } from './coverage.ts';
 import { bucketSql } from '../cache/job-rollups.ts';
 import { LocalBuckets, previousPeriod, type ResolvedPeriod } from './report-period.ts';
-import { BucketCounts, dayOfHourSql, dayStarts, readPlan } from './report-rollups.ts';
+import { BucketCounts, localDayHours, readPlan } from './report-rollups.ts';
 import { clusterFilter, type ReportScope } from './report-scope.ts';
 
 interface Bucket {
@@ -82,24 +82,20 @@ export function performanceTrends(scope: ReportScope): PerformanceTrendsReport {
   ] as const) {
     const plan = readPlan(p.fromMs, p.toMs, local);
     if (plan.hours) {
-      // Hours are named by their local day in SQL, so a month of histogram rows is summed there.
-      const label = isBefore ? `'${BEFORE}'` : dayOfHourSql('hour', dayStarts(plan.hours, local), BEFORE);
-      for (const [day, type, state, n] of db
-        .prepare(
-          `SELECT ${label} AS d, type, state, sum(n) FROM job_hours_finished
-           WHERE ${cf.sql} AND state IN ('completed', 'failed') AND hour >= ? AND hour < ? GROUP BY d, type, state`,
-        )
-        .raw()
-        .iterate(...cf.params, ...plan.hours) as IterableIterator<[string, string, string, number]>)
-        addCount(day, type, state, n);
-      for (const [day, type, metric, bucketOf, n, total] of db
-        .prepare(
-          `SELECT ${label} AS d, type, metric, bucket, sum(n), sum(total) FROM job_hour_histograms
-           WHERE ${cf.sql} AND metric IN ('run', 'wait') AND hour >= ? AND hour < ? AND n > 0 GROUP BY d, type, metric, bucket`,
-        )
-        .raw()
-        .iterate(...cf.params, ...plan.hours) as IterableIterator<[string, string, 'run' | 'wait', number, number, number]>)
-        addValues(day, type, metric, bucketOf, n, total);
+      const counts = db.prepare(
+        `SELECT type, state, sum(n) FROM job_hours_finished
+         WHERE ${cf.sql} AND state IN ('completed', 'failed') AND hour >= ? AND hour < ? GROUP BY type, state`,
+      );
+      const values = db.prepare(
+        `SELECT type, metric, bucket, sum(n), sum(total) FROM job_hour_histograms
+         WHERE ${cf.sql} AND metric IN ('run', 'wait') AND hour >= ? AND hour < ? AND n > 0 GROUP BY type, metric, bucket`,
+      );
+      // A day at a time (see localDayHours); the previous period's days all count as one.
+      for (const [from, to, day] of localDayHours(plan.hours, local).map(([from, to, day]) => [from, to, isBefore ? BEFORE : day] as const)) {
+        for (const [type, state, n] of counts.raw().iterate(...cf.params, from, to) as IterableIterator<[string, string, number]>) addCount(day, type, state, n);
+        for (const [type, metric, bucketOf, n, total] of values.raw().iterate(...cf.params, from, to) as IterableIterator<[string, 'run' | 'wait', number, number, number]>)
+          addValues(day, type, metric, bucketOf, n, total);
+      }
     }
     for (const range of plan.raw) {
       for (const [type, state, quarter, duration, wait, runBucket, waitBucket] of db

@@ -74,24 +74,19 @@ export class BucketCounts {
 }
 
 /**
- * SQL that names the local day of a roll-up hour column: a CASE over the hours where local days
- * begin (ascending `YYYY-MM-DDTHH` keys paired with the day they start), `before` for earlier hours.
+ * The whole hours of a plan split at local midnights: [first hour, end hour, local day] for each
+ * local day (whole-hour zones only). Summing histograms one day at a time groups a few thousand
+ * rows per query; one query naming each hour's day groups them all in one sort, about twice as slow.
  */
-export function dayOfHourSql(column: string, starts: readonly [hour: string, day: string][], before: string): string {
-  if (starts.length === 0) return `'${before}'`;
-  const arms = starts.map(([, day], i) => (i + 1 < starts.length ? `WHEN ${column} < '${starts[i + 1]![0]}' THEN '${day}'` : `ELSE '${day}'`));
-  return `CASE WHEN ${column} < '${starts[0]![0]}' THEN '${before}' ${arms.join(' ')} END`;
-}
-
-/** The hours in [first, end) where a local day begins, with that day (whole-hour zones only). */
-export function dayStarts(hours: [string, string], local: LocalBuckets): [string, string][] {
-  const starts: [string, string][] = [];
-  let previous: string | null = null;
+export function localDayHours(hours: [string, string], local: LocalBuckets): [from: string, to: string, day: string][] {
+  const days: [string, string, string][] = [];
   for (let ms = Date.parse(`${hours[0]}:00:00.000Z`), end = Date.parse(`${hours[1]}:00:00.000Z`); ms < end; ms += HOUR_MS) {
     const key = iso(ms).slice(0, 13);
     const { day } = local.of(key);
-    if (day !== previous) starts.push([key, day]);
-    previous = day;
+    const last = days[days.length - 1];
+    if (last && last[2] === day) continue;
+    if (last) last[1] = key;
+    days.push([key, hours[1], day]);
   }
-  return starts;
+  return days;
 }
