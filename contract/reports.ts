@@ -210,6 +210,13 @@ export const UserUsageReport = z.object({
 });
 export type UserUsageReport = z.infer<typeof UserUsageReport>;
 
+/**
+ * What a reader is told under every table of wait and run-time percentiles (preview and PDF): the
+ * desktop reads them from histograms of its cache where it can, 8 buckets per doubling of a value,
+ * so each is within 2^(1/8) - 1 of the exact one (the cache's roll-ups hold that bound; a test ties the two).
+ */
+export const PERCENTILE_NOTE = 'Percentiles (p50, p95) of waits and run times come from histograms of the cache where the period allows (whole hours of a whole-hour time zone): each is within 9.1% of the exact value.';
+
 export const TrendStats = z.object({
   finished: z.int().min(0),
   failed: z.int().min(0),

@@ -3,6 +3,7 @@
 // quarter hour off, where local days split UTC hours — their numbers must be those of SQL straight
 // over the cache, and percentiles within the histogram's stated error of the exact ones.
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PERCENTILE_NOTE } from '../../../contract/reports.ts';
 import { JobCache } from '../cache/job-cache.ts';
 import { makeJob } from '../testing/job-fixtures.ts';
 import { PERCENTILE_RELATIVE_ERROR } from '../cache/job-rollups.ts';
@@ -186,4 +187,8 @@ describe('percentiles from buckets', () => {
     expect(b.percentile(95)).toBe(32);
     expect(new BucketCounts().percentile(50)).toBeNull();
   });
+});
+
+it('the note under the percentiles states the bound the histograms hold', () => {
+  expect(PERCENTILE_NOTE).toContain(`within ${(PERCENTILE_RELATIVE_ERROR * 100).toFixed(1)}% of the exact value`);
 });

@@ -4,13 +4,11 @@
  * whole period where the time zone is not a whole number of hours off UTC (its local days and
  * hours split UTC hours, so there the reports group the jobs by quarter hour as before).
  */
-import { BUCKETS_PER_DOUBLING, PERCENTILE_RELATIVE_ERROR } from '../cache/job-rollups.ts';
+import { BUCKETS_PER_DOUBLING } from '../cache/job-rollups.ts';
 import type { LocalBuckets } from './report-period.ts';
 
 const HOUR_MS = 3_600_000;
 
-/** What a reader is told about the percentiles of waits and run times, in the PDF under their tables. */
-export const PERCENTILE_NOTE = `Percentiles (p50, p95) of waits and run times are read from histograms of the cache: each is within ${(PERCENTILE_RELATIVE_ERROR * 100).toFixed(1)}% of the exact value.`;
 
 export interface ReadPlan {
   /** Whole UTC hours read from the roll-ups, [first, end) as `YYYY-MM-DDTHH`; null for none. */

@@ -3,7 +3,7 @@
  * table (the first rows; the files have all of them).
  */
 import { Bar, BarChart, CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
-import { describeStuckOutcome, STUCK_OUTCOME_WORDS, STUCK_OUTCOMES, type Report } from '../../../contract/reports.ts';
+import { describeStuckOutcome, PERCENTILE_NOTE, STUCK_OUTCOME_WORDS, STUCK_OUTCOMES, type Report } from '../../../contract/reports.ts';
 import { FAILURE_CAUSE_LABELS } from '../../../contract/failures.ts';
 import { AXIS_PROPS, ChartFrame, LegendItem, TOOLTIP_PROPS } from '../../components/chart-frame.tsx';
 import { formatBytes, formatCount, formatDuration, formatFullTime, formatRatio } from '../../components/format.ts';
@@ -105,6 +105,7 @@ function Body({ report }: { report: Report }) {
             columns={['Date', 'Submitted', 'Completed', 'Failed', 'Cancelled', 'Success', 'Peak hour', 'Wait p95', 'Stuck', 'Alerts']}
             rows={report.days.map((d) => [d.date, d.submitted, d.completed, d.failed, d.cancelled, formatRatio(d.successRate), d.busiestHour === null ? '—' : `${String(d.busiestHour).padStart(2, '0')}:00`, formatDuration(d.waitP95Ms), d.stuck, d.alertsFired ?? '—'])}
           />
+          <p className="muted">{PERCENTILE_NOTE}</p>
           <h3 className="report-section">Stuck jobs and what was done</h3>
           {STUCK_OUTCOMES.some((o) => report.stuckOutcomes[o] > 0) ? (
             <Figures items={STUCK_OUTCOMES.filter((o) => report.stuckOutcomes[o] > 0).map((o) => [STUCK_OUTCOME_WORDS[o], formatCount(report.stuckOutcomes[o])])} />
@@ -161,6 +162,7 @@ function Body({ report }: { report: Report }) {
             columns={['Type', 'Finished', 'Change', 'Run p50', 'Run p95', 'Change', 'Wait p95', 'Change', 'Failures']}
             rows={report.types.map((t) => [t.type, t.period.finished, change(t.change.throughput), formatDuration(t.period.durationP50Ms), formatDuration(t.period.durationP95Ms), change(t.change.durationP95), formatDuration(t.period.waitP95Ms), change(t.change.waitP95), formatRatio(t.period.failureRate)])}
           />
+          <p className="muted">{PERCENTILE_NOTE}</p>
           <CapacityPreview capacity={report.capacity} />
         </>
       );

@@ -9,8 +9,11 @@ it('previews the chosen report from the cache and says what it stands on', { tim
   expect(await screen.findByText('Jobs finished per day')).toBeTruthy();
   expect(screen.getByLabelText('What this report stands on').textContent).toMatch(/local: \d+ jobs in the period; as of now; no gaps/);
   expect(screen.getByRole('table', { name: 'Per day' })).toBeTruthy();
+  // Its wait p95 is read from histograms: the preview says how close, as the PDF does.
+  expect(screen.getByText(/Percentiles \(p50, p95\) of waits and run times .* within 9\.1% of the exact value/)).toBeTruthy();
   fireEvent.change(screen.getByRole('combobox', { name: 'Report' }), { target: { value: 'user-usage' } });
   expect(await screen.findByRole('table', { name: 'Per user' })).toBeTruthy();
+  expect(screen.queryByText(/Percentiles \(p50, p95\)/)).toBeNull();
 });
 
 it('saves a report as a download, keeps it in the saved list, and opens it again', { timeout: 30_000 }, async () => {

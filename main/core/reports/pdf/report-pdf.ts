@@ -3,13 +3,12 @@
  * what the report stands on, then the report's charts (vector) and tables. Numbers are the JSON's,
  * formatted for reading (durations, percentages).
  */
-import { describeStuckOutcome, STUCK_OUTCOME_WORDS, STUCK_OUTCOMES, type DailySummaryReport, type FailureAnalysisReport, type PerformanceTrendsReport, type Report, type ResourceUtilisationReport, type UserUsageReport } from '../../../../contract/reports.ts';
+import { describeStuckOutcome, PERCENTILE_NOTE, STUCK_OUTCOME_WORDS, STUCK_OUTCOMES, type DailySummaryReport, type FailureAnalysisReport, type PerformanceTrendsReport, type Report, type ResourceUtilisationReport, type UserUsageReport } from '../../../../contract/reports.ts';
 import type { CapacitySignals, FailureTrendSignal, QueueCapacity } from '../../../../contract/capacity.ts';
 import { FAILURE_CAUSE_LABELS } from '../../../../contract/failures.ts';
 import { barChart, lineChart } from './pdf-charts.ts';
 import { formatBytes, formatChange, formatCount, formatDurationMs, formatInstant, formatPercent } from './pdf-text.ts';
 import { MUTED, PdfWriter, type PaperSize } from './pdf-writer.ts';
-import { PERCENTILE_NOTE } from '../report-rollups.ts';
 
 function titlePage(w: PdfWriter, report: Report): void {
   w.title(report.title, report.period.label);
