@@ -176,17 +176,7 @@ export class EventRecorder {
           Date.now(),
         );
       }
-      let done!: () => void;
-      this.current = new Promise<void>((r) => (done = r));
-      try {
-        for (let i = 0; i < entries.length && !this.closed; i += PAGE) {
-          const page = entries.slice(i, i + PAGE).map(parseEntry);
-          await this.processWithRetry(page);
-          id = page.at(-1)!.streamId;
-        }
-      } finally {
-        done();
-      }
+      id = (await this.recordEntries(entries)) ?? id;
     }
   }
 
@@ -203,21 +193,32 @@ export class EventRecorder {
       if (!this.closed) this.ctx.onError(error);
       return;
     }
-    let done!: () => void;
-    this.current = new Promise<void>((r) => (done = r));
-    try {
-      // Recorded after later events: each change's dedup key records it once, the row guard keeps
-      // a job's newer record, and the job is read from BullMQ as it is now.
-      for (let i = 0; i < found.entries.length && !this.closed; i += PAGE) await this.processWithRetry(found.entries.slice(i, i + PAGE).map(parseEntry));
-    } finally {
-      done();
-    }
+    // Recorded after later events: each change's dedup key records it once, the row guard keeps a
+    // job's newer record, and the job is read from BullMQ as it is now.
+    await this.recordEntries(found.entries);
     this.late.reread(
       found.entries.map(([streamId]) => streamId),
       found.xmin,
       found.xmax,
       Date.now(),
     );
+  }
+
+  /** Records stream entries a page at a time (`idle()` waits for them); the last id recorded. */
+  private async recordEntries(entries: [string, string[]][]): Promise<string | undefined> {
+    let last: string | undefined;
+    let done!: () => void;
+    this.current = new Promise<void>((r) => (done = r));
+    try {
+      for (let i = 0; i < entries.length && !this.closed; i += PAGE) {
+        const page = entries.slice(i, i + PAGE).map(parseEntry);
+        await this.processWithRetry(page);
+        last = page.at(-1)!.streamId;
+      }
+    } finally {
+      done();
+    }
+    return last;
   }
 
   /** A failed page is tried again (the datastore may be restarting); after that, reconciliation corrects it. */

@@ -5,7 +5,8 @@
  * the job has started (QueueLoad.forecastError).
  *
  * Cost per submit: three small reads of BullMQ's own counts (place in line, busy workers, paused),
- * made together and shared by the submits of the same queue that arrive while they are under way. The run time statistics and the worker nodes change slowly and are read once per
+ * made together and shared by the submits of the same queue that arrive while they are under way.
+ * The run time statistics and the worker nodes change slowly and are read once per
  * STATS_MAX_AGE_MS per engine, not per job. Predicting never fails or delays a submit by more than
  * PREDICT_TIMEOUT_MS: without an answer the job simply carries none.
  */
