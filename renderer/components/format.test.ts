@@ -34,6 +34,11 @@ describe('formatRelative', () => {
     expect(formatRelative(at(42_000), now)).toBe('in 42 s');
     expect(formatRelative(at(-2000), now)).toBe('just now');
   });
+  it('carries a rounding into the larger unit', () => {
+    expect(formatRelative(at(59 * 60_000 + 45_000), now)).toBe('in 1 h');
+    expect(formatRelative(at(-(23 * 3600_000 + 50 * 60_000)), now)).toBe('1 d ago');
+    expect(formatRelative(at(59_600), now)).toBe('in 1 min');
+  });
 });
 
 describe('chart ticks', () => {

@@ -39,17 +39,21 @@ export function formatRelative(iso: string | null | undefined, now = Date.now())
   const diff = Date.parse(iso) - now;
   const abs = Math.abs(diff);
   if (abs < 5000) return 'just now';
-  const i = RELATIVE_UNITS.findIndex(([, ms]) => abs >= ms);
+  const text = relativeSpan(abs, RELATIVE_UNITS.findIndex(([, ms]) => abs >= ms));
+  return diff < 0 ? `${text} ago` : `in ${text}`;
+}
+
+function relativeSpan(abs: number, i: number): string {
   const [unit, ms] = RELATIVE_UNITS[i]!;
   const next = RELATIVE_UNITS[i + 1];
-  let text = `${Math.round(abs / ms)} ${unit}`;
-  if (abs < 3 * ms && next) {
-    const rest = Math.round((abs % ms) / next[1]);
-    const whole = Math.floor(abs / ms) + (rest * next[1] >= ms ? 1 : 0);
-    const part = rest * next[1] >= ms ? 0 : rest;
-    text = part ? `${whole} ${unit} ${part} ${next[0]}` : `${whole} ${unit}`;
-  }
-  return diff < 0 ? `${text} ago` : `in ${text}`;
+  // Counted in the smallest unit shown, so rounding can carry into the larger one.
+  const step = next && abs < 3 * ms ? next[1] : ms;
+  const rounded = Math.round(abs / step) * step;
+  // 59 min 45 s rounds to an hour: said in hours.
+  if (i > 0 && rounded >= RELATIVE_UNITS[i - 1]![1]) return relativeSpan(rounded, i - 1);
+  const whole = Math.floor(rounded / ms);
+  const part = Math.round((rounded - whole * ms) / step);
+  return part && next ? `${whole} ${unit} ${part} ${next[0]}` : `${whole} ${unit}`;
 }
 
 const timeFmt = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
