@@ -1,15 +1,21 @@
 /**
  * API benchmark: jobs submitted and listed per second through the cluster API (real HTTP on
  * loopback, auth, validation, audit, the engine's job index) versus raw BullMQ calls
- * (`queue.add`, `queue.getJobs`) on the same datastore, in the same run — on embedded PostgreSQL
- * and on Redis (a redis-server started here the way the integration tests start it).
- * Every path has the same number of calls in flight (--concurrency; batches: BATCHES_IN_FLIGHT),
- * each job its own call. The HTTP client runs in this process next to the server, so the API rows
- * pay for both ends of every call; the HTTP floor row (an empty route, same client and body) shows
- * what that alone allows. Each row alternates its paths over three rounds and keeps each path's
- * best, so a ratio compares paths that had the same chances on a machine whose load moves.
+ * (`queue.add`, `queue.addBulk`, `queue.getJobs`) on the same datastore, in the same run — on
+ * embedded PostgreSQL and on Redis (a redis-server started here the way the integration tests
+ * start it). Every path has the same number of calls in flight (--concurrency; batches:
+ * BATCHES_IN_FLIGHT), each job its own call unless batched.
  *
- *   node --import tsx bench/api.bench.ts [--jobs N] [--lists N] [--concurrency N]
+ * The HTTP client runs in a worker thread (http-load-client.ts): a platform submits from its own
+ * process, and a client sharing the server's event loop would bill the server for both ends of
+ * every call. On a 2-core machine client and server then each have a core of their own, as do the
+ * raw BullMQ calls, which run on the main thread with the datastore on the other core. The HTTP
+ * floor row (an empty fastify route, same client, same bodies) says what HTTP alone allows on this
+ * machine; the API rows are read against it as well as against raw BullMQ. Each row alternates its
+ * paths over three rounds and keeps each path's best, so a ratio compares paths that had the same
+ * chances on a machine whose load moves.
+ *
+ *   node --import tsx bench/api.bench.ts [--jobs N] [--lists N] [--concurrency N] [--batch N] [--datastore redis|embedded]
  */
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -17,16 +23,15 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Queue } from 'bullmq';
 import Fastify from 'fastify';
-import { Agent, request } from 'undici';
-import { JobPage, ListJobsQuery, SubmitJobRequest } from '../contract/api.ts';
-import { BULLMQ_PRIORITY, PRIORITIES } from '../contract/domain.ts';
+import { ListJobsQuery, SubmitJobRequest } from '../contract/api.ts';
+import { BULLMQ_PRIORITY } from '../contract/domain.ts';
 import { createApiServer } from '../cluster/api/api-server.ts';
 import { generateToken } from '../cluster/auth/token-file.ts';
 import { TokenStore } from '../cluster/auth/token-store.ts';
 import { openDatastore, type Datastore } from '../cluster/datastore/open-datastore.ts';
 import { createEngine } from '../cluster/engine/create-engine.ts';
 import { startRedis } from '../cluster/testing/test-servers.ts';
-import { compiledSchema } from '../main/core/clusters/compiled-schema.ts';
+import { benchBatch, benchJob, LoadClient, rate } from './http-load-client.ts';
 
 const { values } = parseArgs({
   options: {
@@ -43,25 +48,11 @@ const JOBS = Number(values.jobs);
 const LISTS = Number(values.lists);
 const CONCURRENCY = Number(values.concurrency);
 const PAGE = 50;
-/** The page schema as the desktop checks answers (compiled-schema.ts). */
-const jobPage = compiledSchema(JobPage);
 const BATCH = Number(values.batch);
 /** Batches in flight at once: a platform sending its batches one after another, with some overlap. */
 const BATCHES_IN_FLIGHT = 2;
 /** Rounds over which each row alternates its paths (--jobs and --lists are split over them). */
 const ROUNDS = 3;
-
-/** Run `count` calls of `fn` with at most `inFlight` in flight; calls per second. */
-async function rate(count: number, fn: (i: number) => Promise<void>, inFlight = CONCURRENCY): Promise<number> {
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: Math.min(inFlight, count) }, async () => {
-      while (next < count) await fn(next++);
-    }),
-  );
-  return count / ((performance.now() - started) / 1000);
-}
 
 /**
  * Waits until the engine's recorders have caught up (no new cluster event for a moment, at most
@@ -98,28 +89,25 @@ async function measure(label: string, datastore: Datastore): Promise<Row[]> {
   tokens.addMemoryToken('bench', 'operator', token);
   const api = await createApiServer({ engine, tokens, name: 'bench', version: 'bench', limits: { rateLimit: false } });
   const url = await api.listen('127.0.0.1', 0);
-  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-  // undici's request (not fetch): the client shares this process's CPU with the server, so keep it lean.
-  const agent = new Agent({ connections: CONCURRENCY, pipelining: 1 });
-  const http = async (method: 'GET' | 'POST', p: string, body?: unknown) => {
-    const res = await request(`${url}${p}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), dispatcher: agent });
-    return { status: res.statusCode, text: await res.body.text() };
-  };
-  // The HTTP floor: an empty fastify route answering the same body from the same client. The client
-  // runs in this process as the server does, so every API figure pays for both ends of each call.
+  const client = new LoadClient(token, CONCURRENCY);
+  // The HTTP floor: an empty fastify route in this process, as the API is, answering the same body.
   const floor = Fastify();
   floor.post('/floor', async (req, reply) => reply.code(201).send({ user: (req.body as { user: string }).user }));
-  const floorUrl = await floor.listen({ host: '127.0.0.1', port: 0 });
+  const floorUrl = `${await floor.listen({ host: '127.0.0.1', port: 0 })}/floor`;
   const { Queue: BoundQueue } = datastore.bullmq.classes;
   const raw = new BoundQueue('bench-raw', { ...datastore.bullmq.options() }) as Queue;
   await raw.waitUntilReady();
+  const rawJob = (j: ReturnType<typeof benchJob>) => ({ name: j.type, data: { user: j.user, priority: j.priority, config: j.config }, opts: { priority: BULLMQ_PRIORITY[j.priority] } });
   try {
-    // Warm up both paths (connections, prepared statements, JIT).
+    // Warm up every path (connections, prepared statements, JIT), the worker's client included.
+    await client.run({ kind: 'submit', url: `${url}/api/v1/jobs`, count: 20, inFlight: 1 });
+    await client.run({ kind: 'floor', url: floorUrl, count: 20, inFlight: 1 });
+    await client.run({ kind: 'batch', url: `${url}/api/v1/jobs/batch`, count: 2, inFlight: 1, batch: BATCH });
     for (let i = 0; i < 20; i++) {
-      await http('POST', '/api/v1/jobs', { type: 'signal', user: 'warm', config: {} });
-      await raw.add('signal', { user: 'warm' }, { priority: 3 });
+      const j = rawJob(benchJob(i));
+      await raw.add(j.name, j.data, j.opts);
     }
-    for (let i = 0; i < 20; i++) await request(`${floorUrl}/floor`, { method: 'POST', headers, body: JSON.stringify({ user: 'warm' }), dispatcher: agent }).then((r) => r.body.text());
+    await raw.addBulk(benchBatch(0, BATCH).map(rawJob));
     await raw.getJobs(['prioritized', 'waiting'], 0, PAGE - 1);
     await engine.listJobs(ListJobsQuery.parse({ state: 'pending', limit: PAGE }));
     const actor = { name: 'bench', role: 'operator' as const, sourceAddress: '127.0.0.1' };
@@ -133,61 +121,34 @@ async function measure(label: string, datastore: Datastore): Promise<Row[]> {
     let httpFloor = 0;
     for (let round = 0; round < ROUNDS; round++) {
       await quiesce(datastore);
-      apiSubmit = Math.max(
-        apiSubmit,
-        await rate(jobsPerRound, async (i) => {
-          const priority = PRIORITIES[i % 4];
-          const res = await http('POST', '/api/v1/jobs', { type: 'signal', user: `bench${i % 7}`, priority, config: {} });
-          if (res.status !== 201) throw new Error(`submit answered ${res.status}: ${res.text}`);
-        }),
-      );
+      apiSubmit = Math.max(apiSubmit, (await client.run({ kind: 'submit', url: `${url}/api/v1/jobs`, count: jobsPerRound, inFlight: CONCURRENCY })).rate);
       await quiesce(datastore);
       engineSubmit = Math.max(
         engineSubmit,
-        await rate(jobsPerRound, async (i) => {
-          const priority = PRIORITIES[i % 4]!;
-          await engine.submit(SubmitJobRequest.parse({ type: 'signal', user: `bench${i % 7}`, priority, config: {} }), actor);
-        }),
+        await rate(jobsPerRound, async (i) => void (await engine.submit(SubmitJobRequest.parse(benchJob(i)), actor)), CONCURRENCY),
       );
       await quiesce(datastore);
       rawSubmit = Math.max(
         rawSubmit,
-        await rate(jobsPerRound, async (i) => {
-          const priority = PRIORITIES[i % 4]!;
-          await raw.add('signal', { user: `bench${i % 7}`, priority, config: {} }, { priority: BULLMQ_PRIORITY[priority] });
-        }),
+        await rate(
+          jobsPerRound,
+          async (i) => {
+            const j = rawJob(benchJob(i));
+            await raw.add(j.name, j.data, j.opts);
+          },
+          CONCURRENCY,
+        ),
       );
-      httpFloor = Math.max(
-        httpFloor,
-        await rate(jobsPerRound, async (i) => {
-          const body = JSON.stringify({ type: 'signal', user: `bench${i % 7}`, priority: PRIORITIES[i % 4], config: {} });
-          const res = await request(`${floorUrl}/floor`, { method: 'POST', headers, body, dispatcher: agent });
-          if (res.statusCode !== 201) throw new Error(`the empty route answered ${res.statusCode}`);
-          await res.body.text();
-        }),
-      );
+      httpFloor = Math.max(httpFloor, (await client.run({ kind: 'floor', url: floorUrl, count: jobsPerRound, inFlight: CONCURRENCY })).rate);
     }
     const batchesPerRound = Math.max(BATCHES_IN_FLIGHT, Math.ceil(JOBS / BATCH / ROUNDS));
-    const batchOf = (b: number) =>
-      Array.from({ length: BATCH }, (_, n) => ({ type: 'signal' as const, user: `bench${(b + n) % 7}`, priority: PRIORITIES[(b + n) % 4]!, config: {} }));
     let apiBatch = 0;
     let engineBatch = 0;
     let rawBatch = 0;
     for (let round = 0; round < ROUNDS; round++) {
       await quiesce(datastore);
-      apiBatch = Math.max(
-        apiBatch,
-        BATCH *
-          (await rate(
-            batchesPerRound,
-            async (b) => {
-              const res = await http('POST', '/api/v1/jobs/batch', { jobs: batchOf(b) });
-              const answer = res.status === 200 ? (JSON.parse(res.text) as { submitted: number }) : null;
-              if (answer?.submitted !== BATCH) throw new Error(`batch submit answered ${res.status}: ${res.text.slice(0, 300)}`);
-            },
-            BATCHES_IN_FLIGHT,
-          )),
-      );
+      const viaApi = await client.run({ kind: 'batch', url: `${url}/api/v1/jobs/batch`, count: batchesPerRound, inFlight: BATCHES_IN_FLIGHT, batch: BATCH });
+      apiBatch = Math.max(apiBatch, BATCH * viaApi.rate);
       await quiesce(datastore);
       engineBatch = Math.max(
         engineBatch,
@@ -195,24 +156,14 @@ async function measure(label: string, datastore: Datastore): Promise<Row[]> {
           (await rate(
             batchesPerRound,
             async (b) => {
-              const answer = await engine.submitBatch({ jobs: batchOf(b) }, actor);
+              const answer = await engine.submitBatch({ jobs: benchBatch(b, BATCH) }, actor);
               if (answer.submitted !== BATCH) throw new Error(`engine batch submitted ${answer.submitted} of ${BATCH}`);
             },
             BATCHES_IN_FLIGHT,
           )),
       );
       await quiesce(datastore);
-      rawBatch = Math.max(
-        rawBatch,
-        BATCH *
-          (await rate(
-            batchesPerRound,
-            async (b) => {
-              await raw.addBulk(batchOf(b).map((j) => ({ name: j.type, data: { user: j.user, priority: j.priority, config: j.config }, opts: { priority: BULLMQ_PRIORITY[j.priority] } })));
-            },
-            BATCHES_IN_FLIGHT,
-          )),
-      );
+      rawBatch = Math.max(rawBatch, BATCH * (await rate(batchesPerRound, async (b) => void (await raw.addBulk(benchBatch(b, BATCH).map(rawJob))), BATCHES_IN_FLIGHT)));
     }
     // Three rounds alternating the three paths, each keeping its best: what runs in the background
     // (recorders catching up, PostgreSQL analysing the tables the submits grew) hits them alike.
@@ -225,30 +176,31 @@ async function measure(label: string, datastore: Datastore): Promise<Row[]> {
     const perRound = Math.ceil(LISTS / ROUNDS);
     for (let round = 0; round < ROUNDS; round++) {
       await quiesce(datastore);
-      apiList = Math.max(
-        apiList,
-        await rate(perRound, async (i) => {
-          const sort = i % 2 === 0 ? '-created' : 'position';
-          const res = await http('GET', `/api/v1/jobs?state=pending&sort=${sort}&limit=${PAGE}`);
-          if (res.status !== 200) throw new Error(`list answered ${res.status}: ${res.text}`);
-          const page = jobPage.parse(JSON.parse(res.text));
-          listed += page.items.length;
-        }),
-      );
+      const viaApi = await client.run({ kind: 'list', url: `${url}/api/v1/jobs`, count: perRound, inFlight: CONCURRENCY, page: PAGE });
+      apiList = Math.max(apiList, viaApi.rate);
+      listed += viaApi.listed;
       engineList = Math.max(
         engineList,
-        await rate(perRound, async (i) => {
-          const query = ListJobsQuery.parse({ state: 'pending', sort: i % 2 === 0 ? '-created' : 'position', limit: PAGE });
-          const page = await engine.listJobs(query);
-          engineListed += page.items.length;
-        }),
+        await rate(
+          perRound,
+          async (i) => {
+            const query = ListJobsQuery.parse({ state: 'pending', sort: i % 2 === 0 ? '-created' : 'position', limit: PAGE });
+            const page = await engine.listJobs(query);
+            engineListed += page.items.length;
+          },
+          CONCURRENCY,
+        ),
       );
       rawList = Math.max(
         rawList,
-        await rate(perRound, async () => {
-          const jobs = await raw.getJobs(['prioritized', 'waiting'], 0, PAGE - 1);
-          rawListed += jobs.length;
-        }),
+        await rate(
+          perRound,
+          async () => {
+            const jobs = await raw.getJobs(['prioritized', 'waiting'], 0, PAGE - 1);
+            rawListed += jobs.length;
+          },
+          CONCURRENCY,
+        ),
       );
     }
     if (Math.min(listed, engineListed, rawListed) < ROUNDS * perRound * PAGE) throw new Error(`pages were short: api ${listed}, engine ${engineListed}, raw ${rawListed}`);
@@ -259,7 +211,7 @@ async function measure(label: string, datastore: Datastore): Promise<Row[]> {
       { datastore: label, what: `list ${PAGE} pending (pages/s)`, api: apiList, engine: engineList, raw: rawList },
     ];
   } finally {
-    await agent.close();
+    await client.close();
     await api.close();
     await floor.close();
     await raw.obliterate({ force: true }).catch(() => undefined);
