@@ -25,6 +25,7 @@ import {
   type IdempotencyEntry,
   clampStoredId,
   rowsByType,
+  SCORE_BAND,
   sortScore,
 } from './shared-store.ts';
 import type { BullEventRecheck, BullOutcome, StreamTrimBound, RawBullJob } from './bull-jobs.ts';
@@ -536,39 +537,73 @@ class PgStore implements PgSharedStore {
     const out = new Map<string, number>();
     // Each ready row's place is the pending jobs of its type before it in the position order, which
     // puts jobs out of line after every job in line (sortScore), so only ready jobs are counted: the
-    // rows in run order per type, the jobs in each gap between neighbours counted (an index range
-    // each) and summed. All the gaps of a page are counted in one statement, a scalar count each
-    // with its own bounds, so each is planned as the index range it is even on tables whose
-    // statistics lag behind a burst of submits (a join of the page with the index was planned as a
+    // rows in run order per type, the jobs in each gap between neighbours counted and summed. Rows
+    // of one type and priority usually follow each other with nothing between (a batch submit, a
+    // page of a list in line): such a run is counted as the gap before it and the jobs among it
+    // that are not its rows, and its own gaps only when that is not none. Every count is a scalar
+    // count with its own bounds, so each is planned as the index range it is even on tables whose
+    // statistics lag behind a burst of submits (a join of the rows with the index was planned as a
     // scan per row there).
-    const gaps: { row: JobRow; type: string; after: number; before: number }[] = [];
+    const runs: { type: string; rows: { row: JobRow; score: number }[]; after: number }[] = [];
     for (const [type, list] of rowsByType(rows.filter((r) => r.base === 'pending' && r.ready))) {
-      list.sort((a, b) => sortScore('position', a) - sortScore('position', b));
+      const scored = list.map((row) => ({ row, score: sortScore('position', row) })).sort((a, b) => a.score - b.score);
       let prev = -1;
-      for (const row of list) {
-        const s = sortScore('position', row);
-        gaps.push({ row, type, after: prev, before: s });
-        prev = s;
+      for (const item of scored) {
+        const run = runs.at(-1);
+        if (run && run.type === type && Math.floor(run.rows[0]!.score / SCORE_BAND) === Math.floor(item.score / SCORE_BAND)) run.rows.push(item);
+        else runs.push({ type, rows: [item], after: prev });
+        prev = item.score;
       }
     }
-    if (gaps.length === 0) return out;
+    if (runs.length === 0) return out;
+    const pending = `${this.t('job_index')} WHERE NOT removed AND base = 'pending'`;
     const params: unknown[] = [];
-    const counts = gaps.map((g) => {
-      params.push(g.type, g.after, g.before);
-      const n = params.length;
-      return `(SELECT count(*) FROM ${this.t('job_index')} WHERE NOT removed AND base = 'pending' AND type = $${n - 2} AND s_position > $${n - 1} AND s_position < $${n})`;
-    });
+    const p = (v: unknown) => {
+      params.push(v);
+      return `$${params.length}`;
+    };
+    const counts: string[] = [];
+    for (const run of runs) {
+      const first = run.rows[0]!.score;
+      const last = run.rows.at(-1)!.score;
+      const type = p(run.type);
+      counts.push(`(SELECT count(*) FROM ${pending} AND type = ${type} AND s_position > ${p(run.after)} AND s_position < ${p(first)})`);
+      counts.push(
+        run.rows.length < 3
+          ? '0'
+          : `(SELECT count(*) FROM ${pending} AND type = ${type} AND s_position > ${p(first)} AND s_position < ${p(last)} AND id <> ALL(${p(run.rows.map((r) => r.row.id))}))`,
+      );
+    }
     const { rows: answer } = await this.pool.query<{ gaps: string[] }>(`SELECT ARRAY[${counts.join(', ')}]::text[] AS gaps`, params);
-    const inGap = answer[0]!.gaps;
+    const found = answer[0]!.gaps.map(Number);
+    // Runs with other jobs among their rows: each gap of theirs counted, in one more statement.
+    const broken = runs.filter((_, i) => found[2 * i + 1]! > 0);
+    const inner = new Map<JobRow, number>();
+    if (broken.length > 0) {
+      params.length = 0;
+      const gaps: string[] = [];
+      const rowsOf: JobRow[] = [];
+      for (const run of broken) {
+        const type = p(run.type);
+        for (let k = 1; k < run.rows.length; k++) {
+          gaps.push(`(SELECT count(*) FROM ${pending} AND type = ${type} AND s_position > ${p(run.rows[k - 1]!.score)} AND s_position < ${p(run.rows[k]!.score)})`);
+          rowsOf.push(run.rows[k]!.row);
+        }
+      }
+      const { rows: more } = await this.pool.query<{ gaps: string[] }>(`SELECT ARRAY[${gaps.join(', ')}]::text[] AS gaps`, params);
+      more[0]!.gaps.forEach((n, i) => inner.set(rowsOf[i]!, Number(n)));
+    }
     let type = '';
     let place = 0;
-    gaps.forEach((g, i) => {
-      if (g.type !== type) {
-        type = g.type;
+    runs.forEach((run, i) => {
+      if (run.type !== type) {
+        type = run.type;
         place = 0;
       }
-      place += Number(inGap[i]) + 1;
-      out.set(g.row.id, place);
+      run.rows.forEach(({ row }, k) => {
+        place += (k === 0 ? found[2 * i]! : (inner.get(row) ?? 0)) + 1;
+        out.set(row.id, place);
+      });
     });
     return out;
   }
