@@ -51,3 +51,30 @@ describe('rowWindow', () => {
     expect(at(0, 0)).toMatchObject({ first: 0, last: -1, before: 0, after: 0, height: 0 });
   });
 });
+
+describe('rowWindow in blocks', () => {
+  const inBlocks = (scrollTop: number) => rowWindow({ scrollTop, viewport: VIEW, count: 100_000, rowHeight: ROW, overscan: 3, block: 8 });
+
+  it('moves only when the view crosses a block boundary, and always covers the view and its overscan', () => {
+    const windows = new Set<string>();
+    for (let scrollTop = 0; scrollTop <= 80 * ROW; scrollTop += 20) {
+      const w = inBlocks(scrollTop);
+      windows.add(`${w.first}-${w.last}`);
+      expect(w.first % 8).toBe(0);
+      expect((w.last + 1) % 8).toBe(0);
+      expect(w.first).toBeLessThanOrEqual(Math.max(0, Math.floor(scrollTop / ROW) - 3));
+      expect(w.last).toBeGreaterThanOrEqual(Math.ceil((scrollTop + VIEW) / ROW) - 1 + 3);
+      expect(w.before).toBe(w.first * ROW);
+      expect(w.before + (w.last - w.first + 1) * ROW + w.after).toBe(w.height);
+    }
+    // 80 rows scrolled: each edge of the window moved once per 8 rows, not once per row.
+    expect(windows.size).toBeLessThanOrEqual(2 * (80 / 8) + 2);
+  });
+
+  it('ends at the last row, even when the list does not end on a block', () => {
+    const count = 1003;
+    const w = rowWindow({ scrollTop: count * ROW - VIEW, viewport: VIEW, count, rowHeight: ROW, overscan: 3, block: 8 });
+    expect(w.last).toBe(count - 1);
+    expect(w.after).toBe(0);
+  });
+});

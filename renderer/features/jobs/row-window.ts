@@ -17,8 +17,15 @@ export interface RowWindowInput {
   viewport: number;
   count: number;
   rowHeight: number;
-  /** Rows drawn beyond each edge of the view. */
+  /** Rows drawn beyond each edge of the view, at least. */
   overscan: number;
+  /**
+   * The window starts and ends on multiples of this many rows, so an edge of it moves only when
+   * the view's edge crosses such a boundary: a slow scroll changes the drawn rows once per `block`
+   * rows at each edge instead of at every row (each change is a render, a layout and a paint of
+   * the table).
+   */
+  block?: number;
   maxHeight?: number;
 }
 
@@ -36,15 +43,15 @@ export interface RowWindow {
 }
 
 /** The rows to draw at `scrollTop`, and the spacers around them. */
-export function rowWindow({ scrollTop, viewport, count, rowHeight, overscan, maxHeight = MAX_LIST_HEIGHT }: RowWindowInput): RowWindow {
+export function rowWindow({ scrollTop, viewport, count, rowHeight, overscan, block = 1, maxHeight = MAX_LIST_HEIGHT }: RowWindowInput): RowWindow {
   const full = count * rowHeight;
   const height = Math.min(full, maxHeight);
   if (count === 0) return { first: 0, last: -1, before: 0, after: 0, height: 0, rowOffset: 0 };
   const range = Math.max(0, height - viewport);
   const fullRange = Math.max(0, full - viewport);
   const rowOffset = Math.min(fullRange, Math.max(0, range > 0 && full > height ? scrollTop * (fullRange / range) : scrollTop));
-  const first = Math.max(0, Math.floor(rowOffset / rowHeight) - overscan);
-  const last = Math.min(count - 1, Math.ceil((rowOffset + viewport) / rowHeight) - 1 + overscan);
+  const first = Math.max(0, Math.floor((Math.floor(rowOffset / rowHeight) - overscan) / block) * block);
+  const last = Math.min(count - 1, Math.ceil((Math.ceil((rowOffset + viewport) / rowHeight) + overscan) / block) * block - 1);
   // Row i is drawn at scrollTop + (i × rowHeight − rowOffset): where the view shows it, on a whole
   // pixel (table rows at a fraction of one are laid out a pixel taller or shorter, unevenly).
   const before = Math.min(Math.max(0, Math.round(scrollTop + first * rowHeight - rowOffset)), Math.max(0, height - (last - first + 1) * rowHeight));

@@ -100,3 +100,27 @@ it('a fling keeps the rows drawn until it slows, then draws the rows in view', {
   // Once no scroll comes, the rows in view are drawn.
   await waitFor(() => expect(firstShown()).toBeGreaterThan(290));
 });
+
+it('a slow scroll redraws the rows only when the view crosses a block of rows, not at every row', { timeout: 30_000 }, async () => {
+  renderWithFake(<JobsPage />, { localJobs: 3000 });
+  const table = await screen.findByRole('table', { name: 'Jobs' });
+  await waitFor(() => expect(jobRows(table).length).toBeGreaterThan(10));
+  const scroller = screen.getByTestId('jobs-scroll');
+  const drawn = () => jobRows(table).map((row) => row.getAttribute('aria-rowindex')).join();
+  let redraws = 0;
+  let shown = drawn();
+  // 20 px per step over 16 rows, as a wheel or a drag of the scrollbar moves.
+  for (let top = 20; top <= 16 * ROW_HEIGHT; top += 20) {
+    act(() => {
+      scroller.scrollTop = top;
+      fireEvent.scroll(scroller);
+    });
+    if (drawn() !== shown) redraws++;
+    shown = drawn();
+    // The rows drawn still cover the view.
+    const rows = jobRows(table).map((row) => Number(row.getAttribute('aria-rowindex')) - 2);
+    expect(rows[0]).toBeLessThanOrEqual(Math.floor(top / ROW_HEIGHT));
+    expect(rows.at(-1)).toBeGreaterThanOrEqual(Math.ceil((top + 700) / ROW_HEIGHT));
+  }
+  expect(redraws).toBeLessThanOrEqual(4);
+});

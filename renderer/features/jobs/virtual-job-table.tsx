@@ -23,6 +23,10 @@ export const ROW_HEIGHT = 34;
 // Rows drawn beyond the scroller's edges: a few, since every drawn row costs each frame of a fast
 // scroll. Pages are asked for a page ahead, so rows are loaded before they come in view.
 const OVERSCAN = 3;
+// The drawn rows move in steps of this many rows (row-window.ts): at 20 px per frame a slow scroll
+// redraws the table about every 7 frames (each edge of the window once per 8 rows) instead of
+// nearly every frame.
+const BLOCK = 8;
 const PREFETCH_ROWS = PAGE_SIZE;
 // A typical view's height while the scroller has no layout (before the first layout, in a hidden
 // container, in tests), so a window of rows still renders instead of none.
@@ -36,35 +40,62 @@ const ASSUMED_VIEW_HEIGHT = 700;
 const FLING_GAP_MS = 500;
 const SETTLE_MS = 150;
 
-interface ScrollView {
-  /** Where the view is, and the height its rows are seen in (less the sticky header), px. */
-  scrollTop: number;
+interface DrawnView {
+  /** The scroller offset the drawn rows are for (during a fling, not where the view is), px. */
+  top: number;
+  /** The height the rows are seen in (the scroller's, less the sticky header), px. */
   viewport: number;
-  /** The offset the drawn rows are for: `scrollTop`, except during a fling. */
-  drawnTop: number;
+}
+
+function windowAt(view: DrawnView, count: number) {
+  return rowWindow({ scrollTop: view.top, viewport: view.viewport, count, rowHeight: ROW_HEIGHT, overscan: OVERSCAN, block: BLOCK });
 }
 
 /**
- * The scroller's offset and view height, following scrolls and resizes. A scroll renders at once
- * (flushSync), before the frame is painted, so rows never lag behind the scrollbar — except in a
- * fling, where the rows drawn stay until it slows.
+ * The offset and view height the rows are drawn for, following scrolls and resizes. A scroll that
+ * changes the drawn rows renders at once (flushSync), before the frame is painted, so rows never lag
+ * behind the scrollbar; a scroll within the drawn rows renders nothing. In a fling the rows drawn
+ * stay until it slows. Pages are asked for where the view is, during a fling too, so rows are there
+ * when it stops.
  */
-function useScrollView(scrollRef: RefObject<HTMLDivElement | null>, headRef: RefObject<HTMLTableSectionElement | null>): ScrollView {
-  const [view, setView] = useState<ScrollView>({ scrollTop: 0, viewport: ASSUMED_VIEW_HEIGHT, drawnTop: 0 });
+function useDrawnView(
+  scrollRef: RefObject<HTMLDivElement | null>,
+  headRef: RefObject<HTMLTableSectionElement | null>,
+  count: number,
+  ensure: (index: number) => void,
+): DrawnView {
+  const [view, setView] = useState<DrawnView>({ top: 0, viewport: ASSUMED_VIEW_HEIGHT });
+  const latest = useRef({ count, ensure });
+  useLayoutEffect(() => {
+    latest.current = { count, ensure };
+  });
   useLayoutEffect(() => {
     const el = scrollRef.current;
     if (!el) return;
+    let drawn: DrawnView = { top: 0, viewport: ASSUMED_VIEW_HEIGHT };
     let viewport = ASSUMED_VIEW_HEIGHT;
     let lastTop = el.scrollTop;
     let lastJumpAt = -Infinity;
     let settle: ReturnType<typeof setTimeout> | null = null;
-    const draw = () => {
-      const scrollTop = el.scrollTop;
-      setView((v) => (v.scrollTop === scrollTop && v.viewport === viewport && v.drawnTop === scrollTop ? v : { scrollTop, viewport, drawnTop: scrollTop }));
+    const sameRows = (a: DrawnView, b: DrawnView) => {
+      const x = windowAt(a, latest.current.count);
+      const y = windowAt(b, latest.current.count);
+      return x.first === y.first && x.last === y.last && x.before === y.before;
+    };
+    const draw = (sync: boolean) => {
+      const next = { top: el.scrollTop, viewport };
+      if (next.viewport === drawn.viewport && sameRows(drawn, next)) return;
+      drawn = next;
+      if (sync) flushSync(() => setView(next));
+      else setView(next);
+    };
+    const prefetch = () => {
+      const { count, ensure } = latest.current;
+      if (count > 0) ensure(windowAt({ top: el.scrollTop, viewport }, count).last + PREFETCH_ROWS);
     };
     const measure = () => {
       viewport = el.clientHeight > 0 ? Math.max(el.clientHeight - (headRef.current?.offsetHeight ?? 0), ROW_HEIGHT) : ASSUMED_VIEW_HEIGHT;
-      draw();
+      draw(false);
     };
     const onScroll = (e: Event) => {
       const scrollTop = el.scrollTop;
@@ -74,10 +105,9 @@ function useScrollView(scrollRef: RefObject<HTMLDivElement | null>, headRef: Ref
       if (jump) lastJumpAt = e.timeStamp;
       if (settle) clearTimeout(settle);
       settle = null;
-      if (flinging) {
-        setView((v) => ({ ...v, scrollTop }));
-        settle = setTimeout(draw, SETTLE_MS);
-      } else flushSync(draw);
+      prefetch();
+      if (flinging) settle = setTimeout(() => draw(false), SETTLE_MS);
+      else draw(true);
     };
     measure();
     el.addEventListener('scroll', onScroll, { passive: true });
@@ -98,16 +128,14 @@ export function VirtualJobTable({ pages, columns, label }: { pages: JobPages; co
   const scrollRef = useRef<HTMLDivElement>(null);
   const headRef = useRef<HTMLTableSectionElement>(null);
   const count = pages.total ?? 0;
-  const { scrollTop, viewport, drawnTop } = useScrollView(scrollRef, headRef);
-  const { first, last, before, after } = rowWindow({ scrollTop: drawnTop, viewport, count, rowHeight: ROW_HEIGHT, overscan: OVERSCAN });
-  const indexes = useMemo(() => Array.from({ length: Math.max(0, last - first + 1) }, (_, i) => first + i), [first, last]);
-  // Pages load for where the view is, during a fling too, so rows are there when it stops.
-  const inView = rowWindow({ scrollTop, viewport, count, rowHeight: ROW_HEIGHT, overscan: OVERSCAN }).last;
   const { ensure } = pages;
+  const drawnView = useDrawnView(scrollRef, headRef, count, ensure);
+  const { first, last, before, after } = windowAt(drawnView, count);
+  const indexes = useMemo(() => Array.from({ length: Math.max(0, last - first + 1) }, (_, i) => first + i), [first, last]);
   const [activeIndex, setActiveIndex] = useState(0);
   useEffect(() => {
-    if (count > 0) ensure(inView + PREFETCH_ROWS);
-  }, [inView, count, ensure]);
+    if (count > 0) ensure(last + PREFETCH_ROWS);
+  }, [last, count, ensure]);
 
   const windowRows = useMemo(() => pages.rows.slice(first, last + 1), [pages.rows, first, last]);
   const table = useTable({
