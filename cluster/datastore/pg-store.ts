@@ -16,6 +16,7 @@ import {
   type FinishedSample,
   type HistoryRead,
   type JobRow,
+  type LineCounts,
   type RecordChange,
   type RecordResult,
   type RowFilter,
@@ -622,6 +623,17 @@ class PgStore implements PgSharedStore {
       map.set(r.type, c);
     }
     return [...map.values()];
+  }
+
+  async lineCounts(type: JobType): Promise<LineCounts> {
+    // A priority's jobs in line are one range of the position order (sortScore): counted on its index.
+    const inLine = PRIORITIES.map(
+      (_, rank) => `(SELECT count(*) FROM ${this.t('job_index')} WHERE NOT removed AND base = 'pending' AND type = $1 AND s_position >= ${rank * SCORE_BAND} AND s_position < ${(rank + 1) * SCORE_BAND})`,
+    );
+    const active = `(SELECT count(*) FROM ${this.t('job_index')} WHERE NOT removed AND type = $1 AND base = 'active')`;
+    const { rows } = await this.pool.query<{ n: string[] }>(`SELECT ARRAY[${[...inLine, active].join(', ')}]::text[] AS n`, [type]);
+    const n = rows[0]!.n.map(Number);
+    return { ready: Object.fromEntries(PRIORITIES.map((p, i) => [p, n[i]!])) as LineCounts['ready'], active: n[PRIORITIES.length]! };
   }
 
   async finishedSince(since: number, maxRows: number): Promise<FinishedSample[]> {

@@ -15,7 +15,8 @@ import { RedisJobIndex } from './redis-job-index.ts';
 import { RedisSamples } from './redis-samples.ts';
 import { RedisSettings } from './redis-settings.ts';
 import { connectRedisSpace } from './redis-space.ts';
-import type { SharedStore } from './shared-store.ts';
+import { PRIORITIES } from '../../contract/domain.ts';
+import { type LineCounts, SCORE_BAND, type SharedStore } from './shared-store.ts';
 
 /** Opens the store on its own connection (plus one for pub/sub when someone subscribes). */
 export async function openRedisStore(options: { connection: RedisOptions; prefix: string }): Promise<SharedStore> {
@@ -45,6 +46,17 @@ export async function openRedisStore(options: { connection: RedisOptions; prefix
     listRows: (query) => index.listRows(query),
     positions: (rows) => index.positions(rows),
     counts: (stuckBefore) => index.counts(stuckBefore),
+    async lineCounts(type) {
+      // A priority's jobs in line are one score range of the queue's pending set (sortScore).
+      const pipe = redis.pipeline();
+      PRIORITIES.forEach((_, rank) => pipe.zcount(space.k(`z:pending:${type}`), rank * SCORE_BAND, `(${(rank + 1) * SCORE_BAND}`));
+      pipe.zcard(space.k(`z:tb:${type}:active`));
+      const n = (await pipe.exec())!.map(([error, value]) => {
+        if (error) throw error;
+        return Number(value);
+      });
+      return { ready: Object.fromEntries(PRIORITIES.map((p, i) => [p, n[i]!])) as LineCounts['ready'], active: n[PRIORITIES.length]! };
+    },
     finishedSince: (since, maxRows) => index.finishedSince(since, maxRows),
     history: (afterSeq, limit) => index.history(afterSeq, limit),
     trimTombstones: (beforeSeq) => index.trimTombstones(beforeSeq),

@@ -198,6 +198,14 @@ export interface CountsByType {
   cancelled: number;
 }
 
+/** A queue's line as the job index holds it, for the wait predicted at submit (wait-forecast.ts). */
+export interface LineCounts {
+  /** Pending jobs in line (ready to run: see JobRowInput.ready) per priority. */
+  ready: Record<Priority, number>;
+  /** Jobs holding a worker slot (running, paused, stuck). */
+  active: number;
+}
+
 export interface FinishedSample {
   type: JobType;
   base: 'completed' | 'failed' | 'cancelled';
@@ -240,6 +248,8 @@ export interface SharedStore {
   /** Place in line (1 = next) of each ready row among the ready jobs of its type; none for other rows. */
   positions(rows: JobRow[]): Promise<Map<string, number>>;
   counts(stuckBefore: number): Promise<CountsByType[]>;
+  /** One queue's jobs in line per priority and its active jobs: index ranges only, whatever the queue holds. */
+  lineCounts(type: JobType): Promise<LineCounts>;
   finishedSince(since: number, maxRows: number): Promise<FinishedSample[]>;
   history(afterSeq: number, limit: number): Promise<HistoryRead>;
   /** Forget tombstones older than the given event id. */

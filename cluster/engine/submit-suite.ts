@@ -4,11 +4,13 @@
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { SubmitJobRequest } from '../../contract/api.ts';
+import { BULLMQ_PRIORITY, PRIORITIES } from '../../contract/domain.ts';
 import type { Datastore } from '../datastore/open-datastore.ts';
 import type { BullJobEngine } from './bull-job-engine.ts';
 import { createEngine } from './create-engine.ts';
 import { ADMIN, testDatastore, type TestDatastore, type TestKind } from './engine-test-support.ts';
 import { EngineError } from './job-engine.ts';
+import { aheadOf } from './wait-forecast.ts';
 
 const request = (user: string, symbol = 'AAPL') => ({ type: 'backtest', user, priority: 'normal', config: { symbols: [symbol] } }) as SubmitJobRequest;
 const OPERATOR = { ...ADMIN, name: 'platform', role: 'operator' as const };
@@ -70,5 +72,36 @@ export function submitSuite(kind: TestKind): void {
     expect(await jobsOf('batch-one')).toEqual(ids.sort());
     // Each job is a normal job: listed, with its detail.
     expect((await engine.getJob(ids[0]!)).user).toBe('batch-one');
+  });
+
+  test("the line a submit's wait prediction counts is read from the job index, and is BullMQ's own line", async () => {
+    const queue = engine.queue('signal');
+    let bullCounts = 0;
+    const spied = { getJobCounts: queue.getJobCounts, getCountsPerPriority: queue.getCountsPerPriority };
+    queue.getJobCounts = (...args) => ((bullCounts += 1), spied.getJobCounts.apply(queue, args));
+    queue.getCountsPerPriority = (...args) => ((bullCounts += 1), spied.getCountsPerPriority.apply(queue, args));
+    try {
+      for (let i = 0; i < 11; i++) await engine.submit({ type: 'signal', user: 'line', priority: PRIORITIES[i % 4]!, config: {} }, OPERATOR);
+      // Scheduled for later: pending, but in no line yet.
+      const later = new Date(Date.now() + 3_600_000).toISOString();
+      await engine.submitBatch({ jobs: [0, 1, 2].map((i) => ({ type: 'signal', user: 'line', priority: PRIORITIES[i]!, runAt: later, config: {} })) }, OPERATOR);
+      await engine.submitBatch({ jobs: [0, 1, 2, 3, 3].map((i) => ({ type: 'signal', user: 'line', priority: PRIORITIES[i]!, config: {} })) }, OPERATOR);
+      expect(bullCounts).toBe(0);
+      await engine.settle();
+      const line = await ds.store.lineCounts('signal');
+      const [counts, perPriority] = await Promise.all([
+        spied.getJobCounts.call(queue, 'wait', 'active'),
+        spied.getCountsPerPriority.call(queue, PRIORITIES.map((p) => BULLMQ_PRIORITY[p])),
+      ]);
+      expect(line.ready).toEqual({ critical: 4, high: 4, normal: 4, low: 4 });
+      expect(line.active).toBe(counts.active ?? 0);
+      for (const priority of PRIORITIES) {
+        const rank = BULLMQ_PRIORITY[priority];
+        const bullAhead = (counts.wait ?? 0) + Object.entries(perPriority).reduce((n, [p, c]) => (Number(p) <= rank ? n + c : n), 0);
+        expect(aheadOf(line, priority)).toBe(bullAhead);
+      }
+    } finally {
+      Object.assign(queue, spied);
+    }
   });
 }

@@ -4,13 +4,15 @@
  * `waitBehind`). Submit keeps it on the job (`predictedWaitMs`) and the load model scores it once
  * the job has started (QueueLoad.forecastError).
  *
- * Cost per submit: three small reads of BullMQ's own counts (place in line, busy workers, paused),
- * made together and shared by the submits of the same queue that arrive while they are under way.
+ * Cost per submit: the queue's paused flag and one read of the job index's counts (place in line,
+ * busy workers), made together and shared by the submits of the same queue that arrive while they
+ * are under way.
  * The run time statistics and the worker nodes change slowly and are read once per
  * STATS_MAX_AGE_MS per engine, not per job. Predicting never fails or delays a submit by more than
  * PREDICT_TIMEOUT_MS: without an answer the job simply carries none.
  */
 import { BULLMQ_PRIORITY, JOB_TYPES, PRIORITIES, type JobType, type Priority } from '../../contract/domain.ts';
+import type { LineCounts } from '../datastore/shared-store.ts';
 import { LOAD_LONG_MS, recentRunTimes, serversOf } from '../load/load-inputs.ts';
 import { runStatsOf, waitBehind, type RunStats } from '../load/load-model.ts';
 import { type EngineContext, queueSettingKey } from './engine-context.ts';
@@ -74,42 +76,45 @@ async function statsOf(ctx: EngineContext, now: number): Promise<Map<JobType, Qu
   return cache.stats ?? (await cache.reading!);
 }
 
-interface LineCounts {
+interface Line {
   paused: boolean;
-  counts: Record<string, number>;
-  /** Ready jobs per BullMQ priority number. */
-  perPriority: Record<string, number>;
+  counts: LineCounts;
 }
 
-const lineReads = new WeakMap<EngineContext, Map<JobType, Promise<LineCounts>>>();
+const lineReads = new WeakMap<EngineContext, Map<JobType, Promise<Line>>>();
 
 /**
- * The queue's counts behind a prediction, every priority at once. Submits arriving while a read is
- * under way share it: a burst of submits costs a set of reads per round trip, not per job, and a
- * job sharing a read started a moment before it came is placed as concurrent submits are anyway.
+ * The queue's line behind a prediction, every priority at once, from the job index (index ranges,
+ * whatever the queue holds; BullMQ's counts on PostgreSQL read every job of the queue, finished
+ * ones too). Submits arriving while a read is under way share it: a burst of submits costs a read
+ * per round trip, not per job, and a job sharing a read started a moment before it came is placed
+ * as concurrent submits are anyway.
  */
-function lineCountsOf(ctx: EngineContext, type: JobType): Promise<LineCounts> {
+function lineOf(ctx: EngineContext, type: JobType): Promise<Line> {
   let reads = lineReads.get(ctx);
   if (!reads) lineReads.set(ctx, (reads = new Map()));
   const underWay = reads.get(type);
   if (underWay) return underWay;
-  const queue = ctx.queue(type);
-  const read = Promise.all([queue.isPaused(), queue.getJobCounts('wait', 'active'), queue.getCountsPerPriority(PRIORITIES.map((p) => BULLMQ_PRIORITY[p]))])
-    .then(([paused, counts, perPriority]) => ({ paused, counts, perPriority }))
+  const read = Promise.all([ctx.queue(type).isPaused(), ctx.store.lineCounts(type)])
+    .then(([paused, counts]) => ({ paused, counts }))
     .finally(() => reads.delete(type));
   reads.set(type, read);
   return read;
 }
 
-async function predict(ctx: EngineContext, type: JobType, priority: Priority): Promise<number | null> {
+/** Jobs ahead of a job of `priority` joining the line: those in line at its priority or a higher one. */
+export function aheadOf(counts: LineCounts, priority: Priority): number {
   const rank = BULLMQ_PRIORITY[priority];
-  const [stats, { paused, counts, perPriority }] = await Promise.all([statsOf(ctx, Date.now()), lineCountsOf(ctx, type)]);
+  return PRIORITIES.reduce((n, p) => (BULLMQ_PRIORITY[p] <= rank ? n + counts.ready[p] : n), 0);
+}
+
+async function predict(ctx: EngineContext, type: JobType, priority: Priority): Promise<number | null> {
+  const [stats, { paused, counts }] = await Promise.all([statsOf(ctx, Date.now()), lineOf(ctx, type)]);
   const { run, servers } = stats.get(type)!;
   // Paused or without workers, a job waits for an admin, not for the queue: no prediction to score.
   if (paused || servers === 0 || !run) return null;
-  const ahead = (counts.wait ?? 0) + Object.entries(perPriority).reduce((n, [p, c]) => (Number(p) <= rank ? n + c : n), 0);
-  const free = Math.max(0, servers - (counts.active ?? 0));
-  return waitBehind(ahead, free, servers, run).mean;
+  const free = Math.max(0, servers - counts.active);
+  return waitBehind(aheadOf(counts, priority), free, servers, run).mean;
 }
 
 /** The wait predicted for a job of `priority` entering `type`'s queue now, or null. */
