@@ -15,6 +15,7 @@ import { finishedJobToRow, JOB_ROW_COLUMNS, jobToRow, normaliseInstant, rowToJob
 import { decodeCursor, encodeCursor, pageSelect, totalSelect, filterWhere } from './job-query-sql.ts';
 import { matchesNothing, planTextSearch, searchInState } from './job-text-search.ts';
 import { CacheHealth } from './cache-health.ts';
+import { beginBulkLoad, bulkLoadActive, finishBulkLoad } from './bulk-load.ts';
 import { openCacheDatabase, type OpenCacheOptions, type SqliteDatabase } from './open-cache-database.ts';
 import { FailureStore, type FailureArrival } from '../failures/failure-store.ts';
 
@@ -55,11 +56,19 @@ export class CacheQueryError extends Error {
 
 export type SnapshotKind = 'summary' | 'queues' | 'workers' | 'info' | 'thresholds';
 
+/**
+ * Below this many jobs to write, a pull keeps the triggers: they cost about a second per 5,000
+ * jobs, and a bulk load's rebuild of a cache that size costs little less.
+ */
+export const BULK_LOAD_MIN_JOBS = 5_000;
+
 export class JobCache {
   private readonly statements = new Map<string, Statement>();
   private readonly upsert: Statement;
   private readonly remove: Statement;
   private readonly writeBatch: (clusterId: string, batch: SyncBatch, at: string) => string[];
+  /** The clusters whose pulls write as the current bulk load; it is finished when the last one ends. */
+  private readonly bulkLoaders = new Set<string>();
   /** Whether the file can be written; writes pause (and are retried) while it cannot. */
   readonly health: CacheHealth;
   /** Failure patterns: failed jobs are grouped as their detail is saved here. */
@@ -240,6 +249,41 @@ export class JobCache {
         })(),
       undefined,
     );
+  }
+
+  /**
+   * Whether a pull that will bring a cluster's `clusterTotal` jobs should write as a bulk load
+   * (bulk-load.ts): the jobs it lacks are at least `minJobs` and at least as many as the whole cache
+   * holds, so the rebuild at its end (over every cached job) costs well under the triggers it saves
+   * (a rebuild costs about a seventh of the triggers per row). A second cluster pulled into a cache
+   * holding more jobs than it brings keeps the triggers.
+   */
+  bulkLoadWorthIt(clusterId: string, clusterTotal: number, minJobs = BULK_LOAD_MIN_JOBS): boolean {
+    const cached = this.stmt('SELECT ifnull(sum(n), 0) AS n FROM job_counts').pluck().get() as number;
+    const own = this.stmt('SELECT ifnull(sum(n), 0) AS n FROM job_counts WHERE cluster_id = ?').pluck().get(clusterId) as number;
+    const missing = clusterTotal - own;
+    return missing >= minJobs && missing >= cached;
+  }
+
+  /** A cluster's pull starts writing as a bulk load (or joins the one on). */
+  beginBulkLoad(clusterId: string): void {
+    beginBulkLoad(this.db);
+    this.bulkLoaders.add(clusterId);
+  }
+
+  /**
+   * A cluster's pull that wrote as a bulk load ended (done or not): when it was the last, the
+   * search index, user names and roll-ups are built and the triggers put back. A cache closed
+   * meanwhile finishes the load when it is next opened.
+   */
+  endBulkLoad(clusterId: string): void {
+    if (!this.bulkLoaders.delete(clusterId) || this.bulkLoaders.size > 0 || !this.db.open) return;
+    finishBulkLoad(this.db);
+  }
+
+  /** True while a bulk load is on: searches and reports do not see the jobs it wrote until it ends. */
+  get bulkLoading(): boolean {
+    return bulkLoadActive(this.db);
   }
 
   /** Drop a cluster's jobs and sync cursors (before a full rebuild from its history). */

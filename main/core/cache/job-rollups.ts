@@ -111,6 +111,21 @@ const CREATED_COLUMNS = ['cluster_id', 'created_at', 'user', 'type', 'state', 'd
 const FINISHED_COLUMNS = ['cluster_id', 'finished_at', 'type', 'state', 'duration_ms', 'wait_ms', 'cpu_percent', 'peak_rss_bytes'];
 const changed = (columns: string[]) => columns.map((c) => `old.${c} IS NOT new.${c}`).join(' OR ');
 
+/**
+ * The roll-ups of every job in the table, as GROUP BY over it: migration 11 fills the new tables
+ * with it, and a bulk load (bulk-load.ts) refills them with it after writing without the triggers.
+ */
+export const ROLLUP_BACKFILL = `INSERT INTO job_hours_created (cluster_id, hour, user, type, state, n, run_ms, wait_n, wait_sum)
+    SELECT j.cluster_id, ${hourSql('j.created_at')}, j.user, j.type, j.state, count(*), sum(${runOf('j')}), count(j.wait_ms), ifnull(sum(j.wait_ms), 0)
+    FROM jobs j GROUP BY 1, 2, 3, 4, 5;
+  INSERT INTO job_hours_finished (cluster_id, hour, type, state, n, dur_n, run_ms, wait_n, wait_sum, cpu_n, cpu_ms, cpu_sum, rss_n, rss_sum, rss_max)
+    SELECT j.cluster_id, ${hourSql('j.finished_at')}, j.type, j.state, count(*), count(j.duration_ms), ifnull(sum(j.duration_ms), 0),
+           count(j.wait_ms), ifnull(sum(j.wait_ms), 0), count(j.cpu_percent), sum(${cpuMsOf('j')}), ifnull(sum(j.cpu_percent), 0),
+           count(j.peak_rss_bytes), ifnull(sum(j.peak_rss_bytes), 0), max(j.peak_rss_bytes)
+    FROM jobs j WHERE ${endedOf('j')} GROUP BY 1, 2, 3, 4;
+  ${Object.values(HISTOGRAMS).map(backfillHistogram).join('\n  ')}
+`;
+
 /** Migration 11: the roll-up tables, their triggers, and the roll-ups of the jobs already cached. */
 export const ROLLUP_MIGRATION = `
   CREATE TABLE job_hours_created (
@@ -185,13 +200,4 @@ export const ROLLUP_MIGRATION = `
     ${addToHistogram(HISTOGRAMS.run, 'new')}
     ${addToHistogram(HISTOGRAMS.wait, 'new')}
   END;
-  INSERT INTO job_hours_created (cluster_id, hour, user, type, state, n, run_ms, wait_n, wait_sum)
-    SELECT j.cluster_id, ${hourSql('j.created_at')}, j.user, j.type, j.state, count(*), sum(${runOf('j')}), count(j.wait_ms), ifnull(sum(j.wait_ms), 0)
-    FROM jobs j GROUP BY 1, 2, 3, 4, 5;
-  INSERT INTO job_hours_finished (cluster_id, hour, type, state, n, dur_n, run_ms, wait_n, wait_sum, cpu_n, cpu_ms, cpu_sum, rss_n, rss_sum, rss_max)
-    SELECT j.cluster_id, ${hourSql('j.finished_at')}, j.type, j.state, count(*), count(j.duration_ms), ifnull(sum(j.duration_ms), 0),
-           count(j.wait_ms), ifnull(sum(j.wait_ms), 0), count(j.cpu_percent), sum(${cpuMsOf('j')}), ifnull(sum(j.cpu_percent), 0),
-           count(j.peak_rss_bytes), ifnull(sum(j.peak_rss_bytes), 0), max(j.peak_rss_bytes)
-    FROM jobs j WHERE ${endedOf('j')} GROUP BY 1, 2, 3, 4;
-  ${Object.values(HISTOGRAMS).map(backfillHistogram).join('\n  ')}
-`;
+  ${ROLLUP_BACKFILL}`;

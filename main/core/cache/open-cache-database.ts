@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { StorageProblem } from '../../../contract/admin-api.ts';
+import { bulkLoadActive, finishBulkLoad } from './bulk-load.ts';
 import { MIGRATIONS } from './cache-schema.ts';
 import { MOVED_ASIDE_MARK } from './moved-aside.ts';
 import { describeStorageProblem, storageFaultOf } from './storage-problems.ts';
@@ -100,6 +101,16 @@ function ready(db: SqliteDatabase): SqliteDatabase {
   try {
     const problem = integrityProblem(db);
     if (problem !== null) throw new CacheDamaged(problem);
+    // The app stopped during a bulk load (bulk-load.ts): its triggers are put back before the
+    // migrations, which expect the schema as they left it. A disk that cannot take the rebuild now
+    // leaves the load on, to be finished at a later open; the cache still reads.
+    if (bulkLoadActive(db)) {
+      try {
+        finishBulkLoad(db);
+      } catch (error) {
+        if (isDamage(error) || storageFaultOf(error) === null) throw error;
+      }
+    }
     migrate(db);
     return db;
   } catch (error) {

@@ -60,6 +60,8 @@ export interface ClusterSyncOptions {
   historyPageSize?: number;
   /** Minimum time between stored queue samples (charts), in ms. */
   sampleEveryMs?: number;
+  /** A pull writes as a bulk load when the cluster has at least this many jobs the cache lacks (JobCache.bulkLoadWorthIt). */
+  bulkLoadMinJobs?: number;
   /** How finished jobs' details are read in the background (batch, concurrency, idle wait). */
   detailReads?: Partial<Pick<DetailReadsOptions, 'batch' | 'concurrency' | 'idleMs' | 'retryRefusedMs' | 'pauseMs'>>;
   log?: (line: string) => void;
@@ -88,7 +90,7 @@ export class ClusterSync implements StreamSession {
   private held: CoalescedBatch | null = null;
   /** A write failed for a reason that is not the storage's: wait a little before trying again. */
   private failedOddly = false;
-  private readonly o: Required<Omit<ClusterSyncOptions, 'onJobsChanged' | 'onQueuesChanged' | 'onClusterEvent' | 'log'>> & ClusterSyncOptions;
+  private readonly o: Required<Omit<ClusterSyncOptions, 'onJobsChanged' | 'onQueuesChanged' | 'onClusterEvent' | 'log' | 'bulkLoadMinJobs'>> & ClusterSyncOptions;
 
   /** Reads the details (config, stack, result) of finished jobs while connected. */
   readonly details: DetailReads;
@@ -193,6 +195,49 @@ export class ClusterSync implements StreamSession {
    * asked for as soon as a page arrives, so the cluster reads it while this one is written.
    */
   async pullHistory(signal: AbortSignal, from: string | null): Promise<void> {
+    let bulk = false;
+    try {
+      await this.pullPages(signal, from, async () => {
+        bulk = await this.bulkLoadWanted(signal, from);
+        if (!bulk) return;
+        this.o.log?.(`cluster ${this.id}: pulling its history as a bulk load (search and reports see the new jobs when it ends)`);
+        this.write(() => this.o.cache.beginBulkLoad(this.id));
+      });
+    } finally {
+      if (bulk) this.endBulkLoad();
+    }
+  }
+
+  /**
+   * A pull of a whole history (from scratch, or one never completed) longer than a page writes the
+   * rest as a bulk load when the cluster has many jobs the cache lacks (JobCache.bulkLoadWorthIt);
+   * its summary says how many it has.
+   */
+  private async bulkLoadWanted(signal: AbortSignal, from: string | null): Promise<boolean> {
+    if (from !== null && this.o.cache.syncState(this.id).historyComplete) return false;
+    let total: number;
+    try {
+      total = (await this.o.http.call(API_ROUTES.summary, { signal })).total;
+    } catch (error) {
+      if (signal.aborted) throw error;
+      // The pages say whether the cluster can be read; without a total the triggers stay.
+      return false;
+    }
+    return this.o.cache.bulkLoadWorthIt(this.id, total, this.o.bulkLoadMinJobs);
+  }
+
+  /** End this cluster's part of the bulk load; a failure leaves the load on, finished at the next open of the cache. */
+  private endBulkLoad(): void {
+    try {
+      this.o.cache.endBulkLoad(this.id);
+    } catch (error) {
+      if (!this.o.cache.health.report(error)) this.o.log?.(`cluster ${this.id}: could not finish the bulk load: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /** The pages of a pull; `whenLonger` runs once, after the first page, when more follow. */
+  private async pullPages(signal: AbortSignal, from: string | null, whenLonger: () => Promise<void>): Promise<void> {
+    let longer = false;
     const before = this.o.cache.syncState(this.id).lastEventId;
     const ask = (after: string | null): Promise<HistoryPage> => {
       const request = this.o.http.call(API_ROUTES.history, {
@@ -238,6 +283,10 @@ export class ClusterSync implements StreamSession {
         }),
       );
       if (changed.length > 0) this.o.onJobsChanged?.(changed);
+      if (!done && !longer) {
+        longer = true;
+        await whenLonger();
+      }
       if (done) {
         if (from !== null && before !== null && compareEventIds(page.eventId, before) < 0) {
           await this.rebuild(signal, 'its event ids went back');
