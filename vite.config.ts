@@ -18,6 +18,7 @@
 import { builtinModules } from 'node:module';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type UserConfig } from 'vite';
+import { startChunk } from './vite.start-chunk.ts';
 
 const NODE_ENTRIES: Record<string, string> = {
   'electron-main': 'main/electron/main.ts',
@@ -36,17 +37,19 @@ const CHART_MODULES =
   /node_modules[\\/](recharts|victory-vendor|d3-[a-z-]+|internmap|@reduxjs[\\/]toolkit|redux|redux-thunk|react-redux|reselect|immer|decimal\.js-light|es-toolkit|eventemitter3|tiny-invariant|clsx)[\\/]/;
 
 function rendererBuild(): UserConfig {
+  const start = startChunk();
   return {
     root: 'renderer',
     base: './',
-    plugins: [react()],
+    plugins: [react(), start.plugin],
     build: {
       outDir: '../out/renderer',
       emptyOutDir: true,
       target: 'chrome130',
       sourcemap: true,
-      // Each screen is its own chunk (renderer/app/lazy-screens.tsx); the charts go together.
-      rolldownOptions: { output: { codeSplitting: { groups: [{ name: 'charts', test: CHART_MODULES, includeDependenciesRecursively: false }] } } },
+      // Each screen is its own chunk (renderer/app/lazy-screens.tsx); the charts go together; what
+      // the entry imports statically is one file (vite.start-chunk.ts).
+      rolldownOptions: { output: { codeSplitting: { groups: [{ name: 'charts', test: CHART_MODULES, includeDependenciesRecursively: false }, start.group] } } },
     },
   };
 }

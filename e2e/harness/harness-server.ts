@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import react from '@vitejs/plugin-react';
 import { build, createServer, preview } from 'vite';
+import { startChunk } from '../../vite.start-chunk.ts';
 
 // Vite's root is the repository, so the page (e2e/harness/index.html) can load renderer/ files.
 const repo = path.join(import.meta.dirname, '..', '..');
@@ -18,13 +19,15 @@ export interface HarnessServer {
 }
 
 function buildHarness(outDir: string) {
+  // Chunked as the app's renderer build is (vite.config.ts): the start in one file.
+  const start = startChunk();
   return build({
     configFile: false,
     root: repo,
     logLevel: 'warn',
-    plugins: [react()],
+    plugins: [react(), start.plugin],
     base: './',
-    build: { outDir, emptyOutDir: true, target: 'chrome130', rollupOptions: { input: path.join(repo, PAGE) } },
+    build: { outDir, emptyOutDir: true, target: 'chrome130', chunkSizeWarningLimit: 1000, rolldownOptions: { input: path.join(repo, PAGE), output: { codeSplitting: { groups: [start.group] } } } },
   });
 }
 

@@ -126,6 +126,9 @@ describe('built bundles', { timeout: 60_000 }, () => {
     expect(readFileSync(path.join(assets, charts[0]!), 'utf8')).toContain('recharts-wrapper');
     expect([...atLoad].filter((f) => f.startsWith('charts-'))).toEqual([]);
     for (const f of atLoad) expect(readFileSync(path.join(assets, f), 'utf8'), f).not.toContain('recharts-wrapper');
+    // The start is one file (vite.start-chunk.ts): no rounds of requests for shared chunks before it runs.
+    expect([...atLoad]).toEqual([path.basename(entry!)]);
+    expect(html).not.toContain('modulepreload');
     // The Jobs view comes with the entry (no second round of fetches before its first rows); every
     // other screen is a chunk of its own that the entry imports on demand.
     expect([...atLoad].map((f) => readFileSync(path.join(assets, f), 'utf8')).join('\n')).toContain('jobs-scroll');
