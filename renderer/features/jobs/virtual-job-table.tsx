@@ -66,8 +66,14 @@ function useDrawnView(
 ): DrawnView {
   const [view, setView] = useState<DrawnView>({ top: 0, viewport: ASSUMED_VIEW_HEIGHT });
   const latest = useRef({ count, ensure });
+  // Scrolls that kept the drawn rows did not render, so the offset drawn for may be behind the
+  // view's: the same rows for the count then, but not always for another count (a list that grows
+  // at its end needs its overscan there).
+  const redraw = useRef(() => {});
   useLayoutEffect(() => {
+    const counted = count !== latest.current.count;
     latest.current = { count, ensure };
+    if (counted) redraw.current();
   });
   useLayoutEffect(() => {
     const el = scrollRef.current;
@@ -110,6 +116,7 @@ function useDrawnView(
       else draw(true);
     };
     measure();
+    redraw.current = () => draw(false);
     el.addEventListener('scroll', onScroll, { passive: true });
     const resizes = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(measure);
     resizes?.observe(el);
