@@ -5,7 +5,8 @@ import { DEFAULT_THRESHOLDS } from '../../../contract/thresholds.ts';
 import { JobCache } from '../cache/job-cache.ts';
 import { openCacheDatabase } from '../cache/open-cache-database.ts';
 import { makeJob } from '../testing/job-fixtures.ts';
-import { binomialTail, capacitySignals } from './capacity-signals.ts';
+import { SeededRandom } from '../../../contract/seeded-random.ts';
+import { binomialTail, capacitySignals, mergeIntervals } from './capacity-signals.ts';
 import { storedWaitThresholds } from './wait-thresholds.ts';
 
 const H = 3_600_000;
@@ -200,5 +201,116 @@ describe('capacity signals', () => {
     // Large n: no underflow.
     expect(binomialTail(5200, 10_000, 0.5)).toBeGreaterThan(0);
     expect(binomialTail(5200, 10_000, 0.5)).toBeLessThan(0.001);
+  });
+});
+
+/**
+ * The waiting hours and waits over the threshold worked out the plain way, for comparison: each
+ * job's wait as an interval, the union of those that overlap each hour merged after sorting.
+ */
+function expectedWaits(jobs: Job[], type: string, o: { fromMs: number; toMs: number; thresholdMs: number; paused?: Set<number> }) {
+  const lookback = o.fromMs - 7 * DAY;
+  const historyStart = Math.min(...jobs.map((j) => Date.parse(j.createdAt)));
+  const startMs = Math.ceil(Math.max(o.fromMs, historyStart) / H) * H;
+  const endMs = Math.floor(o.toMs / H) * H;
+  const waits: [number, number][] = [];
+  let started = 0;
+  let over = 0;
+  for (const j of jobs) {
+    const created = Date.parse(j.createdAt);
+    if (j.type !== type || !(created >= lookback || j.state === 'pending')) continue;
+    const ready = Math.max(created, j.runAt ? Date.parse(j.runAt) : 0);
+    const ended = j.state === 'completed' || j.state === 'failed' || j.state === 'cancelled';
+    const left = j.startedAt ? Date.parse(j.startedAt) : ended && j.finishedAt ? Date.parse(j.finishedAt) : null;
+    if (ready >= o.toMs || (left !== null && left <= o.fromMs)) continue;
+    waits.push([ready, left ?? o.toMs]);
+    if (j.startedAt && left! >= o.fromMs && left! < o.toMs) {
+      started++;
+      if (left! - ready > o.thresholdMs) over++;
+    }
+  }
+  let hoursWaiting = 0;
+  let hoursCovered = 0;
+  for (let h = 0; startMs + h * H < endMs; h++) {
+    if (o.paused?.has(h)) continue;
+    hoursCovered++;
+    const hs = startMs + h * H;
+    const parts = waits
+      .map(([a, b]) => [Math.max(a, hs), Math.min(b, hs + H)] as const)
+      .filter(([a, b]) => b > a)
+      .sort((x, y) => x[0] - y[0]);
+    let covered = 0;
+    let end = -Infinity;
+    for (const [a, b] of parts) {
+      covered += Math.max(0, b - Math.max(a, end));
+      end = Math.max(end, b);
+    }
+    if (covered >= 0.9 * H) hoursWaiting++;
+  }
+  return { hoursWaiting, hoursCovered, started, over };
+}
+
+describe('capacity signals, waits against the plain computation', () => {
+  it('merges waits that arrive out of order, touch, end without starting or are still pending', () => {
+    const rng = new SeededRandom(7);
+    const jobs: Job[] = [];
+    // About twelve jobs an hour waiting 2-20 min each: hours near the 90% line either way.
+    for (let t = FROM - 2 * DAY; t < NOW - 10 * 60_000; t += Math.floor(rng.next() * 10 * 60_000)) {
+      const roll = rng.next();
+      const waitMs = Math.floor(2 * 60_000 + rng.next() * 18 * 60_000);
+      if (roll < 0.08) jobs.push(job({ type: 'report', created: t, runAt: t + Math.floor(rng.next() * 3 * H), waitMs }));
+      else if (roll < 0.12) jobs.push(job({ type: 'report', created: t, state: 'cancelled', runMs: waitMs }));
+      else if (roll < 0.14) jobs.push(job({ type: 'report', created: t, waitMs, state: 'running' }));
+      else jobs.push(job({ type: 'report', created: t, waitMs }));
+    }
+    // Still pending from before the lookback: waiting from its creation to the end.
+    jobs.push(job({ type: 'signal', created: FROM - 9 * DAY, state: 'pending' }));
+    // Waits that touch: 10:00-10:30 and 10:30-10:55 make 55 min of hour 10 (over 54 min).
+    jobs.push(job({ type: 'sweep', created: FROM + 10 * H, waitMs: 30 * 60_000 }));
+    jobs.push(job({ type: 'sweep', created: FROM + 10 * H + 30 * 60_000, waitMs: 25 * 60_000 }));
+    // Exactly 90% of hour 20, in two waits, one reaching back into hour 19.
+    jobs.push(job({ type: 'sweep', created: FROM + 19 * H + 50 * 60_000, waitMs: 40 * 60_000 }));
+    jobs.push(job({ type: 'sweep', created: FROM + 20 * H + 30 * 60_000, waitMs: 24 * 60_000 }));
+    // Shuffled: the cache's order of rows is not the order of creation.
+    for (let i = jobs.length - 1; i > 0; i--) {
+      const k = Math.floor(rng.next() * (i + 1));
+      [jobs[i], jobs[k]] = [jobs[k]!, jobs[i]!];
+    }
+    cache.applyBatch('local', { jobs, removed: [] });
+    const s = signals();
+    const o = { fromMs: FROM, toMs: NOW, thresholdMs: 60_000 };
+    for (const type of ['report', 'signal', 'sweep']) {
+      const want = expectedWaits(jobs, type, o);
+      const q = queue(s, type);
+      expect({ type, ...q.waiting, ...q.waitsOverThreshold }).toMatchObject({ type, ...want });
+    }
+    // The comparison is not trivial: some hours wait and some do not.
+    const report = expectedWaits(jobs, 'report', o);
+    expect(report.hoursWaiting).toBeGreaterThan(10);
+    expect(report.hoursWaiting).toBeLessThan(report.hoursCovered - 10);
+    expect(queue(s, 'signal').waiting).toMatchObject({ hoursWaiting: 168, hoursCovered: 168 });
+    expect(queue(s, 'sweep').waiting.hoursWaiting).toBe(2);
+  });
+
+  it('counts a wait of exactly the threshold as not over it, and a job that waited from before the period', () => {
+    const jobs: Job[] = [job({ type: 'backtest', created: FROM - DAY, waitMs: 100 })];
+    // Started 1 ms into the period after 61 s: started in the period and over the threshold.
+    jobs.push(job({ type: 'signal', created: FROM - 60_999, waitMs: 61_000 }));
+    // Started at the period's first instant: its wait ended as the period began, so it is not one of them.
+    jobs.push(job({ type: 'signal', created: FROM - 120_000, waitMs: 120_000 }));
+    for (let i = 0; i < 20; i++) jobs.push(job({ type: 'signal', created: FROM + i * H + 123, waitMs: 60_000 }));
+    cache.applyBatch('local', { jobs, removed: [] });
+    const w = queue(signals(), 'signal').waitsOverThreshold;
+    expect(w).toMatchObject({ started: 21, over: 1 });
+    const { started, over } = expectedWaits(jobs, 'signal', { fromMs: FROM, toMs: NOW, thresholdMs: 60_000 });
+    expect(w).toMatchObject({ started, over });
+  });
+});
+
+describe('merging intervals', () => {
+  it('gives the union as disjoint stretches in order, touching ones as one', () => {
+    expect([...mergeIntervals(Float64Array.from([5, 9, 1, 3, 3, 4, 8, 12, 20, 21]))]).toEqual([1, 4, 5, 12, 20, 21]);
+    expect([...mergeIntervals(new Float64Array(0))]).toEqual([]);
+    expect([...mergeIntervals(Float64Array.from([1, 10, 2, 3, 4, 5]))]).toEqual([1, 10]);
   });
 });

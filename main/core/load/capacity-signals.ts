@@ -64,49 +64,154 @@ function queuesOf(db: SqliteDatabase, clusterId: string, from: string, to: strin
     .all(clusterId, clusterId, from, to) as string[];
 }
 
-/** A type's waits in the period: each job's [ready, left) in ms, and its started jobs' waits. */
+/** A type's waits in the period: the stretches in which its jobs waited, and its started jobs' waits. */
 interface TypeWaits {
-  ready: number[];
-  left: number[];
+  /** Disjoint stretches [from, to) in ms, in order of time, as pairs. */
+  stretches: Float64Array;
   started: number;
   over: number;
 }
 
 /**
+ * Merges a type's waits into stretches as they arrive. The jobs come in order of creation, and a
+ * job's wait starts when it is created (or later, at its run-at time), so nearly every wait starts
+ * at or after the current stretch's start and extends it or opens the next one; the few that start
+ * before it are kept apart and merged in at the end. Any order gives the same stretches.
+ */
+class WaitStretches {
+  private closed: number[] = [];
+  private early: number[] = [];
+  private from = Number.NaN;
+  private to = Number.NaN;
+  started = 0;
+  over = 0;
+
+  add(ready: number, left: number): void {
+    if (left <= ready) return;
+    if (ready >= this.from) {
+      if (ready <= this.to) {
+        if (left > this.to) this.to = left;
+        return;
+      }
+      this.closed.push(this.from, this.to);
+    } else if (!Number.isNaN(this.from)) {
+      this.early.push(ready, left);
+      return;
+    }
+    this.from = ready;
+    this.to = left;
+  }
+
+  finish(): TypeWaits {
+    const open = Number.isNaN(this.from) ? [] : [this.from, this.to];
+    const pairs = [...this.closed, ...open];
+    const stretches = this.early.length === 0 ? Float64Array.from(pairs) : mergeIntervals(Float64Array.from([...pairs, ...this.early]));
+    return { stretches, started: this.started, over: this.over };
+  }
+}
+
+/**
+ * The union of intervals given as pairs [from, to) (each non-empty), as disjoint stretches in order:
+ * starts and ends sorted apart as numbers, then swept — a stretch ends where as many waits have
+ * ended as started. Waits that touch make one stretch.
+ */
+export function mergeIntervals(pairs: Float64Array): Float64Array {
+  const n = pairs.length / 2;
+  const starts = new Float64Array(n);
+  const ends = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    starts[i] = pairs[2 * i]!;
+    ends[i] = pairs[2 * i + 1]!;
+  }
+  starts.sort();
+  ends.sort();
+  const out: number[] = [];
+  let open = 0;
+  let from = 0;
+  for (let i = 0, j = 0; j < n; ) {
+    if (i < n && starts[i]! <= ends[j]!) {
+      if (open++ === 0) from = starts[i]!;
+      i++;
+    } else {
+      if (--open === 0) out.push(from, ends[j]!);
+      j++;
+    }
+  }
+  return Float64Array.from(out);
+}
+
+/** The SQL aggregate scanWaits hands each job's wait to, registered once per connection. */
+const WAITS_AGGREGATE = 'capacity_waits';
+const withAggregate = new WeakSet<SqliteDatabase>();
+/** SQLite's Julian day of the Unix epoch. */
+const UNIX_EPOCH_JD = 2440587.5;
+
+function registerWaitsAggregate(db: SqliteDatabase): void {
+  if (withAggregate.has(db)) return;
+  db.aggregate(WAITS_AGGREGATE, {
+    start: () => new Map<string, WaitStretches>(),
+    varargs: true,
+    step: (types: Map<string, WaitStretches>, ...row: unknown[]) => {
+      // ready: a Julian day; wait: ms (started jobs); left: ms (jobs not started); counted: 0 not
+      // started in the period, 1 started in it, 2 started in it after waiting over the threshold.
+      const [type, ready, wait, left, counted] = row as [string, number, number | null, number | null, number];
+      let t = types.get(type);
+      if (!t) types.set(type, (t = new WaitStretches()));
+      const readyMs = Math.round((ready - UNIX_EPOCH_JD) * DAY);
+      t.add(readyMs, wait !== null ? readyMs + wait : left!);
+      if (counted > 0) {
+        t.started++;
+        if (counted === 2) t.over++;
+      }
+      return types;
+    },
+    result: (types: Map<string, WaitStretches>) =>
+      JSON.stringify(
+        [...types].map(([type, t]) => {
+          const w = t.finish();
+          return [type, [...w.stretches], w.started, w.over];
+        }),
+      ),
+  });
+  withAggregate.add(db);
+}
+
+/**
  * One pass over the jobs whose wait overlaps [fromMs, toMs): each job waits from when it could
  * run until it starts (one that ended without starting, until it ended; one still pending, until
- * the end). Instants come as ms from SQLite's own date parser, and the rows unsorted: sorting in
- * SQL and parsing in JavaScript cost more than the read itself.
+ * the end). The rows are not returned: SQLite hands each wait to an aggregate written in JavaScript
+ * (registerWaitsAggregate), which merges them as they come — returning a million rows costs several
+ * times reading them. A started job's wait is its stored wait_ms (the ms from when it could run to
+ * its start, see waitMsOf), so a row parses one instant, when it could run, with SQLite's date parser.
  */
 function scanWaits(db: SqliteDatabase, clusterId: string, fromMs: number, toMs: number, thresholdMs: number): Map<string, TypeWaits> {
-  const readySql = `max(created_at, ifnull(run_at, ''))`;
-  const leftSql = `coalesce(started_at, CASE WHEN state IN ('completed', 'failed', 'cancelled') THEN finished_at END)`;
-  const ms = (column: string) => `(julianday(${column}) - 2440587.5) * 86400000.0`;
-  const rows = db
-    .prepare(
-      `SELECT type, ${ms('ready')}, ${ms('left')}, started FROM (
-         SELECT type, ${readySql} AS ready, ${leftSql} AS left, started_at IS NOT NULL AS started FROM jobs
-         WHERE cluster_id = ? AND created_at >= ? AND created_at < ?
-         UNION ALL
-         SELECT type, ${readySql}, ${leftSql}, 0 FROM jobs
-         WHERE state = 'pending' AND created_at < ? AND cluster_id = ?
-       )
-       WHERE ready < ? AND (left IS NULL OR left > ?)`,
-    )
-    .raw()
-    .iterate(clusterId, iso(fromMs - LOOKBACK_MS), iso(toMs), iso(fromMs - LOOKBACK_MS), clusterId, iso(toMs), iso(fromMs)) as IterableIterator<
-    [string, number, number | null, number]
-  >;
+  registerWaitsAggregate(db);
+  const ended = `state IN ('completed', 'failed', 'cancelled')`;
+  const ready = `max(created_at, ifnull(run_at, ''))`;
+  // Measured here only for a started row without a stored wait.
+  const wait = `ifnull(wait_ms, CASE WHEN started_at IS NOT NULL THEN max(0, round((julianday(started_at) - julianday(${ready})) * ${DAY})) END)`;
+  const waitsOf = (rows: string, counted: string) =>
+    db
+      .prepare(
+        `SELECT ${WAITS_AGGREGATE}(type, julianday(${ready}), ${wait},
+           CASE WHEN started_at IS NOT NULL THEN NULL WHEN ${ended} THEN round((julianday(finished_at) - ${UNIX_EPOCH_JD}) * ${DAY}) ELSE :toMs END,
+           ${counted})
+         FROM jobs WHERE ${rows} AND ifnull(run_at, '') < :to AND ifnull(coalesce(started_at, CASE WHEN ${ended} THEN finished_at END) > :from, 1)`,
+      )
+      .pluck()
+      .get({ cluster: clusterId, lookback: iso(fromMs - LOOKBACK_MS), from: iso(fromMs), to: iso(toMs), toMs, threshold: thresholdMs }) as string | null;
+  // Two reads, each along one index: as one OR, SQLite collects the rowids of both and reads every row from the table.
+  const recent = waitsOf(
+    'cluster_id = :cluster AND created_at >= :lookback AND created_at < :to',
+    `CASE WHEN started_at >= :from AND started_at < :to THEN 1 + (${wait} > :threshold) ELSE 0 END`,
+  );
+  const stillPending = waitsOf(`state = 'pending' AND created_at < :lookback AND cluster_id = :cluster`, '0');
   const out = new Map<string, TypeWaits>();
-  for (const [type, ready, leftOrNull, started] of rows) {
-    let t = out.get(type);
-    if (!t) out.set(type, (t = { ready: [], left: [], started: 0, over: 0 }));
-    const left = leftOrNull ?? toMs;
-    t.ready.push(ready);
-    t.left.push(left);
-    if (started === 1 && left >= fromMs && left < toMs) {
-      t.started++;
-      if (left - ready > thresholdMs) t.over++;
+  for (const json of [recent, stillPending]) {
+    for (const [type, pairs, started, over] of JSON.parse(json ?? '[]') as [string, number[], number, number][]) {
+      const before = out.get(type);
+      const stretches = before ? mergeIntervals(Float64Array.from([...before.stretches, ...pairs])) : Float64Array.from(pairs);
+      out.set(type, { stretches, started: started + (before?.started ?? 0), over: over + (before?.over ?? 0) });
     }
   }
   return out;
@@ -114,35 +219,20 @@ function scanWaits(db: SqliteDatabase, clusterId: string, fromMs: number, toMs: 
 
 /**
  * Ms of each whole hour in [startMs, endMs) during which at least one job of a type was ready
- * and not started. Its waits are merged into stretches first, so overlapping waits count once.
+ * and not started, from the type's stretches of waiting.
  */
 function waitingCoverage(w: TypeWaits | undefined, startMs: number, endMs: number): Float64Array {
   const hours = Math.max(0, Math.round((endMs - startMs) / HOUR));
   const cover = new Float64Array(hours);
   if (!w || hours === 0) return cover;
-  const add = (a: number, b: number) => {
-    const from = Math.max(a, startMs);
-    const to = Math.min(b, endMs);
+  for (let k = 0; k < w.stretches.length; k += 2) {
+    const from = Math.max(w.stretches[k]!, startMs);
+    const to = Math.min(w.stretches[k + 1]!, endMs);
     for (let h = Math.floor((from - startMs) / HOUR); h < hours && startMs + h * HOUR < to; h++) {
       const hs = startMs + h * HOUR;
       cover[h]! += Math.max(0, Math.min(to, hs + HOUR) - Math.max(from, hs));
     }
-  };
-  const order = Array.from(w.ready.keys()).sort((i, j) => w.ready[i]! - w.ready[j]!);
-  let a = 0;
-  let b = -Infinity;
-  for (const i of order) {
-    const r = w.ready[i]!;
-    const l = w.left[i]!;
-    if (l <= r) continue;
-    if (r <= b) b = Math.max(b, l);
-    else {
-      if (b > a) add(a, b);
-      a = r;
-      b = l;
-    }
   }
-  if (b > a) add(a, b);
   return cover;
 }
 
