@@ -156,3 +156,31 @@ test('a burst of submits has the job index analysed as it grows, without waiting
     await engine.close();
   }
 });
+
+test('a recorder position moved with nothing to record takes no place in the line of appends, and only moves forward', async () => {
+  const pool = (ds.store as unknown as { pool: pg.Pool }).pool;
+  const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  let holding = true;
+  (pool as unknown as { query: unknown }).query = async (...args: unknown[]) => {
+    // The first append waits until released: anything queued behind it waits too.
+    if (holding && String(args[0]).includes('sq_record_batch')) {
+      holding = false;
+      await held;
+    }
+    return query(...args);
+  };
+  try {
+    const append = ds.store.recordChanges([queueChange('cursor-test:held')]);
+    await ds.store.recordChanges([], { cursor: { queue: 'cursor-test', position: '00000000000000000005' } });
+    expect(await ds.store.recorderCursor('cursor-test')).toBe('00000000000000000005');
+    await ds.store.recordChanges([], { cursor: { queue: 'cursor-test', position: '00000000000000000003' } });
+    expect(await ds.store.recorderCursor('cursor-test')).toBe('00000000000000000005');
+    release();
+    expect((await append)[0]!.eventId).not.toBeNull();
+  } finally {
+    release();
+    (pool as unknown as { query: unknown }).query = query;
+  }
+});

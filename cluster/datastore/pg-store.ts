@@ -248,7 +248,10 @@ class PgStore implements PgSharedStore {
         slots.push(i);
       }
     });
-    if (payload.length === 0 && !options.cursor) return results;
+    if (payload.length === 0) {
+      if (options.cursor) await this.advanceCursor(options.cursor);
+      return results;
+    }
     const { rows, offset } = await this.joinAppend(payload, options.cursor ?? null, options.returnRows ?? false);
     this.noteIndexWrites(payload.length);
     for (const r of rows) {
@@ -258,6 +261,20 @@ class PgStore implements PgSharedStore {
       results[i] = { eventId: String(r.event_id), row: r.row_json ? toRow(jsonRecord(r.row_json)) : null };
     }
     return results;
+  }
+
+  /**
+   * Moves a recorder's position with nothing to append (a page whose changes were all recorded
+   * already, e.g. this node's own submits): no event id is taken, so it needs neither the append
+   * lock nor a place in this process's line of appends, where it would hold back the submits behind
+   * it. The position only moves forward, whoever writes it.
+   */
+  private async advanceCursor(cursor: { queue: string; position: string }): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO ${this.t('recorder_cursor')} AS c (queue, position) VALUES ($1, $2)
+       ON CONFLICT (queue) DO UPDATE SET position = EXCLUDED.position WHERE c.position < EXCLUDED.position`,
+      [cursor.queue, cursor.position],
+    );
   }
 
   /**
