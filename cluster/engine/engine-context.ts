@@ -35,10 +35,11 @@ export class EngineContext {
   private readonly applied = new EventEmitter();
   /**
    * Jobs this node added and is recording as `added` itself, with their creation times, until their
-   * queue's recorder meets their `added` event (which then needs no read of the job). Bounded: a job
-   * evicted unseen is read and deduplicated by the recorder as any other node's would be.
+   * queue's recorder meets their `added` event (which then needs no read of the job, and once the
+   * submit has recorded it, no check either). Bounded: a job evicted unseen is read and
+   * deduplicated by the recorder as any other node's would be.
    */
-  private readonly submitted = new Map<string, number>();
+  private readonly submitted = new Map<string, SubmittedJob>();
 
   constructor(
     readonly datastore: Datastore,
@@ -75,13 +76,21 @@ export class EngineContext {
 
   noteSubmitted(jobId: string, createdAt: number): void {
     if (this.submitted.size >= STREAM_MAX_EVENTS) this.submitted.delete(this.submitted.keys().next().value!);
-    this.submitted.set(jobId, createdAt);
+    this.submitted.set(jobId, { createdAt, recorded: false });
   }
 
-  takeSubmitted(jobId: string): number | undefined {
-    const at = this.submitted.get(jobId);
-    if (at !== undefined) this.submitted.delete(jobId);
-    return at;
+  /** The submit's `added` change of these jobs is in the index (recorded now, or found recorded). */
+  noteRecorded(jobIds: Iterable<string>): void {
+    for (const id of jobIds) {
+      const job = this.submitted.get(id);
+      if (job) job.recorded = true;
+    }
+  }
+
+  takeSubmitted(jobId: string): SubmittedJob | undefined {
+    const job = this.submitted.get(jobId);
+    if (job !== undefined) this.submitted.delete(jobId);
+    return job;
   }
 
   notifyApplied(jobId: string | null): void {
@@ -125,6 +134,13 @@ export class EngineContext {
     const s = await this.store.getSetting<{ concurrency: number }>(queueSettingKey(type));
     return s?.concurrency ?? this.settings.defaultConcurrency;
   }
+}
+
+/** A job this node submitted, until its recorder meets its `added` event. */
+export interface SubmittedJob {
+  createdAt: number;
+  /** The submit recorded its `added` change: the recorder has nothing to check. */
+  recorded: boolean;
 }
 
 /** Settings key of a queue's desired concurrency (read by worker nodes). */

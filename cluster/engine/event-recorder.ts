@@ -78,10 +78,11 @@ export interface RecorderContext {
   onProgress(jobId: string, report: NonNullable<ReturnType<typeof progressReportOf>>): Promise<void>;
   onError(error: unknown): void;
   /**
-   * The creation time of a job this node added and recorded as `added` itself (submit), taken once:
-   * the recorder then checks that change's dedup key instead of reading the job back from BullMQ.
+   * A job this node added and records as `added` itself (submit), taken once: the recorder then
+   * checks that change's dedup key instead of reading the job back from BullMQ, and once the
+   * submit has recorded it (`recorded`), checks nothing.
    */
-  takeSubmitted?(jobId: string): number | undefined;
+  takeSubmitted?(jobId: string): { createdAt: number; recorded: boolean } | undefined;
 }
 
 /** Stream entries recorded per datastore call. */
@@ -245,17 +246,21 @@ export class EventRecorder {
     const keyOf = (e: Entry) => `bull:${type}:${e.streamId}${e.part === undefined ? '' : `:${e.part}`}`;
     const jobIdOf = (e: Entry) => (typeof e.args.jobId === 'string' ? e.args.jobId : null);
     // Jobs this node submitted: their `added` was recorded under the submit's key, which is checked
-    // here with the rest, so neither the job nor a write is needed for it.
+    // here with the rest (not at all once the submit has recorded it), so neither the job nor a
+    // write is needed for it.
     const submitted = new Map<Entry, string>();
+    const recordedHere = new Set<Entry>();
     for (const e of relevant) {
       const jobId = e.name === 'added' ? jobIdOf(e) : null;
-      const at = jobId === null ? undefined : this.ctx.takeSubmitted?.(jobId);
-      if (at !== undefined) submitted.set(e, addedKey(type, jobId!, at));
+      const mine = jobId === null ? undefined : this.ctx.takeSubmitted?.(jobId);
+      if (mine === undefined) continue;
+      if (mine.recorded) recordedHere.add(e);
+      else submitted.set(e, addedKey(type, jobId!, mine.createdAt));
     }
-    const recorded = await store.recordedKeys([...relevant.map(keyOf), ...submitted.values()]);
+    const recorded = await store.recordedKeys([...relevant.filter((e) => !recordedHere.has(e)).map(keyOf), ...submitted.values()]);
     const isQueueEvent = (e: Entry) => e.name === 'paused' || e.name === 'resumed' || e.name === CUSTOM_EVENTS.queueChanged;
     const isRemoval = (e: Entry) => e.name === 'removed' || e.name === CUSTOM_EVENTS.jobRemoved;
-    const recordedBySubmit = (e: Entry) => recorded.has(submitted.get(e) ?? '');
+    const recordedBySubmit = (e: Entry) => recordedHere.has(e) || recorded.has(submitted.get(e) ?? '');
     const todo = relevant.filter((e) => !recorded.has(keyOf(e)) && !recordedBySubmit(e) && (isQueueEvent(e) || jobIdOf(e) !== null));
     const jobIds = [...new Set(todo.filter((e) => !isQueueEvent(e)).map((e) => jobIdOf(e)!))];
     const removedIds = [...new Set(todo.filter(isRemoval).map((e) => jobIdOf(e)!))];

@@ -119,6 +119,7 @@ async function addPlain(ctx: EngineContext, type: JobType, items: { prepared: Pr
         rows.map((row, n) => ({ dedupKey: addedKey(type, row.id, added[n]!.timestamp), src: '', at, job: { row, change: 'added' } })),
         { returnRows: true },
       );
+      ctx.noteRecorded(rows.map((row) => row.id));
       const stored = recorded.map((r, n) => r.row ?? local(rows[n]!));
       return ctx.presentAll(stored);
     });

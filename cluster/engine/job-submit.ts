@@ -155,6 +155,7 @@ export async function commitJob(ctx: EngineContext, prepared: PreparedJob, id: s
         at: new Date().toISOString(),
         job: { row, change: 'added' },
       });
+      if (!existing) ctx.noteRecorded([id]);
       if (waiting.length > 0) await releaseIfReady(ctx, id, request.type); // a dependency may have completed meanwhile
       const stored = recorded.row ?? (await ctx.store.getRow(id));
       if (!stored) return local();

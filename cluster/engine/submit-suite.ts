@@ -8,7 +8,7 @@ import { BULLMQ_PRIORITY, PRIORITIES } from '../../contract/domain.ts';
 import type { Datastore } from '../datastore/open-datastore.ts';
 import type { BullJobEngine } from './bull-job-engine.ts';
 import { createEngine } from './create-engine.ts';
-import { ADMIN, testDatastore, type TestDatastore, type TestKind } from './engine-test-support.ts';
+import { ADMIN, eventually, testDatastore, type TestDatastore, type TestKind } from './engine-test-support.ts';
 import { EngineError } from './job-engine.ts';
 import { aheadOf } from './wait-forecast.ts';
 
@@ -102,6 +102,27 @@ export function submitSuite(kind: TestKind): void {
       }
     } finally {
       Object.assign(queue, spied);
+    }
+  });
+
+  test('the recorder meets the added events of jobs this node submitted and recorded, and checks nothing for them', async () => {
+    const checked: string[] = [];
+    const recordedKeys = ds.store.recordedKeys.bind(ds.store);
+    ds.store.recordedKeys = async (keys) => (checked.push(...keys), recordedKeys(keys));
+    try {
+      const before = await ds.store.recorderCursor('training');
+      const jobs = Array.from({ length: 12 }, (_, i) => ({ type: 'training', user: 'recorded-here', priority: PRIORITIES[i % 4]!, config: {} }));
+      const res = await engine.submitBatch({ jobs }, OPERATOR);
+      expect(res.submitted).toBe(12);
+      const single = await engine.submit({ type: 'training', user: 'recorded-here', priority: 'low', config: {} }, OPERATOR);
+      // The recorder moved past their events: it met them.
+      await eventually(async () => (await ds.store.recorderCursor('training')) !== before);
+      await engine.settle();
+      const ids = [...res.results.flatMap((r) => (r.ok ? [r.job.id] : [])), single.id];
+      expect(checked.filter((key) => ids.some((id) => key.includes(id)))).toEqual([]);
+      expect((await jobsOf('recorded-here')).length).toBe(13);
+    } finally {
+      ds.store.recordedKeys = recordedKeys;
     }
   });
 }
