@@ -6,9 +6,9 @@
  * small batches (redis-merge-scan.ts), so no single call is slow on 100k jobs.
  */
 import type { Redis } from 'ioredis';
-import { JOB_TYPES } from '../../contract/domain.ts';
+import { JOB_TYPES, type JobType } from '../../contract/domain.ts';
 import { MergeScan } from './redis-merge-scan.ts';
-import type { RedisSpace } from './redis-space.ts';
+import type { RedisSpace, ScriptedPipeline } from './redis-space.ts';
 import {
   BASE_STATES,
   type BaseState,
@@ -16,7 +16,6 @@ import {
   type FinishedSample,
   type HistoryRead,
   type JobRow,
-  type JobRowInput,
   type RowFilter,
   type RowPage,
   type RowQuery,
@@ -69,6 +68,22 @@ export function activeKind(row: Pick<JobRow, 'paused' | 'progressAt' | 'startedA
   return (row.progressAt ?? row.startedAt ?? row.createdAt) < stuckBefore ? 'stuck' : 'running';
 }
 
+/** Rows as stored: the live ones, and the ids whose rows are tombstones of removed jobs, with their type. */
+export interface StoredRows {
+  live: Map<string, JobRow>;
+  removed: Map<string, JobType>;
+  /** Places in line of ready live rows, when asked for (some may be missing: see loadRows). */
+  places: Map<string, number>;
+}
+
+/** Job types longest first, so a type that starts another's name is not taken for it. */
+const TYPES_BY_LENGTH = [...JOB_TYPES].sort((a, b) => b.length - a.length);
+
+/** The type our job ids start with (`<type>-…`); null for ids of other forms (jobs added by other tools). */
+function typeNamedBy(id: string): JobType | null {
+  return TYPES_BY_LENGTH.find((t) => id.startsWith(t) && id[t.length] === '-') ?? null;
+}
+
 export class RedisJobIndex {
   constructor(private readonly space: RedisSpace) {}
 
@@ -80,51 +95,68 @@ export class RedisJobIndex {
     await redis.set(this.space.k('ixv'), INDEX_VERSION);
   }
 
-  async loadRows(ids: string[]): Promise<Map<string, JobRow & { removed: boolean }>> {
-    const out = new Map<string, JobRow & { removed: boolean }>();
+  /**
+   * The stored rows of some ids, in one round trip: live rows, and the ids whose rows are tombstones
+   * (with their type). A row is built on the object its JSON parses to: lists read 50-200 rows at a
+   * time, and copies of each made up much of a page's time and garbage.
+   */
+  async loadRows(ids: string[], options: { places?: boolean } = {}): Promise<StoredRows> {
+    const out: StoredRows = { live: new Map(), removed: new Map(), places: new Map() };
     if (ids.length === 0) return out;
-    const pipe = this.space.redis.pipeline();
+    const pipe = this.space.redis.pipeline() as ScriptedPipeline;
     pipe.hmget(this.space.k('rows'), ...ids);
     pipe.hmget(this.space.k('rec'), ...ids);
     pipe.hmget(this.space.k('meta'), ...ids);
     pipe.hmget(this.space.k('cancel'), ...ids);
     pipe.zmscore(this.space.k('z:change'), ...ids);
+    // Places in line ride along in the same round trip: the pending set of a job is named by its
+    // type, which our ids start with. A rank read in the set of a type the row turns out not to
+    // have is dropped below, and the caller reads the places still missing (positions).
+    const guessed = options.places ? ids.map(typeNamedBy) : [];
+    const asked = options.places ? ids.filter((_, i) => guessed[i] !== null) : [];
+    if (asked.length > 0) pipe.sqPlacesInLine(...ids.flatMap((id, i) => (guessed[i] ? [this.space.k(`z:pending:${guessed[i]}`), id] : [])));
     const results = (await pipe.exec())!.map(([error, value]) => {
       if (error) throw error;
-      return value as (string | null)[];
+      return value as (string | number | null)[];
     });
     const [rows, recs, metas, cancels, changes] = results as [(string | null)[], (string | null)[], (string | null)[], (string | null)[], (string | null)[]];
-    ids.forEach((id, i) => {
+    const ranks = asked.length > 0 ? new Map(asked.map((id, i) => [id, results[5]![i]])) : null;
+    for (let i = 0; i < ids.length; i++) {
       const rowJson = rows[i];
       const meta = metas[i];
-      if (!rowJson || !meta) return;
-      const [cs, qs, removed, ...src] = meta.split('|');
-      const input = JSON.parse(rowJson) as Omit<JobRowInput, 'record'>;
-      out.set(id, {
-        ...input,
-        // Rows written before the flag existed were all counted in line (reconciliation corrects them).
-        ready: input.ready !== false,
-        record: recs[i] ? JSON.parse(recs[i]!) : null,
-        createdSeq: Number(cs),
-        queueSeq: Number(qs),
-        changeSeq: Number(changes[i] ?? 0),
-        src: src.join('|'),
-        cancelIntent: cancels[i] ? JSON.parse(cancels[i]!) : null,
-        removed: removed === '1',
-      });
-    });
+      if (!rowJson || !meta) continue;
+      // meta is `createdSeq|queueSeq|removed|src`; src may itself hold '|'.
+      const bar1 = meta.indexOf('|');
+      const bar2 = meta.indexOf('|', bar1 + 1);
+      const row = JSON.parse(rowJson) as JobRow;
+      if (meta[bar2 + 1] === '1') {
+        out.removed.set(ids[i]!, row.type);
+        continue;
+      }
+      // Rows written before the flag existed were all counted in line (reconciliation corrects them).
+      row.ready = row.ready !== false;
+      row.record = recs[i] ? JSON.parse(recs[i]!) : null;
+      row.createdSeq = Number(meta.slice(0, bar1));
+      row.queueSeq = Number(meta.slice(bar1 + 1, bar2));
+      row.changeSeq = Number(changes[i] ?? 0);
+      row.src = meta.slice(bar2 + 3);
+      row.cancelIntent = cancels[i] ? JSON.parse(cancels[i]!) : null;
+      out.live.set(ids[i]!, row);
+      const place = ranks?.get(row.id);
+      // Jobs out of line score after every job in line (sortScore), so a ready job's rank counts only ready jobs.
+      if (typeof place === 'number' && row.base === 'pending' && row.ready && row.type === guessed[i]) out.places.set(row.id, place);
+    }
     return out;
   }
 
   async getRow(id: string): Promise<JobRow | null> {
-    const row = (await this.loadRows([id])).get(id);
-    return row && !row.removed ? strip(row) : null;
+    return (await this.loadRows([id])).live.get(id) ?? null;
   }
 
   async getRows(ids: string[]): Promise<Map<string, JobRow>> {
     const out = new Map<string, JobRow>();
     for (let i = 0; i < ids.length; i += BATCH) {
-      for (const [id, row] of await this.loadRows(ids.slice(i, i + BATCH))) if (!row.removed) out.set(id, strip(row));
+      for (const [id, row] of (await this.loadRows(ids.slice(i, i + BATCH))).live) out.set(id, row);
     }
     return out;
   }
@@ -162,36 +194,44 @@ export class RedisJobIndex {
     const sets = this.drivingSets(query);
     const scan = new MergeScan(this.space.redis, sets, query.desc, query.after);
     // When the sets hold exactly the matching jobs, the page is their next limit + 1 members: reading
-    // a whole batch would load and parse rows only to drop them.
-    const step = coveredBySets(query) ? query.limit + 1 : Math.max(BATCH, query.limit + 1);
+    // a whole batch would load and parse rows only to drop them, and the places in line of the
+    // rows read are the page's, so they are read with them.
+    const covered = coveredBySets(query);
+    const step = covered ? query.limit + 1 : Math.max(BATCH, query.limit + 1);
     const found: JobRow[] = [];
+    const places = new Map<string, number>();
     for (;;) {
       const ids = await scan.next(step);
       if (ids.length === 0) break;
-      const rows = await this.loadRows(ids);
+      const read = await this.loadRows(ids, { places: covered });
       for (const id of ids) {
-        const row = rows.get(id);
-        if (row && !row.removed && rowMatches(row, query.filter, query.stuckBefore)) found.push(strip(row));
+        const row = read.live.get(id);
+        if (row && rowMatches(row, query.filter, query.stuckBefore)) found.push(row);
         if (found.length > query.limit) break;
       }
+      for (const [id, place] of read.places) places.set(id, place);
       if (found.length > query.limit) break;
     }
     const page = found.slice(0, query.limit);
+    const unplaced = page.filter((r) => r.base === 'pending' && r.ready && !places.has(r.id));
+    if (unplaced.length > 0) for (const [id, place] of await this.positions(unplaced)) places.set(id, place);
     const last = page.at(-1);
-    return { rows: page, next: found.length > query.limit && last ? { k: sortScore(query.sort, last), id: last.id } : null };
+    return {
+      rows: page,
+      next: found.length > query.limit && last ? { k: sortScore(query.sort, last), id: last.id } : null,
+      positions: places,
+    };
   }
 
   async positions(rows: JobRow[]): Promise<Map<string, number>> {
     // Jobs out of line score after every job in line (sortScore), so a ready job's rank counts only ready jobs.
     const pending = rows.filter((r) => r.base === 'pending' && r.ready);
     if (pending.length === 0) return new Map();
-    const pipe = this.space.redis.pipeline();
-    for (const r of pending) pipe.zrank(this.space.k(`z:pending:${r.type}`), r.id);
-    const ranks = (await pipe.exec())!;
+    const ranks = await this.space.redis.sqPlacesInLine(...pending.flatMap((r) => [this.space.k(`z:pending:${r.type}`), r.id]));
     const out = new Map<string, number>();
     pending.forEach((r, i) => {
-      const rank = ranks[i]![1];
-      if (typeof rank === 'number') out.set(r.id, rank + 1);
+      const place = ranks[i];
+      if (typeof place === 'number') out.set(r.id, place);
     });
     return out;
   }
@@ -214,8 +254,7 @@ export class RedisJobIndex {
         const ids = await this.space.redis.zrangebyscore(this.space.k(`z:tb:${t}:active`), cursorScore, '+inf', 'WITHSCORES', 'LIMIT', 0, BATCH);
         if (ids.length === 0) break;
         const members = ids.filter((_, j) => j % 2 === 0);
-        const rows = await this.loadRows(members);
-        for (const row of rows.values()) if (!row.removed) c[activeKind(row, stuckBefore)] += 1;
+        for (const row of (await this.loadRows(members)).live.values()) c[activeKind(row, stuckBefore)] += 1;
         if (members.length < BATCH) break;
         cursorScore = `(${ids.at(-1)}`;
       }
@@ -228,8 +267,8 @@ export class RedisJobIndex {
     const ids = await this.space.redis.zrangebyscore(this.space.k('z:finished'), since, '+inf', 'LIMIT', 0, maxRows);
     const out: FinishedSample[] = [];
     for (let i = 0; i < ids.length; i += BATCH) {
-      for (const row of (await this.loadRows(ids.slice(i, i + BATCH))).values()) {
-        if (row.removed || row.finishedAt === null || (row.base !== 'completed' && row.base !== 'failed' && row.base !== 'cancelled')) continue;
+      for (const row of (await this.loadRows(ids.slice(i, i + BATCH))).live.values()) {
+        if (row.finishedAt === null || (row.base !== 'completed' && row.base !== 'failed' && row.base !== 'cancelled')) continue;
         out.push({
           type: row.type,
           base: row.base,
@@ -251,13 +290,13 @@ export class RedisJobIndex {
     // Rows are read in a second call: one may have changed since (a newer changeSeq), so the page
     // reaches the position it had in the change order when the page was taken, not the row's.
     const reached = page.length > 0 ? Number(scored[2 * page.length - 1]) : afterSeq;
-    const rows = await this.loadRows(page);
+    const { live, removed } = await this.loadRows(page);
     const out: HistoryRead = { rows: [], removed: [], reached, hasMore: ids.length > limit };
     for (const id of page) {
-      const row = rows.get(id);
-      if (!row) continue;
-      if (row.removed) out.removed.push({ id, type: row.type });
-      else out.rows.push(strip(row));
+      const row = live.get(id);
+      const type = removed.get(id);
+      if (row) out.rows.push(row);
+      else if (type) out.removed.push({ id, type });
     }
     return out;
   }
@@ -269,8 +308,8 @@ export class RedisJobIndex {
       const ids = await this.space.redis.zrangebyscore(this.space.k('z:change'), from, `(${beforeSeq}`, 'WITHSCORES', 'LIMIT', 0, BATCH);
       if (ids.length === 0) break;
       const members = ids.filter((_, j) => j % 2 === 0);
-      const rows = await this.loadRows(members);
-      const dead = members.filter((id) => rows.get(id)?.removed);
+      const { removed } = await this.loadRows(members);
+      const dead = members.filter((id) => removed.has(id));
       if (dead.length > 0) {
         await this.space.redis
           .multi()
@@ -292,10 +331,10 @@ export class RedisJobIndex {
     const sets = JOB_TYPES.flatMap((t) => (['pending', 'active'] as BaseState[]).map((b) => this.space.k(`z:tb:${t}:${b}`)));
     const scan = new MergeScan(this.space.redis, sets, false, { k: afterCreatedSeq, id: '\uffff' });
     const ids = await scan.next(limit);
-    const rows = await this.loadRows(ids);
+    const { live } = await this.loadRows(ids);
     return ids.flatMap((id) => {
-      const row = rows.get(id);
-      return row && !row.removed ? [strip(row)] : [];
+      const row = live.get(id);
+      return row ? [row] : [];
     });
   }
 }
@@ -311,9 +350,3 @@ function coveredBySets(query: RowQuery): boolean {
   if (query.sort === 'position') return true;
   return query.sort === 'created' && !(bases?.includes('active') && activeKinds);
 }
-
-function strip(row: JobRow & { removed?: boolean }): JobRow {
-  const { removed: _removed, ...rest } = row;
-  return rest;
-}
-

@@ -4,17 +4,19 @@
  * (job index, event log, records) works through one of these.
  */
 import { Redis, type RedisOptions } from 'ioredis';
-import { ADVANCE_CURSOR, APPEND_AUDIT, RECORD_CHANGE } from './redis-scripts.ts';
+import { ADVANCE_CURSOR, APPEND_AUDIT, PLACES_IN_LINE, RECORD_CHANGE } from './redis-scripts.ts';
 
 export interface ScriptedRedis extends Redis {
   sqRecordChange(...args: (string | number)[]): Promise<[string, string, string, string, string]>;
   sqAppendAudit(...args: (string | number)[]): Promise<string>;
+  sqPlacesInLine(...args: string[]): Promise<(number | null)[]>;
 }
 
 /** A pipeline of a ScriptedRedis (ioredis types custom commands on the client only). */
 export type ScriptedPipeline = ReturnType<Redis['pipeline']> & {
   sqRecordChange(...args: (string | number)[]): unknown;
   sqAdvanceCursor(...args: (string | number)[]): unknown;
+  sqPlacesInLine(...args: string[]): unknown;
 };
 
 export class RedisSpace {
@@ -39,6 +41,7 @@ export async function connectRedisSpace(connection: RedisOptions, prefix: string
   redis.defineCommand('sqRecordChange', { numberOfKeys: 9, lua: RECORD_CHANGE });
   redis.defineCommand('sqAppendAudit', { numberOfKeys: 2, lua: APPEND_AUDIT });
   redis.defineCommand('sqAdvanceCursor', { numberOfKeys: 1, lua: ADVANCE_CURSOR });
+  redis.defineCommand('sqPlacesInLine', { numberOfKeys: 0, lua: PLACES_IN_LINE });
   await redis.connect();
   return new RedisSpace(redis, connection, `${prefix}:sq:`);
 }

@@ -171,6 +171,8 @@ export interface RowPage {
   rows: JobRow[];
   /** Position of the last row in the sort order, when there may be more. */
   next: SortKey | null;
+  /** The places in line of the page's rows (as `positions` gives them), when the store read them with the page. */
+  positions?: Map<string, number>;
 }
 
 export interface HistoryRead {

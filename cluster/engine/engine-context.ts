@@ -60,10 +60,13 @@ export class EngineContext {
     return presentRow(row, Date.now(), this.settings.stuckAfterMs, position, this.typicalDurations.get(row.record.type), lostNodes);
   }
 
-  /** Records with positions for pending rows, and running ones flagged when their node is lost. */
-  async presentAll(rows: JobRow[]): Promise<Job[]> {
+  /**
+   * Records with positions for pending rows, and running ones flagged when their node is lost.
+   * `known`: the rows' places in line when they were read with the rows (RowPage.positions).
+   */
+  async presentAll(rows: JobRow[], known?: Map<string, number>): Promise<Job[]> {
     const active = rows.some((r) => r.base === 'active' && r.record.workerId);
-    const [positions, lostNodes] = await Promise.all([this.store.positions(rows), active ? lostNodeIds(this.store, Date.now()) : undefined]);
+    const [positions, lostNodes] = await Promise.all([known ?? this.store.positions(rows), active ? lostNodeIds(this.store, Date.now()) : undefined]);
     return rows.map((r) => this.present(r, positions.get(r.id), lostNodes));
   }
 

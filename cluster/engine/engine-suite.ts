@@ -658,6 +658,55 @@ export function engineSuite(kind: TestKind): void {
     }
   });
 
+  test('a page of pending jobs gives each job the place in line and the record that a read of that job gives, on every page', async () => {
+    const user = 'paige';
+    const types: JobType[] = ['training', 'report'];
+    for (const type of types) await a.queueAction(type, 'pause', {}, ADMIN);
+    const { Queue } = ds.bullmq.classes;
+    const raw = new Queue('training', { ...ds.bullmq.options() });
+    try {
+      const mine: Job[] = [];
+      for (let i = 0; i < 12; i++) mine.push(await submit(a, { type: types[i % 2]!, user, priority: PRIORITIES[(i * 3) % 4]! }));
+      await a.jobAction(mine[4]!.id, 'delay', { seconds: 3600 }, ADMIN);
+      // Jobs another tool added to the training queue: an id of no type, and one that names another type.
+      const foreign = ['by-another-tool-1', 'report-by-another-tool-2'];
+      for (const jobId of foreign) await raw.add('training', { user, priority: 'high' }, { jobId, priority: 2 });
+      await eventually(async () => (await listAll(a, { user: [user], state: ['pending'] })).length === 14, 30_000, 'the foreign jobs recorded');
+      const ours = new Set([...mine.map((j) => j.id), ...foreign]);
+      // Places as the run order of each type's line says them: its list sorted by position, counted.
+      const lineOf = new Map<string, number>();
+      for (const type of types) {
+        for (const [i, job] of (await listAll(a, { type: [type], sort: 'position' })).entries()) if (job.position !== undefined) lineOf.set(job.id, i + 1);
+      }
+      // Every job's type and priority mixed on pages of 5, newest first, until all of this test's were seen.
+      const seen = new Set<string>();
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const page = await list(a, { state: ['pending'], limit: 5, cursor });
+        pages += 1;
+        for (const job of page.items) {
+          const read = await a.getJob(job.id);
+          expect(read).toMatchObject(job);
+          expect([job.id, job.position]).toEqual([job.id, read.position]);
+          // Other tests' jobs of other types may be pending too; their queues are not held here.
+          if (types.includes(job.type)) expect([job.id, job.position]).toEqual([job.id, lineOf.get(job.id)]);
+          if (ours.has(job.id)) seen.add(job.id);
+        }
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor && seen.size < ours.size);
+      expect(seen.size).toBe(ours.size);
+      expect(pages).toBeGreaterThan(2);
+      // The delayed job has no place; the foreign jobs have theirs.
+      expect((await a.getJob(mine[4]!.id)).position).toBeUndefined();
+      for (const jobId of foreign) expect((await a.getJob(jobId)).position).toEqual(expect.any(Number));
+    } finally {
+      await raw.close();
+      for (const type of types) await a.queueAction(type, 'resume', {}, ADMIN);
+      await a.bulkAction({ action: 'delete', filter: { user: [user] }, dryRun: false }, ADMIN);
+    }
+  });
+
   test('load: run times and arrivals from finished jobs; without a live worker node arrivals will not drain, with one the queue is idle', async () => {
     const type: JobType = 'signal';
     const w = worker(type, async () => {

@@ -66,7 +66,7 @@ export function rowQueryOf(ctx: EngineContext, query: Pick<ListJobsQuery, 'sort'
 export async function listJobs(ctx: EngineContext, query: ListJobsQuery): Promise<JobPage> {
   const page = await ctx.store.listRows(rowQueryOf(ctx, query));
   return {
-    items: await ctx.presentAll(page.rows),
+    items: await ctx.presentAll(page.rows, page.positions),
     nextCursor: page.next ? encodeCursor(query.sort, page.next) : null,
   };
 }
