@@ -387,4 +387,10 @@ export const MIGRATIONS: readonly string[] = [
     INSERT INTO job_users (user, n) VALUES (new.user, 1) ON CONFLICT (user) DO UPDATE SET n = n + 1;
   END;
   `,
+  // 13: the failed jobs by cluster and end, with their type and failure pattern, so the capacity
+  // signals count a month's timeouts and limit failures from an index alone (a job's row is read
+  // only while its failure is not grouped yet, for its message). Only failed jobs are in it.
+  `
+  CREATE INDEX jobs_failed ON jobs (cluster_id, finished_at, type, failure_group_id) WHERE state = 'failed';
+  `,
 ];

@@ -140,6 +140,17 @@ describe('capacity signals', () => {
     expect(queue(s, 'training').moreCapacityNeeded).toBe(true);
   });
 
+  it('reads the message of a failure whose pattern is not in the cache', () => {
+    const jobs: Job[] = [job({ type: 'backtest', created: FROM - DAY, waitMs: 100 })];
+    for (let d = 0; d < 3; d++) jobs.push(job({ type: 'training', created: FROM + d * DAY, waitMs: 1000, state: 'failed', error: `job timed out after ${d} s` }));
+    jobs.push(job({ type: 'training', created: FROM + 4 * DAY, waitMs: 1000, state: 'failed', error: 'data not available for symbol ZXQ' }));
+    cache.applyBatch('local', { jobs, removed: [] });
+    cache.failures.record(jobs.filter((j) => j.state === 'failed').map((j) => ({ clusterId: 'local', job: j, errorStack: null })));
+    // Grouped as timeouts, then one job's pattern row is gone: its message still says timeout.
+    cache.db.prepare(`UPDATE jobs SET failure_group_id = 'gone' WHERE job_id = ?`).run(jobs[1]!.id);
+    expect(queue(signals(), 'training').timeouts.total).toBe(3);
+  });
+
   it('does not call a handful of failures a trend', () => {
     // Nothing before, two in the last days: too few to say.
     const jobs: Job[] = [job({ type: 'backtest', created: FROM - DAY, waitMs: 100 })];
