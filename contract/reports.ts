@@ -250,6 +250,11 @@ export const PerformanceTrendsReport = z.object({
   ...ReportBase,
   kind: z.literal('performance-trends'),
   types: z.array(PerformanceTypeTrend),
+  /**
+   * How far a percentile (p50, p95 of run times and waits) may be from the exact one, as a share
+   * of it: they are read from histogram buckets (PERCENTILE_NOTE says it in words, 0.091 as 9.1%).
+   */
+  percentileRelativeError: z.number().min(0).max(1),
   /** Capacity signals per queue and cluster over the period (the Queues screen's Capacity panel). */
   capacity: CapacitySignals,
 });

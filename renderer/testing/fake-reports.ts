@@ -91,6 +91,8 @@ export class FakeReports {
           ...base,
           kind: 'performance-trends',
           types: [],
+          // The cache's histograms: 8 buckets per doubling of a value.
+          percentileRelativeError: 2 ** (1 / 8) - 1,
           capacity: { from: base.period.from, to: base.period.to, days: (to - from) / DAY, enoughHistory: false, note: 'Not enough history: the fake computes no capacity signals.', thresholds: [], queues: [] },
         };
       case 'resource-utilization':

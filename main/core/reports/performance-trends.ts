@@ -10,7 +10,7 @@ import { REPORT_TITLES, type PerformanceTrendsReport, type PerformanceTypeTrend,
 import { capacitySignals } from '../load/capacity-signals.ts';
 import { storedWaitThresholds } from '../load/wait-thresholds.ts';
 import { coverageOf } from './coverage.ts';
-import { bucketSql } from '../cache/job-rollups.ts';
+import { bucketSql, PERCENTILE_RELATIVE_ERROR } from '../cache/job-rollups.ts';
 import { LocalBuckets, previousPeriod, type ResolvedPeriod } from './report-period.ts';
 import { BucketCounts, localDayHours, readPlan } from './report-rollups.ts';
 import { clusterFilter, type ReportScope } from './report-scope.ts';
@@ -138,6 +138,7 @@ export function performanceTrends(scope: ReportScope): PerformanceTrendsReport {
     clusters: scope.clusters,
     coverage: coverageOf(scope),
     types,
+    percentileRelativeError: PERCENTILE_RELATIVE_ERROR,
     capacity: capacitySignals({ db, clusters: scope.clusters, fromMs: period.fromMs, toMs: period.toMs, thresholds: storedWaitThresholds(db, scope.clusters) }),
   };
 }

@@ -3,10 +3,11 @@
 // quarter hour off, where local days split UTC hours — their numbers must be those of SQL straight
 // over the cache, and percentiles within the histogram's stated error of the exact ones.
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PERCENTILE_NOTE } from '../../../contract/reports.ts';
+import { PERCENTILE_NOTE, PerformanceTrendsReport } from '../../../contract/reports.ts';
 import { JobCache } from '../cache/job-cache.ts';
 import { makeJob } from '../testing/job-fixtures.ts';
 import { PERCENTILE_RELATIVE_ERROR } from '../cache/job-rollups.ts';
+import { buildReport } from './build-report.ts';
 import { dailySummary } from './daily-summary.ts';
 import { performanceTrends } from './performance-trends.ts';
 import { LocalBuckets, previousPeriod, type ResolvedPeriod } from './report-period.ts';
@@ -191,4 +192,13 @@ describe('percentiles from buckets', () => {
 
 it('the note under the percentiles states the bound the histograms hold', () => {
   expect(PERCENTILE_NOTE).toContain(`within ${(PERCENTILE_RELATIVE_ERROR * 100).toFixed(1)}% of the exact value`);
+});
+
+it('the performance trends JSON carries the bound its percentiles hold', () => {
+  const report = buildReport({ db: cache.db }, { kind: 'performance-trends', since: '7d' }, END);
+  const parsed = PerformanceTrendsReport.parse(JSON.parse(JSON.stringify(report)));
+  expect(parsed.percentileRelativeError).toBe(PERCENTILE_RELATIVE_ERROR);
+  expect(PERCENTILE_NOTE).toContain(`${(parsed.percentileRelativeError * 100).toFixed(1)}%`);
+  const { percentileRelativeError: _bound, ...without } = parsed;
+  expect(PerformanceTrendsReport.safeParse(without).success).toBe(false);
 });
