@@ -22,8 +22,8 @@ export class RedisEventLog {
     private readonly index: RedisJobIndex,
   ) {}
 
-  /** The script arguments of one change, or null when there is nothing to record. */
-  private changeArgs(change: RecordChange): (string | number)[] | null {
+  /** The script arguments of one change and the record JSON among them, or null when there is nothing to record. */
+  private changeArgs(change: RecordChange): { args: (string | number)[]; recordJson: string } | null {
     let mode: 'job' | 'removed' | 'other' = 'other';
     let id = '';
     let type = '';
@@ -64,13 +64,14 @@ export class RedisEventLog {
     const headJson = JSON.stringify(head).slice(1, -1);
     const also = change.alsoKeys ?? [];
     if (also.length > 1) throw new Error('redis store: at most one extra dedup key per change');
-    return [
+    const args = [
       this.space.k('ev:counter'), this.space.k('job:counter'), this.space.k('ev:log'), this.space.k('ev:dedup'), this.space.k('cursors'),
       this.space.k('rows'), this.space.k('rec'), this.space.k('meta'), this.space.k('z:change'),
       change.dedupKey, change.src, change.cursor?.queue ?? '', change.cursor?.position ?? '', mode, id, type, rowJson,
       recordJson, headJson, base, rank, finished, this.space.prefix, this.space.k('events'), Date.parse(change.at), SCORE_BAND, priority,
       also[0] ?? '', change.clearCancelIntent ? '1' : '', user, ready,
     ];
+    return { args, recordJson };
   }
 
   async recordChange(change: RecordChange): Promise<RecordResult> {
@@ -82,11 +83,13 @@ export class RedisEventLog {
     // One pipeline: every script runs atomically and in order, so ids stay gapless and ordered.
     const pipe = this.space.redis.pipeline() as ScriptedPipeline;
     const slots: number[] = [];
+    const sent: string[] = [];
     changes.forEach((change, i) => {
-      const args = this.changeArgs(change);
-      if (!args) return;
-      pipe.sqRecordChange(...args);
+      const script = this.changeArgs(change);
+      if (!script) return;
+      pipe.sqRecordChange(...script.args);
       slots.push(i);
+      sent.push(script.recordJson);
     });
     if (options.cursor) pipe.sqAdvanceCursor(this.space.k('cursors'), options.cursor.queue, options.cursor.position);
     const results: RecordResult[] = changes.map(() => ({ eventId: null, row: null }));
@@ -101,16 +104,18 @@ export class RedisEventLog {
       results[slots[n]!] = { eventId, row: null };
       if (!change.job || !options.returnRows) continue;
       const id = change.job.row.id;
+      // The record published is ours unless the row kept a newer one: then the row is read back.
+      const ours = published === sent[n];
       const row: JobRow = {
         ...change.job.row,
-        record: JSON.parse(published) as JobRow['record'],
+        record: ours ? change.job.row.record : (JSON.parse(published) as JobRow['record']),
         createdSeq: Number(createdSeq),
         queueSeq: Number(queueSeq),
         changeSeq: Number(eventId),
         src: change.src,
         cancelIntent: cancel ? (JSON.parse(cancel) as JobRow['cancelIntent']) : null,
       };
-      results[slots[n]!] = { eventId, row: published === JSON.stringify(change.job.row.record) ? row : ((await this.index.getRow(id)) ?? row) };
+      results[slots[n]!] = { eventId, row: ours ? row : ((await this.index.getRow(id)) ?? row) };
     }
     const last = replies.at(-1);
     if (options.cursor && last?.[0]) throw last[0];
