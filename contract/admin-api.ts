@@ -287,6 +287,11 @@ export const CacheHealth = z.object({
   since: Instant.nullable(),
   /** Syncing waits until the cache can be written again (tried periodically); cached data stays readable. */
   writesPaused: z.boolean(),
+  /**
+   * Since when a first sync of a big cluster writes as a bulk load: text search and reports do not
+   * see the jobs it brings until it ends (the job list, counts and failure patterns do). Absent or null otherwise.
+   */
+  bulkLoadSince: Instant.nullable().optional(),
   movedAside: z.array(MovedAsideCache),
 });
 export type CacheHealth = z.infer<typeof CacheHealth>;

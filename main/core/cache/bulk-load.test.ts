@@ -118,8 +118,11 @@ describe('bulk load', () => {
   it('ends holding what the triggers would have: search as the LIKE scan, roll-ups and user names as GROUP BY, the triggers back', () => {
     write('c1', batch(range(0, 40).map((n) => job(n))));
     const before = kept(cache.db);
+    const told: (string | null | undefined)[] = [];
+    cache.health.onChange((state) => told.push(state.bulkLoadSince));
     cache.beginBulkLoad('c1');
     expect(cache.bulkLoading).toBe(true);
+    expect(cache.health.state.bulkLoadSince).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(kept(cache.db).triggers.some((t) => t.includes('jobs_search_insert'))).toBe(false);
     write('c1', batch(range(40, 400).map((n) => job(n))));
     // Changes and deletes of rows written before the load and during it.
@@ -129,6 +132,9 @@ describe('bulk load', () => {
     cache.endBulkLoad('c1');
 
     expect(cache.bulkLoading).toBe(false);
+    // The cache's health said when the load began and that it ended (the UI hears of both).
+    expect(told).toEqual([expect.stringMatching(/Z$/), null]);
+    expect(cache.health.state.bulkLoadSince).toBeNull();
     expect(kept(cache.db)).toEqual(kept(twin.db));
     expect(kept(cache.db).triggers).toEqual(before.triggers);
     expectCountsAsGroupBy(cache.db);

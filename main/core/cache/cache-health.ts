@@ -13,6 +13,8 @@ export interface CacheHealthState {
   message: string | null;
   since: string | null;
   writesPaused: boolean;
+  /** Since when a bulk load is on (bulk-load.ts): search and reports miss the jobs it writes until it ends. */
+  bulkLoadSince?: string | null;
 }
 
 export interface CacheHealthOptions {
@@ -104,6 +106,13 @@ export class CacheHealth {
     });
   }
 
+  /** A bulk load began (when) or ended (null): only said, writing goes on. */
+  bulkLoad(since: string | null): void {
+    if ((this.current.bulkLoadSince ?? null) === since) return;
+    this.current = { ...this.current, bulkLoadSince: since };
+    for (const listener of this.listeners) listener(this.current);
+  }
+
   onChange(listener: (state: CacheHealthState) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -114,9 +123,11 @@ export class CacheHealth {
     this.timer = null;
   }
 
-  private set(next: CacheHealthState): void {
+  private set(state: CacheHealthState): void {
     const prev = this.current;
-    if (prev.problem === next.problem && prev.message === next.message && prev.writesPaused === next.writesPaused) return;
+    if (prev.problem === state.problem && prev.message === state.message && prev.writesPaused === state.writesPaused) return;
+    // A bulk load stays on whatever happens to writing.
+    const next = prev.bulkLoadSince ? { ...state, bulkLoadSince: prev.bulkLoadSince } : state;
     this.current = next;
     if (next.message && this.shouldLog(next.message)) {
       this.o.log?.(next.message);

@@ -269,6 +269,7 @@ export class JobCache {
   beginBulkLoad(clusterId: string): void {
     beginBulkLoad(this.db);
     this.bulkLoaders.add(clusterId);
+    this.health.bulkLoad(this.health.state.bulkLoadSince ?? new Date().toISOString());
   }
 
   /**
@@ -279,6 +280,7 @@ export class JobCache {
   endBulkLoad(clusterId: string): void {
     if (!this.bulkLoaders.delete(clusterId) || this.bulkLoaders.size > 0 || !this.db.open) return;
     finishBulkLoad(this.db);
+    this.health.bulkLoad(null);
   }
 
   /** True while a bulk load is on: searches and reports do not see the jobs it wrote until it ends. */
