@@ -24,6 +24,7 @@ import {
   type WaitsOverThresholdSignal,
 } from '../../../contract/capacity.ts';
 import type { FailureCause } from '../../../contract/failures.ts';
+import { WAIT_FROM_MS, WAIT_UNTIL_MS } from '../cache/cache-schema.ts';
 import type { SqliteDatabase } from '../cache/open-cache-database.ts';
 import { classifyFailure } from '../failures/failure-causes.ts';
 
@@ -143,8 +144,6 @@ export function mergeIntervals(pairs: Float64Array): Float64Array {
 /** The SQL aggregate scanWaits hands each job's wait to, registered once per connection. */
 const WAITS_AGGREGATE = 'capacity_waits';
 const withAggregate = new WeakSet<SqliteDatabase>();
-/** SQLite's Julian day of the Unix epoch. */
-const UNIX_EPOCH_JD = 2440587.5;
 
 function registerWaitsAggregate(db: SqliteDatabase): void {
   if (withAggregate.has(db)) return;
@@ -152,14 +151,13 @@ function registerWaitsAggregate(db: SqliteDatabase): void {
     start: () => new Map<string, WaitStretches>(),
     varargs: true,
     step: (types: Map<string, WaitStretches>, ...row: unknown[]) => {
-      // ready: a Julian day; wait: ms (started jobs); left: ms (jobs not started); counted: 0 not
-      // started in the period, 1 started in it, 2 started in it after waiting over the threshold.
-      const [type, ready, wait, left, counted] = row as [string, number, number | null, number | null, number];
+      // from, until: ms; counted: 0 or null not started in the period, 1 started in it, 2 started
+      // in it after waiting longer than the threshold.
+      const [type, from, until, counted] = row as [string, number, number, number | null];
       let t = types.get(type);
       if (!t) types.set(type, (t = new WaitStretches()));
-      const readyMs = Math.round((ready - UNIX_EPOCH_JD) * DAY);
-      t.add(readyMs, wait !== null ? readyMs + wait : left!);
-      if (counted > 0) {
+      t.add(from, until);
+      if (counted !== null && counted > 0) {
         t.started++;
         if (counted === 2) t.over++;
       }
@@ -181,29 +179,23 @@ function registerWaitsAggregate(db: SqliteDatabase): void {
  * run until it starts (one that ended without starting, until it ended; one still pending, until
  * the end). The rows are not returned: SQLite hands each wait to an aggregate written in JavaScript
  * (registerWaitsAggregate), which merges them as they come — returning a million rows costs several
- * times reading them. A started job's wait is its stored wait_ms (the ms from when it could run to
- * its start, see waitMsOf), so a row parses one instant, when it could run, with SQLite's date parser.
+ * times reading them. The waits' ends are whole ms kept in an index (WAIT_FROM_MS, WAIT_UNTIL_MS).
  */
 function scanWaits(db: SqliteDatabase, clusterId: string, fromMs: number, toMs: number, thresholdMs: number): Map<string, TypeWaits> {
   registerWaitsAggregate(db);
-  const ended = `state IN ('completed', 'failed', 'cancelled')`;
-  const ready = `max(created_at, ifnull(run_at, ''))`;
-  // Measured here only for a started row without a stored wait.
-  const wait = `ifnull(wait_ms, CASE WHEN started_at IS NOT NULL THEN max(0, round((julianday(started_at) - julianday(${ready})) * ${DAY})) END)`;
   const waitsOf = (rows: string, counted: string) =>
     db
       .prepare(
-        `SELECT ${WAITS_AGGREGATE}(type, julianday(${ready}), ${wait},
-           CASE WHEN started_at IS NOT NULL THEN NULL WHEN ${ended} THEN round((julianday(finished_at) - ${UNIX_EPOCH_JD}) * ${DAY}) ELSE :toMs END,
-           ${counted})
-         FROM jobs WHERE ${rows} AND ifnull(run_at, '') < :to AND ifnull(coalesce(started_at, CASE WHEN ${ended} THEN finished_at END) > :from, 1)`,
+        `SELECT ${WAITS_AGGREGATE}(type, ${WAIT_FROM_MS}, ifnull(${WAIT_UNTIL_MS}, :toMs), ${counted})
+         FROM jobs WHERE ${rows} AND ${WAIT_FROM_MS} < :toMs AND ifnull(${WAIT_UNTIL_MS} > :fromMs, 1)`,
       )
       .pluck()
-      .get({ cluster: clusterId, lookback: iso(fromMs - LOOKBACK_MS), from: iso(fromMs), to: iso(toMs), toMs, threshold: thresholdMs }) as string | null;
+      .get({ cluster: clusterId, lookback: iso(fromMs - LOOKBACK_MS), to: iso(toMs), fromMs, toMs, threshold: thresholdMs }) as string | null;
   // Two reads, each along one index: as one OR, SQLite collects the rowids of both and reads every row from the table.
   const recent = waitsOf(
     'cluster_id = :cluster AND created_at >= :lookback AND created_at < :to',
-    `CASE WHEN started_at >= :from AND started_at < :to THEN 1 + (${wait} > :threshold) ELSE 0 END`,
+    // As arithmetic: a CASE's condition is compiled as a jump, which the index's 'started_at IS NOT NULL' does not match.
+    `(started_at IS NOT NULL) * (${WAIT_UNTIL_MS} >= :fromMs AND ${WAIT_UNTIL_MS} < :toMs) * (1 + (${WAIT_UNTIL_MS} - ${WAIT_FROM_MS} > :threshold))`,
   );
   const stillPending = waitsOf(`state = 'pending' AND created_at < :lookback AND cluster_id = :cluster`, '0');
   const out = new Map<string, TypeWaits>();
