@@ -124,3 +124,27 @@ it('a slow scroll redraws the rows only when the view crosses a block of rows, n
   }
   expect(redraws).toBeLessThanOrEqual(4);
 });
+
+it('at a slow scroll the next block of rows renders after the scroll, while the rows on screen still cover the view', { timeout: 30_000 }, async () => {
+  renderWithFake(<JobsPage />, { localJobs: 3000 });
+  const table = await screen.findByRole('table', { name: 'Jobs' });
+  await waitFor(() => expect(jobRows(table).length).toBeGreaterThan(10));
+  const scroller = screen.getByTestId('jobs-scroll');
+  const drawn = () => jobRows(table).map((row) => Number(row.getAttribute('aria-rowindex')) - 2);
+  let redrawnInScroll = 0;
+  for (let top = 20; top <= 16 * ROW_HEIGHT; top += 20) {
+    const before = drawn().join();
+    scroller.scrollTop = top;
+    // Dispatched as the browser does, outside act() (which would render everything at once).
+    scroller.dispatchEvent(new Event('scroll'));
+    // Right after the scroll: whatever is on screen covers the view.
+    const rows = drawn();
+    expect(rows[0]).toBeLessThanOrEqual(Math.floor(top / ROW_HEIGHT));
+    expect(rows.at(-1)).toBeGreaterThanOrEqual(Math.ceil((top + 700) / ROW_HEIGHT) - 1);
+    if (rows.join() !== before) redrawnInScroll++;
+    await act(async () => {});
+  }
+  expect(redrawnInScroll).toBe(0);
+  // The rows did move on, after the scrolls.
+  expect(drawn()[0]).toBeGreaterThan(0);
+});

@@ -6,7 +6,7 @@
  * semantics; aria-rowcount/aria-rowindex give the true size. A click on a row or Enter opens the
  * job; the table is one tab stop (row-navigation.tsx).
  */
-import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState, type RefObject } from 'react';
+import { memo, startTransition, useEffect, useLayoutEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import { flushSync } from 'react-dom';
 import { flexRender, useTable, type Row } from '@tanstack/react-table';
 import type { CachedJob } from '../../../contract/admin-api.ts';
@@ -65,6 +65,11 @@ function useDrawnView(
   ensure: (index: number) => void,
 ): DrawnView {
   const [view, setView] = useState<DrawnView>({ top: 0, viewport: ASSUMED_VIEW_HEIGHT });
+  // The view whose rows are on screen (committed); `view` can be ahead of it during a transition.
+  const shown = useRef(view);
+  useLayoutEffect(() => {
+    shown.current = view;
+  }, [view]);
   const latest = useRef({ count, ensure });
   // Scrolls that kept the drawn rows did not render, so the offset drawn for may be behind the
   // view's: the same rows for the count then, but not always for another count (a list that grows
@@ -78,11 +83,18 @@ function useDrawnView(
   useLayoutEffect(() => {
     const el = scrollRef.current;
     if (!el) return;
-    let drawn: DrawnView = { top: 0, viewport: ASSUMED_VIEW_HEIGHT };
+    let drawn = shown.current;
     let viewport = ASSUMED_VIEW_HEIGHT;
     let lastTop = el.scrollTop;
     let lastJumpAt = -Infinity;
     let settle: ReturnType<typeof setTimeout> | null = null;
+    // The rows drawn for `a` are where `b` shows its rows and cover its view. Over the height cap
+    // the rows drawn move with every offset (row-window.ts), so they never stand in for another's.
+    const covers = (a: DrawnView, b: DrawnView) => {
+      const w = windowAt(a, latest.current.count);
+      if (w.height < latest.current.count * ROW_HEIGHT || b.viewport !== a.viewport) return false;
+      return w.before <= b.top && w.before + (w.last - w.first + 1) * ROW_HEIGHT >= b.top + b.viewport;
+    };
     const sameRows = (a: DrawnView, b: DrawnView) => {
       const x = windowAt(a, latest.current.count);
       const y = windowAt(b, latest.current.count);
@@ -90,10 +102,19 @@ function useDrawnView(
     };
     const draw = (sync: boolean) => {
       const next = { top: el.scrollTop, viewport };
-      if (next.viewport === drawn.viewport && sameRows(drawn, next)) return;
-      drawn = next;
-      if (sync) flushSync(() => setView(next));
-      else setView(next);
+      const moved = next.viewport !== drawn.viewport || !sameRows(drawn, next);
+      if (moved) drawn = next;
+      if (!sync) {
+        if (moved) setView(next);
+        return;
+      }
+      // The window moves a block ahead of the view's edge, so at a slow scroll the rows on screen
+      // still cover the view: the new ones render in slices between frames (a transition), and no
+      // frame pays for a block of rows at once. Once the rows on screen no longer cover the view
+      // (a faster scroll, or a transition not done in time), the rows render before this frame.
+      if (!covers(shown.current, next)) {
+        if (shown.current !== drawn) flushSync(() => setView(drawn));
+      } else if (moved) startTransition(() => setView(next));
     };
     const prefetch = () => {
       const { count, ensure } = latest.current;
