@@ -77,17 +77,12 @@ export class EngineContext {
     return typeFromId(id);
   }
 
-  noteSubmitted(jobId: string, createdAt: number): void {
+  /** A job this node added and is about to record: the submit settles what it returns once its write ends. */
+  noteSubmitted(jobId: string, createdAt: number): SubmittedJob {
     if (this.submitted.size >= STREAM_MAX_EVENTS) this.submitted.delete(this.submitted.keys().next().value!);
-    this.submitted.set(jobId, { createdAt, recorded: false });
-  }
-
-  /** The submit's `added` change of these jobs is in the index (recorded now, or found recorded). */
-  noteRecorded(jobIds: Iterable<string>): void {
-    for (const id of jobIds) {
-      const job = this.submitted.get(id);
-      if (job) job.recorded = true;
-    }
+    const job = new SubmittedJob(createdAt);
+    this.submitted.set(jobId, job);
+    return job;
   }
 
   takeSubmitted(jobId: string): SubmittedJob | undefined {
@@ -140,10 +135,22 @@ export class EngineContext {
 }
 
 /** A job this node submitted, until its recorder meets its `added` event. */
-export interface SubmittedJob {
-  createdAt: number;
-  /** The submit recorded its `added` change: the recorder has nothing to check. */
-  recorded: boolean;
+export class SubmittedJob {
+  /** The submit recorded its `added` change (or found it recorded): the recorder has nothing to check. */
+  recorded = false;
+  /** Resolves when the submit's index write of the job has ended, recorded or not. */
+  readonly written: Promise<void>;
+  private ended!: () => void;
+
+  constructor(readonly createdAt: number) {
+    this.written = new Promise((resolve) => (this.ended = resolve));
+  }
+
+  /** The submit's index write ended; `recorded` when the job's `added` change is in the index. */
+  settle(recorded: boolean): void {
+    this.recorded ||= recorded;
+    this.ended();
+  }
 }
 
 /** Settings key of a queue's desired concurrency (read by worker nodes). */

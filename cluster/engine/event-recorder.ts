@@ -78,11 +78,18 @@ export interface RecorderContext {
   onProgress(jobId: string, report: NonNullable<ReturnType<typeof progressReportOf>>): Promise<void>;
   onError(error: unknown): void;
   /**
-   * A job this node added and records as `added` itself (submit), taken once: the recorder then
-   * checks that change's dedup key instead of reading the job back from BullMQ, and once the
-   * submit has recorded it (`recorded`), checks nothing.
+   * A job this node added and records as `added` itself (submit), taken once: the recorder waits
+   * for the submit's index write of it to end (`written`), then checks nothing when the submit
+   * recorded it, else that change's dedup key instead of reading the job back from BullMQ.
    */
-  takeSubmitted?(jobId: string): { createdAt: number; recorded: boolean } | undefined;
+  takeSubmitted?(jobId: string): OwnSubmit | undefined;
+}
+
+/** A job this node's submit adds and records (engine-context.ts's SubmittedJob). */
+export interface OwnSubmit {
+  createdAt: number;
+  recorded: boolean;
+  written: Promise<void>;
 }
 
 /** Stream entries recorded per datastore call. */
@@ -95,6 +102,11 @@ const GATHER_MS = 25;
  * during a bulk cancel; `npm run bench bulk` shows the slowest single call against the ~50 ms target.
  */
 const RECORD_SLICE = 10;
+/**
+ * Longest a recorder waits for this node's submits to finish writing jobs it meets: past it, it
+ * checks them as any other node's (a write cut short by an outage ends sooner, with its failure).
+ */
+const SUBMIT_WRITE_WAIT_MS = 5_000;
 /** How often at most a recorder re-reads behind its position while part of it may still gain events (PostgreSQL). */
 const RECHECK_MS = 250;
 
@@ -245,17 +257,22 @@ export class EventRecorder {
     const cursor = { queue: type, position: page.at(-1)!.src };
     const keyOf = (e: Entry) => `bull:${type}:${e.streamId}${e.part === undefined ? '' : `:${e.part}`}`;
     const jobIdOf = (e: Entry) => (typeof e.args.jobId === 'string' ? e.args.jobId : null);
-    // Jobs this node submitted: their `added` was recorded under the submit's key, which is checked
-    // here with the rest (not at all once the submit has recorded it), so neither the job nor a
-    // write is needed for it.
-    const submitted = new Map<Entry, string>();
-    const recordedHere = new Set<Entry>();
+    // Jobs this node submitted: their `added` is recorded by the submit under its key, so neither
+    // the job nor a write is needed for it. A submit still writing them is waited for (a batch's
+    // write outlasts the recorder's gathering of its events), not repeated; then a job the submit
+    // recorded needs no check, and one it did not is checked under the submit's key with the rest.
+    const mine = new Map<Entry, { jobId: string; job: OwnSubmit }>();
     for (const e of relevant) {
       const jobId = e.name === 'added' ? jobIdOf(e) : null;
-      const mine = jobId === null ? undefined : this.ctx.takeSubmitted?.(jobId);
-      if (mine === undefined) continue;
-      if (mine.recorded) recordedHere.add(e);
-      else submitted.set(e, addedKey(type, jobId!, mine.createdAt));
+      const job = jobId === null ? undefined : this.ctx.takeSubmitted?.(jobId);
+      if (job !== undefined) mine.set(e, { jobId: jobId!, job });
+    }
+    if (mine.size > 0) await waitAtMost(Promise.all(new Set([...mine.values()].map((m) => m.job.written))), SUBMIT_WRITE_WAIT_MS);
+    const submitted = new Map<Entry, string>();
+    const recordedHere = new Set<Entry>();
+    for (const [e, { jobId, job }] of mine) {
+      if (job.recorded) recordedHere.add(e);
+      else submitted.set(e, addedKey(type, jobId, job.createdAt));
     }
     const recorded = await store.recordedKeys([...relevant.filter((e) => !recordedHere.has(e)).map(keyOf), ...submitted.values()]);
     const isQueueEvent = (e: Entry) => e.name === 'paused' || e.name === 'resumed' || e.name === CUSTOM_EVENTS.queueChanged;
@@ -368,6 +385,13 @@ export function removalChange(
  */
 function isAddedWaiting(e: Entry): boolean {
   return e.name === 'waiting' && e.args.prev === undefined;
+}
+
+/** Resolves when `work` does or `ms` have passed, whichever is first. */
+async function waitAtMost(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }
 
 /** An entry naming several jobs (`jobIds`) as one entry per job; others as they are. */

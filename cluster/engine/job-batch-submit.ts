@@ -108,7 +108,7 @@ async function addPlain(ctx: EngineContext, type: JobType, items: { prepared: Pr
     if (!(await availability.probe()).reachable) throw unavailableError(availability, NOT_SUBMITTED);
     throw error;
   }
-  for (const job of added) ctx.noteSubmitted(job.id!, job.timestamp);
+  const submitted = added.map((job) => ctx.noteSubmitted(job.id!, job.timestamp));
   const now = Date.now();
   const rows = added.map((job, n) => buildJobRow({ job, type, bullState: items[n]!.prepared.runDelay > 0 ? 'delayed' : 'prioritized', now, stuckAfterMs: ctx.settings.stuckAfterMs })!);
   const local = (row: JobRowInput): JobRow => ({ ...row, createdSeq: 0, queueSeq: 0, changeSeq: 0, src: '', cancelIntent: null });
@@ -119,7 +119,7 @@ async function addPlain(ctx: EngineContext, type: JobType, items: { prepared: Pr
         rows.map((row, n) => ({ dedupKey: addedKey(type, row.id, added[n]!.timestamp), src: '', at, job: { row, change: 'added' } })),
         { returnRows: true },
       );
-      ctx.noteRecorded(rows.map((row) => row.id));
+      for (const s of submitted) s.settle(true);
       const stored = recorded.map((r, n) => r.row ?? local(rows[n]!));
       return ctx.presentAll(stored);
     });
@@ -127,5 +127,7 @@ async function addPlain(ctx: EngineContext, type: JobType, items: { prepared: Pr
     // The jobs exist (the recorders index them from BullMQ's events): answer them as built here.
     if (error instanceof EngineError && error.code === 'datastore_unavailable') return rows.map((row) => ctx.present(local(row)));
     throw error;
+  } finally {
+    for (const s of submitted) s.settle(false);
   }
 }

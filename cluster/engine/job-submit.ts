@@ -16,7 +16,7 @@ import { describeZodError, fieldErrors, SubmitJobRequest, type SubmitJobRequest 
 import { BULLMQ_PRIORITY, type JobType } from '../../contract/domain.ts';
 import { JOB_CONFIG_SCHEMAS, type SweepConfig } from '../../contract/job-configs.ts';
 import type { Job } from '../../contract/jobs.ts';
-import type { EngineContext } from './engine-context.ts';
+import type { EngineContext, SubmittedJob } from './engine-context.ts';
 import { newJobId } from './engine-context.ts';
 import { addedKey } from './event-recorder.ts';
 import { buildJobRow } from './job-record.ts';
@@ -110,6 +110,7 @@ export async function commitJob(ctx: EngineContext, prepared: PreparedJob, id: s
   const existing = reused ? await duringOutage(availability, () => queue.getJob(id), NOT_SUBMITTED) : undefined;
   let job: BullJob;
   let bullState: string;
+  let submitted: SubmittedJob | null = null;
   if (existing) {
     job = existing;
     bullState = await duringOutage(availability, () => existing.getState(), NOT_SUBMITTED);
@@ -143,7 +144,7 @@ export async function commitJob(ctx: EngineContext, prepared: PreparedJob, id: s
       throw error;
     }
     bullState = waiting.length > 0 || runDelay > 0 ? 'delayed' : 'prioritized';
-    ctx.noteSubmitted(id, job.timestamp);
+    submitted = ctx.noteSubmitted(id, job.timestamp);
   }
   const row = buildJobRow({ job, type: request.type, bullState, now: Date.now(), stuckAfterMs: ctx.settings.stuckAfterMs })!;
   const local = (): Job => ctx.present({ ...row, createdSeq: 0, queueSeq: 0, changeSeq: 0, src: '', cancelIntent: null });
@@ -155,7 +156,7 @@ export async function commitJob(ctx: EngineContext, prepared: PreparedJob, id: s
         at: new Date().toISOString(),
         job: { row, change: 'added' },
       });
-      if (!existing) ctx.noteRecorded([id]);
+      submitted?.settle(true);
       if (waiting.length > 0) await releaseIfReady(ctx, id, request.type); // a dependency may have completed meanwhile
       const stored = recorded.row ?? (await ctx.store.getRow(id));
       if (!stored) return local();
@@ -166,6 +167,8 @@ export async function commitJob(ctx: EngineContext, prepared: PreparedJob, id: s
     // The job exists: answer it as built here rather than report a failure it did not have.
     if (error instanceof EngineError && error.code === 'datastore_unavailable') return local();
     throw error;
+  } finally {
+    submitted?.settle(false);
   }
 }
 
