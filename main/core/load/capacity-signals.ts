@@ -27,6 +27,7 @@ import type { FailureCause } from '../../../contract/failures.ts';
 import { WAIT_FROM_MS, WAIT_UNTIL_MS } from '../cache/cache-schema.ts';
 import type { SqliteDatabase } from '../cache/open-cache-database.ts';
 import { classifyFailure } from '../failures/failure-causes.ts';
+import { registerAggregate } from '../reports/sql-aggregate.ts';
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
@@ -141,19 +142,15 @@ export function mergeIntervals(pairs: Float64Array): Float64Array {
   return Float64Array.from(out);
 }
 
-/** The SQL aggregate scanWaits hands each job's wait to, registered once per connection. */
+/** The SQL aggregate scanWaits hands each job's wait to. */
 const WAITS_AGGREGATE = 'capacity_waits';
-const withAggregate = new WeakSet<SqliteDatabase>();
 
 function registerWaitsAggregate(db: SqliteDatabase): void {
-  if (withAggregate.has(db)) return;
-  db.aggregate(WAITS_AGGREGATE, {
+  registerAggregate(db, WAITS_AGGREGATE, {
     start: () => new Map<string, WaitStretches>(),
-    varargs: true,
-    step: (types: Map<string, WaitStretches>, ...row: unknown[]) => {
-      // from, until: ms; counted: 0 or null not started in the period, 1 started in it, 2 started
-      // in it after waiting longer than the threshold.
-      const [type, from, until, counted] = row as [string, number, number, number | null];
+    // from, until: ms; counted: 0 or null not started in the period, 1 started in it, 2 started in
+    // it after waiting longer than the threshold.
+    step: (types: Map<string, WaitStretches>, type: string, from: number, until: number, counted: number | null) => {
       let t = types.get(type);
       if (!t) types.set(type, (t = new WaitStretches()));
       t.add(from, until);
@@ -163,7 +160,7 @@ function registerWaitsAggregate(db: SqliteDatabase): void {
       }
       return types;
     },
-    result: (types: Map<string, WaitStretches>) =>
+    result: (types) =>
       JSON.stringify(
         [...types].map(([type, t]) => {
           const w = t.finish();
@@ -171,7 +168,6 @@ function registerWaitsAggregate(db: SqliteDatabase): void {
         }),
       ),
   });
-  withAggregate.add(db);
 }
 
 /**

@@ -12,7 +12,7 @@ import { storedWaitThresholds } from '../load/wait-thresholds.ts';
 import { coverageOf } from './coverage.ts';
 import { bucketSql, PERCENTILE_RELATIVE_ERROR } from '../cache/job-rollups.ts';
 import { LocalBuckets, previousPeriod, type ResolvedPeriod } from './report-period.ts';
-import { BucketCounts, localDayHours, readPlan } from './report-rollups.ts';
+import { BUCKET_SUMS, BucketCounts, bucketSums, localDayHours, readPlan } from './report-rollups.ts';
 import { clusterFilter, type ReportScope } from './report-scope.ts';
 
 interface Bucket {
@@ -86,15 +86,12 @@ export function performanceTrends(scope: ReportScope): PerformanceTrendsReport {
         `SELECT type, state, sum(n) FROM job_hours_finished
          WHERE ${cf.sql} AND state IN ('completed', 'failed') AND hour >= ? AND hour < ? GROUP BY type, state`,
       );
-      const values = db.prepare(
-        `SELECT type, metric, bucket, sum(n), sum(total) FROM job_hour_histograms
-         WHERE ${cf.sql} AND metric IN ('run', 'wait') AND hour >= ? AND hour < ? AND n > 0 GROUP BY type, metric, bucket`,
-      );
+      const values = `SELECT ${BUCKET_SUMS}(type, metric = 'wait', bucket, n, total) FROM job_hour_histograms
+         WHERE ${cf.sql} AND metric IN ('run', 'wait') AND hour >= ? AND hour < ? AND n > 0`;
       // A day at a time (see localDayHours); the previous period's days all count as one.
       for (const [from, to, day] of localDayHours(plan.hours, local).map(([from, to, day]) => [from, to, isBefore ? BEFORE : day] as const)) {
         for (const [type, state, n] of counts.raw().iterate(...cf.params, from, to) as IterableIterator<[string, string, number]>) addCount(day, type, state, n);
-        for (const [type, metric, bucketOf, n, total] of values.raw().iterate(...cf.params, from, to) as IterableIterator<[string, 'run' | 'wait', number, number, number]>)
-          addValues(day, type, metric, bucketOf, n, total);
+        for (const [type, isWait, bucketOf, n, total] of bucketSums(db, values, [...cf.params, from, to])) addValues(day, type, isWait ? 'wait' : 'run', bucketOf, n, total);
       }
     }
     for (const range of plan.raw) {

@@ -5,7 +5,9 @@
  * hours split UTC hours, so there the reports group the jobs by quarter hour as before).
  */
 import { BUCKETS_PER_DOUBLING } from '../cache/job-rollups.ts';
+import type { SqliteDatabase } from '../cache/open-cache-database.ts';
 import type { LocalBuckets } from './report-period.ts';
+import { registerAggregate } from './sql-aggregate.ts';
 
 const HOUR_MS = 3_600_000;
 
@@ -87,4 +89,34 @@ export function localDayHours(hours: [string, string], local: LocalBuckets): [fr
     days.push([key, hours[1], day]);
   }
   return days;
+}
+
+/** The SQL aggregate bucket_sums(key, kind, bucket, n, total): n and total summed per key, kind and bucket. */
+export const BUCKET_SUMS = 'bucket_sums';
+
+/**
+ * Runs `sql`, a SELECT of one bucket_sums(key, kind, bucket, n, total) over histogram rows (key a
+ * text such as a type, kind a small integer such as a metric), and returns the sums per key, kind
+ * and bucket as [key, kind, bucket, n, total]. The rows are summed as SQLite reads them: a GROUP BY
+ * sorts every row of a day's histograms first, which took longer than reading them.
+ */
+export function bucketSums(db: SqliteDatabase, sql: string, params: readonly unknown[]): [key: string, kind: number, bucket: number, n: number, total: number][] {
+  registerAggregate(db, BUCKET_SUMS, {
+    start: () => new Map<string, Map<number, [number, number]>>(),
+    step: (keys: Map<string, Map<number, [number, number]>>, key: string, kind: number, bucket: number, n: number, total: number) => {
+      let buckets = keys.get(key);
+      if (!buckets) keys.set(key, (buckets = new Map()));
+      // Bucket numbers stay far below 2^20 (2^(2^20 / 8) ms is no duration), so one number keys both.
+      const at = kind * 1_048_576 + bucket;
+      const sum = buckets.get(at);
+      if (sum) {
+        sum[0] += n;
+        sum[1] += total;
+      } else buckets.set(at, [n, total]);
+      return keys;
+    },
+    result: (keys) => JSON.stringify([...keys].flatMap(([key, buckets]) => [...buckets].map(([at, [n, total]]) => [key, Math.floor(at / 1_048_576), at % 1_048_576, n, total]))),
+  });
+  const json = db.prepare(sql).pluck().get(...params) as string | null;
+  return json === null ? [] : (JSON.parse(json) as [string, number, number, number, number][]);
 }
