@@ -72,6 +72,15 @@ export class QueryCache {
     void this.run(key, entry);
   }
 
+  /**
+   * Fetches now, unless a request for `key` is in flight: a component mounting while another's
+   * request runs takes that answer (the shell and a screen asking for the clusters at start send
+   * one request, not a second one after the first).
+   */
+  join(key: string): void {
+    if (!this.entries.get(key)?.inFlight) this.refresh(key);
+  }
+
   /** Refreshes every key for which `predicate` is true. */
   refreshWhere(predicate: (key: string) => boolean): void {
     for (const key of this.entries.keys()) if (predicate(key)) this.refresh(key);

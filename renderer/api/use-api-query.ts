@@ -46,7 +46,7 @@ export function useApiQuery<T>(key: string, fetch: (api: AdminApi) => Promise<T>
   useEffect(() => {
     if (!enabled) return;
     cache.configure(key, () => fetchRef.current(api), options.minIntervalMs);
-    cache.refresh(key);
+    cache.join(key);
     const stopEvents = hub.subscribe((batch) => {
       const match = refreshOnRef.current;
       if (match && batch.some(match)) cache.refresh(key);

@@ -28,3 +28,21 @@ it('fills the dashboard cards from the AdminApi and refreshes them on events', a
   });
   expect(await screen.findByText('75', { selector: '.stat-value' }, { timeout: 2000 })).toBeTruthy();
 });
+
+it('opened on the Jobs view, the app asks for what its first screen shows once each', async () => {
+  window.location.hash = '#/jobs';
+  const fake = new FakeAdminApi({ localJobs: 60 });
+  try {
+    render(<App api={fake.api} />);
+    await screen.findByRole('table', { name: 'Jobs' });
+    await act(async () => {
+      await new Promise((r) => setTimeout(r, 100));
+    });
+    const asked = fake.calls.map((c) => c.method);
+    // The shell, the cluster switcher and the Jobs view all read the clusters: one request.
+    expect(asked.filter((m) => m === 'listClusters')).toHaveLength(1);
+    expect(asked.filter((m) => m === 'getSettings')).toHaveLength(1);
+  } finally {
+    window.location.hash = '';
+  }
+});
