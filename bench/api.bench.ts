@@ -53,6 +53,11 @@ const BATCH = Number(values.batch);
 const BATCHES_IN_FLIGHT = 2;
 /** Rounds over which each row alternates its paths (--jobs and --lists are split over them). */
 const ROUNDS = 3;
+/**
+ * Fewest batches a batch round times: four batches of 100 (the default --jobs split over the rounds)
+ * took a few hundred ms, in which one stall of a shared machine moved a figure by half.
+ */
+const MIN_BATCHES_PER_ROUND = 10;
 
 /**
  * Waits until the engine's recorders have caught up (no new cluster event for a moment, at most
@@ -141,7 +146,7 @@ async function measure(label: string, datastore: Datastore): Promise<Row[]> {
       );
       httpFloor = Math.max(httpFloor, (await client.run({ kind: 'floor', url: floorUrl, count: jobsPerRound, inFlight: CONCURRENCY })).rate);
     }
-    const batchesPerRound = Math.max(BATCHES_IN_FLIGHT, Math.ceil(JOBS / BATCH / ROUNDS));
+    const batchesPerRound = Math.max(MIN_BATCHES_PER_ROUND, Math.ceil(JOBS / BATCH / ROUNDS));
     let apiBatch = 0;
     let engineBatch = 0;
     let rawBatch = 0;
