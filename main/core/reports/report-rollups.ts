@@ -94,28 +94,36 @@ export function localDayHours(hours: [string, string], local: LocalBuckets): [fr
 /** The SQL aggregate bucket_sums(key, kind, bucket, n, total): n and total summed per key, kind and bucket. */
 export const BUCKET_SUMS = 'bucket_sums';
 
+/** Per key: n and total of bucket b and kind k at [2 * (2b + k)], [2 * (2b + k) + 1]; grown as buckets come. */
+type KeySums = Map<string, Float64Array>;
+
 /**
  * Runs `sql`, a SELECT of one bucket_sums(key, kind, bucket, n, total) over histogram rows (key a
- * text such as a type, kind a small integer such as a metric), and returns the sums per key, kind
- * and bucket as [key, kind, bucket, n, total]. The rows are summed as SQLite reads them: a GROUP BY
- * sorts every row of a day's histograms first, which took longer than reading them.
+ * text such as a type, kind 0 or 1 such as whether the row is of waits), and returns the sums per
+ * key, kind and bucket as [key, kind, bucket, n, total]. The rows are summed as SQLite reads them:
+ * a GROUP BY sorts every row of a day's histograms first, which took longer than reading them.
  */
 export function bucketSums(db: SqliteDatabase, sql: string, params: readonly unknown[]): [key: string, kind: number, bucket: number, n: number, total: number][] {
   registerAggregate(db, BUCKET_SUMS, {
-    start: () => new Map<string, Map<number, [number, number]>>(),
-    step: (keys: Map<string, Map<number, [number, number]>>, key: string, kind: number, bucket: number, n: number, total: number) => {
-      let buckets = keys.get(key);
-      if (!buckets) keys.set(key, (buckets = new Map()));
-      // Bucket numbers stay far below 2^20 (2^(2^20 / 8) ms is no duration), so one number keys both.
-      const at = kind * 1_048_576 + bucket;
-      const sum = buckets.get(at);
-      if (sum) {
-        sum[0] += n;
-        sum[1] += total;
-      } else buckets.set(at, [n, total]);
+    start: (): KeySums => new Map(),
+    step: (keys: KeySums, key: string, kind: number, bucket: number, n: number, total: number) => {
+      if (kind !== 0 && kind !== 1) throw new Error(`bucket_sums: kind ${kind} is not 0 or 1`);
+      const at = 2 * (2 * bucket + kind);
+      let sums = keys.get(key);
+      if (!sums || at >= sums.length) {
+        const grown = new Float64Array(Math.max(1024, 2 * (at + 2)));
+        if (sums) grown.set(sums);
+        keys.set(key, (sums = grown));
+      }
+      sums[at]! += n;
+      sums[at + 1]! += total;
       return keys;
     },
-    result: (keys) => JSON.stringify([...keys].flatMap(([key, buckets]) => [...buckets].map(([at, [n, total]]) => [key, Math.floor(at / 1_048_576), at % 1_048_576, n, total]))),
+    result: (keys) => {
+      const out: [string, number, number, number, number][] = [];
+      for (const [key, sums] of keys) for (let at = 0; at < sums.length; at += 2) if (sums[at]! > 0) out.push([key, (at / 2) % 2, Math.floor(at / 4), sums[at]!, sums[at + 1]!]);
+      return JSON.stringify(out);
+    },
   });
   const json = db.prepare(sql).pluck().get(...params) as string | null;
   return json === null ? [] : (JSON.parse(json) as [string, number, number, number, number][]);
