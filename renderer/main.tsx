@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { errorMessage } from './api/admin-api-error.ts';
 import { resolveAdminApi } from './api/resolve-admin-api.ts';
 import { App } from './app/app.tsx';
+import { startApp } from './app/app-start.ts';
 import './styles/theme.css';
 import './styles/base.css';
 import './styles/components.css';
@@ -12,7 +13,8 @@ if (!root) throw new Error('index.html has no #root element');
 
 let content;
 try {
-  content = <App api={resolveAdminApi()} />;
+  const api = resolveAdminApi();
+  content = <App api={api} started={startApp(api)} />;
 } catch (error) {
   content = (
     <main className="fatal" role="alert">

@@ -7,7 +7,7 @@ import type { AdminApi } from '../../contract/admin-api.ts';
 import { EventHub } from './event-hub.ts';
 import { QueryCache } from './query-cache.ts';
 
-interface ApiContextValue {
+export interface ApiContextValue {
   api: AdminApi;
   hub: EventHub;
   cache: QueryCache;
@@ -15,9 +15,17 @@ interface ApiContextValue {
 
 const ApiContext = createContext<ApiContextValue | null>(null);
 
-/** Makes `api` available to `useAdminApi`, `useApiQuery` and `useAdminEvents` below it. */
-export function ApiProvider({ api, batchWindowMs, children }: { api: AdminApi; batchWindowMs?: number; children: ReactNode }) {
-  const value = useMemo(() => ({ api, hub: new EventHub(api, batchWindowMs), cache: new QueryCache() }), [api, batchWindowMs]);
+/** The api with a new event hub and query cache. */
+export function apiContextValue(api: AdminApi, batchWindowMs?: number): ApiContextValue {
+  return { api, hub: new EventHub(api, batchWindowMs), cache: new QueryCache() };
+}
+
+/**
+ * Makes `api` available to `useAdminApi`, `useApiQuery` and `useAdminEvents` below it; `started`
+ * is the value the app's start made for it, with requests already on their way.
+ */
+export function ApiProvider({ api, batchWindowMs, started, children }: { api: AdminApi; batchWindowMs?: number; started?: ApiContextValue; children: ReactNode }) {
+  const value = useMemo(() => (started?.api === api ? started : apiContextValue(api, batchWindowMs)), [api, batchWindowMs, started]);
   return <ApiContext.Provider value={value}>{children}</ApiContext.Provider>;
 }
 

@@ -4,7 +4,7 @@
  */
 import { Suspense, useEffect } from 'react';
 import type { AdminApi } from '../../contract/admin-api.ts';
-import { ApiProvider, useApiContext } from '../api/api-context.tsx';
+import { ApiProvider, useApiContext, type ApiContextValue } from '../api/api-context.tsx';
 import { settingsStale } from '../api/refresh-rules.ts';
 import { useApiQuery } from '../api/use-api-query.ts';
 import { Toasts } from '../components/toasts.tsx';
@@ -38,10 +38,10 @@ import { SECTION_LABELS, Sidebar } from './sidebar.tsx';
 import { useShortcuts } from './use-shortcuts.ts';
 import { useTheme } from './use-theme.ts';
 
-/** The whole UI over one AdminApi. */
-export function App({ api }: { api: AdminApi }) {
+/** The whole UI over one AdminApi; `started` carries the requests the app's start sent (app-start.ts). */
+export function App({ api, started }: { api: AdminApi; started?: ApiContextValue }) {
   return (
-    <ApiProvider api={api}>
+    <ApiProvider api={api} started={started}>
       <Shell />
     </ApiProvider>
   );

@@ -8,6 +8,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from '../app/app.tsx';
+import { startApp } from '../app/app-start.ts';
 import { FakeAdminApi } from './fake-admin-api.ts';
 import '../styles/theme.css';
 import '../styles/base.css';
@@ -29,6 +30,6 @@ if (params.get('offline')) fake.setStatus(params.get('offline')!, 'offline', 'Th
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App api={fake.api} />
+    <App api={fake.api} started={startApp(fake.api)} />
   </StrictMode>,
 );

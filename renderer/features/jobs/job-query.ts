@@ -1,6 +1,7 @@
 /** Turns the Jobs view's filter state into the contract's JobFilter (dates as local-day bounds). */
-import type { JobFilter } from '../../../contract/api.ts';
-import type { JobFilterState } from '../../store/ui-store.ts';
+import type { JobQuery } from '../../../contract/admin-api.ts';
+import type { JobFilter, JobSort } from '../../../contract/api.ts';
+import type { ClusterScope, JobFilterState } from '../../store/ui-store.ts';
 
 /** The JobFilter for the current filter state; empty fields are left out. */
 export function toJobFilter(f: JobFilterState): JobFilter {
@@ -22,4 +23,9 @@ export function toJobFilter(f: JobFilterState): JobFilter {
 /** Whether any filter is set. */
 export function hasFilter(f: JobFilterState): boolean {
   return Object.keys(toJobFilter(f)).length > 0;
+}
+
+/** The Jobs view's query for the cluster scope, filter and sort; `key` identifies it. */
+export function jobsQuery(scope: ClusterScope, filter: JobFilter, sort: JobSort): { query: Omit<JobQuery, 'cursor' | 'limit'>; key: string } {
+  return { query: { clusterIds: scope === 'all' ? undefined : [scope], filter, sort }, key: JSON.stringify([scope, filter, sort]) };
 }

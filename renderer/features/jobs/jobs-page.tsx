@@ -22,7 +22,7 @@ import { BoostDialog } from './boost-dialog.tsx';
 import { BulkActionDialog } from './bulk-action-dialog.tsx';
 import { bulkTitle, type BulkKind } from './bulk-plan.ts';
 import { JobFilters } from './job-filters.tsx';
-import { hasFilter, toJobFilter } from './job-query.ts';
+import { hasFilter, jobsQuery, toJobFilter } from './job-query.ts';
 import { useJobPages } from './use-job-pages.ts';
 import { VirtualJobTable } from './virtual-job-table.tsx';
 
@@ -62,8 +62,7 @@ export function JobsPage() {
   const [boosting, setBoosting] = useState<CachedJob[] | null>(null);
 
   const filter = useMemo(() => toJobFilter(filterState), [filterState]);
-  const key = JSON.stringify([scope.key, filter, sort]);
-  const query = useMemo(() => ({ clusterIds: scope.clusterIds, filter, sort }), [scope.clusterIds, filter, sort]);
+  const { query, key } = useMemo(() => jobsQuery(scope.key, filter, sort), [scope.key, filter, sort]);
   const pages = useJobPages(query, key);
   const preset = presetOf(filterState.states);
   const kind: JobTableKind = 'all';

@@ -1,0 +1,32 @@
+import { render, screen } from '@testing-library/react';
+import { beforeEach, expect, it } from 'vitest';
+import { EMPTY_FILTER, useUiStore } from '../store/ui-store.ts';
+import { FakeAdminApi } from '../testing/fake-admin-api.ts';
+import { App } from './app.tsx';
+import { startApp } from './app-start.ts';
+
+beforeEach(() => useUiStore.setState({ clusterScope: 'all', jobFilter: EMPTY_FILTER, jobSort: '-created', selected: {} }));
+
+it('opened on the Jobs view, the start asks for the clusters, the settings and the first page of jobs before anything renders, and the app uses those answers', async () => {
+  const fake = new FakeAdminApi({ localJobs: 60 });
+  const started = startApp(fake.api, '#/jobs');
+  expect(fake.calls.map((c) => c.method).sort()).toEqual(['getSettings', 'listClusters', 'queryJobs']);
+  window.location.hash = '#/jobs';
+  try {
+    render(<App api={fake.api} started={started} />);
+    expect(await screen.findAllByRole('link', { name: /^\d+$/ })).not.toHaveLength(0);
+    const asked = fake.calls.map((c) => c.method);
+    // Nothing asked twice: the shell and the view joined the requests the start sent.
+    expect(asked.filter((m) => m === 'listClusters')).toHaveLength(1);
+    expect(asked.filter((m) => m === 'getSettings')).toHaveLength(1);
+    expect(asked.filter((m) => m === 'queryJobs')).toHaveLength(1);
+  } finally {
+    window.location.hash = '';
+  }
+});
+
+it('opened on another screen, the start asks for no jobs', () => {
+  const fake = new FakeAdminApi({ localJobs: 60 });
+  startApp(fake.api, '#/queues');
+  expect(fake.calls.map((c) => c.method).sort()).toEqual(['getSettings', 'listClusters']);
+});
