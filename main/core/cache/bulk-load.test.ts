@@ -181,6 +181,29 @@ describe('bulk load', () => {
     expectSearchAsScan(cache);
   });
 
+  it('is finished once writing works again when the disk could not take its end', () => {
+    cache.beginBulkLoad('c1');
+    write('c1', batch(range(0, 200).map((n) => job(n))));
+    // The file may not grow: SQLite answers SQLITE_FULL as on a full disk.
+    cache.db.pragma(`max_page_count = ${cache.db.pragma('page_count', { simple: true }) as number}`);
+    let failure: unknown = null;
+    try {
+      cache.endBulkLoad('c1');
+    } catch (error) {
+      failure = error;
+    }
+    expect(cache.health.report(failure)).toBe(true);
+    expect(cache.bulkLoading).toBe(true);
+    expect(cache.health.state.bulkLoadSince).not.toBeNull();
+
+    cache.db.pragma('max_page_count = 1073741823');
+    expect(cache.health.retryNow()).toBe(true);
+    expect(cache.bulkLoading).toBe(false);
+    expect(cache.health.state.bulkLoadSince).toBeNull();
+    expect(kept(cache.db)).toEqual(kept(twin.db));
+    expectSearchAsScan(cache);
+  });
+
   it('is worth it only for many jobs the cache lacks, at least as many as it holds', () => {
     expect(cache.bulkLoadWorthIt('c1', 100_000)).toBe(true);
     expect(cache.bulkLoadWorthIt('c1', 1_000)).toBe(false);

@@ -87,6 +87,15 @@ export class JobCache {
     health: { folder: string; log?: (line: string) => void; retryMs?: number } = { folder: '(memory)' },
   ) {
     this.health = new CacheHealth({ ...health, probe: () => this.probeWrite() });
+    // A load whose end the file could not take (full disk) is finished once writing works again.
+    this.health.onChange((state) => {
+      if (state.writesPaused || !state.bulkLoadSince || this.bulkLoaders.size > 0 || !this.db.open) return;
+      try {
+        this.finishBulkLoadNow();
+      } catch (error) {
+        if (!this.health.report(error)) health.log?.(`the job cache could not finish its bulk load: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    });
     this.failures = new FailureStore(db, health.log);
     this.upsert = db.prepare(UPSERT_JOB_SQL);
     this.remove = db.prepare('DELETE FROM jobs WHERE cluster_id = ? AND job_id = ?');
@@ -275,10 +284,14 @@ export class JobCache {
   /**
    * A cluster's pull that wrote as a bulk load ended (done or not): when it was the last, the
    * search index, user names and roll-ups are built and the triggers put back. A cache closed
-   * meanwhile finishes the load when it is next opened.
+   * meanwhile finishes the load when it is next opened; one that cannot be written now, once it can.
    */
   endBulkLoad(clusterId: string): void {
     if (!this.bulkLoaders.delete(clusterId) || this.bulkLoaders.size > 0 || !this.db.open) return;
+    this.finishBulkLoadNow();
+  }
+
+  private finishBulkLoadNow(): void {
     finishBulkLoad(this.db);
     this.health.bulkLoad(null);
   }
