@@ -29,6 +29,9 @@ interface Entry {
   minIntervalMs: number;
 }
 
+/** An answer to a request sent this recently is as fresh as a new request's would be. */
+const JOIN_FRESH_MS = 1000;
+
 const EMPTY: QuerySnapshot<never> = { data: undefined, error: null, loading: true, fetching: false, updatedAt: 0 };
 
 /** Cached AdminApi results shared by every component asking the same key. */
@@ -73,12 +76,14 @@ export class QueryCache {
   }
 
   /**
-   * Fetches now, unless a request for `key` is in flight: a component mounting while another's
-   * request runs takes that answer (the shell and a screen asking for the clusters at start send
-   * one request, not a second one after the first).
+   * Fetches now, unless a request for `key` is in flight or one answered that was sent less than
+   * JOIN_FRESH_MS ago: a component mounting then takes that answer (the app's start, the shell and
+   * a screen asking for the clusters send one request, not one each).
    */
   join(key: string): void {
-    if (!this.entries.get(key)?.inFlight) this.refresh(key);
+    const entry = this.entries.get(key);
+    if (entry && (entry.inFlight || (entry.snapshot.updatedAt > 0 && Date.now() - entry.lastStart < JOIN_FRESH_MS))) return;
+    this.refresh(key);
   }
 
   /** Refreshes every key for which `predicate` is true. */

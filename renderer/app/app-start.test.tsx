@@ -30,3 +30,20 @@ it('opened on another screen, the start asks for no jobs', () => {
   startApp(fake.api, '#/queues');
   expect(fake.calls.map((c) => c.method).sort()).toEqual(['getSettings', 'listClusters']);
 });
+
+it('answers that arrived before the first render are used as they are, not asked for again', async () => {
+  const fake = new FakeAdminApi({ localJobs: 60 });
+  const started = startApp(fake.api, '#/jobs');
+  await new Promise((r) => setTimeout(r, 0));
+  window.location.hash = '#/jobs';
+  try {
+    render(<App api={fake.api} started={started} />);
+    expect(await screen.findAllByRole('link', { name: /^\d+$/ })).not.toHaveLength(0);
+    const asked = fake.calls.map((c) => c.method);
+    expect(asked.filter((m) => m === 'listClusters')).toHaveLength(1);
+    expect(asked.filter((m) => m === 'getSettings')).toHaveLength(1);
+    expect(asked.filter((m) => m === 'queryJobs')).toHaveLength(1);
+  } finally {
+    window.location.hash = '';
+  }
+});
