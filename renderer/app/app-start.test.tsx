@@ -1,4 +1,5 @@
-import { render, screen } from '@testing-library/react';
+import { act, render, screen } from '@testing-library/react';
+import { StrictMode } from 'react';
 import { beforeEach, expect, it } from 'vitest';
 import { EMPTY_FILTER, useUiStore } from '../store/ui-store.ts';
 import { FakeAdminApi } from '../testing/fake-admin-api.ts';
@@ -45,5 +46,33 @@ it('answers that arrived before the first render are used as they are, not asked
     expect(asked.filter((m) => m === 'queryJobs')).toHaveLength(1);
   } finally {
     window.location.hash = '';
+  }
+});
+
+it('in StrictMode, as main.tsx renders the app, the Jobs view shows its rows when opened on it and when reached from another screen', { timeout: 20_000 }, async () => {
+  for (const [opened, reached] of [
+    ['#/jobs', null],
+    ['#/queues', '#/jobs'],
+  ] as const) {
+    const fake = new FakeAdminApi({ localJobs: 60 });
+    window.location.hash = opened;
+    try {
+      const { unmount } = render(
+        <StrictMode>
+          <App api={fake.api} started={startApp(fake.api, opened)} />
+        </StrictMode>,
+      );
+      if (reached) {
+        await screen.findByRole('heading', { name: 'Queues', level: 1 });
+        await act(async () => {
+          window.location.hash = reached;
+          window.dispatchEvent(new HashChangeEvent('hashchange'));
+        });
+      }
+      expect(await screen.findAllByRole('link', { name: /^\d+$/ })).not.toHaveLength(0);
+      unmount();
+    } finally {
+      window.location.hash = '';
+    }
   }
 });

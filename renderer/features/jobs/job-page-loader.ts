@@ -28,13 +28,17 @@ export interface JobPagesSnapshot {
 
 const INITIAL: JobPagesSnapshot = { total: null, rows: [], loading: true, error: null, syncedAt: null, stale: false };
 
-/** Pages of one query. Create one per query; `dispose` when done. */
+/**
+ * Pages of one query. Create one per query; `stop` when the view leaves it. A stopped loader can
+ * `start` again: React runs a mounted component's effects twice in development (StrictMode), and
+ * the second run gets the loader the first one stopped.
+ */
 export class JobPageLoader {
   private snap: JobPagesSnapshot = INITIAL;
   private cursor: string | null = null;
   private want = 0;
   private busy = false;
-  private disposed = false;
+  private stopped = false;
   private lastReload = 0;
   private reloadTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly listeners = new Set<() => void>();
@@ -70,10 +74,17 @@ export class JobPageLoader {
     else this.scheduleReload();
   }
 
-  dispose(): void {
-    this.disposed = true;
+  /** Loads again after `stop`, from what it had, starting with the first page if it had none. */
+  start(): void {
+    this.stopped = false;
+    this.ensure(0);
+  }
+
+  /** Stops loading and reloading; answers that arrive after this are dropped. */
+  stop(): void {
+    this.stopped = true;
     if (this.reloadTimer) clearTimeout(this.reloadTimer);
-    this.listeners.clear();
+    this.reloadTimer = null;
   }
 
   private set(patch: Partial<JobPagesSnapshot>): void {
@@ -87,13 +98,13 @@ export class JobPageLoader {
 
   /** Loads pages until `want` is covered. Never runs together with a reload: both continue a cursor. */
   private async pump(): Promise<void> {
-    if (this.busy || this.disposed || !this.needsMore()) return;
+    if (this.busy || this.stopped || !this.needsMore()) return;
     this.busy = true;
     this.set({ loading: true });
     try {
-      while (!this.disposed && this.needsMore()) {
+      while (!this.stopped && this.needsMore()) {
         const page = await this.api.queryJobs({ ...this.query, limit: PAGE_SIZE, ...(this.cursor ? { cursor: this.cursor } : {}) });
-        if (this.disposed) return;
+        if (this.stopped) return;
         this.cursor = page.nextCursor;
         this.set({ rows: this.snap.rows.concat(page.items), total: page.total, syncedAt: page.syncedAt, error: null });
       }
@@ -101,13 +112,13 @@ export class JobPageLoader {
       this.set({ error: errorMessage(e) });
     } finally {
       this.busy = false;
-      if (!this.disposed) this.set({ loading: false });
+      if (!this.stopped) this.set({ loading: false });
     }
   }
 
   /** Reloads the loaded range and swaps it in at once; false when a load was running. */
   private async reloadNow(): Promise<boolean> {
-    if (this.busy || this.disposed) return false;
+    if (this.busy || this.stopped) return false;
     this.busy = true;
     this.lastReload = Date.now();
     const need = Math.max(this.snap.rows.length, PAGE_SIZE);
@@ -118,7 +129,7 @@ export class JobPageLoader {
       let syncedAt: string | null = null;
       do {
         const page = await this.api.queryJobs({ ...this.query, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) });
-        if (this.disposed) return true;
+        if (this.stopped) return true;
         rows = rows.concat(page.items);
         cursor = page.nextCursor;
         total = page.total;
@@ -137,7 +148,7 @@ export class JobPageLoader {
 
   /** At most one reload per MIN_RELOAD_INTERVAL_MS; retried while a page is loading. */
   private scheduleReload(): void {
-    if (this.reloadTimer || this.disposed) return;
+    if (this.reloadTimer || this.stopped) return;
     const wait = Math.max(50, this.lastReload + MIN_RELOAD_INTERVAL_MS - Date.now());
     this.reloadTimer = setTimeout(() => {
       this.reloadTimer = null;

@@ -37,8 +37,8 @@ export function useJobPages(query: Omit<JobQuery, 'cursor' | 'limit'>, key: stri
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const loader = useMemo(() => takeStarted(api, key) ?? new JobPageLoader(api, query), [api, key]);
   useEffect(() => {
-    loader.ensure(0);
-    return () => loader.dispose();
+    loader.start();
+    return () => loader.stop();
   }, [loader]);
   useAdminEvents((batch) => {
     if (batch.some(jobsStale(query.clusterIds))) loader.changed();
