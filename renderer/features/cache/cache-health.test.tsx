@@ -26,6 +26,21 @@ it('the banner appears when the cache cannot be written, says what to do, and go
   await waitFor(() => expect(screen.queryByRole('alert')).toBeNull());
 });
 
+it('while a first sync writes as a bulk load, a notice says search and reports leave its jobs out, and goes when it ends', async () => {
+  const { fake } = renderWithFake(<CacheHealthBanner />);
+  await waitFor(() => expect(fake.calls.some((c) => c.method === 'getCacheHealth')).toBe(true));
+  expect(screen.queryByRole('status')).toBeNull();
+  fake.cacheHealth = { ...fake.cacheHealth, bulkLoadSince: new Date(Date.now() - 3 * 60_000).toISOString() };
+  act(() => fake.emit({ kind: 'cache-health', health: fake.cacheHealth }));
+  const notice = await screen.findByRole('status');
+  expect(notice.textContent).toMatch(/^Loading a cluster's history\. Text search and reports leave out the jobs it brings until it finishes \(started 3 min ago\); the job list, counts and failure patterns include them\.$/);
+  expect(screen.queryByRole('alert')).toBeNull();
+
+  fake.cacheHealth = { ...fake.cacheHealth, bulkLoadSince: null };
+  act(() => fake.emit({ kind: 'cache-health', health: fake.cacheHealth }));
+  await waitFor(() => expect(screen.queryByRole('status')).toBeNull());
+});
+
 it('lists damaged cache copies with size, date and when they are removed', async () => {
   const { fake } = renderWithFake(<MovedAsideCaches />);
   fake.cacheHealth = {

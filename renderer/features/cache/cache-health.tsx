@@ -1,7 +1,9 @@
 /**
  * The local job cache's health in the UI: a banner while the cache cannot be written (full disk,
  * I/O error, read-only or locked file) saying what to do — the data shown stays readable, syncing
- * resumes by itself — and the list of damaged cache copies moved aside at start (Settings).
+ * resumes by itself —, a notice while a first sync writes a big history as a bulk load (search and
+ * reports leave its jobs out until it ends), and the list of damaged cache copies moved aside at
+ * start (Settings).
  */
 import type { AdminEvent } from '../../../contract/admin-api.ts';
 import { useApiQuery } from '../../api/use-api-query.ts';
@@ -16,10 +18,19 @@ function useCacheHealth() {
   return useApiQuery('cache-health', (api) => api.getCacheHealth(), { refreshOn: cacheHealthStale });
 }
 
-/** Shown under the top bar while the cache has a problem. */
+/** Shown under the top bar while the cache has a problem, or while a bulk load is under way. */
 export function CacheHealthBanner() {
   const health = useCacheHealth().data;
-  if (!health?.message) return null;
+  if (!health) return null;
+  if (!health.message) {
+    if (!health.bulkLoadSince) return null;
+    return (
+      <div className="banner banner-info" role="status">
+        <strong>Loading a cluster's history.</strong> Text search and reports leave out the jobs it brings until it finishes (started{' '}
+        {formatRelative(health.bulkLoadSince)}); the job list, counts and failure patterns include them.
+      </div>
+    );
+  }
   return (
     <div className="banner banner-offline" role="alert">
       <strong>{health.writesPaused ? 'Syncing is paused.' : 'The job cache is not stored on disk.'}</strong> {health.message.replace(/\.$/, '')}.
