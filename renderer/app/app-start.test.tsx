@@ -8,22 +8,29 @@ import { startApp } from './app-start.ts';
 
 beforeEach(() => useUiStore.setState({ clusterScope: 'all', jobFilter: EMPTY_FILTER, jobSort: '-created', selected: {} }));
 
-it('opened on the Jobs view, the start asks for the clusters, the settings and the first page of jobs before anything renders, and the app uses those answers', async () => {
-  const fake = new FakeAdminApi({ localJobs: 60 });
-  const started = startApp(fake.api, '#/jobs');
-  expect(fake.calls.map((c) => c.method).sort()).toEqual(['getSettings', 'listClusters', 'queryJobs']);
+/**
+ * Renders the app on the Jobs view with what `startApp` started, waits for its rows and expects
+ * each of the start's requests asked once: the shell and the view joined the requests in flight.
+ */
+async function rendersOnJobsAskingOnce(fake: FakeAdminApi, started: ReturnType<typeof startApp>): Promise<void> {
   window.location.hash = '#/jobs';
   try {
     render(<App api={fake.api} started={started} />);
     expect(await screen.findAllByRole('link', { name: /^\d+$/ })).not.toHaveLength(0);
     const asked = fake.calls.map((c) => c.method);
-    // Nothing asked twice: the shell and the view joined the requests the start sent.
     expect(asked.filter((m) => m === 'listClusters')).toHaveLength(1);
     expect(asked.filter((m) => m === 'getSettings')).toHaveLength(1);
     expect(asked.filter((m) => m === 'queryJobs')).toHaveLength(1);
   } finally {
     window.location.hash = '';
   }
+}
+
+it('opened on the Jobs view, the start asks for the clusters, the settings and the first page of jobs before anything renders, and the app uses those answers', async () => {
+  const fake = new FakeAdminApi({ localJobs: 60 });
+  const started = startApp(fake.api, '#/jobs');
+  expect(fake.calls.map((c) => c.method).sort()).toEqual(['getSettings', 'listClusters', 'queryJobs']);
+  await rendersOnJobsAskingOnce(fake, started);
 });
 
 it('opened on another screen, the start asks for no jobs', () => {
@@ -36,17 +43,7 @@ it('answers that arrived before the first render are used as they are, not asked
   const fake = new FakeAdminApi({ localJobs: 60 });
   const started = startApp(fake.api, '#/jobs');
   await new Promise((r) => setTimeout(r, 0));
-  window.location.hash = '#/jobs';
-  try {
-    render(<App api={fake.api} started={started} />);
-    expect(await screen.findAllByRole('link', { name: /^\d+$/ })).not.toHaveLength(0);
-    const asked = fake.calls.map((c) => c.method);
-    expect(asked.filter((m) => m === 'listClusters')).toHaveLength(1);
-    expect(asked.filter((m) => m === 'getSettings')).toHaveLength(1);
-    expect(asked.filter((m) => m === 'queryJobs')).toHaveLength(1);
-  } finally {
-    window.location.hash = '';
-  }
+  await rendersOnJobsAskingOnce(fake, started);
 });
 
 it('in StrictMode, as main.tsx renders the app, the Jobs view shows its rows when opened on it and when reached from another screen', { timeout: 20_000 }, async () => {
