@@ -94,6 +94,23 @@ describe('PDF', { timeout: 120_000 }, () => {
     }
   });
 
+  it('embeds its fonts, and draws user text the font lacks as readable stand-ins, never as empty boxes', async () => {
+    const first = cache.db.prepare('SELECT rowid AS id, user FROM jobs ORDER BY rowid LIMIT 1').get() as { id: number; user: string };
+    cache.db.prepare('UPDATE jobs SET user = ? WHERE rowid = ?').run('Šárka ✓ ≥ \u202Eevil שלום', first.id);
+    try {
+      const file = path.join(dir, 'fonts.pdf');
+      writeFileSync(file, await reportPdf(userUsage(scope({ since: '30d' }))));
+      const fonts = execFileSync('pdffonts', [file], { encoding: 'utf8' }).trim().split('\n').slice(2);
+      expect(fonts.length).toBeGreaterThan(0);
+      // Every font embedded (a viewer without Helvetica drew another font at its places, letters running into each other).
+      for (const line of fonts) expect(line, line).toMatch(/^\S+\+Arimo-(Regular|Bold)\s.*\syes\s+yes\s+yes\s/);
+      const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+      expect(text).toContain('?árka yes >= ?evil ????');
+    } finally {
+      cache.db.prepare('UPDATE jobs SET user = ? WHERE rowid = ?').run(first.user, first.id);
+    }
+  });
+
   it('says there is nothing to chart instead of drawing an empty chart', async () => {
     const empty = dailySummary(scope({ from: '2026-10-01', to: '2026-10-03' }));
     expect(empty.totals.submitted).toBe(0);

@@ -5,6 +5,7 @@
 import { Bar, BarChart, CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { describeStuckOutcome, PERCENTILE_NOTE, STUCK_OUTCOME_WORDS, STUCK_OUTCOMES, type Report } from '../../../contract/reports.ts';
 import { FAILURE_CAUSE_LABELS } from '../../../contract/failures.ts';
+import { formatRelativeChange } from '../../../contract/format.ts';
 import { AXIS_PROPS, ChartFrame, LegendItem, TOOLTIP_PROPS } from '../../components/chart-frame.tsx';
 import { formatBytes, formatCount, formatDuration, formatFullTime, formatRatio } from '../../components/format.ts';
 import { showDirectionControls } from '../../components/display-text.ts';
@@ -160,7 +161,7 @@ function Body({ report }: { report: Report }) {
           <Table
             label="Per job type"
             columns={['Type', 'Finished', 'Change', 'Run p50', 'Run p95', 'Change', 'Wait p95', 'Change', 'Failures']}
-            rows={report.types.map((t) => [t.type, t.period.finished, change(t.change.throughput), formatDuration(t.period.durationP50Ms), formatDuration(t.period.durationP95Ms), change(t.change.durationP95), formatDuration(t.period.waitP95Ms), change(t.change.waitP95), formatRatio(t.period.failureRate)])}
+            rows={report.types.map((t) => [t.type, t.period.finished, formatRelativeChange(t.change.throughput), formatDuration(t.period.durationP50Ms), formatDuration(t.period.durationP95Ms), formatRelativeChange(t.change.durationP95), formatDuration(t.period.waitP95Ms), formatRelativeChange(t.change.waitP95), formatRatio(t.period.failureRate)])}
           />
           <p className="muted">{PERCENTILE_NOTE}</p>
           <CapacityPreview capacity={report.capacity} />
@@ -202,11 +203,6 @@ function Body({ report }: { report: Report }) {
         </>
       );
   }
-}
-
-function change(ratio: number | null): string {
-  if (ratio === null) return '—';
-  return `${ratio > 0 ? '+' : ''}${Math.round(ratio * 100)}%`;
 }
 
 function pct(v: number | null): string {

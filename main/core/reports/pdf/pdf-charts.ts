@@ -3,6 +3,7 @@
  * a value axis on round numbers, category labels thinned so they never overlap, and a legend.
  * A chart with nothing to show is replaced by a sentence saying so.
  */
+import { FONT, FONT_BOLD } from './pdf-fonts.ts';
 import { pdfText } from './pdf-text.ts';
 import { INK, MARGIN, MUTED, RULE, type PdfWriter } from './pdf-writer.ts';
 
@@ -48,11 +49,11 @@ function frame(writer: PdfWriter, o: ChartOptions, max: number): Frame {
   const doc = writer.doc;
   const height = o.height ?? 170;
   writer.ensure(height + 40);
-  doc.font('Helvetica-Bold').fontSize(10).fillColor(INK).text(pdfText(o.title), MARGIN, doc.y, { width: writer.width });
+  doc.font(FONT_BOLD).fontSize(10).fillColor(INK).text(pdfText(o.title), MARGIN, doc.y, { width: writer.width });
   const top = doc.y + 4;
   const format = o.format ?? ((v: number) => v.toLocaleString('en-US'));
   const ticks = 4;
-  doc.font('Helvetica').fontSize(7);
+  doc.font(FONT).fontSize(7);
   const axisW = Math.max(...Array.from({ length: ticks + 1 }, (_, i) => doc.widthOfString(pdfText(format((max / ticks) * i))))) + 6;
   const f: Frame = { x: MARGIN + axisW, y: top, w: writer.width - axisW, h: height - 34, max };
   for (let i = 0; i <= ticks; i++) {

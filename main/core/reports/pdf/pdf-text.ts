@@ -1,22 +1,21 @@
 /**
- * Text for the PDF's built-in fonts (Helvetica, WinAnsi encoding): characters the encoding lacks
- * are spelled out where there is a plain equivalent and shown as '?' otherwise, so a user name in
- * another script never turns into garbage or breaks the layout; Unicode direction controls are
- * dropped as marks ('?') for the same reason they are made visible in the app.
+ * Text for the reports' embedded font (pdf-fonts.ts), which has Latin letters only: characters it
+ * lacks are spelled out where there is a plain equivalent and shown as '?' otherwise, so a user
+ * name in another script never draws as empty boxes; control and format characters (Unicode
+ * direction controls among them) become '?' for the same reason they are made visible in the app.
  */
+import { fontHas } from './pdf-fonts.ts';
 
-/** WinAnsi (cp1252) beyond Latin-1: the code points pdfkit's standard fonts can show. */
-const CP1252_EXTRA = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
-const SPELLED: Record<string, string> = { '≥': '>=', '≤': '<=', '→': '->', '←': '<-', '≈': '~', '−': '-', '✓': 'yes', '⟳': '(R)', '…': '…' };
+const SPELLED: Record<string, string> = { '≥': '>=', '≤': '<=', '→': '->', '←': '<-', '≈': '~', '✓': 'yes', '⟳': '(R)' };
+const CONTROL_OR_FORMAT = /[\p{Cc}\p{Cf}]/u;
 
 export function pdfText(text: string): string {
   let out = '';
   for (const ch of text) {
-    const code = ch.codePointAt(0)!;
-    if ((code >= 0x20 && code < 0x7f) || (code >= 0xa0 && code <= 0xff) || CP1252_EXTRA.has(ch)) out += ch;
-    else if (SPELLED[ch] !== undefined) out += SPELLED[ch];
-    else if (ch === '\n' || ch === '\t') out += ' ';
-    else out += '?';
+    if (ch === '\n' || ch === '\t') out += ' ';
+    else if (CONTROL_OR_FORMAT.test(ch)) out += '?';
+    else if (fontHas(ch.codePointAt(0)!)) out += ch;
+    else out += SPELLED[ch] ?? '?';
   }
   return out;
 }
@@ -39,12 +38,6 @@ export function formatPercent(ratio: number | null, digits = 1): string {
   return ratio === null ? '—' : `${(ratio * 100).toFixed(digits)}%`;
 }
 
-export function formatChange(ratio: number | null): string {
-  if (ratio === null) return '—';
-  const pct = ratio * 100;
-  return `${pct > 0 ? '+' : ''}${pct.toFixed(0)}%`;
-}
-
 export function formatCount(n: number | null): string {
   return n === null ? '—' : Math.round(n).toLocaleString('en-US');
 }
@@ -54,4 +47,4 @@ export function formatInstant(iso: string | null): string {
   return new Date(iso).toLocaleString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
 }
 
-export { formatBytes } from '../../../../contract/format.ts';
+export { formatBytes, formatPointChange, formatRelativeChange } from '../../../../contract/format.ts';

@@ -4,6 +4,7 @@
  * when it would not fit. Page numbers are written last, when the page count is known.
  */
 import PDFDocument from 'pdfkit';
+import { FONT, FONT_BOLD, registerReportFonts } from './pdf-fonts.ts';
 import { pdfText } from './pdf-text.ts';
 
 export type PaperSize = 'A4' | 'LETTER';
@@ -34,6 +35,8 @@ export class PdfWriter {
       bufferPages: true,
       info: { Title: pdfText(options.title), Author: 'Sigmatiq Admin Jobs', Subject: pdfText(options.subject) },
     });
+    registerReportFonts(this.doc);
+    this.doc.font(FONT);
     this.doc.on('data', (c: Buffer) => this.chunks.push(c));
     this.done = new Promise((resolve, reject) => {
       this.doc.on('end', () => resolve(Buffer.concat(this.chunks)));
@@ -59,19 +62,19 @@ export class PdfWriter {
   }
 
   title(text: string, sub: string): void {
-    this.doc.font('Helvetica-Bold').fontSize(24).fillColor(INK).text(pdfText(text), MARGIN, MARGIN + 40, { width: this.width });
-    this.doc.moveDown(0.3).font('Helvetica').fontSize(13).fillColor(MUTED).text(pdfText(sub), { width: this.width });
+    this.doc.font(FONT_BOLD).fontSize(24).fillColor(INK).text(pdfText(text), MARGIN, MARGIN + 40, { width: this.width });
+    this.doc.moveDown(0.3).font(FONT).fontSize(13).fillColor(MUTED).text(pdfText(sub), { width: this.width });
     this.doc.moveDown(1.2);
   }
 
   heading(text: string): void {
     this.ensure(60);
-    this.doc.moveDown(0.6).font('Helvetica-Bold').fontSize(13).fillColor(INK).text(pdfText(text), MARGIN, this.doc.y, { width: this.width });
+    this.doc.moveDown(0.6).font(FONT_BOLD).fontSize(13).fillColor(INK).text(pdfText(text), MARGIN, this.doc.y, { width: this.width });
     this.doc.moveDown(0.3);
   }
 
   paragraph(text: string, options: { size?: number; color?: string } = {}): void {
-    this.doc.font('Helvetica').fontSize(options.size ?? 9.5).fillColor(options.color ?? INK);
+    this.doc.font(FONT).fontSize(options.size ?? 9.5).fillColor(options.color ?? INK);
     this.ensure(this.doc.heightOfString(pdfText(text), { width: this.width }) + 4);
     this.doc.text(pdfText(text), MARGIN, this.doc.y, { width: this.width });
     this.doc.moveDown(0.3);
@@ -86,8 +89,8 @@ export class PdfWriter {
       const y = this.doc.y;
       pairs.slice(i, i + perRow).forEach(([label, value], j) => {
         const x = MARGIN + j * cellW;
-        this.doc.font('Helvetica').fontSize(8).fillColor(MUTED).text(pdfText(label), x, y, { width: cellW - 8, lineBreak: false });
-        this.doc.font('Helvetica-Bold').fontSize(15).fillColor(INK).text(pdfText(value), x, y + 11, { width: cellW - 8, lineBreak: false });
+        this.doc.font(FONT).fontSize(8).fillColor(MUTED).text(pdfText(label), x, y, { width: cellW - 8, lineBreak: false });
+        this.doc.font(FONT_BOLD).fontSize(15).fillColor(INK).text(pdfText(value), x, y + 11, { width: cellW - 8, lineBreak: false });
       });
       this.doc.x = MARGIN;
       this.doc.y = y + rowH;
@@ -120,7 +123,7 @@ export class PdfWriter {
     const header = () => {
       this.ensure(rowH * 2);
       const y = this.doc.y;
-      this.doc.font('Helvetica-Bold').fontSize(size).fillColor(MUTED);
+      this.doc.font(FONT_BOLD).fontSize(size).fillColor(MUTED);
       let x = MARGIN;
       columns.forEach((c, i) => {
         this.doc.text(this.fit(c.header, widths[i]! - 6), x + 3, y + 2, { width: widths[i]! - 6, align: c.align ?? 'left', lineBreak: false });
@@ -137,7 +140,7 @@ export class PdfWriter {
       }
       const y = this.doc.y;
       if (r % 2 === 1) this.doc.rect(MARGIN, y, this.width, rowH).fill('#f4f5f7');
-      this.doc.font('Helvetica').fontSize(size).fillColor(INK);
+      this.doc.font(FONT).fontSize(size).fillColor(INK);
       let x = MARGIN;
       columns.forEach((c, i) => {
         this.doc.text(this.fit(c.cell(row), widths[i]! - 6), x + 3, y + 3, { width: widths[i]! - 6, align: c.align ?? 'left', lineBreak: false });
@@ -157,7 +160,7 @@ export class PdfWriter {
       const bottomMargin = this.doc.page.margins.bottom;
       this.doc.page.margins.bottom = 0;
       const y = this.doc.page.height - MARGIN;
-      this.doc.font('Helvetica').fontSize(8).fillColor(MUTED);
+      this.doc.font(FONT).fontSize(8).fillColor(MUTED);
       this.doc.text(pdfText(label), MARGIN, y, { width: this.width / 2, lineBreak: false });
       this.doc.text(`Page ${i + 1 - range.start} of ${range.count}`, MARGIN + this.width / 2, y, { width: this.width / 2, align: 'right', lineBreak: false });
       this.doc.page.margins.bottom = bottomMargin;

@@ -7,7 +7,7 @@ import { describeStuckOutcome, PERCENTILE_NOTE, STUCK_OUTCOME_WORDS, STUCK_OUTCO
 import type { CapacitySignals, FailureTrendSignal, QueueCapacity } from '../../../../contract/capacity.ts';
 import { FAILURE_CAUSE_LABELS } from '../../../../contract/failures.ts';
 import { barChart, lineChart } from './pdf-charts.ts';
-import { formatBytes, formatChange, formatCount, formatDurationMs, formatInstant, formatPercent } from './pdf-text.ts';
+import { formatBytes, formatCount, formatPointChange, formatRelativeChange, formatDurationMs, formatInstant, formatPercent } from './pdf-text.ts';
 import { MUTED, PdfWriter, type PaperSize } from './pdf-writer.ts';
 
 function titlePage(w: PdfWriter, report: Report): void {
@@ -159,14 +159,14 @@ function performancePdf(w: PdfWriter, r: PerformanceTrendsReport): void {
       { header: 'Type', width: 1.2, cell: (t) => t.type },
       { header: 'Finished', width: 0.9, align: 'right', cell: (t) => formatCount(t.period.finished) },
       { header: 'Per day', width: 0.8, align: 'right', cell: (t) => t.period.throughputPerDay.toFixed(1) },
-      { header: 'Change', width: 0.8, align: 'right', cell: (t) => formatChange(t.change.throughput) },
+      { header: 'Change', width: 0.8, align: 'right', cell: (t) => formatRelativeChange(t.change.throughput) },
       { header: 'Run p50', width: 1, align: 'right', cell: (t) => formatDurationMs(t.period.durationP50Ms) },
       { header: 'Run p95', width: 1, align: 'right', cell: (t) => formatDurationMs(t.period.durationP95Ms) },
-      { header: 'Change', width: 0.8, align: 'right', cell: (t) => formatChange(t.change.durationP95) },
+      { header: 'Change', width: 0.8, align: 'right', cell: (t) => formatRelativeChange(t.change.durationP95) },
       { header: 'Wait p95', width: 1, align: 'right', cell: (t) => formatDurationMs(t.period.waitP95Ms) },
-      { header: 'Change', width: 0.8, align: 'right', cell: (t) => formatChange(t.change.waitP95) },
+      { header: 'Change', width: 0.8, align: 'right', cell: (t) => formatRelativeChange(t.change.waitP95) },
       { header: 'Failures', width: 0.9, align: 'right', cell: (t) => formatPercent(t.period.failureRate) },
-      { header: 'Change', width: 0.9, align: 'right', cell: (t) => (t.change.failureRate === null ? '—' : `${t.change.failureRate > 0 ? '+' : ''}${(t.change.failureRate * 100).toFixed(1)} pt`) },
+      { header: 'Change', width: 0.9, align: 'right', cell: (t) => formatPointChange(t.change.failureRate) },
     ],
     r.types,
     { empty: 'No job finished in this period.' },
