@@ -88,7 +88,12 @@ function preloadBuild(): UserConfig {
   };
 }
 
-export default defineConfig(({ mode }) => {
+export default defineConfig(({ mode, command }) => {
+  // The builds are what the app ships, whoever starts them. Vite takes NODE_ENV from the
+  // environment when it is set, and React, the JSX transform and other libraries pick their
+  // development builds by it: a build run from a test (vitest sets NODE_ENV=test) made a
+  // development renderer, which the e2e tests then drove and `sigmatiq-admin serve` went on serving.
+  if (command === 'build') process.env.NODE_ENV = 'production';
   if (mode === 'node') return nodeBuild();
   if (mode === 'preload') return preloadBuild();
   if (mode === 'renderer') return rendererBuild();

@@ -174,6 +174,29 @@ describe('built bundles', { timeout: 60_000 }, () => {
     expect(Object.keys(exposed.get('sigmatiq')!).sort()).toEqual([...ADMIN_API_METHODS, 'onEvent'].sort());
   });
 
+  it("renderer: React's production build, also when built from a test run (NODE_ENV=test)", () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'sigmatiq-renderer-'));
+    try {
+      const vite = path.join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
+      const r = spawnSync(process.execPath, [vite, 'build', '--mode', 'renderer', '--outDir', out, '--emptyOutDir', '--logLevel', 'error'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, NODE_ENV: 'test' },
+      });
+      expect(r.status, r.stderr).toBe(0);
+      const scripts = readdirSync(path.join(out, 'assets')).filter((f) => f.endsWith('.js'));
+      expect(scripts.length).toBeGreaterThan(3);
+      for (const file of scripts) {
+        const code = readFileSync(path.join(out, 'assets', file), 'utf8');
+        // React's development build says this at start; the development JSX transform calls jsxDEV.
+        expect(code.includes('Download the React DevTools'), file).toBe(false);
+        expect(code.includes('jsxDEV'), file).toBe(false);
+      }
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 300_000);
+
   it('renderer: index.html with a strict CSP and only same-origin module scripts that exist', () => {
     const html = readFileSync(RENDERER_HTML, 'utf8');
     const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1];
