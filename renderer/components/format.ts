@@ -86,7 +86,7 @@ export function formatFullTime(iso: string | null | undefined): string {
   return iso ? fullFmt.format(Date.parse(iso)) : '—';
 }
 
-export { formatBytes } from '../../contract/format.ts';
+export { formatBytes, formatRelativeChange } from '../../contract/format.ts';
 
 /** 0.1234 → "12.3%". */
 export function formatRatio(ratio: number | null | undefined, digits = 1): string {

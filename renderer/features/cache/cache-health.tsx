@@ -18,19 +18,21 @@ function useCacheHealth() {
   return useApiQuery('cache-health', (api) => api.getCacheHealth(), { refreshOn: cacheHealthStale });
 }
 
+/** While a first sync writes as a bulk load: what search and reports leave out until it ends. */
+function BulkLoadNotice({ since }: { since: string }) {
+  return (
+    <div className="banner banner-info" role="status">
+      <strong>Loading a cluster's history.</strong> Text search and reports leave out the jobs it brings until it finishes (started{' '}
+      {formatRelative(since)}); the job list, counts and failure patterns include them.
+    </div>
+  );
+}
+
 /** Shown under the top bar while the cache has a problem, or while a bulk load is under way. */
 export function CacheHealthBanner() {
   const health = useCacheHealth().data;
   if (!health) return null;
-  if (!health.message) {
-    if (!health.bulkLoadSince) return null;
-    return (
-      <div className="banner banner-info" role="status">
-        <strong>Loading a cluster's history.</strong> Text search and reports leave out the jobs it brings until it finishes (started{' '}
-        {formatRelative(health.bulkLoadSince)}); the job list, counts and failure patterns include them.
-      </div>
-    );
-  }
+  if (!health.message) return health.bulkLoadSince ? <BulkLoadNotice since={health.bulkLoadSince} /> : null;
   return (
     <div className="banner banner-offline" role="alert">
       <strong>{health.writesPaused ? 'Syncing is paused.' : 'The job cache is not stored on disk.'}</strong> {health.message.replace(/\.$/, '')}.

@@ -5,9 +5,8 @@
 import { Bar, BarChart, CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { describeStuckOutcome, PERCENTILE_NOTE, STUCK_OUTCOME_WORDS, STUCK_OUTCOMES, type Report } from '../../../contract/reports.ts';
 import { FAILURE_CAUSE_LABELS } from '../../../contract/failures.ts';
-import { formatRelativeChange } from '../../../contract/format.ts';
 import { AXIS_PROPS, ChartFrame, LegendItem, TOOLTIP_PROPS } from '../../components/chart-frame.tsx';
-import { formatBytes, formatCount, formatDuration, formatFullTime, formatRatio } from '../../components/format.ts';
+import { formatBytes, formatCount, formatDuration, formatFullTime, formatRatio, formatRelativeChange } from '../../components/format.ts';
 import { showDirectionControls } from '../../components/display-text.ts';
 import { CapacityPreview } from './capacity-preview.tsx';
 
